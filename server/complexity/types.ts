@@ -1,0 +1,45 @@
+// Contract of the complexity analyzer (issue 3). Routing, cache, tuning and the console depend on
+// these shapes; change them only together with their users.
+
+export const BANDS = ['simple', 'moderate', 'complex', 'research'] as const;
+export type Band = (typeof BANDS)[number];
+
+export type BandProbs = Record<Band, number>;
+
+export interface Signals {
+  /** Keyword groups that fired, e.g. ["math", "business-plan"]. */
+  keywords: string[];
+  /** Length bucket and counts of the structural features. */
+  lengthBucket: 'tiny' | 'short' | 'medium' | 'long' | 'very-long';
+  tokens: number;
+  sentences: number;
+  questions: number;
+  numberedParts: number;
+  hasCode: boolean;
+  hasMath: boolean;
+  multiPart: boolean;
+  /** ISO 639-1 guess, e.g. "en", "zh"; "und" when unknown. */
+  language: string;
+  /** Share of the text that is given context rather than the ask (0..1). */
+  contextShare: number;
+  /** Features that moved the classifier most, for humans. */
+  topFeatures: { feature: string; weight: number }[];
+  /** Historical neighbours' influence, when a history store was used. */
+  history?: { neighbours: number; smallSuccessRate: number | null; shift: number };
+  /** True when the input was cut to the featurizer's maximum length. */
+  truncated: boolean;
+}
+
+export interface Assessment {
+  band: Band;
+  /** Continuous complexity in [0, 1]: expected band index / 3 (after history shift). */
+  score: number;
+  probs: BandProbs;
+  signals: Signals;
+  modelVersion: string;
+}
+
+export interface Analyzer {
+  assess(text: string): Promise<Assessment>;
+  readonly modelVersion: string;
+}

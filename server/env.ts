@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+// The one zod-validated view of process.env. Nothing else reads process.env (tests pass overrides
+// through loadEnv). Every value has a working default for the embedded mode: no Postgres, no GPU,
+// no API keys.
+const bool = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** Real Postgres. Unset: Cascade starts an embedded PGlite under CASCADE_DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  CASCADE_DATA_DIR: z.string().default('.cascade'),
+  /** Port of the embedded Postgres socket; 0 picks a free one. */
+  CASCADE_EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** Seed simulated small/medium/large tiers in the embedded mode (and when no tier exists). */
+  CASCADE_SIMULATED_TIERS: bool.default(true),
+  CASCADE_SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  CASCADE_ADMIN_EMAIL: z.string().email().default('admin@cascade.local'),
+  CASCADE_ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** 32-byte key (hex or base64) that encrypts tier API keys at rest. Embedded mode generates one. */
+  CASCADE_SECRET_KEY: z.string().min(16).optional(),
+  NEXTAUTH_URL: z.string().url().optional(),
+  NEXTAUTH_SECRET: z.string().min(16).optional(),
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  CASCADE_MODEL_PATH: z.string().default('models/complexity.onnx'),
+  CASCADE_SPOOL_DIR: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Max request body of the OpenAI-compatible API, bytes. */
+  CASCADE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+  TEST_DATABASE_URL: z.string().url().optional(),
+  CHROMIUM_PATH: z.string().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+let cached: Env | undefined;
+/** The process-wide environment, parsed once. */
+export function env(): Env {
+  cached ??= loadEnv();
+  return cached;
+}

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+
+// The routing policy document (issue 4). Stored as immutable versions in Postgres; exactly one is
+// active. Validated with this schema on the server and in the policy editor (same schema).
+
+export const ROUTE_TARGETS = ['small', 'medium', 'large', 'research'] as const;
+export type RouteTarget = (typeof ROUTE_TARGETS)[number];
+
+const tierRef = z.string().min(1, 'tier name is required');
+
+export const ruleSchema = z.object({
+  id: z.string().min(1),
+  description: z.string().max(200).default(''),
+  match: z.object({
+    keyword: z.string().min(1).optional(),
+    regex: z.string().min(1).optional(),
+    apiKeyId: z.string().optional(),
+    maxCostBelowUsd: z.number().nonnegative().optional(),
+    responseFormat: z.enum(['json_object', 'json_schema', 'text']).optional(),
+  }),
+  action: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('force'), target: z.enum(ROUTE_TARGETS) }),
+    z.object({ type: z.literal('forbid'), target: z.enum(ROUTE_TARGETS) }),
+  ]),
+});
+
+export const budgetSchema = z.object({
+  apiKeyId: z.string().min(1),
+  /** USD per calendar month. */
+  monthlyUsd: z.number().nonnegative('budget must not be negative'),
+  /** Share of the budget after which requests are routed one tier cheaper. */
+  downgradeAt: z.number().min(0).max(1).default(0.8),
+});
+
+export const policySchema = z
+  .object({
+    thresholds: z.object({
+      t1: z.number().min(0).max(1),
+      t2: z.number().min(0).max(1),
+      t3: z.number().min(0).max(1),
+    }),
+    /** Which tier (by name) serves each band target; research uses the pipeline's tiers. */
+    targets: z.object({ small: tierRef, medium: tierRef, large: tierRef }),
+    /** Escalation chain after each target, tier names in order. */
+    escalation: z.object({
+      small: z.array(tierRef).default([]),
+      medium: z.array(tierRef).default([]),
+      large: z.array(tierRef).default([]),
+    }),
+    research: z
+      .object({
+        enabled: z.boolean().default(true),
+        planner: tierRef.optional(),
+        worker: tierRef.optional(),
+        synthesizer: tierRef.optional(),
+        maxSubQuestions: z.number().int().min(1).max(12).default(5),
+        parallelism: z.number().int().min(1).max(16).default(3),
+      })
+      .default({ enabled: true, maxSubQuestions: 5, parallelism: 3 }),
+    rules: z.array(ruleSchema).default([]),
+    apiKeyOverrides: z
+      .array(z.object({ apiKeyId: z.string().min(1), thresholds: z.object({ t1: z.number(), t2: z.number(), t3: z.number() }).partial() }))
+      .default([]),
+    budgets: z.array(budgetSchema).default([]),
+    validators: z
+      .object({
+        empty: z.boolean().default(true),
+        refusal: z.boolean().default(true),
+        truncated: z.boolean().default(true),
+        json: z.boolean().default(true),
+        minLogprob: z.number().max(0).nullable().default(null),
+      })
+      .default({ empty: true, refusal: true, truncated: true, json: true, minLogprob: null }),
+    /** Spill to the next tier when a tier's queue is deeper than this. */
+    spill: z.object({ maxQueue: z.number().int().min(0).default(32) }).default({ maxQueue: 32 }),
+    cache: z
+      .object({
+        enabled: z.boolean().default(true),
+        similarityThreshold: z.number().min(0.5).max(1).default(0.92),
+        ttlSeconds: z.number().int().min(0).default(7 * 24 * 3600),
+        allowConversations: z.boolean().default(false),
+        maxTemperature: z.number().min(0).max(2).default(0.7),
+      })
+      .default({ enabled: true, similarityThreshold: 0.92, ttlSeconds: 604800, allowConversations: false, maxTemperature: 0.7 }),
+    tuner: z
+      .object({
+        mode: z.enum(['off', 'propose', 'auto']).default('propose'),
+        target: z.number().min(0).max(1).default(0.9),
+        exploration: z.number().min(0).max(0.2).default(0.05),
+        minSamples: z.number().int().min(1).default(200),
+        maxStep: z.number().min(0).max(1).default(0.05),
+        floor: z.number().min(0).max(1).default(0.05),
+        ceiling: z.number().min(0).max(1).default(0.95),
+      })
+      .default({ mode: 'propose', target: 0.9, exploration: 0.05, minSamples: 200, maxStep: 0.05, floor: 0.05, ceiling: 0.95 }),
+  })
+  .superRefine((p, ctx) => {
+    const { t1, t2, t3 } = p.thresholds;
+    if (!(t1 < t2)) ctx.addIssue({ code: 'custom', path: ['thresholds', 't2'], message: 't2 must be greater than t1' });
+    if (!(t2 < t3)) ctx.addIssue({ code: 'custom', path: ['thresholds', 't3'], message: 't3 must be greater than t2' });
+    for (const band of ['small', 'medium', 'large'] as const) {
+      const chain = [p.targets[band], ...p.escalation[band]];
+      const seen = new Set<string>();
+      for (const [i, name] of chain.entries()) {
+        if (seen.has(name)) {
+          ctx.addIssue({ code: 'custom', path: ['escalation', band, Math.max(0, i - 1)], message: `escalation chain of ${band} visits ${name} twice (cycle)` });
+        }
+        seen.add(name);
+      }
+    }
+    for (const [i, r] of p.rules.entries()) {
+      if (r.match.regex) {
+        try {
+          new RegExp(r.match.regex, 'i');
+        } catch {
+          ctx.addIssue({ code: 'custom', path: ['rules', i, 'match', 'regex'], message: 'invalid regular expression' });
+        }
+      }
+    }
+  });
+
+export type Policy = z.infer<typeof policySchema>;
+export type PolicyInput = z.input<typeof policySchema>;
+
+/** The policy a fresh install starts with: tiers named as the embedded simulated tiers. */
+export function defaultPolicy(): Policy {
+  return policySchema.parse({
+    thresholds: { t1: 0.3, t2: 0.55, t3: 0.8 },
+    targets: { small: 'small', medium: 'medium', large: 'large' },
+    escalation: { small: ['medium', 'large'], medium: ['large'], large: [] },
+    research: { enabled: true, planner: 'large', worker: 'medium', synthesizer: 'large' },
+  });
+}
