@@ -61,3 +61,8 @@ export interface DecisionRecord {
   escalations: number;
   attempts: AttemptRecord[];
 }
+
+/** Where the request path hands finished decisions: never awaits a database write. */
+export interface DecisionSink {
+  record(decision: DecisionRecord): void;
+}
