@@ -1,0 +1,180 @@
+// The featurizer: hashed word uni/bi-grams and character 3-grams with TF-IDF-style weights, plus
+// named structural and keyword features. Everything the trained model depends on (bucket counts,
+// hash seeds, IDF) lives in FeatureParams, which is saved in models/complexity.meta.json.
+import { fnv1a } from './hash';
+import { KEYWORD_NAMES, matchKeywords } from './keywords';
+import { analyzeStructure, type Structure } from './structure';
+import { detectLanguage, isCjk, prepare, tokenize } from './text';
+
+export interface FeatureParams {
+  wordBuckets: number;
+  charBuckets: number;
+  seeds: { word: number; bigram: number; char: number };
+  /** IDF per hashed bucket (word buckets then char buckets); all ones before fitting. */
+  idf: Float32Array;
+}
+
+export interface Features {
+  indices: Int32Array;
+  values: Float32Array;
+  /** Human names of the non-zero features, only when requested (explanations). */
+  names?: Map<number, string>;
+  structure: Structure;
+  keywords: string[];
+  language: string;
+  truncated: boolean;
+}
+
+const LANGS = ['en', 'es', 'de', 'fr', 'zh', 'ja'];
+const BUCKETS = ['tiny', 'short', 'medium', 'long', 'very-long'];
+const COARSE = ['short', 'medium', 'long'];
+
+/** Names of the dense features, in index order. They come first in the feature vector. */
+export const DENSE_NAMES: string[] = [
+  'log-tokens', 'log-chars', 'log-sentences', 'log-questions', 'log-numbered', 'log-bullets', 'log-paragraphs',
+  'code-block', 'has-code', 'has-math', 'math-density', 'log-numbers', 'has-url', 'context-share', 'multi-part',
+  'truncated', 'keyword-count',
+  ...BUCKETS.map((b) => `len:${b}`),
+  ...LANGS.map((l) => `lang:${l}`), 'lang:other',
+  ...KEYWORD_NAMES.map((k) => `kw:${k}`),
+  // Keyword × coarse length: lets a linear model tell "write a poem" from a two-page brief.
+  ...KEYWORD_NAMES.flatMap((k) => COARSE.map((c) => `kw:${k}&${c}`)),
+];
+export const DENSE = DENSE_NAMES.length;
+
+export function defaultParams(wordBuckets = 1 << 14, charBuckets = 1 << 13): FeatureParams {
+  return {
+    wordBuckets,
+    charBuckets,
+    seeds: { word: 0x811c9dc5, bigram: 0x9e3779b9, char: 0x85ebca6b },
+    idf: new Float32Array(wordBuckets + charBuckets).fill(1),
+  };
+}
+
+export function dimension(p: FeatureParams): number {
+  return DENSE + p.wordBuckets + p.charBuckets;
+}
+
+const log1 = (x: number, scale: number) => Math.log1p(Math.max(0, x)) / scale;
+
+function denseValues(s: Structure, keywords: string[], language: string, truncated: boolean): number[] {
+  const fired = new Set(keywords);
+  const coarse = s.tokens < 30 ? 'short' : s.tokens < 120 ? 'medium' : 'long';
+  return [
+    log1(s.tokens, 7), log1(s.chars, 10), log1(s.sentences, 4), log1(s.questions, 3), log1(s.numberedParts, 3),
+    log1(s.bullets, 3), log1(s.paragraphs, 3), s.codeBlocks > 0 ? 1 : 0, s.hasCode ? 1 : 0, s.hasMath ? 1 : 0,
+    Math.min(1, s.mathDensity * 4), log1(s.numbers, 4), s.urls > 0 ? 1 : 0, s.contextShare, s.multiPart ? 1 : 0,
+    truncated ? 1 : 0, keywords.length / 4,
+    ...BUCKETS.map((b) => (s.lengthBucket === b ? 1 : 0)),
+    ...LANGS.map((l) => (language === l ? 1 : 0)), LANGS.includes(language) ? 0 : 1,
+    ...KEYWORD_NAMES.map((k) => (fired.has(k) ? 1 : 0)),
+    ...KEYWORD_NAMES.flatMap((k) => COARSE.map((c) => (fired.has(k) && c === coarse ? 1 : 0))),
+  ];
+}
+
+/** Adds (1 + ln tf) · idf weights for one hashed block, L2-normalised, to the output arrays. */
+function emitBlock(counts: Map<number, number>, offset: number, idf: Float32Array, idfOffset: number, idx: number[], val: number[]) {
+  const start = val.length;
+  let norm = 0;
+  for (const [bucket, tf] of [...counts].sort((a, b) => a[0] - b[0])) {
+    const v = (1 + Math.log(tf)) * idf[idfOffset + bucket];
+    idx.push(offset + bucket);
+    val.push(v);
+    norm += v * v;
+  }
+  if (norm > 0) {
+    const inv = 1 / Math.sqrt(norm);
+    for (let i = start; i < val.length; i++) val[i] *= inv;
+  }
+}
+
+/** Hashed n-gram buckets of a text, before weighting. Shared by featurize() and IDF fitting. */
+export function hashedCounts(lower: string, p: FeatureParams, names?: Map<number, string>) {
+  const tokens = tokenize(lower);
+  const word = new Map<number, number>();
+  const char = new Map<number, number>();
+  const add = (m: Map<number, number>, key: string, seed: number, size: number, offset: number) => {
+    const b = fnv1a(key, seed) % size;
+    m.set(b, (m.get(b) ?? 0) + 1);
+    if (names && !names.has(offset + b)) names.set(offset + b, key);
+  };
+  const wOff = DENSE;
+  const cOff = DENSE + p.wordBuckets;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    add(word, t, p.seeds.word, p.wordBuckets, wOff);
+    if (i > 0) add(word, `${tokens[i - 1]} ${t}`, p.seeds.bigram, p.wordBuckets, wOff);
+    // Character 3-grams of longer non-CJK words make typos ("explian") land near the real word.
+    if (t.length >= 4 && !isCjk(t)) {
+      const padded = ` ${t} `;
+      for (let j = 0; j + 3 <= padded.length; j++) add(char, padded.slice(j, j + 3), p.seeds.char, p.charBuckets, cOff);
+    }
+  }
+  return { tokens, word, char };
+}
+
+export function featurize(input: unknown, p: FeatureParams, opts: { names?: boolean } = {}): Features {
+  const prep = prepare(input);
+  const names = opts.names ? new Map<number, string>() : undefined;
+  const { tokens, word, char } = hashedCounts(prep.lower, p, names);
+  const structure = analyzeStructure(prep.text, tokens);
+  const keywords = matchKeywords(prep.lower);
+  const language = detectLanguage(prep.lower, tokens);
+  const idx: number[] = [];
+  const val: number[] = [];
+  denseValues(structure, keywords, language, prep.truncated).forEach((v, i) => {
+    if (v !== 0 && Number.isFinite(v)) {
+      idx.push(i);
+      val.push(v);
+      names?.set(i, DENSE_NAMES[i]);
+    }
+  });
+  emitBlock(word, DENSE, p.idf, 0, idx, val);
+  emitBlock(char, DENSE + p.wordBuckets, p.idf, p.wordBuckets, idx, val);
+  return {
+    indices: Int32Array.from(idx),
+    values: Float32Array.from(val),
+    names,
+    structure,
+    keywords,
+    language,
+    truncated: prep.truncated,
+  };
+}
+
+/** Smooth IDF over hashed buckets: ln((1 + N) / (1 + df)) + 1. */
+export function fitIdf(texts: string[], p: FeatureParams): Float32Array {
+  const df = new Float64Array(p.wordBuckets + p.charBuckets);
+  for (const t of texts) {
+    const { word, char } = hashedCounts(prepare(t).lower, p);
+    for (const b of word.keys()) df[b]++;
+    for (const b of char.keys()) df[p.wordBuckets + b]++;
+  }
+  const idf = new Float32Array(df.length);
+  for (let i = 0; i < df.length; i++) idf[i] = Math.log((1 + texts.length) / (1 + df[i])) + 1;
+  return idf;
+}
+
+/** Writes the sparse features into a dense row (zeroing it first). */
+export function toDense(f: Features, out: Float32Array, offset = 0, dim = out.length - offset): void {
+  out.fill(0, offset, offset + dim);
+  for (let i = 0; i < f.indices.length; i++) out[offset + f.indices[i]] = f.values[i];
+}
+
+/**
+ * A small dense vector of the word n-gram block for nearest-neighbour search (history store):
+ * buckets folded into `dim` slots with a hash-derived sign, L2-normalised.
+ */
+export function embed(f: Features, dim = 256): Float32Array {
+  const out = new Float32Array(dim);
+  let norm = 0;
+  for (let i = 0; i < f.indices.length; i++) {
+    const ix = f.indices[i];
+    if (ix < DENSE) continue;
+    const h = Math.imul(ix, 0x9e3779b1) >>> 0;
+    out[h % dim] += (h & 0x80000000 ? -1 : 1) * f.values[i];
+  }
+  for (let i = 0; i < dim; i++) norm += out[i] * out[i];
+  if (norm > 0) for (let i = 0; i < dim; i++) out[i] /= Math.sqrt(norm);
+  return out;
+}
