@@ -1,0 +1,123 @@
+// POST /v1/chat/completions, OpenAI-compatible. Thin: authenticate, parse, resolve the model, call the
+// gateway, shape the answer (JSON or server-sent events). Nothing reaches the gateway before the
+// request is fully valid, so a rejected request records nothing.
+import type { AnswerMeta, ChatResult, ChatService, ChatStream, ApiKeyVerifier, GatewayRequest, TierDirectory } from '../runtime/types';
+import type { Usage } from '../tiers/types';
+import { authenticate } from './auth';
+import { readJsonBody } from './body';
+import { HttpError, toHttpError } from './errors';
+import { errorResult, json, type HttpResult } from './result';
+import { parseChatRequest, type ChatCompletionBody } from './schema';
+
+export interface V1Deps {
+  chat: ChatService;
+  tiers: TierDirectory;
+  apiKeys: ApiKeyVerifier;
+  maxBodyBytes: number;
+}
+
+export interface V1Request {
+  header(name: string): string | null;
+  body: AsyncIterable<Uint8Array> | null;
+  signal?: AbortSignal;
+}
+
+export const AUTO_MODEL = 'auto';
+
+export async function chatCompletions(deps: V1Deps, req: V1Request): Promise<HttpResult> {
+  try {
+    const principal = await authenticate(deps.apiKeys, req.header('authorization'));
+    const raw = await readJsonBody(req.body, deps.maxBodyBytes, req.header('content-length'));
+    const { body, messages } = parseChatRequest(raw);
+    const model = resolveModel(deps.tiers, body.model);
+    const gatewayReq: GatewayRequest = {
+      model,
+      messages,
+      max_tokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
+      temperature: body.temperature ?? undefined,
+      top_p: body.top_p ?? undefined,
+      stop: body.stop ?? undefined,
+      response_format: body.response_format ?? undefined,
+      user: body.user,
+      source: 'api',
+      maxCostUsd: parseMaxCost(req.header('x-cascade-max-cost-usd')),
+      signal: req.signal,
+    };
+    if (body.stream) {
+      const stream = await deps.chat.stream(principal, gatewayReq);
+      return { status: 200, headers: { ...sseHeaders(), ...cascadeHeaders(stream.meta) }, stream: sse(stream, body) };
+    }
+    const result = await deps.chat.complete(principal, gatewayReq);
+    return json(200, completionBody(result), { ...cascadeHeaders(result), 'x-cascade-cost-usd': String(result.costUsd) });
+  } catch (err) {
+    return errorResult(toHttpError(err));
+  }
+}
+
+function resolveModel(tiers: TierDirectory, model: string): string | null {
+  if (model === AUTO_MODEL) return null;
+  const tier = tiers.byName(model);
+  if (!tier) {
+    const known = [AUTO_MODEL, ...tiers.list().filter((t) => t.enabled && t.role !== 'embedding').map((t) => t.name)];
+    throw new HttpError(404, `The model "${model}" does not exist. Use one of: ${known.join(', ')}.`, 'invalid_request_error', 'model', 'model_not_found');
+  }
+  if (!tier.enabled) throw new HttpError(404, `The model "${model}" is disabled.`, 'invalid_request_error', 'model', 'model_not_found');
+  return tier.name;
+}
+
+function parseMaxCost(v: string | null): number | null {
+  if (v === null) return null;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new HttpError(400, 'x-cascade-max-cost-usd must be a non-negative number.', 'invalid_request_error', 'x-cascade-max-cost-usd', 'invalid_request');
+  return n;
+}
+
+export function cascadeHeaders(meta: Pick<AnswerMeta, 'decisionId' | 'tier' | 'band' | 'cached' | 'escalated'>): Record<string, string> {
+  return {
+    'x-cascade-decision-id': meta.decisionId,
+    'x-cascade-tier': meta.tier ?? '',
+    'x-cascade-band': meta.band ?? '',
+    'x-cascade-cache': meta.cached ? 'hit' : 'miss',
+    'x-cascade-escalated': String(meta.escalated),
+  };
+}
+
+function completionBody(r: ChatResult) {
+  return {
+    id: `chatcmpl-${r.decisionId}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: r.tier ?? r.model,
+    choices: [{ index: 0, message: { role: 'assistant', content: r.content, refusal: null }, logprobs: null, finish_reason: r.finishReason === 'error' ? 'stop' : r.finishReason }],
+    usage: r.usage,
+    system_fingerprint: null,
+  };
+}
+
+function sseHeaders(): Record<string, string> {
+  return { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' };
+}
+
+/** OpenAI's chunk stream; a failure after tokens were sent ends with an explicit error event (the SDK throws on it). */
+async function* sse(stream: ChatStream, body: ChatCompletionBody): AsyncGenerator<string> {
+  const id = `chatcmpl-${stream.meta.decisionId}`;
+  const created = Math.floor(Date.now() / 1000);
+  let model = stream.meta.tier ?? stream.meta.model;
+  const chunk = (delta: object, finish: string | null, usage?: Usage) =>
+    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...(usage ? { usage } : {}) })}\n\n`;
+  yield chunk({ role: 'assistant', content: '' }, null);
+  for await (const ev of stream.events) {
+    if (ev.type === 'delta') yield chunk({ content: ev.content }, null);
+    else if (ev.type === 'meta' && ev.meta.tier) model = ev.meta.tier;
+    else if (ev.type === 'error') {
+      yield `data: ${JSON.stringify({ error: { message: ev.message, type: 'server_error', param: null, code: ev.code } })}\n\n`;
+      return;
+    } else if (ev.type === 'done') {
+      yield chunk({}, ev.finishReason === 'error' ? 'stop' : ev.finishReason);
+      if (body.stream_options?.include_usage) {
+        yield `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: ev.usage })}\n\n`;
+      }
+    }
+  }
+  yield 'data: [DONE]\n\n';
+}
