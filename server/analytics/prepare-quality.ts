@@ -1,0 +1,128 @@
+// Pure data preparation for success-rate and latency charts.
+import { BANDS, type Band } from '../complexity/types';
+import { bucketKey, bucketRange, histPercentile, mergeHist, wilson } from './stats';
+import type { Granularity, PolicyChange, RollupRow } from './types';
+
+export interface SuccessCell {
+  tier: string;
+  band: Band;
+  rated: number;
+  rate: number | null;
+  low: number | null;
+  high: number | null;
+}
+
+/**
+ * Success rate (share of thumbs-up among rated answers) for every tier x band with a Wilson 95%
+ * interval. Cells without ratings are kept (rate null) so the grid has no holes.
+ */
+export function prepareSuccessMatrix(rows: readonly RollupRow[]): { tiers: string[]; bands: Band[]; cells: SuccessCell[] } {
+  const m = new Map<string, { up: number; down: number }>();
+  const tiers = new Set<string>();
+  for (const r of rows) {
+    if (!r.tier || !r.band) continue;
+    tiers.add(r.tier);
+    const k = `${r.tier}\u0000${r.band}`;
+    const c = m.get(k) ?? { up: 0, down: 0 };
+    c.up += r.ratedUp;
+    c.down += r.ratedDown;
+    m.set(k, c);
+  }
+  const tierList = [...tiers].sort();
+  const cells: SuccessCell[] = [];
+  for (const tier of tierList) {
+    for (const band of BANDS) {
+      const c = m.get(`${tier}\u0000${band}`) ?? { up: 0, down: 0 };
+      const n = c.up + c.down;
+      const w = wilson(c.up, n);
+      cells.push({ tier, band, rated: n, rate: w?.rate ?? null, low: w?.low ?? null, high: w?.high ?? null });
+    }
+  }
+  return { tiers: tierList, bands: [...BANDS], cells };
+}
+
+export interface LatencyRow {
+  tier: string;
+  requests: number;
+  p50: number | null;
+  p95: number | null;
+  ttftP50: number | null;
+  ttftP95: number | null;
+}
+
+/** Latency and time-to-first-token percentiles per tier, from merged histograms. */
+export function prepareLatencyByTier(rows: readonly RollupRow[]): LatencyRow[] {
+  const m = new Map<string, { n: number; lat: number[]; ttft: number[] }>();
+  for (const r of rows) {
+    const k = r.tier ?? '(none)';
+    const a = m.get(k) ?? { n: 0, lat: [], ttft: [] };
+    a.n += r.requests;
+    mergeHist(a.lat, r.latencyHist);
+    mergeHist(a.ttft, r.ttftHist);
+    m.set(k, a);
+  }
+  return [...m.entries()]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([tier, a]) => ({
+      tier,
+      requests: a.n,
+      p50: round1(histPercentile(a.lat, 0.5)),
+      p95: round1(histPercentile(a.lat, 0.95)),
+      ttftP50: round1(histPercentile(a.ttft, 0.5)),
+      ttftP95: round1(histPercentile(a.ttft, 0.95)),
+    }));
+}
+
+export interface ThresholdPoint {
+  t: string;
+  success: number | null;
+  t1: number | null;
+  t2: number | null;
+  t3: number | null;
+}
+
+/**
+ * Overall success rate per bucket with the thresholds in force at the end of the bucket, so the
+ * chart shows how threshold moves relate to quality. Before the first known policy: null.
+ */
+export function prepareThresholdHistory(
+  rows: readonly RollupRow[],
+  changes: readonly PolicyChange[],
+  range: { from: Date; to: Date },
+  g: Granularity,
+): ThresholdPoint[] {
+  const by = new Map<string, { up: number; down: number }>();
+  for (const r of rows) {
+    const k = bucketKey(r.bucket, g);
+    const c = by.get(k) ?? { up: 0, down: 0 };
+    c.up += r.ratedUp;
+    c.down += r.ratedDown;
+    by.set(k, c);
+  }
+  const sorted = [...changes].sort((a, b) => a.activatedAt.getTime() - b.activatedAt.getTime());
+  return bucketRange(range.from, range.to, g).map((t) => {
+    const c = by.get(t) ?? { up: 0, down: 0 };
+    const start = Date.parse(g === 'day' ? `${t}T00:00:00.000Z` : `${t}:00.000Z`);
+    const at = start + (g === 'day' ? 86_400_000 : 3_600_000) - 1;
+    let active: PolicyChange | undefined;
+    for (const p of sorted) if (p.activatedAt.getTime() <= at) active = p;
+    const n = c.up + c.down;
+    return { t, success: n > 0 ? c.up / n : null, t1: active?.thresholds.t1 ?? null, t2: active?.thresholds.t2 ?? null, t3: active?.thresholds.t3 ?? null };
+  });
+}
+
+/** Histogram of recent complexity scores in `bins` equal bins over [0, 1], for the policy editor. */
+export function prepareScoreHistogram(scores: readonly number[], bins = 40): Array<{ x0: number; x1: number; count: number }> {
+  const n = Math.max(1, Math.floor(bins));
+  const out = Array.from({ length: n }, (_, i) => ({ x0: i / n, x1: (i + 1) / n, count: 0 }));
+  for (const s of scores) {
+    if (!Number.isFinite(s)) continue;
+    const i = Math.min(n - 1, Math.max(0, Math.floor(s * n)));
+    out[i].count++;
+  }
+  return out;
+}
+
+function round1(x: number | null): number | null {
+  return x === null ? null : Math.round(x * 10) / 10;
+}
