@@ -1,0 +1,151 @@
+// decide(): the routing decision as a pure function of the assessment, the policy, the tiers' live
+// state and the request context. No I/O, no clock, no randomness: the offline evaluator, the server
+// and the tests all run exactly this code, and the reasons it returns are what the console shows.
+import type { Assessment } from '../complexity/types';
+import type { Policy, RouteTarget } from './policy';
+import { TARGET_RANK, type CascadePlan, type DecideContext, type Plan, type RejectCode, type RejectPlan, type TierLoadView, type TierStates } from './plan';
+import { applyRules } from './rules';
+
+export * from './plan';
+
+const ORDER: RouteTarget[] = ['small', 'medium', 'large', 'research'];
+type TierTarget = Exclude<RouteTarget, 'research'>;
+
+function stateOf(states: TierStates, name: string): TierLoadView | undefined {
+  return states instanceof Map ? states.get(name) : (states as Record<string, TierLoadView>)[name];
+}
+
+/** The thresholds in force for this API key: per-key overrides on top of the policy's. */
+export function effectiveThresholds(policy: Policy, apiKeyId: string | null | undefined, reasons?: string[]) {
+  const base = policy.thresholds;
+  const o = apiKeyId ? policy.apiKeyOverrides.find((x) => x.apiKeyId === apiKeyId) : undefined;
+  if (!o) return base;
+  const merged = { t1: o.thresholds.t1 ?? base.t1, t2: o.thresholds.t2 ?? base.t2, t3: o.thresholds.t3 ?? base.t3 };
+  if (!(merged.t1 < merged.t2 && merged.t2 < merged.t3)) {
+    // policy-validate rejects this; a stored policy that slipped through must still route sanely.
+    reasons?.push(`override for key ${apiKeyId} has thresholds out of order; using the policy's`);
+    return base;
+  }
+  reasons?.push(`thresholds overridden for key ${apiKeyId}: t1=${merged.t1} t2=${merged.t2} t3=${merged.t3}`);
+  return merged;
+}
+
+/** score < t1 -> small, < t2 -> medium, < t3 -> large, else research. */
+export function targetForScore(score: number, t: { t1: number; t2: number; t3: number }): RouteTarget {
+  if (score < t.t1) return 'small';
+  if (score < t.t2) return 'medium';
+  if (score < t.t3) return 'large';
+  return 'research';
+}
+
+function reject(base: Omit<RejectPlan, 'kind' | 'target' | 'chain' | 'errorCode' | 'message'>, code: RejectCode, message: string): RejectPlan {
+  return { ...base, kind: 'reject', target: null, chain: [], errorCode: code, message, reasons: [...base.reasons, message] };
+}
+
+/**
+ * Orders a chain by availability: disabled or unknown tiers are dropped; tiers with an open breaker
+ * or a queue over the spill limit move to the end (still better to wait than to fail).
+ */
+function applyLoad(chain: string[], states: TierStates, maxQueue: number, reasons: string[]): string[] {
+  const ready: string[] = [];
+  const busy: string[] = [];
+  for (const name of chain) {
+    const s = stateOf(states, name);
+    if (!s) reasons.push(`tier ${name} is unknown; skipped`);
+    else if (!s.enabled) reasons.push(`tier ${name} is disabled; skipped`);
+    else if (s.breaker === 'open') {
+      reasons.push(`tier ${name} circuit breaker is open; spilled to the next tier`);
+      busy.push(name);
+    } else if (s.queued > maxQueue) {
+      reasons.push(`tier ${name} queue ${s.queued} is over the spill limit ${maxQueue}; spilled to the next tier`);
+      busy.push(name);
+    } else ready.push(name);
+  }
+  return [...ready, ...busy];
+}
+
+function chainFor(policy: Policy, target: TierTarget, forbiddenTiers: Set<string>, reasons: string[]): string[] {
+  const out: string[] = [];
+  for (const name of [policy.targets[target], ...policy.escalation[target]]) {
+    if (forbiddenTiers.has(name)) reasons.push(`tier ${name} removed from the chain: its target is forbidden`);
+    else if (!out.includes(name)) out.push(name);
+  }
+  return out;
+}
+
+export function decide(assessment: Assessment | null, policy: Policy, tierStates: TierStates, ctx: DecideContext): Plan {
+  const reasons: string[] = [];
+  const thresholds = effectiveThresholds(policy, ctx.apiKeyId, reasons);
+  const scored = assessment ? targetForScore(assessment.score, thresholds) : null;
+  const base = { scoredTarget: scored, band: assessment?.band ?? null, score: assessment?.score ?? null, thresholds, reasons };
+
+  // Budget first: a key at its budget is refused whatever the prompt.
+  const budget = ctx.apiKeyId ? policy.budgets.find((b) => b.apiKeyId === ctx.apiKeyId) : undefined;
+  const spent = ctx.budgetSpentUsd ?? 0;
+  if (budget && spent >= budget.monthlyUsd) {
+    return reject(base, 'budget_exceeded', `monthly budget of $${budget.monthlyUsd.toFixed(2)} for this API key is used up ($${spent.toFixed(2)} spent)`);
+  }
+
+  if (ctx.forcedTier) {
+    const s = stateOf(tierStates, ctx.forcedTier);
+    if (!s) return reject(base, 'unknown_tier', `model "${ctx.forcedTier}" is not a known tier`);
+    if (!s.enabled) return reject(base, 'no_tier_available', `tier ${ctx.forcedTier} is disabled`);
+    reasons.push(`client asked for tier ${ctx.forcedTier}: no routing, no escalation`);
+    const target = (Object.keys(policy.targets) as TierTarget[]).find((k) => policy.targets[k] === ctx.forcedTier) ?? 'large';
+    return { ...base, kind: 'cascade', target, chain: [ctx.forcedTier] };
+  }
+
+  if (!assessment) return reject(base, 'no_tier_available', 'no assessment and no tier named: nothing to route on');
+  reasons.push(`score ${assessment.score.toFixed(3)} (band ${assessment.band}) maps to ${scored}`);
+  let target: RouteTarget = scored!;
+  if (target === 'research' && !policy.research.enabled) {
+    target = 'large';
+    reasons.push('research pipeline is disabled; answering with the large target');
+  }
+
+  const ruled = applyRules(policy.rules, ctx, target, reasons);
+  if (ruled.target === null) return reject(base, 'forbidden', 'every target is forbidden by the policy rules for this request');
+  target = ruled.target;
+
+  if (budget && spent >= budget.downgradeAt * budget.monthlyUsd) {
+    const cheaper = ORDER.slice(0, TARGET_RANK[target]).reverse().find((t) => !ruled.forbidden.has(t) && (t !== 'research' || policy.research.enabled));
+    if (cheaper) {
+      reasons.push(`near the monthly budget ($${spent.toFixed(2)} of $${budget.monthlyUsd.toFixed(2)}): routed one tier cheaper, ${target} -> ${cheaper}`);
+      target = cheaper;
+    } else reasons.push(`near the monthly budget but ${target} is already the cheapest allowed target`);
+  }
+
+  const forbiddenTiers = new Set([...ruled.forbidden].filter((t): t is TierTarget => t !== 'research').map((t) => policy.targets[t]));
+  // Forbidding a target also keeps its tier out of other chains, unless that tier also serves an allowed target.
+  for (const t of ['small', 'medium', 'large'] as const) if (!ruled.forbidden.has(t)) forbiddenTiers.delete(policy.targets[t]);
+
+  if (target === 'research') {
+    const r = policy.research;
+    const steps = {
+      planner: r.planner ?? policy.targets.large,
+      worker: r.worker ?? policy.targets.medium,
+      synthesizer: r.synthesizer ?? policy.targets.large,
+      maxSubQuestions: r.maxSubQuestions,
+      parallelism: r.parallelism,
+    };
+    const fallback = applyLoad(chainFor(policy, 'large', forbiddenTiers, reasons), tierStates, policy.spill.maxQueue, reasons);
+    const unusable = [steps.planner, steps.worker, steps.synthesizer].filter((n) => {
+      const s = stateOf(tierStates, n);
+      return !s || !s.enabled || s.breaker === 'open' || forbiddenTiers.has(n);
+    });
+    if (unusable.length === 0) {
+      reasons.push(`research pipeline: plan on ${steps.planner}, ${steps.maxSubQuestions} sub-questions on ${steps.worker}, synthesis on ${steps.synthesizer}`);
+      return { ...base, kind: 'research', target: 'research', steps, chain: fallback };
+    }
+    const best = (['large', 'medium', 'small'] as const).find((t) => !ruled.forbidden.has(t));
+    if (!best) return reject(base, 'forbidden', 'research pipeline unavailable and every single-tier target is forbidden');
+    reasons.push(`research pipeline unavailable (${[...new Set(unusable)].join(', ')} not usable); answering with the ${best} target`);
+    target = best;
+  }
+
+  const chain = applyLoad(chainFor(policy, target, forbiddenTiers, reasons), tierStates, policy.spill.maxQueue, reasons);
+  if (chain.length === 0) return reject(base, 'no_tier_available', `no enabled tier can serve target ${target}`);
+  reasons.push(`chain: ${chain.join(' -> ')}`);
+  const plan: CascadePlan = { ...base, kind: 'cascade', target, chain };
+  return plan;
+}

@@ -1,0 +1,75 @@
+// The output of decide(): what the executor will do with one request, and why.
+import type { Band } from '../complexity/types';
+import type { RouteTarget } from './policy';
+
+/** The slice of a tier's live state routing needs. C1's TierState satisfies it structurally. */
+export interface TierLoadView {
+  enabled: boolean;
+  /** Circuit breaker of the tier's connector. */
+  breaker: 'closed' | 'open' | 'half-open';
+  /** Requests waiting in our admission queue (plus vLLM's num_requests_waiting when scraped). */
+  queued: number;
+}
+
+export type TierStates = ReadonlyMap<string, TierLoadView> | Readonly<Record<string, TierLoadView>>;
+
+export interface DecideContext {
+  /** The user's prompt text the rules match against (last user message, or the joined conversation). */
+  prompt: string;
+  apiKeyId?: string | null;
+  /** Max cost per request the client asked for (USD), e.g. from a header. */
+  maxCostUsd?: number | null;
+  responseFormat?: 'text' | 'json_object' | 'json_schema' | null;
+  /** Spent this month by the API key (USD), when the key has a budget. */
+  budgetSpentUsd?: number | null;
+  /** The client named a tier as its model: route there and nowhere else. */
+  forcedTier?: string | null;
+}
+
+export type RejectCode = 'budget_exceeded' | 'no_tier_available' | 'forbidden' | 'unknown_tier';
+
+export interface ResearchSteps {
+  planner: string;
+  worker: string;
+  synthesizer: string;
+  maxSubQuestions: number;
+  parallelism: number;
+}
+
+interface PlanBase {
+  /** The target the score mapped to before rules, budgets and load changed it. */
+  scoredTarget: RouteTarget | null;
+  band: Band | null;
+  score: number | null;
+  thresholds: { t1: number; t2: number; t3: number };
+  /** Plain sentences, in the order the decisions were taken. */
+  reasons: string[];
+}
+
+export interface CascadePlan extends PlanBase {
+  kind: 'cascade';
+  target: Exclude<RouteTarget, 'research'>;
+  /** Tier names to try in order: the target's tier first, then its escalation chain. */
+  chain: string[];
+}
+
+export interface ResearchPlan extends PlanBase {
+  kind: 'research';
+  target: 'research';
+  steps: ResearchSteps;
+  /** Where to answer in one call if the pipeline cannot run (e.g. the planner fails twice). */
+  chain: string[];
+}
+
+export interface RejectPlan extends PlanBase {
+  kind: 'reject';
+  target: null;
+  chain: [];
+  errorCode: RejectCode;
+  /** Shown to the client. */
+  message: string;
+}
+
+export type Plan = CascadePlan | ResearchPlan | RejectPlan;
+
+export const TARGET_RANK: Record<RouteTarget, number> = { small: 0, medium: 1, large: 2, research: 3 };
