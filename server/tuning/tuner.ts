@@ -1,0 +1,86 @@
+// One tuning step: estimate each tier's success curve from ratings, find the cheapest thresholds
+// that meet the target within the guardrail box, and report the change with its evidence.
+import { estimateSuccess, type EstimatorOptions, type TierSummary } from './estimate';
+import { applyGuardrails } from './guardrails';
+import { evaluate, optimizeThresholds, uniformGrid, type OptimizeItem } from './optimize';
+import type { PopulationItem, RatedObservation, Thresholds, TunerConfig } from './types';
+
+export interface TuneInput {
+  current: Thresholds;
+  config: TunerConfig;
+  ratings: readonly RatedObservation[];
+  /** Recent traffic (rated or not): the score distribution and per-tier costs to optimise over. */
+  population: readonly PopulationItem[];
+  estimator?: EstimatorOptions;
+  /** Grid resolution of the candidate thresholds (default 0.005). */
+  gridStep?: number;
+  minGap?: number;
+}
+
+export interface TuneEvidence {
+  samples: number;
+  perTier: [TierSummary, TierSummary, TierSummary];
+  target: number;
+  /** Estimated mean cost / success per request under the current and the chosen thresholds. */
+  current: { cost: number; success: number };
+  chosen: { cost: number; success: number };
+  /** Where the tuner would go without the step limit, for the admin reviewing a proposal. */
+  unconstrained: { t1: number; t2: number; cost: number; success: number; feasible: boolean };
+  feasible: boolean;
+  notes: string[];
+}
+
+export interface TuneResult {
+  thresholds: Thresholds;
+  changed: boolean;
+  reason: string;
+  evidence: TuneEvidence;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+
+export function tuneThresholds(input: TuneInput): TuneResult {
+  const { current, config } = input;
+  const minGap = input.minGap ?? 0.01;
+  const model = estimateSuccess(input.ratings, input.estimator);
+  const items: OptimizeItem[] = input.population.map((p) => ({
+    score: p.score,
+    cost: p.cost,
+    success: [model.predict(0, p.score), model.predict(1, p.score), model.predict(2, p.score)],
+  }));
+  const grid = uniformGrid(config.floor, config.ceiling, input.gridStep ?? 0.005);
+  const cur = evaluate(items, current.t1, current.t2);
+  const base = { samples: input.ratings.length, perTier: model.summary, target: config.target, current: cur };
+  if (input.ratings.length < config.minSamples || items.length === 0) {
+    const note = `only ${input.ratings.length} rated decisions, need ${config.minSamples}`;
+    return {
+      thresholds: current,
+      changed: false,
+      reason: note,
+      evidence: { ...base, chosen: cur, unconstrained: { ...current, ...cur, feasible: cur.success >= config.target }, feasible: cur.success >= config.target, notes: [note] },
+    };
+  }
+  const unconstrained = optimizeThresholds(items, { target: config.target, grid, minGap });
+  const box = (x: number) => [Math.max(config.floor, x - config.maxStep), Math.min(config.ceiling, x + config.maxStep)] as const;
+  let local = unconstrained;
+  try {
+    // Optimise inside the step box, so every intermediate policy is itself estimated to meet the target.
+    local = optimizeThresholds(items, { target: config.target, grid: [...grid, current.t1, current.t2], minGap, range1: box(current.t1), range2: box(current.t2) });
+  } catch {
+    // The box holds no valid pair (current values outside the guardrails): step toward the optimum instead.
+  }
+  const guarded = applyGuardrails(current, local, config, input.ratings.length, minGap);
+  const chosen = evaluate(items, guarded.thresholds.t1, guarded.thresholds.t2);
+  const feasible = chosen.success >= config.target;
+  const t = guarded.thresholds;
+  const reason = guarded.changed
+    ? `t1 ${current.t1}→${t.t1}, t2 ${current.t2}→${t.t2}: estimated success ${pct(cur.success)}→${pct(chosen.success)} (target ${pct(config.target)}), ` +
+      `cost per request ${cur.cost.toExponential(2)}→${chosen.cost.toExponential(2)} USD, from ${input.ratings.length} ratings`
+    : `thresholds kept: estimated success ${pct(cur.success)} (target ${pct(config.target)}) from ${input.ratings.length} ratings`;
+  return {
+    thresholds: t,
+    changed: guarded.changed,
+    reason,
+    evidence: { ...base, chosen, unconstrained, feasible, notes: guarded.notes },
+  };
+}
