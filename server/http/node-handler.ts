@@ -15,7 +15,7 @@ export function createV1NodeHandler(getDeps: () => Promise<V1Deps>) {
     const path = url.split('?')[0].replace(/^\/api\/v1\//, '/v1/');
     let result: HttpResult;
     try {
-      result = await route(await getDeps(), req, path);
+      result = await route(await getDeps(), req, res, path);
     } catch (err) {
       // Only startup failures get here: handlers turn their own errors into results.
       result = errorResult(new HttpError(503, `Cascade is not ready: ${err instanceof Error ? err.message : String(err)}`, 'server_error', null, 'unavailable'));
@@ -30,7 +30,7 @@ export function createV1NodeHandler(getDeps: () => Promise<V1Deps>) {
   };
 }
 
-async function route(deps: V1Deps, req: IncomingMessage, path: string): Promise<HttpResult> {
+async function route(deps: V1Deps, req: IncomingMessage, res: ServerResponse, path: string): Promise<HttpResult> {
   const header = (name: string) => {
     const v = req.headers[name.toLowerCase()];
     return Array.isArray(v) ? v.join(', ') : (v ?? null);

@@ -85,3 +85,18 @@ export interface ApiKeyVerifier {
   /** The principal of a raw key, or null when unknown or revoked. */
   verify(rawKey: string): Promise<Principal | null>;
 }
+
+export interface AuthUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+/** Sign-in checks for next-auth's providers. */
+export interface UserAuth {
+  /** The user when the password matches an enabled account, else null (no hint which part was wrong). */
+  verifyPassword(email: string, password: string): Promise<AuthUser | null>;
+  /** OIDC sign-in: the existing user with this email, or a new one with the "user" role. */
+  upsertExternalUser(email: string, name: string): Promise<AuthUser | null>;
+}

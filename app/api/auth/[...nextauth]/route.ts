@@ -1,0 +1,8 @@
+// next-auth v4 route handler; configuration in server/auth/options.ts.
+import NextAuth from 'next-auth';
+import { authOptions } from '@/server/auth/options';
+
+export const dynamic = 'force-dynamic';
+
+const handler = NextAuth(authOptions);
+export { handler as GET, handler as POST };

@@ -1,0 +1,34 @@
+// The OpenAI-compatible API through Next, for when Next serves requests itself (`next dev`/`next
+// start` without server.ts). Normally server.ts answers /api/v1/* before Next sees it.
+import { chatCompletions } from '@/server/http/chat-completions';
+import { HttpError } from '@/server/http/errors';
+import { listModels } from '@/server/http/models';
+import { errorResult, toWebResponse } from '@/server/http/result';
+import { webBody } from '@/server/http/web';
+import { getRuntime } from '@/server/runtime';
+
+export const dynamic = 'force-dynamic';
+
+function deps(rt: Awaited<ReturnType<typeof getRuntime>>) {
+  return { chat: rt.chat, tiers: rt.tiers, apiKeys: rt.apiKeys, maxBodyBytes: rt.env.CASCADE_MAX_BODY_BYTES };
+}
+
+function notFound(req: Request): Response {
+  return toWebResponse(errorResult(new HttpError(404, `Unknown API route ${req.method} ${new URL(req.url).pathname}.`, 'invalid_request_error', null, 'not_found')));
+}
+
+export async function POST(req: Request, ctx: { params: Promise<{ path: string[] }> }): Promise<Response> {
+  const { path } = await ctx.params;
+  if (path.join('/') !== 'chat/completions') return notFound(req);
+  const rt = await getRuntime();
+  return toWebResponse(
+    await chatCompletions(deps(rt), { header: (n) => req.headers.get(n), body: webBody(req), signal: req.signal }),
+  );
+}
+
+export async function GET(req: Request, ctx: { params: Promise<{ path: string[] }> }): Promise<Response> {
+  const { path } = await ctx.params;
+  if (path.join('/') !== 'models') return notFound(req);
+  const rt = await getRuntime();
+  return toWebResponse(await listModels(deps(rt), req.headers.get('authorization')));
+}

@@ -1,0 +1,21 @@
+// The tRPC app router. The browser client imports only the AppRouter type.
+import { createCallerFactory, createTRPCRouter } from './trpc';
+import { apiKeysRouter } from './routers/api-keys';
+import { decisionsRouter } from './routers/decisions';
+import { policyRouter } from './routers/policy';
+import { routeRouter } from './routers/route';
+import { tiersRouter } from './routers/tiers';
+import { usersRouter } from './routers/users';
+
+export const appRouter = createTRPCRouter({
+  route: routeRouter,
+  decisions: decisionsRouter,
+  tiers: tiersRouter,
+  policy: policyRouter,
+  apiKeys: apiKeysRouter,
+  users: usersRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

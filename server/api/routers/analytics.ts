@@ -1,0 +1,65 @@
+// Dashboard and decision-explorer procedures (analyst and up). Thin: validate, run the queries of
+// server/analytics, shape with the pure prepare* functions. Charts get ready-to-draw data.
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { getPrisma } from '../../db/client';
+import { getDecision, listDecisions } from '../../analytics/decisions';
+import { dashboardFiltersSchema, decisionListSchema, granularityFor } from '../../analytics/filters';
+import { prepareCostByTier, prepareSavings } from '../../analytics/prepare-cost';
+import { prepareLatencyByTier, prepareScoreHistogram, prepareSuccessMatrix, prepareThresholdHistory } from '../../analytics/prepare-quality';
+import { prepareCacheHitRate, prepareEscalations, prepareTierMix, prepareTrafficByBand } from '../../analytics/prepare-traffic';
+import { loadEscalationReasons, loadFilterOptions, loadLatency, loadPolicyChanges, loadRecentScores, loadRollups, type Sql } from '../../analytics/queries';
+import { LATENCY_BUCKETS_MS } from '../../analytics/types';
+import { analystProcedure, createTRPCRouter } from '../trpc';
+
+const sql: Sql = (text, params) => getPrisma().$queryRawUnsafe(text, ...params);
+
+let bounds: readonly number[] = LATENCY_BUCKETS_MS;
+// The decision writer's histogram bounds, when that module is present (it defines the rollups).
+void import('../../decisions/histogram')
+  .then((m: Record<string, unknown>) => {
+    if (Array.isArray(m.LATENCY_BOUNDS_MS)) bounds = m.LATENCY_BOUNDS_MS as number[];
+  })
+  .catch(() => undefined);
+
+export const analyticsRouter = createTRPCRouter({
+  filterOptions: analystProcedure.query(() => loadFilterOptions(sql)),
+
+  /** Everything the dashboards page draws, in one round trip. */
+  dashboard: analystProcedure.input(dashboardFiltersSchema).query(async ({ input }) => {
+    const g = granularityFor(input);
+    const range = { from: input.from, to: new Date(input.to.getTime() - 1) };
+    const [rows, latency, reasons, changes] = await Promise.all([
+      loadRollups(sql, input, g),
+      loadLatency(sql, input),
+      loadEscalationReasons(sql, input),
+      loadPolicyChanges(sql),
+    ]);
+    const totals = rows.reduce((a, r) => ({ requests: a.requests + r.requests, errors: a.errors + r.errors }), { requests: 0, errors: 0 });
+    return {
+      granularity: g,
+      totals,
+      cost: prepareCostByTier(rows, range, g),
+      savings: prepareSavings(rows, range, g),
+      traffic: prepareTrafficByBand(rows, range, g),
+      tierMix: prepareTierMix(rows),
+      success: prepareSuccessMatrix(rows),
+      thresholds: prepareThresholdHistory(rows, changes, range, g),
+      latency: prepareLatencyByTier(latency, bounds),
+      cache: prepareCacheHitRate(rows, range, g),
+      escalations: prepareEscalations(rows, reasons, range, g),
+    };
+  }),
+
+  scoreHistogram: analystProcedure
+    .input(z.object({ limit: z.number().int().min(1).max(50_000).default(5000), bins: z.number().int().min(5).max(100).default(40) }).optional())
+    .query(async ({ input }) => prepareScoreHistogram(await loadRecentScores(sql, input?.limit ?? 5000), input?.bins ?? 40)),
+
+  decisions: analystProcedure.input(decisionListSchema).query(({ input }) => listDecisions(sql, input)),
+
+  decision: analystProcedure.input(z.object({ id: z.string().uuid('not a decision id') })).query(async ({ input }) => {
+    const d = await getDecision(sql, input.id);
+    if (!d) throw new TRPCError({ code: 'NOT_FOUND', message: `No decision ${input.id}.` });
+    return d;
+  }),
+});

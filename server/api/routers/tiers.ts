@@ -1,0 +1,73 @@
+// Tier administration. Every change reloads the in-memory tier directory so routing sees it at once.
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { TIER_ROLES } from '../../tiers/types';
+import type { Actor } from '../../runtime/stores';
+import type { Principal } from '../../runtime/types';
+import { adminProcedure, authedProcedure, createTRPCRouter } from '../trpc';
+
+export const tierInput = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1, 'name is required')
+    .max(64)
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9._:-]*$/, 'name may use letters, digits, . _ : - (it is the model name clients send)')
+    .refine((n) => n !== 'auto', 'name "auto" is reserved for routing'),
+  role: z.enum(TIER_ROLES),
+  kind: z.enum(['openai', 'simulated', 'vllm']).default('openai'),
+  baseUrl: z.string().trim().url('baseUrl must be a URL such as http://host:8000/v1').refine((u) => /^https?:/.test(u), 'baseUrl must be http(s)'),
+  model: z.string().trim().min(1, 'model is required').max(200),
+  apiKey: z.string().max(500).nullish(),
+  inputPricePerM: z.number().nonnegative('price must not be negative').max(10_000),
+  outputPricePerM: z.number().nonnegative('price must not be negative').max(10_000),
+  maxConcurrency: z.number().int().min(1).max(10_000).default(16),
+  timeoutMs: z.number().int().min(100).max(600_000).default(60_000),
+  enabled: z.boolean().default(true),
+});
+
+export function actorOf(p: Principal): Actor {
+  return { id: p.userId, label: p.kind === 'apiKey' ? `api-key:${p.name}` : p.name };
+}
+
+export const tiersRouter = createTRPCRouter({
+  /** Names of the enabled chat tiers, for model pickers (any signed-in user). */
+  available: authedProcedure.query(({ ctx }) =>
+    ctx.runtime.tiers
+      .list()
+      .filter((t) => t.enabled && t.role !== 'embedding')
+      .map((t) => ({ name: t.name, role: t.role, kind: t.kind, inputPricePerM: t.inputPricePerM, outputPricePerM: t.outputPricePerM })),
+  ),
+
+  list: adminProcedure.query(({ ctx }) => ctx.runtime.stores.tiers.list()),
+
+  create: adminProcedure.input(tierInput).mutation(async ({ ctx, input }) => {
+    const tier = await ctx.runtime.stores.tiers.create(input, actorOf(ctx.principal));
+    await ctx.runtime.tiers.reload();
+    return tier;
+  }),
+
+  update: adminProcedure.input(z.object({ id: z.string().min(1), patch: tierInput.partial() })).mutation(async ({ ctx, input }) => {
+    const tier = await ctx.runtime.stores.tiers.update(input.id, input.patch, actorOf(ctx.principal));
+    await ctx.runtime.tiers.reload();
+    return tier;
+  }),
+
+  disable: adminProcedure.input(z.object({ id: z.string().min(1) })).mutation(async ({ ctx, input }) => {
+    const tier = await ctx.runtime.stores.tiers.disable(input.id, actorOf(ctx.principal));
+    await ctx.runtime.tiers.reload();
+    return tier;
+  }),
+
+  /** Calls the tier's /models (and a tiny chat) to check URL, key and model before routing to it. */
+  testConnection: adminProcedure
+    .input(z.union([z.object({ id: z.string().min(1) }), z.object({ draft: tierInput })]))
+    .mutation(async ({ ctx, input }) => {
+      if ('id' in input) {
+        const cfg = await ctx.runtime.stores.tiers.config(input.id);
+        if (!cfg) throw new TRPCError({ code: 'NOT_FOUND', message: `No tier ${input.id}.` });
+        return ctx.runtime.testTier(cfg);
+      }
+      return ctx.runtime.testTier({ ...input.draft, id: 'draft', apiKey: input.draft.apiKey ?? null });
+    }),
+});

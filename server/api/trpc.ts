@@ -1,0 +1,55 @@
+// tRPC setup: context (a Principal from the session cookie or a Bearer API key), superjson, one
+// error-mapping middleware, and the procedure ladder public -> authed -> analyst -> admin. Handlers
+// below the ladder never re-check roles.
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { hasRole } from '../auth/roles';
+import type { Role, Principal } from '../runtime/types';
+import type { Runtime } from '../runtime';
+import { issuesOf, mapDomainError } from './errors';
+
+export interface Context {
+  runtime: Runtime;
+  principal: Principal | null;
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    // Validation issues travel to the client so forms can show the message next to the field.
+    const issues = issuesOf(error.cause);
+    return { ...shape, data: { ...shape.data, stack: undefined, issues } };
+  },
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** next() resolves to { ok: false } instead of throwing: inspect the result, do not try/catch it. */
+const mapErrors = t.middleware(async ({ next }) => {
+  const res = await next();
+  if (!res.ok) {
+    const mapped = mapDomainError(res.error.cause ?? res.error);
+    if (mapped) return { ...res, error: mapped };
+  }
+  return res;
+});
+
+export const publicProcedure = t.procedure.use(mapErrors);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.principal) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in or send an API key.' });
+  return next({ ctx: { ...ctx, principal: ctx.principal } });
+});
+
+function roleProcedure(role: Role) {
+  return authedProcedure.use(({ ctx, next }) => {
+    if (!hasRole(ctx.principal.role, role)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: `This needs the ${role} role; you are ${ctx.principal.role}.` });
+    }
+    return next();
+  });
+}
+
+export const analystProcedure = roleProcedure('analyst');
+export const adminProcedure = roleProcedure('admin');

@@ -1,0 +1,106 @@
+// next-auth v4 configuration: JWT sessions carrying the user's id and role; a credentials provider
+// checking the argon2 hash (through UserAuth, i.e. the users repository); an OpenID Connect provider
+// when OIDC_ISSUER / OIDC_CLIENT_ID / OIDC_CLIENT_SECRET are set.
+import type { NextAuthOptions } from 'next-auth';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import type { OAuthConfig } from 'next-auth/providers/oauth';
+import { z } from 'zod';
+import { env } from '../env';
+import { getRuntime } from '../runtime';
+import type { UserAuth } from '../runtime/types';
+import { asRole } from './roles';
+
+export interface AuthConfig {
+  secret: string;
+  users: UserAuth;
+  oidc?: { issuer: string; clientId: string; clientSecret: string } | null;
+  /** Session lifetime in seconds. */
+  maxAge?: number;
+}
+
+const credentials = z.object({ email: z.string().trim().toLowerCase().email(), password: z.string().min(1).max(1024) });
+
+interface OidcProfile {
+  sub: string;
+  email?: string;
+  name?: string;
+  preferred_username?: string;
+}
+
+export function buildAuthOptions(cfg: AuthConfig): NextAuthOptions {
+  const providers: NextAuthOptions['providers'] = [
+    CredentialsProvider({
+      id: 'credentials',
+      name: 'Email and password',
+      credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+      async authorize(raw) {
+        const parsed = credentials.safeParse(raw);
+        if (!parsed.success) return null;
+        const user = await cfg.users.verifyPassword(parsed.data.email, parsed.data.password);
+        return user ? { id: user.id, email: user.email, name: user.name, role: user.role } : null;
+      },
+    }),
+  ];
+  if (cfg.oidc) {
+    const oidc: OAuthConfig<OidcProfile> = {
+      id: 'oidc',
+      name: 'Single sign-on',
+      type: 'oauth',
+      wellKnown: `${cfg.oidc.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`,
+      clientId: cfg.oidc.clientId,
+      clientSecret: cfg.oidc.clientSecret,
+      authorization: { params: { scope: 'openid email profile' } },
+      idToken: true,
+      checks: ['pkce', 'state'],
+      profile: (p) => ({ id: p.sub, email: p.email ?? null, name: p.name ?? p.preferred_username ?? p.email ?? p.sub }),
+    };
+    providers.push(oidc);
+  }
+  return {
+    secret: cfg.secret || undefined,
+    session: { strategy: 'jwt', maxAge: cfg.maxAge ?? 8 * 3600 },
+    pages: { signIn: '/signin' },
+    providers,
+    callbacks: {
+      async signIn({ user, account }) {
+        if (account?.provider !== 'oidc') return true;
+        // External identities map onto a local user by email, so roles are managed in Cascade.
+        if (!user.email) return false;
+        const local = await cfg.users.upsertExternalUser(user.email.toLowerCase(), user.name ?? user.email);
+        if (!local) return false;
+        Object.assign(user, { id: local.id, role: local.role });
+        return true;
+      },
+      async jwt({ token, user }) {
+        if (user) {
+          token.sub = user.id;
+          token.role = asRole((user as { role?: unknown }).role);
+        }
+        return token;
+      },
+      async session({ session, token }) {
+        return { ...session, user: { ...session.user, id: token.sub ?? '', role: asRole(token.role) } };
+      },
+    },
+  };
+}
+
+/**
+ * The options Next's route handler and getServerSession() use. The secret comes from NEXTAUTH_SECRET,
+ * which server.ts sets (generated and kept under CASCADE_DATA_DIR when not configured) before Next
+ * loads; users are checked through the process runtime, started on first use.
+ */
+export const authOptions: NextAuthOptions = buildAuthOptions({
+  secret: env().NEXTAUTH_SECRET ?? '',
+  users: {
+    verifyPassword: async (email, password) => (await getRuntime()).users.verifyPassword(email, password),
+    upsertExternalUser: async (email, name) => (await getRuntime()).users.upsertExternalUser(email, name),
+  },
+  oidc: oidcFromEnv(),
+});
+
+function oidcFromEnv(): AuthConfig['oidc'] {
+  const e = env();
+  if (!e.OIDC_ISSUER || !e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET) return null;
+  return { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET };
+}

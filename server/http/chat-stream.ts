@@ -1,0 +1,88 @@
+// POST /api/chat/stream: the chat page's server-sent events. Tokens as they come, then one final
+// event with the decision facts (id, tier, band, cost, badges). Events:
+//   meta  {decisionId, tier, band, cached, escalated, simulated}     once, before the first token
+//   token {content}                                                    many
+//   done  {decisionId, tier, band, costUsd, usage, finishReason, cached, escalated, simulated}
+//   error {code, message}                                              instead of done, if the answer failed
+import { z } from 'zod';
+import type { ChatService, ChatStream, Principal, TierDirectory } from '../runtime/types';
+import type { ChatMessage } from '../tiers/types';
+import { readJsonBody } from './body';
+import { HttpError, toHttpError } from './errors';
+import { errorResult, type HttpResult } from './result';
+
+export const chatStreamInput = z.object({
+  prompt: z.string().trim().min(1, 'prompt must not be empty').max(200_000, 'prompt is too long'),
+  history: z
+    .array(z.object({ role: z.enum(['user', 'assistant']), content: z.string().trim().min(1, 'message must not be empty') }))
+    .max(100)
+    .default([]),
+  system: z.string().max(20_000).optional(),
+  model: z.string().min(1).default('auto'),
+  maxTokens: z.number().int().positive().max(32_768).optional(),
+});
+
+export interface ChatStreamDeps {
+  chat: ChatService;
+  tiers: TierDirectory;
+  maxBodyBytes: number;
+}
+
+export async function chatStreamHandler(
+  deps: ChatStreamDeps,
+  principal: Principal | null,
+  req: { body: AsyncIterable<Uint8Array> | null; contentLength: string | null; signal?: AbortSignal },
+): Promise<HttpResult> {
+  try {
+    if (!principal) throw new HttpError(401, 'Sign in to chat.', 'authentication_error', null, 'unauthorized');
+    const raw = await readJsonBody(req.body, deps.maxBodyBytes, req.contentLength);
+    const parsed = chatStreamInput.safeParse(raw);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      const param = i.path.map(String).join('.') || null;
+      throw new HttpError(400, param ? `${param}: ${i.message}` : i.message, 'invalid_request_error', param, 'invalid_request');
+    }
+    const input = parsed.data;
+    const model = input.model === 'auto' ? null : input.model;
+    if (model && !deps.tiers.byName(model)?.enabled) throw new HttpError(404, `Unknown or disabled tier "${model}".`, 'invalid_request_error', 'model', 'model_not_found');
+    const messages: ChatMessage[] = [
+      ...(input.system ? [{ role: 'system' as const, content: input.system }] : []),
+      ...input.history,
+      { role: 'user', content: input.prompt },
+    ];
+    const stream = await deps.chat.stream(principal, { model, messages, max_tokens: input.maxTokens, source: 'chat', signal: req.signal });
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no', 'x-cascade-decision-id': stream.meta.decisionId },
+      stream: events(stream),
+    };
+  } catch (err) {
+    return errorResult(toHttpError(err));
+  }
+}
+
+const frame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
+async function* events(stream: ChatStream): AsyncGenerator<string> {
+  let meta = { ...stream.meta };
+  const badges = () => ({ cached: meta.cached, escalated: meta.escalated, simulated: meta.simulated });
+  yield frame('meta', { decisionId: meta.decisionId, tier: meta.tier, band: meta.band, ...badges() });
+  try {
+    for await (const ev of stream.events) {
+      if (ev.type === 'delta') yield frame('token', { content: ev.content });
+      else if (ev.type === 'meta') {
+        meta = { ...meta, ...ev.meta };
+        yield frame('meta', { decisionId: meta.decisionId, tier: meta.tier, band: meta.band, ...badges() });
+      } else if (ev.type === 'error') {
+        yield frame('error', { code: ev.code, message: ev.message, decisionId: meta.decisionId });
+        return;
+      } else {
+        meta = { ...meta, ...ev.meta };
+        yield frame('done', { decisionId: meta.decisionId, tier: meta.tier, band: meta.band, costUsd: ev.costUsd, usage: ev.usage, finishReason: ev.finishReason, ...badges() });
+      }
+    }
+  } catch (err) {
+    const e = toHttpError(err);
+    yield frame('error', { code: e.code ?? 'internal_error', message: e.message, decisionId: meta.decisionId });
+  }
+}

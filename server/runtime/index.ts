@@ -1,0 +1,60 @@
+// The process-wide runtime: one per Node process, shared by the custom server (server.ts) and Next's
+// route modules, which are bundled separately and so cannot share a module-level variable. It lives
+// on globalThis under a registered symbol; the first caller starts it, everyone else awaits the same
+// promise.
+import { env, type Env } from '../env';
+import type { Stores, TierTestResult } from './stores';
+import type { ApiKeyVerifier, ChatService, TierDirectory, UserAuth } from './types';
+import type { Policy } from '../routing/policy';
+import type { TierConfig } from '../tiers/types';
+
+export interface PolicyProvider {
+  /** The active policy version, cached in memory; refreshed by invalidate() after a change. */
+  current(): { version: number; policy: Policy };
+  invalidate(): Promise<void>;
+}
+
+export interface Runtime {
+  env: Env;
+  /** Signs next-auth JWTs; also used to read session cookies outside next-auth. */
+  authSecret: string;
+  chat: ChatService;
+  tiers: TierDirectory & { reload(): Promise<void> };
+  apiKeys: ApiKeyVerifier;
+  users: UserAuth;
+  stores: Stores;
+  policy: PolicyProvider;
+  testTier(tier: TierConfig): Promise<TierTestResult>;
+  /** Set on the very first start of a fresh install: the generated admin password, to print once. */
+  firstStart: { adminEmail: string; adminPassword: string } | null;
+  /** Embedded-mode details for the startup banner. */
+  info: { database: 'embedded' | 'external'; simulatorUrl: string | null };
+  /** Flushes the decision recorder and closes everything. */
+  stop(): Promise<void>;
+}
+
+const KEY = Symbol.for('cascade.runtime');
+type Holder = { [KEY]?: Promise<Runtime> };
+const holder = globalThis as Holder;
+
+/** Starts the runtime once per process (idempotent). */
+export function startRuntime(e: Env = env()): Promise<Runtime> {
+  holder[KEY] ??= import('./compose').then((m) => m.compose(e));
+  // A failed start must not stay cached: the next caller tries again (e.g. after the DB comes up).
+  holder[KEY].catch(() => {
+    delete holder[KEY];
+  });
+  return holder[KEY];
+}
+
+export function getRuntime(): Promise<Runtime> {
+  return startRuntime();
+}
+
+export async function stopRuntime(): Promise<void> {
+  const p = holder[KEY];
+  if (!p) return;
+  delete holder[KEY];
+  const rt = await p.catch(() => null);
+  await rt?.stop();
+}

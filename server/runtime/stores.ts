@@ -1,0 +1,127 @@
+// The admin and read-side operations the tRPC routers need, as ports. The composition root binds
+// them to the repositories in server/db/repos; routers never touch Prisma themselves.
+import type { DecisionRecord } from '../decisions/types';
+import type { Policy } from '../routing/policy';
+import type { TierConfig, TierRole } from '../tiers/types';
+import type { Role } from './types';
+
+export interface Actor {
+  id: string | null;
+  label: string;
+}
+
+/** A tier as the console sees it: never the key itself. */
+export type TierView = Omit<TierConfig, 'apiKey'> & { hasApiKey: boolean; createdAt: Date; updatedAt: Date };
+
+export interface TierInput {
+  name: string;
+  role: TierRole;
+  kind: TierConfig['kind'];
+  baseUrl: string;
+  model: string;
+  /** undefined keeps the stored key, null removes it. */
+  apiKey?: string | null;
+  inputPricePerM: number;
+  outputPricePerM: number;
+  maxConcurrency: number;
+  timeoutMs: number;
+  enabled: boolean;
+}
+
+export interface TierStore {
+  list(): Promise<TierView[]>;
+  create(input: TierInput, actor: Actor): Promise<TierView>;
+  update(id: string, patch: Partial<TierInput>, actor: Actor): Promise<TierView>;
+  disable(id: string, actor: Actor): Promise<TierView>;
+  /** With the decrypted key, for the connector. */
+  config(id: string): Promise<TierConfig | null>;
+}
+
+export interface PolicyVersionView {
+  version: number;
+  document: Policy;
+  active: boolean;
+  reason: string;
+  createdById: string | null;
+  parentVersion: number | null;
+  createdAt: Date;
+}
+
+export interface PolicyStore {
+  active(): Promise<PolicyVersionView | null>;
+  history(limit: number): Promise<PolicyVersionView[]>;
+  /** Stores a new immutable version and makes it active (the document is already validated). */
+  save(document: Policy, reason: string, actor: Actor): Promise<PolicyVersionView>;
+  /** Activates a copy of an old version as a new version, so history stays append-only. */
+  rollback(version: number, reason: string, actor: Actor): Promise<PolicyVersionView>;
+}
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  tenant: string;
+  role: Role;
+  createdAt: Date;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+export interface ApiKeyStore {
+  list(): Promise<ApiKeyView[]>;
+  /** The raw key is returned once and never stored. */
+  create(input: { name: string; tenant: string; role: Role }, actor: Actor): Promise<{ key: string; apiKey: ApiKeyView }>;
+  revoke(id: string, actor: Actor): Promise<ApiKeyView>;
+}
+
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  disabled: boolean;
+  createdAt: Date;
+}
+
+export interface UserStore {
+  list(): Promise<UserView[]>;
+  create(input: { email: string; name: string; role: Role; password: string }, actor: Actor): Promise<UserView>;
+  setRole(id: string, role: Role, actor: Actor): Promise<UserView>;
+}
+
+export type DecisionSummary = Omit<DecisionRecord, 'attempts' | 'signals' | 'plan' | 'probs'>;
+
+export interface DecisionFilters {
+  from?: Date;
+  to?: Date;
+  tier?: string;
+  band?: string;
+  status?: string;
+  cacheStatus?: string;
+  apiKeyId?: string;
+  principalId?: string;
+  policyVersion?: number;
+  /** Text search over the redacted prompt preview. */
+  q?: string;
+}
+
+export interface DecisionReader {
+  get(id: string): Promise<DecisionRecord | null>;
+  /** Newest first; the cursor is opaque. */
+  list(filters: DecisionFilters, page: { cursor?: string | null; limit: number }): Promise<{ items: DecisionSummary[]; nextCursor: string | null }>;
+}
+
+export interface Stores {
+  tiers: TierStore;
+  policies: PolicyStore;
+  apiKeys: ApiKeyStore;
+  users: UserStore;
+  decisions: DecisionReader;
+}
+
+export interface TierTestResult {
+  ok: boolean;
+  latencyMs: number;
+  models: string[];
+  error: string | null;
+}
