@@ -1,12 +1,23 @@
-// Migrates the test database once per run. Filled in by the db layer (server/db/migrate.ts).
-export async function migrateTestDatabase(): Promise<void> {
-  const url = process.env.TEST_DATABASE_URL;
-  if (!url) return;
+// Gives the test run one migrated Postgres. With TEST_DATABASE_URL (CI, `.ci/run`) that database is
+// migrated once; without it an in-memory embedded Postgres is started for the run and its URL is
+// exported as TEST_DATABASE_URL, which the forked test workers inherit.
+import { migrate } from '../server/db/migrate';
+
+export async function migrateTestDatabase(): Promise<() => Promise<void>> {
+  const given = process.env.TEST_DATABASE_URL;
+  if (given) {
+    await migrate(given);
+    return async () => {};
+  }
+  const { startEmbeddedPostgres } = await import('../server/db/embedded');
+  const pg = await startEmbeddedPostgres({ dataDir: null, maxConnections: 200 });
   try {
-    const mod = await import('../server/db/migrate');
-    if (typeof mod.migrate === 'function') await mod.migrate(url);
+    await migrate(pg.url);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return;
+    await pg.stop();
     throw err;
   }
+  process.env.TEST_DATABASE_URL = pg.url;
+  process.stdout.write(`[test] no TEST_DATABASE_URL: using an embedded Postgres at ${pg.url}\n`);
+  return () => pg.stop();
 }

@@ -1,6 +1,6 @@
-// Vitest global setup. Integration tests read TEST_DATABASE_URL (a real Postgres); the database
-// is migrated once here so test files can run in parallel. Replaced by the db module's migrate().
-export default async function setup(): Promise<void> {
+// Vitest global setup: one migrated Postgres for the whole run (see test/db-setup.ts), so test
+// files can run in parallel against it with unique ids instead of truncating tables.
+export default async function setup(): Promise<() => Promise<void>> {
   const { migrateTestDatabase } = await import('./db-setup');
-  await migrateTestDatabase();
+  return migrateTestDatabase();
 }
