@@ -1,0 +1,57 @@
+// The ONNX graph must compute exactly what the TypeScript reference computes, and training must be
+// reproducible: same seed and data -> byte-identical artifacts.
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { loadArtifacts, paramsFromMeta } from './artifact';
+import { loadHoldout } from './data';
+import { featurize, toDense, type FeatureParams } from './featurize';
+import { forwardSparse, fromOnnx } from './model';
+import { trainArtifacts } from './pipeline';
+
+const SAMPLE = [
+  "What's 2+2?",
+  'Explain quantum physics',
+  'Write a business plan for a bakery',
+  'Research and analyze the EV battery market across sources',
+  '',
+  '   \n\t ',
+  '🙂🙃 مرحبا こんにちは Привет hello',
+  'x'.repeat(50_000),
+  ...loadHoldout().slice(0, 40).map((r) => r.text),
+];
+
+/** Max |ONNX Runtime - TypeScript reference| over all class probabilities, batched run. */
+async function onnxVsReference(onnxBytes: Uint8Array, params: FeatureParams, texts: string[]): Promise<number> {
+  const model = fromOnnx(onnxBytes);
+  const session = await ort.InferenceSession.create(onnxBytes);
+  const x = new Float32Array(texts.length * model.dim);
+  const feats = texts.map((t, i) => {
+    const f = featurize(t, params);
+    toDense(f, x, i * model.dim, model.dim);
+    return f;
+  });
+  const out = await session.run({ features: new ort.Tensor('float32', x, [texts.length, model.dim]) });
+  await session.release();
+  const probs = out.probs.data as Float32Array;
+  let worst = 0;
+  feats.forEach((f, i) => forwardSparse(model, f.indices, f.values).forEach((v, c) => (worst = Math.max(worst, Math.abs(v - probs[i * 4 + c])))));
+  return worst;
+}
+
+describe('complexity model', () => {
+  it('committed ONNX model matches the TypeScript forward pass (max abs diff <= 1e-5)', async () => {
+    const { onnxBytes, params } = loadArtifacts();
+    expect(await onnxVsReference(onnxBytes, params, SAMPLE)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('training is reproducible: same seed -> same bytes, other seed -> other bytes; fresh model matches ONNX', async () => {
+    const opts = { seed: 7, limit: 400, maxEpochs: 15, wordBuckets: 1 << 12, charBuckets: 1 << 11 };
+    const a = trainArtifacts(opts);
+    const b = trainArtifacts(opts);
+    expect(Buffer.from(a.onnxBytes).equals(Buffer.from(b.onnxBytes))).toBe(true);
+    expect(a.metaJson).toBe(b.metaJson);
+    const other = trainArtifacts({ ...opts, seed: 8 });
+    expect(Buffer.from(a.onnxBytes).equals(Buffer.from(other.onnxBytes))).toBe(false);
+    expect(await onnxVsReference(a.onnxBytes, paramsFromMeta(a.metaJson), SAMPLE)).toBeLessThanOrEqual(1e-5);
+  });
+});
