@@ -1,0 +1,104 @@
+// `npm run cascade -- eval-cache --pairs FILE [--json] [--threshold T] [--show-errors]`
+// For each pair a fresh cache stores an answer for `a` and looks up `b`. Reports the false-hit rate
+// (hits where same=false) and the hit recall (hits where same=true), overall and per kind.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { createCache, LOCAL_EMBEDDER_THRESHOLD } from '../../server/cache/index';
+import { LocalEmbedder } from '../../server/embedding/local';
+
+export const description = 'Measure the semantic cache on JSONL pairs {a,b,same,kind}: false_hit_rate, hit_recall';
+
+const pairSchema = z.object({ a: z.string(), b: z.string(), same: z.boolean(), kind: z.string().optional() });
+type Pair = z.infer<typeof pairSchema>;
+
+interface Tally {
+  pos: number;
+  neg: number;
+  hitsPos: number;
+  hitsNeg: number;
+}
+const rate = (num: number, den: number) => (den === 0 ? null : Number((num / den).toFixed(4)));
+
+export async function evaluatePairs(pairs: Pair[], threshold: number) {
+  const embedder = new LocalEmbedder();
+  const scope = { tenant: 'eval', systemPrompt: '', params: '' };
+  const total: Tally = { pos: 0, neg: 0, hitsPos: 0, hitsNeg: 0 };
+  const kinds = new Map<string, Tally>();
+  const errors: Array<{ kind: string; same: boolean; a: string; b: string; hit: string }> = [];
+  for (const p of pairs) {
+    const cache = await createCache({ embedder, maxEntries: 10 });
+    await cache.store({ prompt: p.a, scope, answer: 'stored answer', tierName: 'large', tierRank: 2, costUsd: 0.01, ttlSeconds: 3600, decisionId: 'eval' });
+    const hit = await cache.lookup({ prompt: p.b, scope, minTierRank: 0, threshold });
+    await cache.close();
+    const k = p.kind ?? 'unspecified';
+    const t = kinds.get(k) ?? { pos: 0, neg: 0, hitsPos: 0, hitsNeg: 0 };
+    kinds.set(k, t);
+    for (const x of [total, t]) {
+      if (p.same) x.pos++;
+      else x.neg++;
+      if (hit && p.same) x.hitsPos++;
+      if (hit && !p.same) x.hitsNeg++;
+    }
+    if (Boolean(hit) !== p.same) errors.push({ kind: k, same: p.same, a: p.a, b: p.b, hit: hit ? `${hit.kind} ${hit.similarity.toFixed(3)}` : 'miss' });
+  }
+  const per_kind = Object.fromEntries(
+    [...kinds].map(([k, t]) => [k, { pairs: t.pos + t.neg, false_hit_rate: rate(t.hitsNeg, t.neg), hit_recall: rate(t.hitsPos, t.pos) }]),
+  );
+  return {
+    pairs: pairs.length,
+    threshold,
+    embedder: embedder.id,
+    false_hit_rate: rate(total.hitsNeg, total.neg),
+    hit_recall: rate(total.hitsPos, total.pos),
+    false_hits: total.hitsNeg,
+    negatives: total.neg,
+    positives: total.pos,
+    per_kind,
+    errors,
+  };
+}
+
+export function readPairs(file: string): Pair[] {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const pairs: Pair[] = [];
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      throw new Error(`${file}:${i + 1}: not valid JSON`);
+    }
+    const parsed = pairSchema.safeParse(json);
+    if (!parsed.success) throw new Error(`${file}:${i + 1}: expected {"a": string, "b": string, "same": boolean, "kind"?: string}`);
+    pairs.push(parsed.data);
+  });
+  if (pairs.length === 0) throw new Error(`${file}: no pairs`);
+  return pairs;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { pairs: { type: 'string' }, json: { type: 'boolean', default: false }, threshold: { type: 'string' }, 'show-errors': { type: 'boolean', default: false } },
+  });
+  if (!values.pairs) {
+    process.stderr.write('usage: npm run cascade -- eval-cache --pairs FILE [--json] [--threshold 0.8] [--show-errors]\n');
+    return 2;
+  }
+  const threshold = values.threshold === undefined ? LOCAL_EMBEDDER_THRESHOLD : Number(values.threshold);
+  if (!Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
+    process.stderr.write(`eval-cache: --threshold must be a number in 0..1, got ${values.threshold}\n`);
+    return 2;
+  }
+  const { errors, ...report } = await evaluatePairs(readPairs(values.pairs), threshold);
+  const out = values['show-errors'] ? { ...report, errors } : report;
+  if (values.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  else {
+    process.stdout.write(`false_hit_rate ${report.false_hit_rate} (${report.false_hits}/${report.negatives})  hit_recall ${report.hit_recall}  threshold ${threshold}\n`);
+    for (const [k, v] of Object.entries(report.per_kind)) process.stdout.write(`  ${k.padEnd(28)} n=${String(v.pairs).padEnd(4)} false_hit_rate=${v.false_hit_rate ?? '-'}  hit_recall=${v.hit_recall ?? '-'}\n`);
+    if (values['show-errors']) for (const e of errors) process.stdout.write(`  ${e.same ? 'MISS ' : 'FALSE'} [${e.kind}] ${e.hit}  ${JSON.stringify(e.a)} -> ${JSON.stringify(e.b)}\n`);
+  }
+  return 0;
+}

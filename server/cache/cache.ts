@@ -1,0 +1,241 @@
+// The response cache: exact layer, then semantic layer with the hit verifier, over a MemoryIndex
+// (read path) and a CacheStore (durable copy + cross-instance sync). Writes go to the store first
+// and only then to memory, so a failed write never leaves an entry that exists only here.
+import { randomUUID } from 'node:crypto';
+import type { Embedder } from '../embedding/types';
+import { MemoryIndex } from './memory-index';
+import { MAX_PROMPT_CHARS, cleanUnicode, normalizePrompt, promptHash, scopeHash } from './normalize';
+import type { CacheChange, CacheEntry, CacheStore } from './store';
+import type { CacheHit, CacheLookupRequest, CacheStoreRequest, ResponseCache } from './types';
+import { verifyPair } from './verifier';
+
+export interface CacheOptions {
+  store: CacheStore;
+  embedder: Embedder;
+  /** LRU bound on live entries (memory and store). */
+  maxEntries?: number;
+  /** Nearest neighbours checked per lookup: the verifier/tier filter may reject the closest. */
+  candidates?: number;
+  now?: () => Date;
+}
+
+export interface CacheStats {
+  entries: number;
+  partitions: number;
+  lookups: number;
+  exactHits: number;
+  semanticHits: number;
+  misses: number;
+  bypassed: number;
+  verifierRejections: Record<string, number>;
+  evictedLru: number;
+  expired: number;
+  syncErrors: number;
+}
+
+/** Lowest cosine at which a lexically equivalent candidate (same content words up to typos and
+ *  synonyms) may still hit; see README "Thresholds". */
+export const LEXICAL_FLOOR = 0.5;
+
+/** Stored rows with no expiry use this date (the schema's expiresAt is NOT NULL). */
+export const NEVER = new Date('9999-12-31T00:00:00Z');
+
+export class CacheInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CacheInputError';
+  }
+}
+
+export class SemanticCache implements ResponseCache {
+  readonly instanceId = randomUUID();
+  private readonly mem: MemoryIndex;
+  private readonly maxEntries: number;
+  private readonly k: number;
+  private readonly now: () => Date;
+  private unsubscribe: (() => Promise<void>) | null = null;
+  private readonly s: CacheStats;
+
+  constructor(private readonly opts: CacheOptions) {
+    this.mem = new MemoryIndex({ dim: opts.embedder.dim });
+    this.maxEntries = Math.max(1, Math.floor(opts.maxEntries ?? 100_000));
+    this.k = Math.max(1, opts.candidates ?? 8);
+    this.now = opts.now ?? (() => new Date());
+    this.s = { entries: 0, partitions: 0, lookups: 0, exactHits: 0, semanticHits: 0, misses: 0, bypassed: 0, verifierRejections: {}, evictedLru: 0, expired: 0, syncErrors: 0 };
+  }
+
+  /** Loads the store into memory (re-embedding rows of another dimension) and starts listening. */
+  async start(): Promise<void> {
+    this.unsubscribe = await this.opts.store.subscribe((c) => void this.apply(c).catch(() => this.s.syncErrors++));
+    const rows = await this.opts.store.loadAll(this.now());
+    const stale = rows.filter((r) => r.embedding.length !== this.opts.embedder.dim);
+    if (stale.length > 0) {
+      const vecs = await this.opts.embedder.embed(stale.map((r) => r.promptNorm));
+      stale.forEach((r, i) => (r.embedding = vecs[i]));
+    }
+    for (const r of rows) this.mem.add(r);
+    await this.evictOverflow();
+  }
+
+  async lookup(req: CacheLookupRequest): Promise<CacheHit | null> {
+    this.s.lookups++;
+    const norm = normalizePrompt(req.prompt ?? '');
+    if (norm === '' || norm.length > MAX_PROMPT_CHARS) {
+      this.s.bypassed++;
+      return null;
+    }
+    const scope = scopeHash(req.scope);
+    const now = this.now();
+    const exact = this.mem.findExact(scope, promptHash(norm));
+    if (exact && this.live(exact, now) && exact.tierRank >= req.minTierRank) {
+      this.s.exactHits++;
+      return this.hit(exact, 'exact', 1, null, now);
+    }
+    const threshold = Number.isFinite(req.threshold) ? Math.min(1, Math.max(0, req.threshold)) : 1;
+    const [vec] = await this.opts.embedder.embed([cleanUnicode(req.prompt)]);
+    // Candidates below the threshold are still considered down to the lexical floor, but only
+    // accepted when the verifier finds the same content words on both sides (typos, framing).
+    const floor = Math.min(threshold, LEXICAL_FLOOR);
+    for (const c of this.mem.search(scope, vec, this.k)) {
+      if (c.similarity < floor) break;
+      if (!this.live(c.entry, now) || c.entry.tierRank < req.minTierRank) continue;
+      const verdict = verifyPair(c.entry.promptNorm, req.prompt);
+      if (verdict.ok && c.similarity < threshold && !verdict.lexicalMatch) continue;
+      if (!verdict.ok) {
+        const check = verdict.check ?? 'other';
+        this.s.verifierRejections[check] = (this.s.verifierRejections[check] ?? 0) + 1;
+        continue;
+      }
+      this.s.semanticHits++;
+      return this.hit(c.entry, 'semantic', c.similarity, verdict.reason, now);
+    }
+    this.s.misses++;
+    return null;
+  }
+
+  async store(req: CacheStoreRequest): Promise<void> {
+    const norm = normalizePrompt(req.prompt ?? '');
+    if (norm === '' || norm.length > MAX_PROMPT_CHARS) return; // not cacheable: defined no-op
+    if (typeof req.answer !== 'string' || req.answer.trim() === '') throw new CacheInputError('answer must be a non-empty string');
+    if (!Number.isInteger(req.tierRank) || req.tierRank < 0) throw new CacheInputError(`tierRank must be a non-negative integer, got ${req.tierRank}`);
+    if (!Number.isFinite(req.costUsd) || req.costUsd < 0) throw new CacheInputError(`costUsd must be a finite non-negative number, got ${req.costUsd}`);
+    if (!Number.isFinite(req.ttlSeconds)) throw new CacheInputError(`ttlSeconds must be finite, got ${req.ttlSeconds}`);
+    const now = this.now();
+    const clean = cleanUnicode(req.prompt).trim();
+    const [embedding] = await this.opts.embedder.embed([clean]);
+    const entry: CacheEntry = {
+      id: randomUUID(),
+      scopeHash: scopeHash(req.scope),
+      promptHash: promptHash(norm),
+      promptNorm: clean,
+      embedding,
+      answer: req.answer,
+      tierName: req.tierName,
+      tierRank: req.tierRank,
+      costUsd: req.costUsd,
+      hits: 0,
+      createdAt: now,
+      lastHitAt: null,
+      expiresAt: req.ttlSeconds > 0 ? new Date(now.getTime() + req.ttlSeconds * 1000) : null,
+      decisionId: req.decisionId || null,
+    };
+    const stored = await this.opts.store.upsert(entry);
+    this.mem.add({ ...stored, embedding });
+    await this.publish({ op: 'upsert', id: stored.id, origin: this.instanceId });
+    await this.evictOverflow();
+  }
+
+  /** Thumbs-down on a cached answer, or an admin removing one entry. */
+  async evict(entryId: string): Promise<void> {
+    await this.deleteIds([entryId]);
+  }
+
+  async invalidateTier(tierName: string): Promise<number> {
+    const ids = await this.opts.store.deleteTier(tierName);
+    const local = this.mem.idsWhere((e) => e.tierName === tierName);
+    for (const id of new Set([...ids, ...local])) this.mem.remove(id);
+    await this.publish({ op: 'delete_tier', tierName, origin: this.instanceId });
+    return new Set([...ids, ...local]).size;
+  }
+
+  async invalidateAll(): Promise<void> {
+    await this.opts.store.deleteAll();
+    this.mem.clear();
+    await this.publish({ op: 'clear', origin: this.instanceId });
+  }
+
+  /** Deletes expired entries everywhere; lookups already ignore them, this frees the space. */
+  async purgeExpired(): Promise<number> {
+    const now = this.now();
+    const ids = new Set([...(await this.opts.store.deleteExpired(now)), ...this.mem.idsWhere((e) => !this.live(e, now))]);
+    for (const id of ids) this.mem.remove(id);
+    this.s.expired += ids.size;
+    if (ids.size > 0) await this.publish({ op: 'delete', ids: [...ids], origin: this.instanceId });
+    return ids.size;
+  }
+
+  stats(): CacheStats {
+    return { ...this.s, verifierRejections: { ...this.s.verifierRejections }, entries: this.mem.size, partitions: this.mem.partitionCount };
+  }
+
+  /** The entry as held in memory (admin views, tests). */
+  entry(id: string): CacheEntry | undefined {
+    return this.mem.get(id);
+  }
+
+  async close(): Promise<void> {
+    await this.unsubscribe?.();
+    this.unsubscribe = null;
+    await this.opts.store.close();
+  }
+
+  /** Applies another instance's change to this instance's memory. */
+  private async apply(c: CacheChange): Promise<void> {
+    if (c.origin === this.instanceId) return;
+    if (c.op === 'upsert') {
+      const row = await this.opts.store.get(c.id);
+      if (row && row.embedding.length === this.opts.embedder.dim) this.mem.add(row);
+    } else if (c.op === 'delete') {
+      for (const id of c.ids) this.mem.remove(id);
+    } else if (c.op === 'delete_tier') {
+      for (const id of this.mem.idsWhere((e) => e.tierName === c.tierName)) this.mem.remove(id);
+    } else if (c.op === 'clear') {
+      this.mem.clear();
+    }
+  }
+
+  private live(e: CacheEntry, now: Date): boolean {
+    return !e.expiresAt || e.expiresAt > now;
+  }
+
+  private hit(e: CacheEntry, kind: 'exact' | 'semantic', similarity: number, verifier: string | null, now: Date): CacheHit {
+    this.mem.touch(e.id);
+    e.hits += 1;
+    e.lastHitAt = now;
+    // Hit counters are statistics: a failed write must not turn a hit into an error.
+    this.opts.store.recordHit(e.id, now).catch(() => this.s.syncErrors++);
+    return { entryId: e.id, kind, similarity, answer: e.answer, tierName: e.tierName, tierRank: e.tierRank, costSavedUsd: e.costUsd, verifier };
+  }
+
+  private async deleteIds(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.opts.store.deleteIds(ids);
+    for (const id of ids) this.mem.remove(id);
+    await this.publish({ op: 'delete', ids, origin: this.instanceId });
+  }
+
+  private async evictOverflow(): Promise<void> {
+    const ids = this.mem.overflow(this.maxEntries);
+    if (ids.length === 0) return;
+    this.s.evictedLru += ids.length;
+    await this.deleteIds(ids);
+  }
+
+  private async publish(c: CacheChange): Promise<void> {
+    try {
+      await this.opts.store.publish(c);
+    } catch {
+      this.s.syncErrors++;
+    }
+  }
+}

@@ -1,0 +1,69 @@
+// Prompt normalisation for the exact layer and the scope hash. The exact layer must treat prompts
+// that differ only in Unicode form, case, whitespace or trailing/clause punctuation as the same
+// question, and must never merge prompts whose meaning could differ. So: punctuation inside tokens
+// ("3.5", "a.b", "-5", "x,y") is kept; only punctuation that ends a clause (followed by a space or
+// the end) is dropped. Prompts containing code keep their case and inner whitespace because both
+// can carry meaning there.
+import { createHash } from 'node:crypto';
+import type { CacheScope } from './types';
+
+/** Prompts longer than this (UTF-16 code units, after normalisation) bypass the cache: see README. */
+export const MAX_PROMPT_CHARS = 32_000;
+
+// C0/C1 controls except \t \n \r, zero-width and bidi formatting characters, BOM.
+const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/g;
+const QUOTES: Record<string, string> = { '\u2018': "'", '\u2019': "'", '\u201a': "'", '\u201b': "'", '\u201c': '"', '\u201d': '"', '\u201e': '"', '\u00ab': '"', '\u00bb': '"' };
+const DASHES = /[\u2010-\u2015\u2212]/g;
+const CODE = /```|`[^`]+`|[{};]\s*$|^\s*(def|function|class|import|#include|SELECT)\b/im;
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Lone surrogates become U+FFFD (as String#toWellFormed would), so hashing is well defined. */
+export function cleanUnicode(text: string): string {
+  return text
+    .replace(LONE_SURROGATE, '\ufffd')
+    .normalize('NFKC')
+    .replace(INVISIBLE, '')
+    .replace(/[\u2018-\u201e\u00ab\u00bb]/g, (c) => QUOTES[c] ?? c)
+    .replace(DASHES, '-');
+}
+
+export function looksLikeCode(text: string): boolean {
+  return CODE.test(text);
+}
+
+/**
+ * The canonical text of a prompt for the exact layer. Defined for every string: the result may
+ * be '' (empty or whitespace-only prompt), which the cache treats as "bypass".
+ */
+export function normalizePrompt(text: string): string {
+  const clean = cleanUnicode(text);
+  if (looksLikeCode(clean)) {
+    // Code: only trailing whitespace per line and surrounding blank lines are insignificant.
+    return clean.replace(/[ \t]+$/gm, '').replace(/\r\n?/g, '\n').trim();
+  }
+  return clean
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    // Clause punctuation: a run of , ; : ! ? . … followed by a space or the end of the text.
+    .replace(/[,;:!?.\u2026]+(?= |$)/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+export function promptHash(normalized: string): string {
+  return sha256(normalized);
+}
+
+/**
+ * The partition a prompt's answers live in. The system prompt is compared after Unicode cleaning
+ * and whitespace trimming only: its case and punctuation are instructions too.
+ */
+export function scopeHash(scope: CacheScope): string {
+  const system = cleanUnicode(scope.systemPrompt ?? '').trim();
+  return sha256(JSON.stringify(['v1', scope.tenant ?? '', system, scope.params ?? '']));
+}

@@ -1,0 +1,148 @@
+// Postgres CacheStore over the "CacheEntry" table (prisma/schema.prisma) using plain `pg`: the bulk
+// load at start is one streaming-free SELECT of bytea vectors, and LISTEN needs a dedicated pg
+// connection anyway, which Prisma cannot provide. Cross-instance changes travel on one NOTIFY
+// channel; payloads carry ids only (NOTIFY is limited to 8000 bytes), receivers read the row.
+import pg from 'pg';
+import type { CacheChange, CacheEntry, CacheStore } from './store';
+
+export const CHANNEL = 'cascade_cache';
+const NEVER = new Date('9999-12-31T00:00:00Z');
+const COLUMNS = `"id","scopeHash","promptHash","promptNorm","embedding","answer","tierName","tierRank","costUsd","hits","createdAt","lastHitAt","expiresAt","decisionId"`;
+/** Ids per NOTIFY message: 36-char uuids + JSON framing stay well under the 8000-byte limit. */
+const IDS_PER_NOTIFY = 150;
+
+interface Row {
+  id: string;
+  scopeHash: string;
+  promptHash: string;
+  promptNorm: string;
+  embedding: Buffer;
+  answer: string;
+  tierName: string;
+  tierRank: number;
+  costUsd: number;
+  hits: number;
+  createdAt: Date;
+  lastHitAt: Date;
+  expiresAt: Date;
+  decisionId: string | null;
+}
+
+export function vectorToBytes(v: Float32Array): Buffer {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
+export function bytesToVector(b: Buffer): Float32Array {
+  // Copy: the Buffer may sit in a shared pool at an offset not aligned to 4 bytes.
+  const out = new Float32Array(Math.floor(b.byteLength / 4));
+  new Uint8Array(out.buffer).set(b.subarray(0, out.length * 4));
+  return out;
+}
+
+function fromRow(r: Row): CacheEntry {
+  return {
+    ...r,
+    embedding: bytesToVector(r.embedding),
+    costUsd: Number(r.costUsd),
+    lastHitAt: r.lastHitAt.getTime() === r.createdAt.getTime() && r.hits === 0 ? null : r.lastHitAt,
+    expiresAt: r.expiresAt.getTime() >= NEVER.getTime() ? null : r.expiresAt,
+  };
+}
+
+export class PgCacheStore implements CacheStore {
+  private readonly pool: pg.Pool;
+  private readonly ownsPool: boolean;
+  private listener: pg.Client | null = null;
+
+  constructor(opts: { pool: pg.Pool; ownsPool?: boolean }) {
+    this.pool = opts.pool;
+    this.ownsPool = opts.ownsPool ?? false;
+  }
+
+  async loadAll(now: Date): Promise<CacheEntry[]> {
+    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM "CacheEntry" WHERE "expiresAt" > $1 ORDER BY "lastHitAt" ASC`, [now]);
+    return rows.map(fromRow);
+  }
+
+  async get(id: string): Promise<CacheEntry | null> {
+    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM "CacheEntry" WHERE "id" = $1`, [id]);
+    return rows[0] ? fromRow(rows[0]) : null;
+  }
+
+  async upsert(e: CacheEntry): Promise<CacheEntry> {
+    const { rows } = await this.pool.query<Row>(
+      `INSERT INTO "CacheEntry" (${COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)
+       ON CONFLICT ("scopeHash","promptHash") DO UPDATE SET
+         "id" = EXCLUDED."id", "promptNorm" = EXCLUDED."promptNorm", "embedding" = EXCLUDED."embedding",
+         "answer" = EXCLUDED."answer", "tierName" = EXCLUDED."tierName", "tierRank" = EXCLUDED."tierRank",
+         "costUsd" = EXCLUDED."costUsd", "hits" = 0, "createdAt" = EXCLUDED."createdAt",
+         "lastHitAt" = EXCLUDED."lastHitAt", "expiresAt" = EXCLUDED."expiresAt", "decisionId" = EXCLUDED."decisionId"
+       RETURNING ${COLUMNS}`,
+      [e.id, e.scopeHash, e.promptHash, e.promptNorm, vectorToBytes(e.embedding), e.answer, e.tierName, e.tierRank, e.costUsd, e.hits, e.createdAt, e.lastHitAt ?? e.createdAt, e.expiresAt ?? NEVER, e.decisionId],
+    );
+    return fromRow(rows[0]);
+  }
+
+  async recordHit(id: string, at: Date): Promise<void> {
+    await this.pool.query(`UPDATE "CacheEntry" SET "hits" = "hits" + 1, "lastHitAt" = $2 WHERE "id" = $1`, [id, at]);
+  }
+
+  async deleteIds(ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.pool.query(`DELETE FROM "CacheEntry" WHERE "id" = ANY($1::text[])`, [ids]);
+  }
+
+  async deleteTier(tierName: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>(`DELETE FROM "CacheEntry" WHERE "tierName" = $1 RETURNING "id"`, [tierName]);
+    return rows.map((r) => r.id);
+  }
+
+  async deleteAll(): Promise<void> {
+    await this.pool.query(`DELETE FROM "CacheEntry"`);
+  }
+
+  async deleteExpired(now: Date): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>(`DELETE FROM "CacheEntry" WHERE "expiresAt" <= $1 RETURNING "id"`, [now]);
+    return rows.map((r) => r.id);
+  }
+
+  async publish(change: CacheChange): Promise<void> {
+    const messages: CacheChange[] =
+      change.op === 'delete'
+        ? Array.from({ length: Math.ceil(change.ids.length / IDS_PER_NOTIFY) }, (_, i) => ({ ...change, ids: change.ids.slice(i * IDS_PER_NOTIFY, (i + 1) * IDS_PER_NOTIFY) }))
+        : [change];
+    for (const m of messages) await this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(m)]);
+  }
+
+  async subscribe(onChange: (change: CacheChange) => void): Promise<() => Promise<void>> {
+    // A dedicated connection outside the pool: LISTEN state belongs to one session.
+    const client = new pg.Client(this.clientConfig());
+    await client.connect();
+    client.on('notification', (msg) => {
+      if (msg.channel !== CHANNEL || !msg.payload) return;
+      try {
+        onChange(JSON.parse(msg.payload) as CacheChange);
+      } catch {
+        // A malformed payload (another version, manual NOTIFY) is ignored rather than crashing.
+      }
+    });
+    client.on('error', () => undefined);
+    await client.query(`LISTEN ${CHANNEL}`);
+    this.listener = client;
+    return async () => {
+      if (this.listener !== client) return;
+      this.listener = null;
+      await client.end().catch(() => undefined);
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.listener) await this.listener.end().catch(() => undefined);
+    this.listener = null;
+    if (this.ownsPool) await this.pool.end();
+  }
+
+  private clientConfig(): pg.ClientConfig {
+    // pg.Pool keeps the options it was created with; reuse them for the listening client.
+    return (this.pool as unknown as { options: pg.ClientConfig }).options;
+  }
+}

@@ -1,0 +1,98 @@
+// Persistence behind the cache. The in-memory index is the read path; the store is the durable copy
+// and the channel that keeps several app instances in step. Two implementations: MemoryCacheStore
+// (tests, eval, bench, embedded single-process use) and PgCacheStore (Postgres + LISTEN/NOTIFY).
+
+export interface CacheEntry {
+  id: string;
+  scopeHash: string;
+  /** sha256 of normalizePrompt(prompt): the exact-layer key inside a scope. */
+  promptHash: string;
+  /** The prompt after Unicode cleaning (NFKC, invisibles removed), case kept: the verifier reads it. */
+  promptNorm: string;
+  embedding: Float32Array;
+  answer: string;
+  tierName: string;
+  tierRank: number;
+  costUsd: number;
+  hits: number;
+  createdAt: Date;
+  lastHitAt: Date | null;
+  expiresAt: Date | null;
+  decisionId: string | null;
+}
+
+/** A change made by one instance, broadcast to the others. `origin` lets an instance skip its own. */
+export type CacheChange =
+  | { op: 'upsert'; id: string; origin: string }
+  | { op: 'delete'; ids: string[]; origin: string }
+  | { op: 'delete_tier'; tierName: string; origin: string }
+  | { op: 'clear'; origin: string };
+
+export interface CacheStore {
+  /** Every live entry, oldest lastHit first (so LRU order survives a restart). */
+  loadAll(now: Date): Promise<CacheEntry[]>;
+  get(id: string): Promise<CacheEntry | null>;
+  /** Insert, or replace the entry with the same (scopeHash, promptHash); returns the stored row. */
+  upsert(entry: CacheEntry): Promise<CacheEntry>;
+  recordHit(id: string, at: Date): Promise<void>;
+  deleteIds(ids: string[]): Promise<void>;
+  deleteTier(tierName: string): Promise<string[]>;
+  deleteAll(): Promise<void>;
+  deleteExpired(now: Date): Promise<string[]>;
+  /** Broadcast a change to other instances (no-op for a single-process store). */
+  publish(change: CacheChange): Promise<void>;
+  /** Receive other instances' changes; resolves once listening. Returns an unsubscribe function. */
+  subscribe(onChange: (change: CacheChange) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+/** Single-process store: keeps copies so callers cannot mutate stored rows by accident. */
+export class MemoryCacheStore implements CacheStore {
+  private readonly rows = new Map<string, CacheEntry>();
+
+  async loadAll(now: Date): Promise<CacheEntry[]> {
+    return [...this.rows.values()]
+      .filter((e) => !e.expiresAt || e.expiresAt > now)
+      .sort((a, b) => (a.lastHitAt ?? a.createdAt).getTime() - (b.lastHitAt ?? b.createdAt).getTime())
+      .map((e) => ({ ...e }));
+  }
+  async get(id: string): Promise<CacheEntry | null> {
+    const e = this.rows.get(id);
+    return e ? { ...e } : null;
+  }
+  async upsert(entry: CacheEntry): Promise<CacheEntry> {
+    for (const [id, e] of this.rows) {
+      if (e.scopeHash === entry.scopeHash && e.promptHash === entry.promptHash) this.rows.delete(id);
+    }
+    this.rows.set(entry.id, { ...entry });
+    return { ...entry };
+  }
+  async recordHit(id: string, at: Date): Promise<void> {
+    const e = this.rows.get(id);
+    if (e) {
+      e.hits += 1;
+      e.lastHitAt = at;
+    }
+  }
+  async deleteIds(ids: string[]): Promise<void> {
+    for (const id of ids) this.rows.delete(id);
+  }
+  async deleteTier(tierName: string): Promise<string[]> {
+    const ids = [...this.rows.values()].filter((e) => e.tierName === tierName).map((e) => e.id);
+    await this.deleteIds(ids);
+    return ids;
+  }
+  async deleteAll(): Promise<void> {
+    this.rows.clear();
+  }
+  async deleteExpired(now: Date): Promise<string[]> {
+    const ids = [...this.rows.values()].filter((e) => e.expiresAt && e.expiresAt <= now).map((e) => e.id);
+    await this.deleteIds(ids);
+    return ids;
+  }
+  async publish(): Promise<void> {}
+  async subscribe(): Promise<() => Promise<void>> {
+    return async () => {};
+  }
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,260 @@
+// The hit verifier: runs on every semantic candidate above the similarity threshold and rejects
+// pairs that an embedding scores as close but that ask a different question. Each check extracts a
+// small set of "must agree" facts from both prompts and compares them. It errs towards rejecting:
+// a rejected paraphrase costs one model call, an accepted near miss serves a wrong answer.
+import { canonical, NEGATIONS, STOPWORDS, words } from '../embedding/text';
+import { cleanUnicode } from './normalize';
+import { AMBIGUOUS_LANGUAGES, DATE_WORDS, DIRECTIONAL, HUMAN_LANGUAGES, LANGUAGES, NOT_NAMES, NUMBER_WORDS, POLARITY, UNITS } from './lexicon';
+
+export type VerifierCheck =
+  | 'number' | 'unit' | 'negation' | 'entity' | 'quoted' | 'code_language' | 'human_language'
+  | 'direction' | 'polarity' | 'date' | 'script' | 'substitution';
+
+export interface Verdict {
+  ok: boolean;
+  /** Every content word on each side has an equal, synonym or typo partner on the other: the
+   *  prompts differ only in framing, politeness, stop words or spelling. */
+  lexicalMatch?: boolean;
+  /** Failed check, or 'ok' with what was compared. */
+  reason: string;
+  check?: VerifierCheck;
+}
+
+interface Facts {
+  tokens: string[]; // lower-case word tokens in order
+  numbers: string[];
+  units: string[];
+  negations: number;
+  entities: Set<string>;
+  quoted: string[];
+  codeLangs: string[];
+  humanLangs: string[];
+  polarity: string[];
+  dates: string[];
+  scripts: string;
+  prefixed: Map<string, string>;
+  content: Array<{ raw: string; canon: string }>; // content tokens, raw and canonical
+}
+
+const LANGUAGE_NAMES = Object.keys(LANGUAGES).filter((n) => n.length >= 5);
+const sortJoin = (xs: Iterable<string>) => [...xs].sort().join('|');
+
+function parseNumber(tok: string): string | null {
+  if (!/^\p{N}/u.test(tok)) return null;
+  const plain = /^\d{1,3}(,\d{3})+(\.\d+)?$/.test(tok) ? tok.replace(/,/g, '') : tok.replace(/,/g, '.');
+  const n = Number(plain);
+  return Number.isFinite(n) ? String(n) : tok;
+}
+
+function scriptsOf(text: string): string {
+  const s = new Set<string>();
+  for (const ch of text) {
+    if (/\p{Script=Latin}/u.test(ch)) s.add('latin');
+    else if (/\p{Script=Cyrillic}/u.test(ch)) s.add('cyrillic');
+    else if (/\p{Script=Greek}/u.test(ch)) s.add('greek');
+    else if (/\p{Script=Han}|\p{Script=Hiragana}|\p{Script=Katakana}/u.test(ch)) s.add('cjk');
+    else if (/\p{Script=Hangul}/u.test(ch)) s.add('hangul');
+    else if (/\p{Script=Arabic}|\p{Script=Hebrew}/u.test(ch)) s.add('rtl');
+    else if (/\p{Script=Devanagari}|\p{Script=Thai}/u.test(ch)) s.add('indic');
+  }
+  return sortJoin(s);
+}
+
+// Frequent function words of other languages: a prompt written in French and one written in
+// English are different requests even when the embedder maps them close.
+const FOREIGN = /\b(le|la|les|des|est|quel|quelle|comment|pourquoi|el|los|las|qué|cómo|cuál|es|der|die|das|ist|wie|was|warum|il|che|come|qual|é|o|de|da|do|een|het|wat|och|är|hur)\b/g;
+function foreignWeight(lower: string): number {
+  return (lower.match(FOREIGN) ?? []).length;
+}
+
+function extract(raw: string): Facts {
+  const text = cleanUnicode(raw);
+  const lower = text.toLowerCase();
+  const tokens = words(text);
+  const numbers: string[] = [];
+  const units: string[] = [];
+  const codeLangs: string[] = [];
+  const humanLangs: string[] = [];
+  const polarity: string[] = [];
+  const dates: string[] = [];
+  let negations = 0;
+  for (const t of tokens) {
+    const num = parseNumber(t);
+    if (num !== null) numbers.push(num);
+    else if (NUMBER_WORDS[t]) numbers.push(NUMBER_WORDS[t]);
+    // "5km": digits glued to a unit.
+    const glued = /^\p{N}+(?:[.,]\p{N}+)*([a-z]+)$/u.exec(t);
+    if (glued && UNITS[glued[1]]) units.push(UNITS[glued[1]]);
+    if (UNITS[t] && t !== 'in' && t !== 'm' && t !== 'g' && t !== 'l') units.push(UNITS[t]);
+    if (NEGATIONS.has(t)) negations++;
+    const lang = LANGUAGES[t] ?? (t.length >= 5 ? LANGUAGE_NAMES.find((n) => isTypo(t, n)) : undefined);
+    if (lang) codeLangs.push(LANGUAGES[lang] ?? lang);
+    if (HUMAN_LANGUAGES.has(t)) humanLangs.push(t);
+    if (POLARITY[t]) polarity.push(POLARITY[t]);
+    if (DATE_WORDS[t]) dates.push(DATE_WORDS[t]);
+  }
+  for (const sym of ['$', '€', '£', '¥', '%', '°c', '°f']) if (lower.includes(sym)) units.push(UNITS[sym]);
+  // Words with a negating prefix, by root: "unsafe" vs "safe", "disallow" vs "allow".
+  const prefixed = new Map<string, string>();
+  for (const m of lower.matchAll(/\b(?:un|im|in|dis|non-?|il|ir)([a-z]{3,})\b/g)) prefixed.set(m[1], m[0]);
+  // Ambiguous language names only count when capitalised ("Go", "C", "R") or spelled "c language".
+  for (const m of text.matchAll(/\b(Go|C|R|Swift)\b(?!['’]s\b)/g)) codeLangs.push(AMBIGUOUS_LANGUAGES[m[1].toLowerCase()]);
+  for (const m of lower.matchAll(/\b(go|c|r|swift)\s+(?:language|lang|code|program|programming)\b/g)) codeLangs.push(AMBIGUOUS_LANGUAGES[m[1]]);
+  const foreign = foreignWeight(lower);
+  const langGuess = foreign >= 2 && foreign * 4 >= tokens.length ? 'foreign' : 'en';
+  const quoted = [...text.matchAll(/"([^"]{1,500})"|'([^'\s][^']{0,498}[^'\s])'|`([^`]{1,500})`/g)].map((m) => (m[1] ?? m[2] ?? m[3]).trim());
+  return {
+    tokens,
+    numbers,
+    units,
+    negations,
+    entities: entitiesOf(text),
+    quoted,
+    prefixed,
+    codeLangs: [...new Set(codeLangs)],
+    humanLangs: [...new Set(humanLangs)],
+    polarity,
+    dates: [...new Set(dates)],
+    scripts: `${scriptsOf(text)}:${langGuess}`,
+    content: tokens.filter((t) => !STOPWORDS.has(t)).map((raw) => ({ raw, canon: canonical(raw) })),
+  };
+}
+
+/** Capitalised words that are not sentence-initial: names, places, products. A sentence-initial
+ *  word counts only when written in capitals ("NASA"): "Quick question" or "Sorting ..." are not names. */
+function entitiesOf(text: string): Set<string> {
+  const out = new Set<string>();
+  // An all-caps prompt ("WHAT IS THE CAPITAL OF FRANCE") says nothing about names.
+  if (text === text.toUpperCase()) return out;
+  for (const m of text.matchAll(/(^|[.!?:]\s+|\s|["'(\[])(\p{Lu}[\p{L}\p{N}&.+#-]*)/gu)) {
+    const w = m[2].replace(/[.-]+$/, '');
+    const lower = w.toLowerCase();
+    const initial = m[1] === '' || /[.!?:]/.test(m[1]);
+    if (NOT_NAMES.has(lower) || w.length < 2) continue;
+    if (initial && w !== w.toUpperCase()) continue;
+    out.add(lower);
+  }
+  return out;
+}
+
+/** Optimal-string-alignment distance (an adjacent transposition costs 1), bounded by `max`. */
+export function editDistance(a: string, b: string, max = 3): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 0; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** Is `a` plausibly a typo of `b` (or vice versa)? Short words only tolerate a transposition:
+ *  "cat"/"car", "dog"/"dig" are different words, "hoel"/"hole" is not a word. */
+export function isTypo(a: string, b: string): boolean {
+  if (a === b) return true;
+  const len = Math.max(a.length, b.length);
+  if (len < 4 || /\p{N}/u.test(a + b)) return false;
+  const d = editDistance(a, b, 2);
+  if (d === 1 && a.length === b.length && [...a].sort().join('') === [...b].sort().join('')) return true; // transposition
+  return len >= 6 && d <= 1;
+}
+
+const sameMultiset = (a: string[], b: string[]) => sortJoin(a) === sortJoin(b);
+
+/** Is there a swapped pair of shared terms with an ordering word between them in `a`? */
+function reversed(a: Facts, b: Facts): string | null {
+  const salient = (t: string) => /^\p{N}/u.test(t) || a.entities.has(t) || !!UNITS[t] || !!LANGUAGES[t] || HUMAN_LANGUAGES.has(t);
+  const pos = (f: Facts) => {
+    const m = new Map<string, number>();
+    f.tokens.forEach((t, i) => {
+      if (!STOPWORDS.has(t) && !DIRECTIONAL.has(t) && !m.has(t)) m.set(t, i);
+    });
+    return m;
+  };
+  const pa = pos(a);
+  const pb = pos(b);
+  const shared = [...pa.keys()].filter((t) => pb.has(t));
+  const strong = new Set(['than', 'to', 'into', 'from', 'vs', 'versus', 'over', 'against', 'beat', 'beats', 'before', 'after', '->', '→']);
+  for (let i = 0; i < shared.length; i++) {
+    for (let j = i + 1; j < shared.length; j++) {
+      const [x, y] = [shared[i], shared[j]];
+      if (Math.sign(pa.get(x)! - pa.get(y)!) === Math.sign(pb.get(x)! - pb.get(y)!)) continue;
+      const [lo, hi] = [Math.min(pa.get(x)!, pa.get(y)!), Math.max(pa.get(x)!, pa.get(y)!)];
+      const between = a.tokens.slice(lo + 1, hi).filter((t) => DIRECTIONAL.has(t));
+      if (between.some((t) => strong.has(t)) || (between.length > 0 && salient(x) && salient(y))) return `"${x}" and "${y}" swap around "${between[0]}"`;
+    }
+  }
+  return null;
+}
+
+/** Same content words, two of them swapped across another content word: "cats chase dogs". */
+function permuted(a: Facts, b: Facts): string | null {
+  const ca = a.content.map((c) => c.canon);
+  const cb = b.content.map((c) => c.canon);
+  if (ca.length !== cb.length || ca.join(' ') === cb.join(' ') || sortJoin(ca) !== sortJoin(cb)) return null;
+  for (let i = 0; i < ca.length; i++) {
+    for (let j = i + 2; j < ca.length; j++) {
+      const bi = cb.indexOf(ca[i]);
+      const bj = cb.indexOf(ca[j]);
+      if (bi > bj && Math.abs(bi - bj) >= 2) return `"${ca[i]}" and "${ca[j]}" swap around "${ca[i + 1]}"`;
+    }
+  }
+  return null;
+}
+
+/** Content words present on one side only that are not typos of a word on the other side. */
+function novel(a: Facts, b: Facts): string[] {
+  const canonB = new Set(b.content.map((c) => c.canon));
+  const out = new Set<string>();
+  for (const t of a.content) {
+    if (canonB.has(t.canon)) continue;
+    if (b.content.some((u) => isTypo(t.raw, u.raw) || isTypo(t.canon, u.canon))) continue;
+    out.add(t.canon);
+  }
+  return [...out];
+}
+
+export function verifyPair(storedPrompt: string, newPrompt: string): Verdict {
+  const a = extract(storedPrompt);
+  const b = extract(newPrompt);
+  const fail = (check: VerifierCheck, reason: string): Verdict => ({ ok: false, check, reason: `${check}: ${reason}` });
+  if (a.scripts !== b.scripts) return fail('script', `${a.scripts} vs ${b.scripts}`);
+  if (!sameMultiset(a.numbers, b.numbers)) return fail('number', `[${a.numbers}] vs [${b.numbers}]`);
+  if (sortJoin(new Set(a.units)) !== sortJoin(new Set(b.units))) return fail('unit', `[${a.units}] vs [${b.units}]`);
+  if (a.negations !== b.negations) return fail('negation', `${a.negations} vs ${b.negations} negations`);
+  if (!sameMultiset(a.quoted, b.quoted)) return fail('quoted', 'quoted strings differ');
+  if (sortJoin(a.codeLangs) !== sortJoin(b.codeLangs)) return fail('code_language', `[${a.codeLangs}] vs [${b.codeLangs}]`);
+  if (sortJoin(a.humanLangs) !== sortJoin(b.humanLangs)) return fail('human_language', `[${a.humanLangs}] vs [${b.humanLangs}]`);
+  if (sortJoin(a.dates) !== sortJoin(b.dates)) return fail('date', `[${a.dates}] vs [${b.dates}]`);
+  if (!sameMultiset(a.polarity, b.polarity)) return fail('polarity', `[${a.polarity}] vs [${b.polarity}]`);
+  for (const [x, y] of [[a, b], [b, a]] as const) {
+    for (const [root, word] of x.prefixed) {
+      if (y.tokens.includes(root) && !y.tokens.includes(word)) return fail('negation', `"${word}" vs "${root}"`);
+    }
+  }
+  // A name on one side must appear (in any case) on the other: "France" vs "Germany".
+  const bWords = new Set(b.tokens);
+  const aWords = new Set(a.tokens);
+  const present = (e: string, ws: Set<string>) => words(e).every((w) => ws.has(w) || [...ws].some((x) => x.length >= 5 && isTypo(w, x) && w.length === x.length));
+  const missingA = [...a.entities].find((e) => !present(e, bWords));
+  if (missingA) return fail('entity', `"${missingA}" only in the stored prompt`);
+  const missingB = [...b.entities].find((e) => !present(e, aWords));
+  if (missingB) return fail('entity', `"${missingB}" only in the new prompt`);
+  const rev = reversed(a, b) ?? permuted(a, b);
+  if (rev) return fail('direction', rev);
+  // One content word swapped for an unrelated one ("dogs" -> "cats") with everything else equal
+  // is the classic near miss; a paraphrase changes several words or uses a known synonym.
+  const onlyA = novel(a, b);
+  const onlyB = novel(b, a);
+  if (onlyA.length >= 1 && onlyB.length >= 1 && onlyA.length <= 2 && onlyB.length <= 2) {
+    const canonB = new Set(b.content.map((c) => c.canon));
+    const shared = new Set(a.content.map((c) => c.canon).filter((t) => canonB.has(t))).size;
+    if (shared >= onlyA.length) return fail('substitution', `"${onlyA.join(' ')}" replaced by "${onlyB.join(' ')}"`);
+  }
+  const lexicalMatch = onlyA.length === 0 && onlyB.length === 0 && a.content.length > 0;
+  return { ok: true, lexicalMatch, reason: `ok${lexicalMatch ? ' (same content words)' : ''}: numbers, units, negation, names, quotes, languages, direction, degree and dates agree` };
+}

@@ -1,0 +1,111 @@
+// Word-level text processing shared by the local embedder and the cache's hit verifier: one
+// tokeniser, one stop-word list, one light stemmer and one small synonym table, so that what the
+// embedder treats as "the same word" is exactly what the verifier compares.
+import { cleanUnicode } from '../cache/normalize';
+
+const CONTRACTIONS: Array<[RegExp, string]> = [
+  [/\bcan'?t\b/g, 'can not'],
+  [/\bwon'?t\b/g, 'will not'],
+  [/\bshan'?t\b/g, 'shall not'],
+  [/\b(\w+)n't\b/g, '$1 not'],
+  [/\b(\w+)'re\b/g, '$1 are'],
+  [/\b(\w+)'ve\b/g, '$1 have'],
+  [/\b(\w+)'ll\b/g, '$1 will'],
+  [/\b(\w+)'d\b/g, '$1 would'],
+  [/\bi'm\b/g, 'i am'],
+  [/\b(it|that|what|there|here|who|where|how|when|why|he|she)'s\b/g, '$1 is'],
+  [/\b(\w+)'s\b/g, '$1'],
+];
+
+/** Lower-cased word tokens (letters/digits, with inner . , for numbers like 3.5 and 1,000). */
+export function words(text: string): string[] {
+  let t = cleanUnicode(text).toLowerCase();
+  for (const [re, rep] of CONTRACTIONS) t = t.replace(re, rep);
+  return t.match(/\p{N}+(?:[.,]\p{N}+)*|[\p{L}\p{M}]+(?:[+#]+|\p{N}+)?/gu) ?? [];
+}
+
+// Function words and request framing ("could you please tell me"): they change how a question is
+// asked, not what is asked. Negations, comparatives and quantifiers are deliberately NOT here.
+export const STOPWORDS = new Set(
+  (
+    'a an the this that these those it its is are was were be been being am do does did doing have has had having ' +
+    'i me my mine we us our you your yours he him his she her they them their there here what which who whom whose ' +
+    'how why when where whether if then so and or but of in on at by for with about as into onto upon within via ' +
+    'per out up down off just also too very really quite some any each every all both such own same other ' +
+    'can could would should will shall may might must please kindly thanks thank hi hello hey dear tell explain ' +
+    'show give let know want like wonder wondering help need curious question quick briefly simply actually ' +
+    'anyone somebody someone way ways possible mind ok okay sir madam assistant chatgpt is it ' +
+    'describe say said get got go going to one thing things something between'
+  ).split(/\s+/),
+);
+
+// Words whose exact identity matters to the verifier even though they are short or common.
+export const NEGATIONS = new Set(['not', 'no', 'never', 'none', 'nobody', 'nothing', 'neither', 'nor', 'without', 'nowhere', 'cannot']);
+
+// Synonyms folded to one representative. Only pairs that are interchangeable in questions;
+// antonyms and degree words are handled by the verifier instead.
+const SYNONYMS: Record<string, string> = {
+  biggest: 'largest', big: 'large', huge: 'large', bigger: 'larger',
+  smallest: 'smallest', tiny: 'small', little: 'small',
+  quick: 'fast', quickly: 'fast', rapid: 'fast', speedy: 'fast', quickest: 'fastest',
+  automobile: 'car', vehicle: 'car', movie: 'film', flick: 'film', physician: 'doctor',
+  purchase: 'buy', commence: 'start', begin: 'start', finish: 'end', utilize: 'use', employ: 'use',
+  invert: 'reverse', create: 'make', build: 'make', construct: 'make', generate: 'make', produce: 'make',
+  repair: 'fix', resolve: 'fix', solve: 'fix', correct: 'fix', mend: 'fix',
+  price: 'cost', expense: 'cost', kid: 'child', children: 'child', kids: 'child',
+  meaning: 'mean', definition: 'define', significance: 'mean', means: 'mean',
+  calculate: 'compute', determine: 'compute', figure: 'compute', work: 'work',
+  difference: 'differ', different: 'differ', distinguish: 'differ', compare: 'differ', comparison: 'differ',
+  recipe: 'cook', cooking: 'cook', prepare: 'cook', bake: 'cook',
+  capitol: 'capital', nation: 'country', countries: 'country', state: 'state',
+  author: 'write', wrote: 'write', written: 'write', writing: 'write', writer: 'write',
+  inventor: 'invent', invented: 'invent', discover: 'invent', discovered: 'invent', discoverer: 'invent',
+  approximately: 'about', roughly: 'about', around: 'about',
+  amount: 'many', number: 'many', much: 'many', count: 'many',
+  reason: 'why', cause: 'why', causes: 'why',
+  benefit: 'advantage', benefits: 'advantage', pros: 'advantage', advantages: 'advantage',
+  drawback: 'disadvantage', cons: 'disadvantage', downside: 'disadvantage', downsides: 'disadvantage',
+  tip: 'advice', tips: 'advice', suggestion: 'advice', suggestions: 'advice', recommend: 'advice', recommendation: 'advice',
+  step: 'step', steps: 'step', guide: 'step', instructions: 'step', tutorial: 'step',
+  happen: 'occur', happens: 'occur', happened: 'occur', occurs: 'occur', occurred: 'occur',
+  function: 'function', func: 'function', method: 'function',
+  array: 'list', arrays: 'list', lists: 'list',
+  delete: 'remove', erase: 'remove', deleting: 'remove', removing: 'remove', eliminate: 'remove', drop: 'remove',
+  convert: 'convert', transform: 'convert', turn: 'convert', change: 'convert',
+  fewest: 'least', lowest: 'least', minimum: 'least', min: 'least',
+  maximum: 'most', max: 'most', highest: 'most',
+  int: 'integer', str: 'string', dict: 'dictionary', quit: 'exit', leave: 'exit', painter: 'paint', painted: 'paint',
+  js: 'javascript', ts: 'typescript', golang: 'go', py: 'python', cpp: 'c++', csharp: 'c#',
+  usa: 'us', america: 'us', uk: 'britain',
+};
+
+/** A light English suffix stripper: enough to fold plural and tense variants, never "stemming" numbers. */
+export function stem(w: string): string {
+  if (w.length <= 3 || /\p{N}/u.test(w) || /[+#]/.test(w)) return w;
+  if (w.endsWith('ies') && w.length > 4) return w.slice(0, -3) + 'y';
+  if (w.endsWith('sses')) return w.slice(0, -2);
+  if (w.endsWith('ss') || w.endsWith('us') || w.endsWith('is')) return w;
+  if (w.endsWith('ing') && w.length > 5) return w.slice(0, -3);
+  if (w.endsWith('ed') && w.length > 5) return w.slice(0, -2);
+  if (w.endsWith('es') && /(ch|sh|x|z)es$/.test(w)) return w.slice(0, -2);
+  if (w.endsWith('s') && !w.endsWith('ss')) return w.slice(0, -1);
+  return w;
+}
+
+/** Synonym-folded, stemmed form of one lower-case word. */
+export function canonical(w: string): string {
+  const direct = SYNONYMS[w];
+  if (direct) return direct;
+  const s = stem(w);
+  return SYNONYMS[s] ?? s;
+}
+
+/** The content words of a text in order: stop words removed, the rest canonicalised. */
+export function contentTokens(text: string): string[] {
+  const out: string[] = [];
+  for (const w of words(text)) {
+    if (STOPWORDS.has(w)) continue;
+    out.push(canonical(w));
+  }
+  return out;
+}

@@ -1,0 +1,39 @@
+// The embedder contract: a pure text -> unit vector map. The cache only relies on cosine similarity,
+// so every implementation returns L2-normalised vectors of exactly `dim` floats.
+export interface Embedder {
+  /** Stable identifier ("local-ngram-v1", "openai:<tier>:<model>"): entries embedded by another
+   *  embedder are not comparable and are re-embedded or ignored at load. */
+  readonly id: string;
+  readonly dim: number;
+  embed(texts: string[]): Promise<Float32Array[]>;
+}
+
+export class EmbeddingError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'bad_response' | 'http' | 'timeout' | 'dimension' | 'input',
+  ) {
+    super(message);
+    this.name = 'EmbeddingError';
+  }
+}
+
+/** L2-normalise in place; the zero vector stays zero (similarity 0 to everything, never NaN). */
+export function normalizeL2(v: Float32Array): Float32Array {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  if (s > 0 && Number.isFinite(s)) {
+    const inv = 1 / Math.sqrt(s);
+    for (let i = 0; i < v.length; i++) v[i] *= inv;
+  } else if (!Number.isFinite(s)) {
+    v.fill(0);
+  }
+  return v;
+}
+
+export function cosine(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) s += a[i] * b[i];
+  return s;
+}
