@@ -1,7 +1,7 @@
 // Pure data preparation for success-rate and latency charts.
 import { BANDS, type Band } from '../complexity/types';
-import { bucketKey, bucketRange, histPercentile, mergeHist, wilson } from './stats';
-import type { Granularity, PolicyChange, RollupRow } from './types';
+import { bucketKey, bucketRange, histPercentile, mergeHist, ratio, wilson } from './stats';
+import { LATENCY_BUCKETS_MS, type Granularity, type LatencyInput, type PolicyChange, type RollupRow } from './types';
 
 export interface SuccessCell {
   tier: string;
@@ -46,19 +46,20 @@ export interface LatencyRow {
   requests: number;
   p50: number | null;
   p95: number | null;
-  ttftP50: number | null;
-  ttftP95: number | null;
+  /** Mean time to first token: the rollups keep its sum and count, not a histogram. */
+  ttftMean: number | null;
 }
 
-/** Latency and time-to-first-token percentiles per tier, from merged histograms. */
-export function prepareLatencyByTier(rows: readonly RollupRow[]): LatencyRow[] {
-  const m = new Map<string, { n: number; lat: number[]; ttft: number[] }>();
+/** Latency percentiles (from merged histograms) and mean time to first token, per tier. */
+export function prepareLatencyByTier(rows: readonly LatencyInput[], bounds: readonly number[] = LATENCY_BUCKETS_MS): LatencyRow[] {
+  const m = new Map<string, { n: number; lat: number[]; ttftSum: number; ttftN: number }>();
   for (const r of rows) {
-    const k = r.tier ?? '(none)';
-    const a = m.get(k) ?? { n: 0, lat: [], ttft: [] };
+    const k = r.tier || '(none)';
+    const a = m.get(k) ?? { n: 0, lat: [], ttftSum: 0, ttftN: 0 };
     a.n += r.requests;
     mergeHist(a.lat, r.latencyHist);
-    mergeHist(a.ttft, r.ttftHist);
+    a.ttftSum += r.ttftSumMs;
+    a.ttftN += r.ttftCount;
     m.set(k, a);
   }
   return [...m.entries()]
@@ -66,10 +67,9 @@ export function prepareLatencyByTier(rows: readonly RollupRow[]): LatencyRow[] {
     .map(([tier, a]) => ({
       tier,
       requests: a.n,
-      p50: round1(histPercentile(a.lat, 0.5)),
-      p95: round1(histPercentile(a.lat, 0.95)),
-      ttftP50: round1(histPercentile(a.ttft, 0.5)),
-      ttftP95: round1(histPercentile(a.ttft, 0.95)),
+      p50: round1(histPercentile(a.lat, 0.5, bounds)),
+      p95: round1(histPercentile(a.lat, 0.95, bounds)),
+      ttftMean: round1(ratio(a.ttftSum, a.ttftN)),
     }));
 }
 

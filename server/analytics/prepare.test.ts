@@ -8,7 +8,7 @@ function row(p: Partial<RollupRow> & { bucket: Date }): RollupRow {
   return {
     tier: 'small', band: 'simple', apiKeyId: null, policyVersion: 1, requests: 0, errors: 0, cacheExact: 0, cacheSemantic: 0,
     escalated: 0, costUsd: 0, baselineCostUsd: 0, escalationCostUsd: 0, cacheSavedUsd: 0, tokensIn: 0, tokensOut: 0,
-    ratedUp: 0, ratedDown: 0, latencyHist: [], ttftHist: [], ...p,
+    ratedUp: 0, ratedDown: 0, ...p,
   };
 }
 const d = (s: string) => new Date(s);
@@ -116,17 +116,20 @@ describe('quality', () => {
   });
   it('computes latency percentiles per tier from merged histograms', () => {
     // 10 requests: 5 in bucket (0,50], 5 in (50,100]
-    const rows = [
-      row({ bucket: d('2026-01-01T01:00:00Z'), tier: 'small', requests: 5, latencyHist: [5], ttftHist: [5] }),
-      row({ bucket: d('2026-01-01T02:00:00Z'), tier: 'small', requests: 5, latencyHist: [0, 5], ttftHist: [5] }),
-      row({ bucket: d('2026-01-01T02:00:00Z'), tier: 'large', requests: 0 }),
-    ];
-    const l = prepareLatencyByTier(rows);
+    const l = prepareLatencyByTier(
+      [
+        { tier: 'small', requests: 5, latencyHist: [5], ttftSumMs: 100, ttftCount: 5 },
+        { tier: 'small', requests: 5, latencyHist: [0, 5], ttftSumMs: 200, ttftCount: 5 },
+        { tier: 'large', requests: 0, latencyHist: [], ttftSumMs: 0, ttftCount: 0 },
+      ],
+      [50, 100, 200],
+    );
     expect(l.map((x) => x.tier)).toEqual(['large', 'small']);
     expect(l[0].p50).toBeNull();
+    expect(l[0].ttftMean).toBeNull();
     expect(l[1].p50).toBe(50);
     expect(l[1].p95).toBe(95);
-    expect(l[1].ttftP50).toBe(25);
+    expect(l[1].ttftMean).toBe(30);
   });
   it('overlays the thresholds in force on the success rate', () => {
     const pts = prepareThresholdHistory(

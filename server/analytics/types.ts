@@ -3,7 +3,7 @@
 // range can be merged without reading raw decisions.
 import type { Band } from '../complexity/types';
 
-/** Upper bounds (ms) of the latency histogram buckets; the last bucket is open-ended. */
+/** Default upper bounds (ms) of latency histogram buckets; the rollups' own bounds are passed in. */
 export const LATENCY_BUCKETS_MS = [50, 100, 200, 350, 500, 750, 1000, 1500, 2000, 3000, 5000, 8000, 13000, 20000, 30000, 60000] as const;
 
 export interface RollupRow {
@@ -28,9 +28,16 @@ export interface RollupRow {
   tokensOut: number;
   ratedUp: number;
   ratedDown: number;
-  /** Counts per LATENCY_BUCKETS_MS bucket (+1 overflow bucket). */
+}
+
+/** Latency facts of one tier over the selected range (histograms merge across hours). */
+export interface LatencyInput {
+  tier: string | null;
+  requests: number;
+  /** Counts per latency bucket (bounds passed alongside, +1 overflow bucket). */
   latencyHist: number[];
-  ttftHist: number[];
+  ttftSumMs: number;
+  ttftCount: number;
 }
 
 export interface EscalationReasonRow {

@@ -1,5 +1,6 @@
 // The tRPC app router. The browser client imports only the AppRouter type.
 import { createCallerFactory, createTRPCRouter } from './trpc';
+import { analyticsRouter } from './routers/analytics';
 import { apiKeysRouter } from './routers/api-keys';
 import { decisionsRouter } from './routers/decisions';
 import { policyRouter } from './routers/policy';
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   policy: policyRouter,
   apiKeys: apiKeysRouter,
   users: usersRouter,
+  analytics: analyticsRouter,
 });
 
 export type AppRouter = typeof appRouter;

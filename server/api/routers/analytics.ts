@@ -9,18 +9,10 @@ import { prepareCostByTier, prepareSavings } from '../../analytics/prepare-cost'
 import { prepareLatencyByTier, prepareScoreHistogram, prepareSuccessMatrix, prepareThresholdHistory } from '../../analytics/prepare-quality';
 import { prepareCacheHitRate, prepareEscalations, prepareTierMix, prepareTrafficByBand } from '../../analytics/prepare-traffic';
 import { loadEscalationReasons, loadFilterOptions, loadLatency, loadPolicyChanges, loadRecentScores, loadRollups, type Sql } from '../../analytics/queries';
-import { LATENCY_BUCKETS_MS } from '../../analytics/types';
+import { LATENCY_BOUNDS_MS } from '../../decisions/histogram';
 import { analystProcedure, createTRPCRouter } from '../trpc';
 
 const sql: Sql = (text, params) => getPrisma().$queryRawUnsafe(text, ...params);
-
-let bounds: readonly number[] = LATENCY_BUCKETS_MS;
-// The decision writer's histogram bounds, when that module is present (it defines the rollups).
-void import('../../decisions/histogram')
-  .then((m: Record<string, unknown>) => {
-    if (Array.isArray(m.LATENCY_BOUNDS_MS)) bounds = m.LATENCY_BOUNDS_MS as number[];
-  })
-  .catch(() => undefined);
 
 export const analyticsRouter = createTRPCRouter({
   filterOptions: analystProcedure.query(() => loadFilterOptions(sql)),
@@ -45,7 +37,7 @@ export const analyticsRouter = createTRPCRouter({
       tierMix: prepareTierMix(rows),
       success: prepareSuccessMatrix(rows),
       thresholds: prepareThresholdHistory(rows, changes, range, g),
-      latency: prepareLatencyByTier(latency, bounds),
+      latency: prepareLatencyByTier(latency, LATENCY_BOUNDS_MS),
       cache: prepareCacheHitRate(rows, range, g),
       escalations: prepareEscalations(rows, reasons, range, g),
     };

@@ -1,0 +1,109 @@
+'use client';
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { emptyMeta, streamChat, type AnswerMeta } from '@/lib/chat-stream';
+import { Markdown } from '../Markdown';
+import { AnswerMetaBar } from './AnswerMetaBar';
+import { Rating } from './Rating';
+
+interface Turn {
+  id: number;
+  role: 'user' | 'assistant';
+  text: string;
+  meta?: AnswerMeta;
+  error?: string;
+  streaming?: boolean;
+}
+
+export function ChatView() {
+  const [turns, setTurns] = useState<Turn[]>([]);
+  const [draft, setDraft] = useState('');
+  const [busy, setBusy] = useState(false);
+  const abort = useRef<AbortController | null>(null);
+  const bottom = useRef<HTMLDivElement>(null);
+  const nextId = useRef(1);
+
+  useEffect(() => bottom.current?.scrollIntoView({ block: 'end' }), [turns]);
+  useEffect(() => () => abort.current?.abort(), []);
+
+  function update(id: number, f: (t: Turn) => Turn) {
+    setTurns((ts) => ts.map((t) => (t.id === id ? f(t) : t)));
+  }
+
+  async function send(e?: FormEvent) {
+    e?.preventDefault();
+    const text = draft.trim();
+    if (!text || busy) return;
+    const history = turns.filter((t) => !t.error && !t.streaming && t.text.trim()).map((t) => ({ role: t.role, content: t.text }));
+    const userTurn: Turn = { id: nextId.current++, role: 'user', text };
+    const answer: Turn = { id: nextId.current++, role: 'assistant', text: '', meta: emptyMeta(), streaming: true };
+    setTurns((ts) => [...ts, userTurn, answer]);
+    setDraft('');
+    setBusy(true);
+    abort.current = new AbortController();
+    try {
+      for await (const u of streamChat(text, history, abort.current.signal)) {
+        if (u.kind === 'text') update(answer.id, (t) => ({ ...t, text: t.text + u.text }));
+        else if (u.kind === 'reset') update(answer.id, (t) => ({ ...t, text: '' }));
+        else if (u.kind === 'meta') update(answer.id, (t) => ({ ...t, meta: { ...(t.meta ?? emptyMeta()), ...u.meta } }));
+        else update(answer.id, (t) => ({ ...t, error: u.message }));
+      }
+    } catch (err) {
+      if ((err as Error).name !== 'AbortError') update(answer.id, (t) => ({ ...t, error: 'The connection was lost.' }));
+    } finally {
+      update(answer.id, (t) => ({ ...t, streaming: false }));
+      setBusy(false);
+    }
+  }
+
+  function onKey(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      void send();
+    }
+  }
+
+  return (
+    <div className="chat panel">
+      <div className="messages" aria-live="polite" aria-label="Conversation" data-testid="messages">
+        {turns.length === 0 && <div className="empty">Ask anything. Simple questions go to a small, cheap model; hard ones to a larger one.</div>}
+        {turns.map((t) =>
+          t.role === 'user' ? (
+            <div key={t.id} className="msg user" data-testid="user-message">
+              {t.text}
+            </div>
+          ) : (
+            <article key={t.id} className="msg assistant" data-testid="assistant-message" aria-busy={t.streaming}>
+              {t.error ? (
+                <div className="alert" role="alert">{t.error}</div>
+              ) : t.text ? (
+                <div className={t.streaming ? 'cursor' : undefined}>
+                  <Markdown text={t.text} />
+                </div>
+              ) : (
+                <span className="muted cursor">Thinking</span>
+              )}
+              {t.meta && <AnswerMetaBar meta={t.meta} streaming={!!t.streaming} />}
+              {!t.streaming && !t.error && t.meta?.decisionId && <Rating decisionId={t.meta.decisionId} />}
+            </article>
+          ),
+        )}
+        <div ref={bottom} />
+      </div>
+      <form className="composer" onSubmit={send}>
+        <label htmlFor="prompt" className="sr-only">
+          Message
+        </label>
+        <textarea id="prompt" placeholder="Message Cascade (Enter to send, Shift+Enter for a new line)" value={draft} onChange={(e) => setDraft(e.target.value)} onKeyDown={onKey} rows={2} />
+        {busy ? (
+          <button type="button" className="secondary" onClick={() => abort.current?.abort()}>
+            Stop
+          </button>
+        ) : (
+          <button type="submit" disabled={!draft.trim()}>
+            Send
+          </button>
+        )}
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,105 @@
+// Client side of POST /api/chat/stream (server/http/chat-stream.ts). Request { prompt, history }.
+// Frames:
+//   event: meta     data: { decisionId, tier, band, cached, escalated, simulated }   (again when the tier changes)
+//   event: token    data: { content }
+//   event: reset    data: { reason? }   (an escalation discards the partial answer; not sent today)
+//   event: done     data: { decisionId, tier, band, costUsd, usage, finishReason, cached, escalated, simulated }
+//   event: error    data: { code, message }
+// Unknown frames are ignored so the server can add events without breaking the page.
+import { readSse } from './sse';
+
+export interface AnswerMeta {
+  decisionId: string | null;
+  tier: string | null;
+  band: string | null;
+  cached: boolean;
+  escalated: boolean;
+  simulated: boolean;
+  costUsd: number | null;
+  tokensIn: number | null;
+  tokensOut: number | null;
+  latencyMs: number | null;
+}
+
+export const emptyMeta = (): AnswerMeta => ({
+  decisionId: null, tier: null, band: null, cached: false, escalated: false, simulated: false,
+  costUsd: null, tokensIn: null, tokensOut: null, latencyMs: null,
+});
+
+export type StreamUpdate =
+  | { kind: 'text'; text: string }
+  | { kind: 'reset' }
+  | { kind: 'meta'; meta: Partial<AnswerMeta> }
+  | { kind: 'error'; message: string };
+
+function num(v: unknown): number | null | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** Maps one frame's JSON to the fields of AnswerMeta it carries (pure, for reuse and tests). */
+export function metaFrom(d: Record<string, unknown>): Partial<AnswerMeta> {
+  const m: Partial<AnswerMeta> = {};
+  if (typeof d.decisionId === 'string') m.decisionId = d.decisionId;
+  if (typeof d.tier === 'string') m.tier = d.tier;
+  if (typeof d.band === 'string') m.band = d.band;
+  const cache = d.cacheStatus ?? d.cache;
+  if (typeof d.cached === 'boolean') m.cached = d.cached;
+  else if (cache === 'exact' || cache === 'semantic') m.cached = true;
+  if (typeof d.escalated === 'boolean') m.escalated = d.escalated;
+  else if (typeof d.escalations === 'number') m.escalated = d.escalations > 0;
+  if (typeof d.simulated === 'boolean') m.simulated = d.simulated;
+  const cost = num(d.costUsd ?? d.cost);
+  if (cost !== undefined) m.costUsd = cost;
+  const usage = (d.usage ?? {}) as { prompt_tokens?: unknown; completion_tokens?: unknown };
+  const ti = num(d.tokensIn ?? usage.prompt_tokens);
+  if (ti !== undefined) m.tokensIn = ti;
+  const to = num(d.tokensOut ?? usage.completion_tokens);
+  if (to !== undefined) m.tokensOut = to;
+  const lat = num(d.latencyMs);
+  if (lat !== undefined) m.latencyMs = lat;
+  return m;
+}
+
+export async function* streamChat(
+  prompt: string,
+  history: { role: 'user' | 'assistant'; content: string }[],
+  signal?: AbortSignal,
+): AsyncGenerator<StreamUpdate> {
+  const res = await fetch('/api/chat/stream', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ prompt, history }),
+    signal,
+  });
+  if (!res.ok || !res.body) {
+    let message = `The server answered ${res.status}.`;
+    try {
+      const j = (await res.json()) as { error?: { message?: string } | string; message?: string };
+      message = (typeof j.error === 'string' ? j.error : j.error?.message) ?? j.message ?? message;
+    } catch {
+      /* body was not JSON: keep the status text */
+    }
+    yield { kind: 'error', message };
+    return;
+  }
+  for await (const f of readSse(res.body, signal)) {
+    let d: Record<string, unknown> = {};
+    try {
+      d = JSON.parse(f.data) as Record<string, unknown>;
+    } catch {
+      if (f.event === 'delta' || f.event === 'message') yield { kind: 'text', text: f.data };
+      continue;
+    }
+    if (f.event === 'delta' || f.event === 'token') {
+      const t = d.text ?? d.content ?? d.delta;
+      if (typeof t === 'string') yield { kind: 'text', text: t };
+    } else if (f.event === 'reset' || f.event === 'escalate' || f.event === 'escalation') {
+      yield { kind: 'reset' };
+      yield { kind: 'meta', meta: { escalated: true } };
+    } else if (f.event === 'meta' || f.event === 'done' || f.event === 'decision') {
+      yield { kind: 'meta', meta: metaFrom(d) };
+    } else if (f.event === 'error') {
+      yield { kind: 'error', message: typeof d.message === 'string' ? d.message : 'The answer failed.' };
+    }
+  }
+}

@@ -1,0 +1,29 @@
+// Server-side session access for pages and layouts. Page guards live here so a page can never
+// forget one: requireRole() redirects anonymous visitors to sign in and returns null when the role
+// is too low (the page then renders 403). The tRPC procedure ladder enforces the same rule again.
+import { headers } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { sessionPrincipal } from '@/server/auth/session';
+import { getRuntime } from '@/server/runtime';
+import { atLeast, type Role } from './roles';
+
+export interface Viewer {
+  id: string;
+  email: string | null;
+  name: string | null;
+  role: Role;
+}
+
+export async function getViewer(): Promise<Viewer | null> {
+  const rt = await getRuntime();
+  const p = await sessionPrincipal((await headers()).get('cookie'), rt.authSecret);
+  if (!p) return null;
+  return { id: p.id, email: p.name || null, name: p.name || null, role: p.role };
+}
+
+/** The viewer if their role is at least `needed`; redirects to sign-in when anonymous; null when forbidden. */
+export async function requireRole(needed: Role, from: string): Promise<Viewer | null> {
+  const viewer = await getViewer();
+  if (!viewer) redirect(`/signin?callbackUrl=${encodeURIComponent(from)}`);
+  return atLeast(viewer.role, needed) ? viewer : null;
+}

@@ -1,0 +1,179 @@
+// The SQL behind each dashboard. Everything here reads DecisionRollup (hourly aggregates), except
+// ratings (Feedback joined to its decision by primary key: one lookup per rating, never a scan of
+// decisions) and escalation reasons (failed attempts only, in the range).
+import type { DashboardFilters } from './filters';
+import type { EscalationReasonRow, Granularity, LatencyInput, PolicyChange, RollupRow } from './types';
+
+/** Anything that runs parameterised SQL: a pg Pool, or Prisma's $queryRawUnsafe. */
+export type Sql = <T>(text: string, params: unknown[]) => Promise<T[]>;
+
+function where(f: DashboardFilters, params: unknown[], cols: { time: string; apiKey: string; tier: string; band: string; policy: string }, blankIsNull: boolean): string {
+  params.push(f.from, f.to);
+  const parts = [`${cols.time} >= $${params.length - 1}`, `${cols.time} < $${params.length}`];
+  const add = (col: string, v: unknown) => {
+    params.push(v);
+    parts.push(`${col} = $${params.length}`);
+  };
+  if (f.apiKeyId) add(cols.apiKey, f.apiKeyId);
+  if (f.tier) add(cols.tier, f.tier);
+  if (f.band) add(cols.band, f.band);
+  // Rollups store "no policy" as version 0, decisions as NULL.
+  if (f.policyVersion === 0 && blankIsNull) parts.push(`${cols.policy} IS NULL`);
+  else if (f.policyVersion !== undefined) add(cols.policy, f.policyVersion);
+  return parts.join(' AND ');
+}
+
+const ROLLUP_COLS = { time: 'bucket', apiKey: '"apiKeyId"', tier: 'tier', band: 'band', policy: '"policyVersion"' };
+const DECISION_COLS = { time: 'd."createdAt"', apiKey: 'd."apiKeyId"', tier: 'd."finalTier"', band: 'd.band', policy: 'd."policyVersion"' };
+
+interface RawRollup {
+  bucket: Date;
+  tier: string | null;
+  band: string | null;
+  requests: number;
+  errors: number;
+  cache_exact: number;
+  cache_semantic: number;
+  escalated: number;
+  cost: number;
+  baseline: number;
+  cache_saved: number;
+  tokens_in: number;
+  tokens_out: number;
+}
+
+interface RawRating {
+  bucket: Date;
+  tier: string | null;
+  band: string | null;
+  up: number;
+  down: number;
+}
+
+/** Rollup rows grouped by (bucket at granularity g, tier, band), with ratings merged in. */
+export async function loadRollups(sql: Sql, f: DashboardFilters, g: Granularity): Promise<RollupRow[]> {
+  const p1: unknown[] = [];
+  const w1 = where(f, p1, ROLLUP_COLS, false);
+  const rollups = await sql<RawRollup>(
+    `SELECT date_trunc('${g}', bucket, 'UTC') AS bucket, NULLIF(tier, '') AS tier, NULLIF(band, '') AS band,
+        sum(count)::float8 AS requests,
+        coalesce(sum(count) FILTER (WHERE status <> 'ok'), 0)::float8 AS errors,
+        coalesce(sum(count) FILTER (WHERE "cacheStatus" = 'exact'), 0)::float8 AS cache_exact,
+        coalesce(sum(count) FILTER (WHERE "cacheStatus" = 'semantic'), 0)::float8 AS cache_semantic,
+        sum(escalations)::float8 AS escalated,
+        sum("costUsd")::float8 AS cost, sum("baselineCostUsd")::float8 AS baseline,
+        coalesce(sum("baselineCostUsd" - "costUsd") FILTER (WHERE "cacheStatus" IN ('exact', 'semantic')), 0)::float8 AS cache_saved,
+        sum("tokensIn")::float8 AS tokens_in, sum("tokensOut")::float8 AS tokens_out
+     FROM "DecisionRollup" WHERE ${w1} GROUP BY 1, 2, 3`,
+    p1,
+  );
+  const p2: unknown[] = [];
+  const w2 = where(f, p2, DECISION_COLS, true);
+  const ratings = await sql<RawRating>(
+    `SELECT date_trunc('${g}', d."createdAt", 'UTC') AS bucket, d."finalTier" AS tier, d.band AS band,
+        count(*) FILTER (WHERE f.rating > 0)::float8 AS up, count(*) FILTER (WHERE f.rating < 0)::float8 AS down
+     FROM "Feedback" f JOIN "Decision" d ON d.id = f."decisionId" AND d."createdAt" = f."decisionCreatedAt"
+     WHERE f.kind = 'explicit' AND f."decisionCreatedAt" >= $1 AND f."decisionCreatedAt" < $2 AND ${w2}
+     GROUP BY 1, 2, 3`,
+    p2,
+  );
+  return mergeRollupsAndRatings(rollups, ratings);
+}
+
+/** Pure: turns raw SQL rows into RollupRow, attaching ratings to their (bucket, tier, band) row. */
+export function mergeRollupsAndRatings(rollups: readonly RawRollup[], ratings: readonly RawRating[]): RollupRow[] {
+  const key = (b: Date, t: string | null, band: string | null) => `${new Date(b).toISOString()}|${t ?? ''}|${band ?? ''}`;
+  const out = new Map<string, RollupRow>();
+  const blank = (bucket: Date, tier: string | null, band: string | null): RollupRow => ({
+    bucket: new Date(bucket), tier, band: band as RollupRow['band'], apiKeyId: null, policyVersion: null, requests: 0, errors: 0,
+    cacheExact: 0, cacheSemantic: 0, escalated: 0, costUsd: 0, baselineCostUsd: 0, escalationCostUsd: 0, cacheSavedUsd: 0,
+    tokensIn: 0, tokensOut: 0, ratedUp: 0, ratedDown: 0,
+  });
+  for (const r of rollups) {
+    const row = blank(r.bucket, r.tier, r.band);
+    Object.assign(row, {
+      requests: Number(r.requests), errors: Number(r.errors), cacheExact: Number(r.cache_exact), cacheSemantic: Number(r.cache_semantic),
+      escalated: Number(r.escalated), costUsd: Number(r.cost), baselineCostUsd: Number(r.baseline), cacheSavedUsd: Number(r.cache_saved),
+      tokensIn: Number(r.tokens_in), tokensOut: Number(r.tokens_out),
+    });
+    out.set(key(r.bucket, r.tier, r.band), row);
+  }
+  for (const r of ratings) {
+    const k = key(r.bucket, r.tier, r.band);
+    const row = out.get(k) ?? blank(r.bucket, r.tier, r.band);
+    row.ratedUp += Number(r.up);
+    row.ratedDown += Number(r.down);
+    out.set(k, row);
+  }
+  return [...out.values()];
+}
+
+/** Latency histogram, TTFT sums and request counts per tier over the range. */
+export async function loadLatency(sql: Sql, f: DashboardFilters): Promise<LatencyInput[]> {
+  const p: unknown[] = [];
+  const w = where(f, p, ROLLUP_COLS, false);
+  const rows = await sql<{ tier: string; requests: number; ttft_sum: number; ttft_n: number; hist: number[] | null }>(
+    `WITH r AS (SELECT tier, count, "ttftSumMs", "ttftCount", "latencyHist" FROM "DecisionRollup" WHERE ${w}),
+          t AS (SELECT tier, sum(count)::float8 AS requests, sum("ttftSumMs")::float8 AS ttft_sum, sum("ttftCount")::float8 AS ttft_n FROM r GROUP BY tier),
+          h AS (SELECT tier, array_agg(c ORDER BY i) AS hist
+                  FROM (SELECT tier, u.i, sum(u.v)::float8 AS c FROM r, unnest(r."latencyHist") WITH ORDINALITY AS u(v, i) GROUP BY tier, u.i) x
+                 GROUP BY tier)
+     SELECT t.tier, t.requests, t.ttft_sum, t.ttft_n, h.hist FROM t LEFT JOIN h USING (tier)`,
+    p,
+  );
+  return rows.map((r) => ({
+    tier: r.tier || null, requests: Number(r.requests), ttftSumMs: Number(r.ttft_sum), ttftCount: Number(r.ttft_n),
+    latencyHist: (r.hist ?? []).map(Number),
+  }));
+}
+
+/** Why attempts were escalated: outcomes of failed attempts in the range. */
+export async function loadEscalationReasons(sql: Sql, f: DashboardFilters): Promise<EscalationReasonRow[]> {
+  const p: unknown[] = [f.from, f.to];
+  let extra = '';
+  if (f.tier) {
+    p.push(f.tier);
+    extra = ` AND "tierName" = $${p.length}`;
+  }
+  const rows = await sql<{ reason: string; count: number }>(
+    `SELECT outcome AS reason, count(*)::float8 AS count FROM "DecisionAttempt"
+      WHERE "createdAt" >= $1 AND "createdAt" < $2 AND outcome <> 'ok'${extra} GROUP BY outcome`,
+    p,
+  );
+  return rows.map((r) => ({ reason: r.reason, count: Number(r.count) }));
+}
+
+/** Policy versions with their thresholds, for the threshold-history overlay. */
+export async function loadPolicyChanges(sql: Sql): Promise<PolicyChange[]> {
+  const rows = await sql<{ version: number; created_at: Date; thresholds: unknown }>(
+    `SELECT version, "createdAt" AS created_at, document->'thresholds' AS thresholds FROM "PolicyVersion" ORDER BY version`,
+    [],
+  );
+  const out: PolicyChange[] = [];
+  for (const r of rows) {
+    const t = r.thresholds as { t1?: unknown; t2?: unknown; t3?: unknown } | null;
+    if (t && typeof t.t1 === 'number' && typeof t.t2 === 'number' && typeof t.t3 === 'number') {
+      out.push({ version: Number(r.version), activatedAt: new Date(r.created_at), thresholds: { t1: t.t1, t2: t.t2, t3: t.t3 } });
+    }
+  }
+  return out;
+}
+
+/** Complexity scores of the most recent decisions (index scan on createdAt, bounded). */
+export async function loadRecentScores(sql: Sql, limit = 5000): Promise<number[]> {
+  const rows = await sql<{ score: number }>(
+    `SELECT score FROM "Decision" WHERE score IS NOT NULL ORDER BY "createdAt" DESC LIMIT $1`,
+    [Math.max(1, Math.min(50_000, Math.floor(limit)))],
+  );
+  return rows.map((r) => Number(r.score)).filter(Number.isFinite);
+}
+
+/** Values for the filter drop-downs. */
+export async function loadFilterOptions(sql: Sql): Promise<{ tiers: string[]; apiKeys: { id: string; name: string }[]; policyVersions: number[] }> {
+  const [tiers, keys, versions] = await Promise.all([
+    sql<{ name: string }>(`SELECT name FROM "Tier" ORDER BY name`, []),
+    sql<{ id: string; name: string }>(`SELECT id, name FROM "ApiKey" ORDER BY name`, []),
+    sql<{ version: number }>(`SELECT version FROM "PolicyVersion" ORDER BY version DESC LIMIT 200`, []),
+  ]);
+  return { tiers: tiers.map((t) => t.name), apiKeys: keys, policyVersions: versions.map((v) => Number(v.version)) };
+}
