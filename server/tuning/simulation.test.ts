@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { defaultPolicy } from '../routing/policy';
+import { createRng } from './rng';
+import { assessmentFromScore, simulate, type SimRow } from './simulation';
+import { syntheticSuccess } from './testing';
+
+// Rows whose recorded correctness follows the synthetic curves: the optimum is known and smooth.
+function rows(n: number, seed: number): { rows: SimRow[]; scores: number[] } {
+  const rng = createRng(seed);
+  const scores: number[] = [];
+  const out: SimRow[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = rng();
+    scores.push(s);
+    const score = [0, 1, 2].map((k) => (rng() < syntheticSuccess(k, s) ? 1 : 0)) as [number, number, number];
+    out.push({ prompt: `prompt ${i}`, score, cost: [1, 3, 10] });
+  }
+  return { rows: out, scores };
+}
+
+const config = { ...defaultPolicy().tuner, target: 0.8, exploration: 0.2, minSamples: 200 };
+
+describe('simulate', () => {
+  const data = rows(4000, 1);
+  const assessments = data.scores.map((s) => assessmentFromScore(s));
+  const run = (seed: number, ratings = 6000) =>
+    simulate(data.rows, assessments, { policy: defaultPolicy(), config, ratings, noise: 0, ratingRate: 0.5, seed, every: 200 });
+
+  it('moves the thresholds toward the cheapest routing that meets the target', () => {
+    const r = run(3);
+    expect(r.ratings).toBe(6000);
+    expect(r.requests).toBeGreaterThan(10000);
+    expect(r.trajectory.length).toBe(31);
+    expect(r.final_success).toBeGreaterThan(0.785);
+    expect(r.final_cost).toBeLessThan(r.optimal_cost * 1.1);
+    // It started far from the optimum: the default thresholds cost much more.
+    expect(r.trajectory[0].cost).toBeGreaterThan(r.optimal_cost * 1.25);
+  });
+  it('is reproducible for a seed and differs across seeds', () => {
+    expect(run(4, 1000).trajectory).toEqual(run(4, 1000).trajectory);
+    expect(run(4, 1000).trajectory).not.toEqual(run(5, 1000).trajectory);
+  });
+  it('rejects empty input', () => {
+    expect(() => simulate([], [], { policy: defaultPolicy(), config, ratings: 10, noise: 0, ratingRate: 1, seed: 1, every: 5 })).toThrow(/no rows/);
+  });
+});

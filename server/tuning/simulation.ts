@@ -1,0 +1,143 @@
+// Closed-loop simulation of routing + ratings + tuning over an outcome file. Every request goes
+// through the server's own decide() with the current policy; the simulated tier answers with the
+// recorded correctness of its model; a simulated user rates it; the tuner moves the thresholds every
+// `every` ratings, exactly as the tuner service would, within the policy's guardrails.
+import type { Assessment } from '../complexity/types';
+import { decide, type TierLoadView } from '../routing/decide';
+import type { Policy } from '../routing/policy';
+import type { EstimatorOptions } from './estimate';
+import { explore } from './explore';
+import { evaluate, optimizeThresholds, uniformGrid, type OptimizeItem } from './optimize';
+import { createRng, shuffled } from './rng';
+import { tuneThresholds } from './tuner';
+import type { PopulationItem, RatedObservation, Thresholds, TierIndex, TunerConfig } from './types';
+
+export interface SimRow {
+  prompt: string;
+  /** Recorded correctness (0..1) and cost (USD) of the small, medium and large model. */
+  score: readonly [number, number, number];
+  cost: readonly [number, number, number];
+}
+
+export interface SimOptions {
+  policy: Policy;
+  config: TunerConfig;
+  ratings: number;
+  /** Probability that a simulated rating is flipped. */
+  noise: number;
+  /** Share of requests that get rated at all. */
+  ratingRate: number;
+  seed: number;
+  every: number;
+  estimator?: EstimatorOptions;
+  onProgress?: (p: TrajectoryPoint) => void;
+}
+
+export interface TrajectoryPoint {
+  ratings: number;
+  requests: number;
+  thresholds: Thresholds;
+  /** Mean cost and success per request of the current thresholds on every row of the file. */
+  cost: number;
+  success: number;
+  /** Share of ratings since the previous point that were thumbs up. */
+  observed_success: number;
+  changed: boolean;
+}
+
+const HEALTHY: TierLoadView = { enabled: true, breaker: 'closed', queued: 0 };
+const round = (x: number, d = 6) => Number(x.toFixed(d));
+
+/** decide() needs an Assessment; the simulation only knows the score, so the rest is neutral. */
+export function assessmentFromScore(score: number, full?: Assessment): Assessment {
+  if (full) return full;
+  const band = score < 0.25 ? 'simple' : score < 0.5 ? 'moderate' : score < 0.75 ? 'complex' : 'research';
+  return {
+    band,
+    score,
+    probs: { simple: 0, moderate: 0, complex: 0, research: 0, [band]: 1 },
+    signals: { keywords: [], lengthBucket: 'short', tokens: 0, sentences: 0, questions: 0, numberedParts: 0, hasCode: false, hasMath: false, multiPart: false, language: 'und', contextShare: 0, topFeatures: [], truncated: false },
+    modelVersion: 'simulation',
+  };
+}
+
+export function simulate(rows: readonly SimRow[], assessments: readonly Assessment[], opts: SimOptions) {
+  if (rows.length === 0) throw new Error('no rows to simulate');
+  if (rows.length !== assessments.length) throw new Error('one assessment per row is needed');
+  const rng = createRng(opts.seed);
+  const tierIndex: Record<string, TierIndex> = { [opts.policy.targets.small]: 0, [opts.policy.targets.medium]: 1, [opts.policy.targets.large]: 2 };
+  const states = Object.fromEntries(Object.keys(tierIndex).map((n) => [n, HEALTHY]));
+  // The outcome files have three models: the research band is answered by the large tier.
+  let policy: Policy = { ...opts.policy, research: { ...opts.policy.research, enabled: false }, rules: [], budgets: [], apiKeyOverrides: [] };
+  const all: OptimizeItem[] = rows.map((r, i) => ({ score: assessments[i].score, cost: r.cost, success: r.score }));
+  const truth = (t: Thresholds) => evaluate(all, t.t1, t.t2);
+  const ratings: RatedObservation[] = [];
+  const population: PopulationItem[] = [];
+  const trajectory: TrajectoryPoint[] = [];
+  let requests = 0;
+  let windowUp = 0;
+  let windowN = 0;
+  const point = (changed: boolean): TrajectoryPoint => {
+    const t = policy.thresholds;
+    const e = truth(t);
+    return { ratings: ratings.length, requests, thresholds: { ...t }, cost: round(e.cost, 9), success: round(e.success), observed_success: windowN ? round(windowUp / windowN) : 0, changed };
+  };
+  trajectory.push(point(false));
+  // Requests replay the file in a fresh random order each pass; no prompt repeats within a pass.
+  let order: number[] = [];
+  const maxRequests = Math.ceil(opts.ratings / Math.max(opts.ratingRate, 1e-6)) * 20 + rows.length;
+  while (ratings.length < opts.ratings && requests < maxRequests) {
+    if (order.length === 0) order = shuffled(rows.map((_, i) => i), rng);
+    const i = order.pop()!;
+    requests++;
+    const a = assessments[i];
+    const plan = decide(a, policy, states, { prompt: rows[i].prompt });
+    const planned: TierIndex = plan.kind === 'reject' ? 2 : tierIndex[plan.chain[0]] ?? 2;
+    const tier = explore(planned, opts.config.exploration, rng(), rng()).tier as TierIndex;
+    population.push({ score: a.score, cost: rows[i].cost });
+    if (rng() >= opts.ratingRate) continue;
+    let up = rng() < rows[i].score[tier];
+    if (rng() < opts.noise) up = !up;
+    ratings.push({ score: a.score, tier, success: up ? 1 : 0 });
+    windowUp += up ? 1 : 0;
+    windowN++;
+    if (ratings.length % opts.every === 0) {
+      const r = tuneThresholds({ current: policy.thresholds, config: opts.config, ratings, population, estimator: opts.estimator });
+      policy = { ...policy, thresholds: r.thresholds };
+      const p = point(r.changed);
+      trajectory.push(p);
+      opts.onProgress?.(p);
+      windowUp = 0;
+      windowN = 0;
+    }
+  }
+  const final = truth(policy.thresholds);
+  const optimal = optimizeThresholds(all, { target: opts.config.target, grid: uniformGrid(0, 1, 0.005), minGap: 0.005 });
+  return {
+    rows: rows.length,
+    requests,
+    ratings: ratings.length,
+    trajectory,
+    final_thresholds: policy.thresholds,
+    final_cost: round(final.cost, 9),
+    final_success: round(final.success),
+    optimal_thresholds: { t1: optimal.t1, t2: optimal.t2 },
+    optimal_cost: round(optimal.cost, 9),
+    optimal_success: round(optimal.success),
+    optimal_feasible: optimal.feasible,
+    cost_ratio: round(final.cost / optimal.cost, 4),
+    // Every prompt to one tier (scores are in [0, 1]).
+    single: Object.fromEntries(
+      (
+        [
+          ['small', 2, 3],
+          ['medium', -1, 2],
+          ['large', -2, -1],
+        ] as const
+      ).map(([name, t1, t2]) => {
+        const e = evaluate(all, t1, t2);
+        return [name, { cost: round(e.cost, 9), success: round(e.success) }];
+      }),
+    ),
+  };
+}
