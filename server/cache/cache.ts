@@ -20,6 +20,8 @@ export interface CacheOptions {
 }
 
 export interface CacheStats {
+  /** Cross-instance sync: see CacheStore.syncStatus. */
+  sync: 'local' | 'notify' | 'unavailable';
   entries: number;
   partitions: number;
   lookups: number;
@@ -61,7 +63,7 @@ export class SemanticCache implements ResponseCache {
     this.maxEntries = Math.max(1, Math.floor(opts.maxEntries ?? 100_000));
     this.k = Math.max(1, opts.candidates ?? 8);
     this.now = opts.now ?? (() => new Date());
-    this.s = { entries: 0, partitions: 0, lookups: 0, exactHits: 0, semanticHits: 0, misses: 0, bypassed: 0, verifierRejections: {}, evictedLru: 0, expired: 0, syncErrors: 0 };
+    this.s = { sync: 'local', entries: 0, partitions: 0, lookups: 0, exactHits: 0, semanticHits: 0, misses: 0, bypassed: 0, verifierRejections: {}, evictedLru: 0, expired: 0, syncErrors: 0 };
   }
 
   /** Loads the store into memory (re-embedding rows of another dimension) and starts listening. */
@@ -91,7 +93,12 @@ export class SemanticCache implements ResponseCache {
       this.s.exactHits++;
       return this.hit(exact, 'exact', 1, null, now);
     }
-    const threshold = Number.isFinite(req.threshold) ? Math.min(1, Math.max(0, req.threshold)) : 1;
+    // A missing or non-numeric threshold means "exact layer only".
+    if (typeof req.threshold !== 'number' || !Number.isFinite(req.threshold)) {
+      this.s.misses++;
+      return null;
+    }
+    const threshold = Math.min(1, Math.max(0, req.threshold));
     const [vec] = await this.opts.embedder.embed([cleanUnicode(req.prompt)]);
     // Candidates below the threshold are still considered down to the lexical floor, but only
     // accepted when the verifier finds the same content words on both sides (typos, framing).
@@ -175,7 +182,7 @@ export class SemanticCache implements ResponseCache {
   }
 
   stats(): CacheStats {
-    return { ...this.s, verifierRejections: { ...this.s.verifierRejections }, entries: this.mem.size, partitions: this.mem.partitionCount };
+    return { ...this.s, sync: this.opts.store.syncStatus(), verifierRejections: { ...this.s.verifierRejections }, entries: this.mem.size, partitions: this.mem.partitionCount };
   }
 
   /** The entry as held in memory (admin views, tests). */

@@ -10,6 +10,8 @@ const NEVER = new Date('9999-12-31T00:00:00Z');
 const COLUMNS = `"id","scopeHash","promptHash","promptNorm","embedding","answer","tierName","tierRank","costUsd","hits","createdAt","lastHitAt","expiresAt","decisionId"`;
 /** Ids per NOTIFY message: 36-char uuids + JSON framing stay well under the 8000-byte limit. */
 const IDS_PER_NOTIFY = 150;
+/** How long the start-up probe waits for its own NOTIFY to come back. */
+const PROBE_MS = 1500;
 
 interface Row {
   id: string;
@@ -53,6 +55,7 @@ export class PgCacheStore implements CacheStore {
   private readonly pool: pg.Pool;
   private readonly ownsPool: boolean;
   private listener: pg.Client | null = null;
+  private sync: 'notify' | 'unavailable' = 'unavailable';
 
   constructor(opts: { pool: pg.Pool; ownsPool?: boolean }) {
     this.pool = opts.pool;
@@ -117,8 +120,15 @@ export class PgCacheStore implements CacheStore {
     // A dedicated connection outside the pool: LISTEN state belongs to one session.
     const client = new pg.Client(this.clientConfig());
     await client.connect();
+    const nonce = `probe-${Math.random().toString(36).slice(2)}`;
+    let probed: () => void = () => undefined;
+    const probe = new Promise<boolean>((resolve) => {
+      probed = () => resolve(true);
+      setTimeout(() => resolve(false), PROBE_MS).unref();
+    });
     client.on('notification', (msg) => {
       if (msg.channel !== CHANNEL || !msg.payload) return;
+      if (msg.payload === nonce) return probed();
       try {
         onChange(JSON.parse(msg.payload) as CacheChange);
       } catch {
@@ -128,11 +138,20 @@ export class PgCacheStore implements CacheStore {
     client.on('error', () => undefined);
     await client.query(`LISTEN ${CHANNEL}`);
     this.listener = client;
+    // Some servers (the embedded PGlite behind a socket) accept LISTEN but never deliver another
+    // session's NOTIFY. Probe once through the pool so the cache can report it instead of silently
+    // drifting apart from other instances.
+    await this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, nonce]);
+    this.sync = (await probe) ? 'notify' : 'unavailable';
     return async () => {
       if (this.listener !== client) return;
       this.listener = null;
       await client.end().catch(() => undefined);
     };
+  }
+
+  syncStatus(): 'notify' | 'unavailable' {
+    return this.listener ? this.sync : 'unavailable';
   }
 
   async close(): Promise<void> {

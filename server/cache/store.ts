@@ -43,6 +43,9 @@ export interface CacheStore {
   publish(change: CacheChange): Promise<void>;
   /** Receive other instances' changes; resolves once listening. Returns an unsubscribe function. */
   subscribe(onChange: (change: CacheChange) => void): Promise<() => Promise<void>>;
+  /** 'local': single-process store; 'notify': other instances' changes arrive; 'unavailable':
+   *  the database does not deliver cross-session NOTIFY (embedded PGlite): run one instance. */
+  syncStatus(): 'local' | 'notify' | 'unavailable';
   close(): Promise<void>;
 }
 
@@ -93,6 +96,9 @@ export class MemoryCacheStore implements CacheStore {
   async publish(): Promise<void> {}
   async subscribe(): Promise<() => Promise<void>> {
     return async () => {};
+  }
+  syncStatus(): 'local' {
+    return 'local';
   }
   async close(): Promise<void> {}
 }

@@ -1,0 +1,106 @@
+// Two cache instances on one real Postgres (TEST_DATABASE_URL, migrated by the global setup):
+// persistence, rebuild at start and LISTEN/NOTIFY sync. Every test uses its own tenant and tier
+// names, so parallel files sharing the table do not interfere.
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalEmbedder } from '../embedding/local';
+import { createCache, LOCAL_EMBEDDER_THRESHOLD, type SemanticCache } from './index';
+import { scopeHash } from './normalize';
+import { bytesToVector, vectorToBytes } from './pg-store';
+import type { CacheScope } from './types';
+
+const url = process.env.TEST_DATABASE_URL;
+const embedder = new LocalEmbedder();
+let pool: pg.Pool;
+
+beforeAll(() => {
+  if (!url) throw new Error('TEST_DATABASE_URL is not set (the vitest global setup provides one)');
+  pool = new pg.Pool({ connectionString: url, max: 4 });
+});
+afterAll(async () => {
+  await pool?.end();
+});
+
+function fresh() {
+  const tenant = `tenant-${randomUUID()}`;
+  const tier = `tier-${randomUUID()}`;
+  const scope: CacheScope = { tenant, systemPrompt: '', params: '{}' };
+  const store = (prompt: string, over: { tierName?: string; ttlSeconds?: number } = {}) => ({
+    prompt, scope, answer: `A: ${prompt}`, tierName: over.tierName ?? tier, tierRank: 2, costUsd: 0.01, ttlSeconds: over.ttlSeconds ?? 3600, decisionId: randomUUID(),
+  });
+  const ask = (prompt: string) => ({ prompt, scope, minTierRank: 0, threshold: LOCAL_EMBEDDER_THRESHOLD });
+  return { tenant, tier, scope, store, ask };
+}
+
+/** Waits (bounded) until a condition about the other instance holds: NOTIFY is asynchronous. */
+async function until(cond: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for: ${what}`);
+}
+
+describe('PgCacheStore with two instances', () => {
+  it('round-trips Float32 vectors through bytea exactly', () => {
+    const v = new Float32Array([0.1, -2.5, 3e-8, 1]);
+    const back = bytesToVector(Buffer.concat([Buffer.from([7]), vectorToBytes(v)]).subarray(1));
+    expect([...back]).toEqual([...v]);
+  });
+
+  it('persists entries and rebuilds the in-memory index at start', async () => {
+    const t = fresh();
+    const a = await createCache({ pool, embedder });
+    await a.store(t.store('What is the capital of France?'));
+    await a.close();
+    const b = await createCache({ pool, embedder });
+    const hit = await b.lookup(t.ask('Could you tell me what the capital of France is?'));
+    expect(hit?.kind).toBe('semantic');
+    expect(hit?.answer).toBe('A: What is the capital of France?');
+    await until(async () => (await pool.query('SELECT "hits" FROM "CacheEntry" WHERE "id" = $1', [hit!.entryId])).rows[0].hits === 1, 'hit recorded');
+    await b.close();
+  });
+
+  it('propagates store, thumbs-down eviction and tier invalidation across instances', async () => {
+    const t = fresh();
+    const a: SemanticCache = await createCache({ pool, embedder });
+    const b: SemanticCache = await createCache({ pool, embedder });
+    try {
+      // The embedded PGlite (used when TEST_DATABASE_URL is unset) never delivers NOTIFY between
+      // sessions: the cache must say so rather than pretend to be in sync. Real Postgres must sync.
+      const version = (await pool.query<{ v: string }>('SELECT version() AS v')).rows[0].v;
+      const expected = /pglite|emscripten|wasm/i.test(version) ? 'unavailable' : 'notify';
+      expect({ version, sync: a.stats().sync }).toEqual({ version, sync: expected });
+      if (expected === 'unavailable') return;
+      await a.store(t.store('Who painted the Mona Lisa?'));
+      await until(async () => (await b.lookup(t.ask('who painted the mona lisa'))) !== null, 'B sees A\'s insert');
+      const hit = await b.lookup(t.ask('Who painted the Mona Lisa?'));
+      await b.evict(hit!.entryId);
+      await until(async () => (await a.lookup(t.ask('Who painted the Mona Lisa?'))) === null, 'A drops the evicted entry');
+      expect((await pool.query('SELECT 1 FROM "CacheEntry" WHERE "id" = $1', [hit!.entryId])).rowCount).toBe(0);
+
+      await b.store(t.store('Why is the sky blue?'));
+      await until(async () => (await a.lookup(t.ask('Why is the sky blue?'))) !== null, 'A sees B\'s insert');
+      expect(await a.invalidateTier(t.tier)).toBe(1);
+      await until(async () => (await b.lookup(t.ask('Why is the sky blue?'))) === null, 'B drops the invalidated tier');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('does not load expired rows and stores "no TTL" as a far-future expiry', async () => {
+    const t = fresh();
+    const a = await createCache({ pool, embedder });
+    await a.store(t.store('How many legs does a spider have?', { ttlSeconds: 0 }));
+    await a.store(t.store('How many moons does Mars have?', { ttlSeconds: 3600 }));
+    const expired = await pool.query(`UPDATE "CacheEntry" SET "expiresAt" = now() - interval '1 second' WHERE "promptNorm" = $1 AND "scopeHash" = $2`, ['How many moons does Mars have?', scopeHash(t.scope)]);
+    expect(expired.rowCount).toBe(1);
+    await a.close();
+    const b = await createCache({ pool, embedder });
+    expect(await b.lookup(t.ask('How many legs does a spider have?'))).not.toBeNull();
+    expect(await b.lookup(t.ask('How many moons does Mars have?'))).toBeNull();
+    await b.close();
+  });
+});
