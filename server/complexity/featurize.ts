@@ -72,45 +72,98 @@ function denseValues(s: Structure, keywords: string[], language: string, truncat
   ];
 }
 
-/** Adds (1 + ln tf) · idf weights for one hashed block, L2-normalised, to the output arrays. */
-function emitBlock(counts: Map<number, number>, offset: number, idf: Float32Array, idfOffset: number, idx: number[], val: number[]) {
-  const start = val.length;
+/** Counts per hashed bucket, kept in reusable scratch arrays (featurizing is hot: no Maps, no strings). */
+class Counter {
+  readonly counts: Float64Array;
+  readonly touched: Int32Array;
+  n = 0;
+  constructor(size: number) {
+    this.counts = new Float64Array(size);
+    this.touched = new Int32Array(size);
+  }
+  add(bucket: number) {
+    if (this.counts[bucket] === 0) this.touched[this.n++] = bucket;
+    this.counts[bucket]++;
+  }
+  reset() {
+    for (let i = 0; i < this.n; i++) this.counts[this.touched[i]] = 0;
+    this.n = 0;
+  }
+}
+
+const scratch = new Map<string, { word: Counter; char: Counter }>();
+function counters(p: FeatureParams) {
+  const key = `${p.wordBuckets}/${p.charBuckets}`;
+  let c = scratch.get(key);
+  if (!c) {
+    c = { word: new Counter(p.wordBuckets), char: new Counter(p.charBuckets) };
+    scratch.set(key, c);
+  }
+  c.word.reset();
+  c.char.reset();
+  return c;
+}
+
+/** FNV-1a continued over more text: hash(a + b) === extend(hash(a), b). */
+const extend = fnv1a;
+const SPACE = 0x20;
+
+/**
+ * Hashed n-gram buckets of a text, before weighting: word unigrams and bigrams, character 3-grams
+ * of longer non-CJK words (so typos like "explian" land near the real word). The counters are
+ * scratch space, valid until the next call.
+ */
+export function hashedCounts(lower: string, p: FeatureParams, names?: Map<number, string>) {
+  const tokens = tokenize(lower);
+  const { word, char } = counters(p);
+  const wOff = DENSE;
+  const cOff = DENSE + p.wordBuckets;
+  let prevHash = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    const uni = fnv1a(t, p.seeds.word) % p.wordBuckets;
+    word.add(uni);
+    if (names && !names.has(wOff + uni)) names.set(wOff + uni, t);
+    if (i > 0) {
+      // hash("prev t") with the bigram seed, without building the string.
+      let h = Math.imul(prevHash ^ SPACE, 0x01000193) >>> 0;
+      h = extend(t, h);
+      const bi = h % p.wordBuckets;
+      word.add(bi);
+      if (names && !names.has(wOff + bi)) names.set(wOff + bi, `${tokens[i - 1]} ${t}`);
+    }
+    prevHash = fnv1a(t, p.seeds.bigram);
+    if (t.length >= 4 && !isCjk(t)) {
+      // 3-grams of " t ", hashed straight from the code units.
+      const padded = ` ${t} `;
+      for (let j = 0; j + 3 <= padded.length; j++) {
+        let h = Math.imul(p.seeds.char ^ padded.charCodeAt(j), 0x01000193);
+        h = Math.imul(h ^ padded.charCodeAt(j + 1), 0x01000193);
+        h = Math.imul(h ^ padded.charCodeAt(j + 2), 0x01000193);
+        const b = (h >>> 0) % p.charBuckets;
+        char.add(b);
+        if (names && !names.has(cOff + b)) names.set(cOff + b, padded.slice(j, j + 3));
+      }
+    }
+  }
+  return { tokens, word, char };
+}
+
+/** Writes (1 + ln tf) · idf weights for one hashed block, L2-normalised, from position `at`. */
+function emitBlock(c: Counter, offset: number, idf: Float32Array, idfOffset: number, idx: Int32Array, val: Float32Array, at: number): number {
   let norm = 0;
-  for (const [bucket, tf] of [...counts].sort((a, b) => a[0] - b[0])) {
-    const v = (1 + Math.log(tf)) * idf[idfOffset + bucket];
-    idx.push(offset + bucket);
-    val.push(v);
+  for (let i = 0; i < c.n; i++) {
+    const bucket = c.touched[i];
+    const v = (1 + Math.log(c.counts[bucket])) * idf[idfOffset + bucket];
+    idx[at + i] = offset + bucket;
+    val[at + i] = v;
     norm += v * v;
   }
   if (norm > 0) {
     const inv = 1 / Math.sqrt(norm);
-    for (let i = start; i < val.length; i++) val[i] *= inv;
+    for (let i = 0; i < c.n; i++) val[at + i] *= inv;
   }
-}
-
-/** Hashed n-gram buckets of a text, before weighting. Shared by featurize() and IDF fitting. */
-export function hashedCounts(lower: string, p: FeatureParams, names?: Map<number, string>) {
-  const tokens = tokenize(lower);
-  const word = new Map<number, number>();
-  const char = new Map<number, number>();
-  const add = (m: Map<number, number>, key: string, seed: number, size: number, offset: number) => {
-    const b = fnv1a(key, seed) % size;
-    m.set(b, (m.get(b) ?? 0) + 1);
-    if (names && !names.has(offset + b)) names.set(offset + b, key);
-  };
-  const wOff = DENSE;
-  const cOff = DENSE + p.wordBuckets;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    add(word, t, p.seeds.word, p.wordBuckets, wOff);
-    if (i > 0) add(word, `${tokens[i - 1]} ${t}`, p.seeds.bigram, p.wordBuckets, wOff);
-    // Character 3-grams of longer non-CJK words make typos ("explian") land near the real word.
-    if (t.length >= 4 && !isCjk(t)) {
-      const padded = ` ${t} `;
-      for (let j = 0; j + 3 <= padded.length; j++) add(char, padded.slice(j, j + 3), p.seeds.char, p.charBuckets, cOff);
-    }
-  }
-  return { tokens, word, char };
+  return at + c.n;
 }
 
 export function featurize(input: unknown, p: FeatureParams, opts: { names?: boolean } = {}): Features {
@@ -120,26 +173,22 @@ export function featurize(input: unknown, p: FeatureParams, opts: { names?: bool
   const structure = analyzeStructure(prep.text, tokens);
   const keywords = matchKeywords(prep.lower);
   const language = detectLanguage(prep.lower, tokens);
-  const idx: number[] = [];
-  const val: number[] = [];
-  denseValues(structure, keywords, language, prep.truncated).forEach((v, i) => {
+  const dense = denseValues(structure, keywords, language, prep.truncated);
+  let nonZero = 0;
+  for (const v of dense) if (v !== 0 && Number.isFinite(v)) nonZero++;
+  const indices = new Int32Array(nonZero + word.n + char.n);
+  const values = new Float32Array(indices.length);
+  let at = 0;
+  dense.forEach((v, i) => {
     if (v !== 0 && Number.isFinite(v)) {
-      idx.push(i);
-      val.push(v);
+      indices[at] = i;
+      values[at++] = v;
       names?.set(i, DENSE_NAMES[i]);
     }
   });
-  emitBlock(word, DENSE, p.idf, 0, idx, val);
-  emitBlock(char, DENSE + p.wordBuckets, p.idf, p.wordBuckets, idx, val);
-  return {
-    indices: Int32Array.from(idx),
-    values: Float32Array.from(val),
-    names,
-    structure,
-    keywords,
-    language,
-    truncated: prep.truncated,
-  };
+  at = emitBlock(word, DENSE, p.idf, 0, indices, values, at);
+  emitBlock(char, DENSE + p.wordBuckets, p.idf, p.wordBuckets, indices, values, at);
+  return { indices, values, names, structure, keywords, language, truncated: prep.truncated };
 }
 
 /** Smooth IDF over hashed buckets: ln((1 + N) / (1 + df)) + 1. */
@@ -147,8 +196,8 @@ export function fitIdf(texts: string[], p: FeatureParams): Float32Array {
   const df = new Float64Array(p.wordBuckets + p.charBuckets);
   for (const t of texts) {
     const { word, char } = hashedCounts(prepare(t).lower, p);
-    for (const b of word.keys()) df[b]++;
-    for (const b of char.keys()) df[p.wordBuckets + b]++;
+    for (let i = 0; i < word.n; i++) df[word.touched[i]]++;
+    for (let i = 0; i < char.n; i++) df[p.wordBuckets + char.touched[i]]++;
   }
   const idf = new Float32Array(df.length);
   for (let i = 0; i < df.length; i++) idf[i] = Math.log((1 + texts.length) / (1 + df[i])) + 1;

@@ -65,8 +65,10 @@ export function tokenize(lower: string): string[] {
   return out;
 }
 
+/** CJK tokens are single characters (see tokenize), so the first code unit decides. */
 export function isCjk(token: string): boolean {
-  return CJK.test(token);
+  const c = token.charCodeAt(0);
+  return (c >= 0x3040 && c <= 0x30ff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xac00 && c <= 0xd7af);
 }
 
 const STOP: Record<string, string[]> = {
@@ -78,12 +80,19 @@ const STOP: Record<string, string[]> = {
 const STOP_SETS = Object.entries(STOP).map(([lang, words]) => [lang, new Set(words)] as const);
 
 /** ISO 639-1 guess from script first (zh/ja/ko/ru/ar/...), then stop-word votes for Latin text. */
+const NON_LATIN = /[\u0400-\u04ff\u0600-\u06ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]/;
+
 export function detectLanguage(text: string, tokens: string[]): string {
+  if (!NON_LATIN.test(text)) return latinLanguage(text, tokens);
   if (/[\u3040-\u30ff]/.test(text)) return 'ja';
   if (/[\u4e00-\u9fff]/.test(text)) return 'zh';
   if (/[\uac00-\ud7af]/.test(text)) return 'ko';
   if (/[\u0400-\u04ff]/.test(text)) return 'ru';
   if (/[\u0600-\u06ff]/.test(text)) return 'ar';
+  return latinLanguage(text, tokens);
+}
+
+function latinLanguage(text: string, tokens: string[]): string {
   let best = 'und';
   let bestVotes = 0;
   for (const [lang, set] of STOP_SETS) {
@@ -94,6 +103,6 @@ export function detectLanguage(text: string, tokens: string[]): string {
       bestVotes = votes;
     }
   }
-  if (best === 'und' && /\p{L}{2,}/u.test(text)) return /[a-z]/i.test(text) ? 'en' : 'und';
+  if (best === 'und') return /[a-z]{2,}/i.test(text) ? 'en' : 'und';
   return best;
 }

@@ -1,0 +1,134 @@
+// assess(text): features (keywords + structure + n-grams) -> ONNX classifier -> optional history
+// tilt -> { band, score, probs, signals }. The keyword and structure analyses are not separate
+// hand-tuned rules: they are named input features whose weights the classifier learned.
+import * as ort from 'onnxruntime-node';
+import { DEFAULT_META_PATH, DEFAULT_MODEL_PATH, loadArtifacts } from './artifact';
+import { featurize, toDense, type FeatureParams, type Features } from './featurize';
+import { historySignal, type HistoryStore } from './history';
+import { CLASSES, INPUT_NAME, OUTPUT_NAME, softmax, type LinearModel } from './model';
+import { BANDS, type Analyzer, type Assessment, type Band, type BandProbs, type Signals } from './types';
+
+export interface AnalyzerOptions {
+  modelPath?: string;
+  metaPath?: string;
+  /** Past queries with outcomes; when given, the k nearest neighbours tilt each assessment. */
+  history?: HistoryStore;
+  /** Neighbours to consult (default 10). */
+  historyK?: number;
+  /** How many top contributing features to report in signals (default 5). */
+  topFeatures?: number;
+}
+
+/** Thrown for input that is not text at all (e.g. a number or an object); text of any content is assessed. */
+export class ComplexityInputError extends Error {
+  readonly code = 'COMPLEXITY_BAD_INPUT';
+}
+
+// Centred band positions: a positive history shift moves mass toward complex/research.
+const TILT = [-1.5, -0.5, 0.5, 1.5];
+
+export function scoreOf(probs: number[]): number {
+  let s = 0;
+  probs.forEach((p, i) => (s += p * i));
+  const score = s / (CLASSES - 1);
+  return Number.isFinite(score) ? Math.min(1, Math.max(0, score)) : 0;
+}
+
+function asProbs(p: number[]): BandProbs {
+  return Object.fromEntries(BANDS.map((b, i) => [b, p[i]])) as BandProbs;
+}
+
+/** Features whose weight pushed most toward the chosen band (relative to the class mean). */
+function topContributions(model: LinearModel, f: Features, band: number, n: number): Signals['topFeatures'] {
+  const out: { feature: string; weight: number }[] = [];
+  for (let i = 0; i < f.indices.length; i++) {
+    const row = f.indices[i] * CLASSES;
+    let mean = 0;
+    for (let c = 0; c < CLASSES; c++) mean += model.weights[row + c];
+    mean /= CLASSES;
+    const weight = f.values[i] * (model.weights[row + band] - mean);
+    if (weight > 0) out.push({ feature: f.names?.get(f.indices[i]) ?? `#${f.indices[i]}`, weight });
+  }
+  return out
+    .sort((a, b) => b.weight - a.weight)
+    .slice(0, n)
+    .map((x) => ({ feature: x.feature, weight: Math.round(x.weight * 1000) / 1000 }));
+}
+
+export class ComplexityAnalyzer implements Analyzer {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly model: LinearModel,
+    private readonly params: FeatureParams,
+    readonly modelVersion: string,
+    private readonly opts: AnalyzerOptions,
+  ) {}
+
+  static async create(opts: AnalyzerOptions = {}): Promise<ComplexityAnalyzer> {
+    const a = loadArtifacts(opts.modelPath ?? DEFAULT_MODEL_PATH, opts.metaPath ?? DEFAULT_META_PATH);
+    const session = await ort.InferenceSession.create(a.onnxBytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+    return new ComplexityAnalyzer(session, a.model, a.params, a.meta.modelVersion, opts);
+  }
+
+  /** The feature parameters this analyzer was trained with (e.g. to build a matching history store). */
+  get featureParams(): FeatureParams {
+    return this.params;
+  }
+
+  /** Class probabilities from ONNX Runtime for a batch of featurized texts. */
+  async classify(features: Features[]): Promise<number[][]> {
+    const dim = this.model.dim;
+    // A fresh buffer per call: ORT reads it asynchronously, so it must not be shared between calls.
+    const x = new Float32Array(features.length * dim);
+    features.forEach((f, i) => toDense(f, x, i * dim, dim));
+    const out = await this.session.run({ [INPUT_NAME]: new ort.Tensor('float32', x, [features.length, dim]) });
+    const data = out[OUTPUT_NAME].data as Float32Array;
+    return features.map((_, i) => Array.from(data.subarray(i * CLASSES, (i + 1) * CLASSES)));
+  }
+
+  async assess(text: string): Promise<Assessment> {
+    if (typeof text !== 'string') throw new ComplexityInputError(`assess() needs a string, got ${text === null ? 'null' : typeof text}`);
+    const f = featurize(text, this.params, { names: true });
+    let [probs] = await this.classify([f]);
+    // Never let a numeric accident through: fall back to the uniform distribution.
+    if (!probs.every(Number.isFinite)) probs = new Array<number>(CLASSES).fill(1 / CLASSES);
+
+    let history: Signals['history'];
+    if (this.opts.history) {
+      const neighbours = await this.opts.history.neighbours(text, this.opts.historyK ?? 10);
+      const h = historySignal(neighbours);
+      if (h.shift !== 0) probs = softmax(probs.map((p, i) => Math.log(Math.max(p, 1e-12)) + h.shift * TILT[i]));
+      history = { neighbours: h.neighbours, smallSuccessRate: h.smallSuccessRate, shift: Math.round(h.shift * 1000) / 1000 };
+    }
+
+    const bandIndex = probs.indexOf(Math.max(...probs));
+    const band: Band = BANDS[bandIndex];
+    const s = f.structure;
+    return {
+      band,
+      score: scoreOf(probs),
+      probs: asProbs(probs),
+      modelVersion: this.modelVersion,
+      signals: {
+        keywords: f.keywords,
+        lengthBucket: s.lengthBucket,
+        tokens: s.tokens,
+        sentences: s.sentences,
+        questions: s.questions,
+        numberedParts: s.numberedParts,
+        hasCode: s.hasCode,
+        hasMath: s.hasMath,
+        multiPart: s.multiPart,
+        language: f.language,
+        contextShare: Math.round(s.contextShare * 1000) / 1000,
+        topFeatures: topContributions(this.model, f, bandIndex, this.opts.topFeatures ?? 5),
+        ...(history ? { history } : {}),
+        truncated: f.truncated,
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+}

@@ -1,0 +1,13 @@
+// Public entry of the complexity analyzer (issue 3). Everything else in server/complexity is internal.
+import { ComplexityAnalyzer, type AnalyzerOptions } from './analyzer';
+import type { Analyzer } from './types';
+
+export { ComplexityAnalyzer, ComplexityInputError, scoreOf, type AnalyzerOptions } from './analyzer';
+export { MemoryHistoryStore, loadHistoryStore, historySignal, type HistoryStore, type PastQuery, type Outcome, type Tier } from './history';
+export { MAX_CHARS } from './text';
+export * from './types';
+
+/** Loads the ONNX model and its metadata (default models/complexity.onnx + .meta.json). */
+export function createAnalyzer(opts: AnalyzerOptions = {}): Promise<Analyzer & ComplexityAnalyzer> {
+  return ComplexityAnalyzer.create(opts);
+}
