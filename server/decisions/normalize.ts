@@ -1,0 +1,92 @@
+// The stored shape of a decision, made at record() time: a copy (later mutation by the caller
+// cannot change what is written), with every value the database would reject repaired up front,
+// because one bad row would otherwise fail its whole batch and block the spool replay behind it.
+import { isUuid } from './ids';
+import type { AttemptRecord, DecisionRecord } from './types';
+
+export const PREVIEW_MAX = 280;
+
+/** Finite, non-negative; anything else is 0 (never NaN in the database). */
+function num(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0;
+}
+function int(v: unknown): number {
+  return Math.min(Math.round(num(v)), 2_147_483_647);
+}
+function optInt(v: unknown): number | null {
+  return v === null || v === undefined ? null : int(v);
+}
+function optStr(v: unknown): string | null {
+  return typeof v === 'string' ? v : v === null || v === undefined ? null : String(v);
+}
+function date(v: unknown, fallback: Date): Date {
+  return v instanceof Date && Number.isFinite(v.getTime()) ? new Date(v.getTime()) : fallback;
+}
+/** JSON text for a jsonb column; values JSON cannot hold (undefined, functions) become NULL. */
+function json(v: unknown): string | null {
+  if (v === undefined || v === null) return null;
+  try {
+    return JSON.stringify(v) ?? null;
+  } catch {
+    return null; // cyclic: never worth failing a decision over
+  }
+}
+
+export interface StoredAttempt extends Omit<AttemptRecord, 'startedAt'> {
+  startedAt: string;
+}
+export interface StoredDecision extends Omit<DecisionRecord, 'createdAt' | 'attempts' | 'probs' | 'signals' | 'plan'> {
+  createdAt: string;
+  probs: string | null;
+  signals: string | null;
+  plan: string | null;
+  attempts: StoredAttempt[];
+}
+
+/** null when the record cannot be stored at all (no valid id). */
+export function normalizeDecision(d: DecisionRecord, now = new Date()): StoredDecision | null {
+  if (!d || !isUuid(d.id)) return null;
+  const createdAt = date(d.createdAt, now);
+  const score = typeof d.score === 'number' && Number.isFinite(d.score) ? d.score : null;
+  return {
+    id: d.id.toLowerCase(),
+    createdAt: createdAt.toISOString(),
+    principalId: optStr(d.principalId),
+    apiKeyId: optStr(d.apiKeyId),
+    source: d.source ?? 'api',
+    promptHash: String(d.promptHash ?? ''),
+    promptPreview: String(d.promptPreview ?? '').slice(0, PREVIEW_MAX),
+    band: d.band ?? null,
+    score,
+    probs: json(d.probs),
+    signals: json(d.signals),
+    policyVersion: optInt(d.policyVersion),
+    plan: json(d.plan),
+    finalTier: optStr(d.finalTier),
+    cacheStatus: d.cacheStatus ?? 'off',
+    tokensIn: int(d.tokensIn),
+    tokensOut: int(d.tokensOut),
+    costUsd: num(d.costUsd),
+    baselineCostUsd: num(d.baselineCostUsd),
+    latencyMs: int(d.latencyMs),
+    ttftMs: optInt(d.ttftMs),
+    status: d.status ?? 'ok',
+    errorCode: optStr(d.errorCode),
+    escalations: int(d.escalations),
+    attempts: (Array.isArray(d.attempts) ? d.attempts : []).map((a, i) => ({
+      seq: Number.isInteger(a.seq) ? a.seq : i,
+      tierId: String(a.tierId ?? ''),
+      tierName: String(a.tierName ?? ''),
+      step: String(a.step ?? 'answer'),
+      startedAt: date(a.startedAt, createdAt).toISOString(),
+      latencyMs: int(a.latencyMs),
+      ttftMs: optInt(a.ttftMs),
+      queueMs: int(a.queueMs),
+      tokensIn: int(a.tokensIn),
+      tokensOut: int(a.tokensOut),
+      costUsd: num(a.costUsd),
+      outcome: a.outcome ?? 'ok',
+      detail: optStr(a.detail),
+    })),
+  };
+}

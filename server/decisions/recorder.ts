@@ -1,0 +1,281 @@
+// Records decisions off the request path. record() only normalizes and queues (microseconds, no
+// I/O); one background drain loop writes batches to Postgres (writer.ts) or, while Postgres is
+// unreachable, appends them to the local spool (spool.ts) and replays the spool in order when it
+// comes back. All database and spool work happens in that single loop, so batches keep their order.
+// A batch that fails for a reason other than connectivity is retried row by row and the rows
+// Postgres still refuses go to rejected.jsonl beside the spool (never silently lost, never blocking).
+import { appendFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import { ensureMonthlyPartitions, monthStart } from '../db/partitions';
+import { normalizeDecision, type StoredDecision } from './normalize';
+import { Spool } from './spool';
+import type { DecisionRecord, DecisionSink } from './types';
+import { writeBatch } from './writer';
+
+export interface RecorderOptions {
+  /** A pool to use (not ended by close()), or a URL to open a small one. */
+  pool?: pg.Pool;
+  url?: string;
+  spoolDir: string;
+  /** Decisions per INSERT batch. */
+  batchSize?: number;
+  /** Longest time a decision waits in memory before its batch is written. */
+  flushMs?: number;
+  /** Backoff bounds between reconnection attempts while Postgres is down. */
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  /** Close (flush) on SIGTERM/SIGINT, then let the signal end the process if nobody else handles it. */
+  handleSignals?: boolean;
+  log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
+}
+
+export interface RecorderStats {
+  queued: number;
+  written: number;
+  /** Offered again (spool replay) but already in Postgres. */
+  duplicates: number;
+  spooled: number;
+  replayed: number;
+  rejected: number;
+  dropped: number;
+  spoolPendingBatches: number;
+  databaseUp: boolean;
+  lastError: string | null;
+}
+
+export interface Recorder extends DecisionSink {
+  /** Resolves once everything recorded before the call is in Postgres or in the spool. */
+  flush(): Promise<void>;
+  /** Flushes, tries a last replay, stops timers and (if it opened it) the pool. */
+  close(): Promise<void>;
+  stats(): RecorderStats;
+}
+
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', '40001', '40P01']);
+
+/** Connectivity (or retryable) failures: spool and retry. Anything else is about the data. */
+export function isTransient(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (TRANSIENT_CODES.has(code) || /^(08|53|57P)/.test(code)) return true;
+  const msg = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|connection error|not queryable|Client was closed|after calling end/i.test(msg);
+}
+
+export function createRecorder(opts: RecorderOptions): Recorder {
+  if (!opts.pool && !opts.url) throw new Error('createRecorder needs a pool or a url');
+  const ownPool = !opts.pool;
+  const pool = opts.pool ?? new pg.Pool({ connectionString: opts.url, max: 2, connectionTimeoutMillis: 3000 });
+  // An idle client dying with the server must not crash the process; the next write reports it.
+  pool.on('error', () => undefined);
+  const batchSize = Math.max(1, opts.batchSize ?? 1000);
+  const flushMs = Math.max(1, opts.flushMs ?? 100);
+  const retryMin = opts.retryMinMs ?? 250;
+  const retryMax = opts.retryMaxMs ?? 15_000;
+  const log = opts.log ?? ((level, msg) => process.stderr.write(`[decisions] ${level}: ${msg}\n`));
+  const spool = new Spool(opts.spoolDir);
+  const rejectedFile = join(opts.spoolDir, 'rejected.jsonl');
+
+  let queue: StoredDecision[] = [];
+  let chain: Promise<void> = Promise.resolve();
+  let drainQueued = false;
+  let timer: NodeJS.Timeout | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let closed = false;
+  let up = true;
+  let retryDelay = retryMin;
+  let nextTryAt = 0;
+  const ensuredMonths = new Set<number>();
+  const s = { written: 0, duplicates: 0, spooled: 0, replayed: 0, rejected: 0, dropped: 0, lastError: null as string | null };
+
+  function markDown(err: unknown): void {
+    s.lastError = err instanceof Error ? err.message : String(err);
+    if (up) log('warn', `Postgres unreachable, spooling decisions to ${opts.spoolDir}: ${s.lastError}`);
+    up = false;
+    nextTryAt = Date.now() + retryDelay;
+    retryDelay = Math.min(retryDelay * 2, retryMax);
+  }
+  function markUp(): void {
+    if (!up) log('info', 'Postgres reachable again');
+    up = true;
+    retryDelay = retryMin;
+  }
+
+  async function writeOnce(batch: StoredDecision[]): Promise<void> {
+    const months = [...new Set(batch.map((d) => monthStart(new Date(d.createdAt)).getTime()))].filter((m) => !ensuredMonths.has(m));
+    if (months.length > 0) {
+      try {
+        await ensureMonthlyPartitions(pool, months.map((m) => new Date(m)));
+      } catch (err) {
+        if (isTransient(err)) throw err;
+        // Rows still land in the DEFAULT partition; not a reason to refuse decisions.
+        log('warn', `cannot create decision partitions: ${(err as Error).message}`);
+      }
+      months.forEach((m) => ensuredMonths.add(m));
+    }
+    const client = await pool.connect();
+    // A connection dying between two statements emits 'error' on the client; the failing query
+    // reports it, so this listener only keeps it from becoming an uncaught exception.
+    const swallow = () => undefined;
+    client.on('error', swallow);
+    let broken: Error | undefined;
+    try {
+      const fresh = await writeBatch(client, batch);
+      s.written += fresh;
+      s.duplicates += batch.length - fresh;
+    } catch (err) {
+      if (isTransient(err)) broken = err as Error;
+      throw err;
+    } finally {
+      client.off('error', swallow);
+      client.release(broken);
+    }
+  }
+
+  /** Throws only transient errors; rows Postgres refuses go to rejected.jsonl. */
+  async function write(batch: StoredDecision[]): Promise<void> {
+    try {
+      await writeOnce(batch);
+      return;
+    } catch (err) {
+      if (isTransient(err)) throw err;
+      log('error', `batch of ${batch.length} refused (${(err as Error).message}); retrying row by row`);
+    }
+    for (const d of batch) {
+      try {
+        await writeOnce([d]);
+      } catch (err) {
+        if (isTransient(err)) throw err;
+        s.rejected += 1;
+        s.lastError = (err as Error).message;
+        await appendFile(rejectedFile, `${JSON.stringify({ error: (err as Error).message, decision: d })}\n`);
+      }
+    }
+  }
+
+  async function toSpool(batch: StoredDecision[]): Promise<boolean> {
+    try {
+      await spool.append(batch);
+      s.spooled += batch.length;
+      return true;
+    } catch (err) {
+      log('error', `cannot write the spool (${(err as Error).message}); keeping ${batch.length} decisions in memory`);
+      queue = batch.concat(queue);
+      return false;
+    }
+  }
+
+  async function drain(): Promise<void> {
+    drainQueued = false;
+    for (;;) {
+      const usable = up || Date.now() >= nextTryAt;
+      if (usable && !(await spool.isEmpty())) {
+        try {
+          s.replayed += await spool.replay(write);
+          markUp();
+        } catch (err) {
+          markDown(err);
+        }
+      }
+      if (queue.length === 0) break;
+      const batch = queue.splice(0, batchSize);
+      if (!(up || Date.now() >= nextTryAt) || !(await spool.isEmpty())) {
+        if (!(await toSpool(batch))) break;
+        continue;
+      }
+      try {
+        await write(batch);
+        markUp();
+      } catch (err) {
+        markDown(err);
+        if (!(await toSpool(batch))) break;
+      }
+    }
+    if (!(await spool.isEmpty()) || queue.length > 0) scheduleRetry();
+  }
+
+  function scheduleRetry(): void {
+    if (retryTimer || closed) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      void enqueueDrain();
+    }, Math.max(10, nextTryAt - Date.now()));
+    retryTimer.unref();
+  }
+
+  function enqueueDrain(): Promise<void> {
+    if (timer) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    if (drainQueued) return chain;
+    drainQueued = true;
+    chain = chain.then(drain).catch((err: unknown) => {
+      s.lastError = err instanceof Error ? err.message : String(err);
+      log('error', `decision writer: ${s.lastError}`);
+    });
+    return chain;
+  }
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    void recorder.close().finally(() => {
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  };
+
+  const recorder: Recorder = {
+    record(decision: DecisionRecord): void {
+      const row = normalizeDecision(decision);
+      if (!row) {
+        s.dropped += 1;
+        log('error', `decision without a valid UUID id dropped (${String((decision as { id?: unknown } | null)?.id)})`);
+        return;
+      }
+      queue.push(row);
+      if (closed) {
+        void enqueueDrain();
+      } else if (queue.length >= batchSize) {
+        if (!drainQueued) setImmediate(() => void enqueueDrain());
+      } else if (!timer && !drainQueued) {
+        timer = setTimeout(() => {
+          timer = undefined;
+          void enqueueDrain();
+        }, flushMs);
+        timer.unref();
+      }
+    },
+    async flush(): Promise<void> {
+      // A drain that is already queued may start before the caller's last record; queue another.
+      await enqueueDrain();
+      if (queue.length > 0) await enqueueDrain();
+    },
+    async close(): Promise<void> {
+      if (closed) return chain;
+      closed = true;
+      if (opts.handleSignals) {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+      }
+      nextTryAt = 0; // one last attempt to reach Postgres before giving up to the spool
+      await recorder.flush();
+      if (retryTimer) clearTimeout(retryTimer);
+      if (timer) clearTimeout(timer);
+      if (ownPool) await pool.end().catch(() => undefined);
+    },
+    stats: () => ({
+      queued: queue.length,
+      ...s,
+      spoolPendingBatches: spool.pendingBatches,
+      databaseUp: up,
+    }),
+  };
+  if (opts.handleSignals) {
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
+  void mkdir(opts.spoolDir, { recursive: true }).catch(() => undefined);
+  // Batches spooled by an earlier run (or a dead process) are replayed as soon as possible.
+  void spool.isEmpty().then((empty) => (empty ? undefined : enqueueDrain()));
+  return recorder;
+}

@@ -1,0 +1,82 @@
+// Hourly rollup deltas of a set of decisions, keyed like DecisionRollup's primary key. Computed
+// only from the decisions that a batch actually inserted, so replaying a batch never counts twice.
+import { addHistograms, bucketOf, emptyHistogram } from './histogram';
+import type { StoredDecision } from './normalize';
+
+export interface RollupDelta {
+  bucket: string; // ISO hour start
+  apiKeyId: string;
+  tier: string;
+  band: string;
+  policyVersion: number;
+  cacheStatus: string;
+  status: string;
+  count: number;
+  costUsd: number;
+  baselineCostUsd: number;
+  tokensIn: number;
+  tokensOut: number;
+  latencySumMs: number;
+  ttftSumMs: number;
+  ttftCount: number;
+  escalations: number;
+  latencyHist: number[];
+}
+
+export function hourOf(iso: string): string {
+  const d = new Date(iso);
+  d.setUTCMinutes(0, 0, 0);
+  return d.toISOString();
+}
+
+/** Deltas sorted by key, so concurrent writers lock rollup rows in the same order (no deadlocks). */
+export function rollupDeltas(decisions: readonly StoredDecision[]): RollupDelta[] {
+  const byKey = new Map<string, RollupDelta>();
+  for (const d of decisions) {
+    const k = {
+      bucket: hourOf(d.createdAt),
+      apiKeyId: d.apiKeyId ?? '',
+      tier: d.finalTier ?? '',
+      band: d.band ?? '',
+      policyVersion: d.policyVersion ?? 0,
+      cacheStatus: d.cacheStatus,
+      status: d.status,
+    };
+    const key = JSON.stringify(Object.values(k));
+    let r = byKey.get(key);
+    if (!r) {
+      r = { ...k, count: 0, costUsd: 0, baselineCostUsd: 0, tokensIn: 0, tokensOut: 0, latencySumMs: 0, ttftSumMs: 0, ttftCount: 0, escalations: 0, latencyHist: emptyHistogram() };
+      byKey.set(key, r);
+    }
+    r.count += 1;
+    r.costUsd += d.costUsd;
+    r.baselineCostUsd += d.baselineCostUsd;
+    r.tokensIn += d.tokensIn;
+    r.tokensOut += d.tokensOut;
+    r.latencySumMs += d.latencyMs;
+    if (d.ttftMs !== null) {
+      r.ttftSumMs += d.ttftMs;
+      r.ttftCount += 1;
+    }
+    r.escalations += d.escalations;
+    r.latencyHist[bucketOf(d.latencyMs)] += 1;
+  }
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+}
+
+/** Sum of deltas with equal keys (for tests and read-side merges). */
+export function mergeDeltas(a: RollupDelta, b: RollupDelta): RollupDelta {
+  return {
+    ...a,
+    count: a.count + b.count,
+    costUsd: a.costUsd + b.costUsd,
+    baselineCostUsd: a.baselineCostUsd + b.baselineCostUsd,
+    tokensIn: a.tokensIn + b.tokensIn,
+    tokensOut: a.tokensOut + b.tokensOut,
+    latencySumMs: a.latencySumMs + b.latencySumMs,
+    ttftSumMs: a.ttftSumMs + b.ttftSumMs,
+    ttftCount: a.ttftCount + b.ttftCount,
+    escalations: a.escalations + b.escalations,
+    latencyHist: addHistograms(a.latencyHist, b.latencyHist),
+  };
+}
