@@ -10,7 +10,8 @@ import { prepareLatencyByTier, prepareScoreHistogram, prepareSuccessMatrix, prep
 import { prepareCacheHitRate, prepareEscalations, prepareTierMix, prepareTrafficByBand } from '../../analytics/prepare-traffic';
 import { loadEscalationReasons, loadFilterOptions, loadLatency, loadPolicyChanges, loadRecentScores, loadRollups, type Sql } from '../../analytics/queries';
 import { LATENCY_BOUNDS_MS } from '../../decisions/histogram';
-import { analystProcedure, createTRPCRouter } from '../trpc';
+import { listAudit, listProposals } from '../../analytics/admin-reads';
+import { adminProcedure, analystProcedure, createTRPCRouter } from '../trpc';
 
 const sql: Sql = (text, params) => getPrisma().$queryRawUnsafe(text, ...params);
 
@@ -54,4 +55,12 @@ export const analyticsRouter = createTRPCRouter({
     if (!d) throw new TRPCError({ code: 'NOT_FOUND', message: `No decision ${input.id}.` });
     return d;
   }),
+
+  auditLog: adminProcedure
+    .input(z.object({ action: z.string().max(100).optional(), q: z.string().trim().max(200).optional(), before: z.coerce.date().optional(), limit: z.number().int().min(1).max(500).default(100) }))
+    .query(({ input }) => listAudit(sql, input)),
+
+  tunerProposals: adminProcedure
+    .input(z.object({ status: z.enum(['pending', 'approved', 'rejected', 'applied', 'rolled_back']).optional(), limit: z.number().int().min(1).max(200).default(50) }))
+    .query(({ input }) => listProposals(sql, input.status, input.limit)),
 });

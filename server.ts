@@ -1,0 +1,69 @@
+// Cascade's process: one Node HTTP server hosting Next.js (pages, tRPC, next-auth) and answering the
+// OpenAI-compatible API (/api/v1/*) itself, without Next's router on the hot path.
+// `npm start` runs this in production mode (scripts/start.ts); `npm run dev` with --dev.
+import next from 'next';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { env } from './server/env';
+import { createHttpServer } from './server/http/server';
+import { startRuntime, stopRuntime } from './server/runtime';
+import { authSecret, publicUrl } from './server/runtime/secrets';
+
+const dev = process.argv.includes('--dev');
+const dir = dirname(fileURLToPath(import.meta.url));
+
+async function main(): Promise<void> {
+  const e = env();
+  // next-auth reads these from process.env itself (in Next's own module graph): set them before Next loads.
+  process.env.NEXTAUTH_URL = publicUrl(e);
+  process.env.NEXTAUTH_SECRET = authSecret(e);
+
+  log(`starting (${dev ? 'development' : 'production'}): ${e.DATABASE_URL ? 'Postgres from DATABASE_URL' : `embedded Postgres in ${e.CASCADE_DATA_DIR}/`}`);
+  const runtime = await startRuntime(e);
+  const app = next({ dev, dir, hostname: e.HOST, port: e.PORT });
+  await app.prepare();
+  const nextHandler = app.getRequestHandler();
+  const deps = { chat: runtime.chat, tiers: runtime.tiers, apiKeys: runtime.apiKeys, maxBodyBytes: e.CASCADE_MAX_BODY_BYTES };
+  const server = createHttpServer(async () => deps, (req, res) => nextHandler(req, res));
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(e.PORT, e.HOST, resolve);
+  });
+  const url = publicUrl(e);
+  log(`ready on ${url}  (OpenAI-compatible API: ${url}/api/v1, model "auto")`);
+  if (runtime.info.simulatorUrl) log(`simulated tiers (no GPU needed) on ${runtime.info.simulatorUrl}`);
+  if (runtime.firstStart) {
+    log(`first start: sign in as ${runtime.firstStart.adminEmail} with password ${runtime.firstStart.adminPassword}`);
+    log('this password is shown once; change it or set CASCADE_ADMIN_PASSWORD before the first start');
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: draining requests and flushing decisions`);
+    server.close();
+    server.closeIdleConnections();
+    stopRuntime()
+      .then(() => app.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          console.error('shutdown failed:', err);
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+function log(msg: string): void {
+  process.stdout.write(`cascade: ${msg}\n`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`cascade: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  void stopRuntime().finally(() => process.exit(1));
+});

@@ -1,0 +1,26 @@
+// The process's HTTP server: the OpenAI-compatible routes are answered here directly (hot path),
+// everything else goes to the fallback (Next.js in server.ts, a 404 in tests).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { V1Deps } from './chat-completions';
+import { createV1NodeHandler } from './node-handler';
+
+export type Fallback = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+export function createHttpServer(getDeps: () => Promise<V1Deps>, fallback: Fallback): Server {
+  const v1 = createV1NodeHandler(getDeps);
+  const server = createServer((req, res) => {
+    v1(req, res)
+      .then((handled) => (handled ? undefined : fallback(req, res)))
+      .catch((err: unknown) => {
+        console.error('request failed:', err);
+        if (!res.headersSent) {
+          res.statusCode = 500;
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ error: { message: 'Internal error', type: 'server_error', param: null, code: 'internal_error' } }));
+        } else res.destroy();
+      });
+  });
+  // Streams can be long; Node's default request timeout (5 min) is kept, keep-alive a bit above proxies'.
+  server.keepAliveTimeout = 65_000;
+  return server;
+}

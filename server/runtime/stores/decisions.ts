@@ -1,0 +1,71 @@
+// Decisions read side over Prisma. Keyset pagination on (createdAt, id) so deep pages cost the same
+// as the first; the cursor is base64url of "createdAtISO|id".
+import type { PrismaClient, Prisma } from '../../db/client';
+import type { AttemptRecord, DecisionRecord } from '../../decisions/types';
+import type { DecisionFilters, DecisionReader, DecisionSummary } from '../stores';
+
+function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(at);
+  if (!id || Number.isNaN(createdAt.getTime())) throw Object.assign(new Error('invalid cursor'), { code: 'bad_request' });
+  return { createdAt, id };
+}
+
+function where(f: DecisionFilters): Prisma.DecisionWhereInput {
+  return {
+    ...(f.from || f.to ? { createdAt: { ...(f.from ? { gte: f.from } : {}), ...(f.to ? { lte: f.to } : {}) } } : {}),
+    ...(f.tier ? { finalTier: f.tier } : {}),
+    ...(f.band ? { band: f.band } : {}),
+    ...(f.status ? { status: f.status } : {}),
+    ...(f.cacheStatus ? { cacheStatus: f.cacheStatus } : {}),
+    ...(f.apiKeyId ? { apiKeyId: f.apiKeyId } : {}),
+    ...(f.principalId ? { principalId: f.principalId } : {}),
+    ...(f.policyVersion !== undefined ? { policyVersion: f.policyVersion } : {}),
+    ...(f.q ? { promptPreview: { contains: f.q, mode: 'insensitive' as const } } : {}),
+  };
+}
+
+const summarySelect = {
+  id: true, createdAt: true, principalId: true, apiKeyId: true, source: true, promptHash: true, promptPreview: true,
+  band: true, score: true, policyVersion: true, finalTier: true, cacheStatus: true, tokensIn: true, tokensOut: true,
+  costUsd: true, baselineCostUsd: true, latencyMs: true, ttftMs: true, status: true, errorCode: true, escalations: true,
+} as const;
+
+export function decisionReader(prisma: PrismaClient): DecisionReader {
+  return {
+    async get(id) {
+      const d = await prisma.decision.findFirst({ where: { id } });
+      if (!d) return null;
+      const attempts = await prisma.decisionAttempt.findMany({ where: { decisionId: id, createdAt: d.createdAt }, orderBy: { seq: 'asc' } });
+      return {
+        ...d,
+        band: d.band as DecisionRecord['band'],
+        probs: d.probs as DecisionRecord['probs'],
+        source: d.source as DecisionRecord['source'],
+        cacheStatus: d.cacheStatus as DecisionRecord['cacheStatus'],
+        status: d.status as DecisionRecord['status'],
+        attempts: attempts.map(({ decisionId: _d, createdAt: _c, ...a }) => ({ ...a, outcome: a.outcome as AttemptRecord['outcome'] })),
+      };
+    },
+    async list(filters, page) {
+      const base = where(filters);
+      const after = page.cursor ? decodeCursor(page.cursor) : null;
+      const rows = await prisma.decision.findMany({
+        where: after
+          ? { AND: [base, { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }] }
+          : base,
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: page.limit + 1,
+        select: summarySelect,
+      });
+      const more = rows.length > page.limit;
+      const items = (more ? rows.slice(0, page.limit) : rows) as DecisionSummary[];
+      const last = items[items.length - 1];
+      return { items, nextCursor: more && last ? encodeCursor(last.createdAt, last.id) : null };
+    },
+  };
+}
