@@ -8,7 +8,11 @@ import { AMBIGUOUS_LANGUAGES, DATE_WORDS, DIRECTIONAL, HUMAN_LANGUAGES, LANGUAGE
 
 export type VerifierCheck =
   | 'number' | 'unit' | 'negation' | 'entity' | 'quoted' | 'code_language' | 'human_language'
-  | 'direction' | 'polarity' | 'date' | 'script' | 'substitution';
+  | 'direction' | 'polarity' | 'date' | 'script' | 'substitution' | 'length';
+
+/** Prompts with more content words than this only hit exactly: the word-level checks are
+ *  quadratic and a long prompt's meaning can turn on one word that the embedding averages away. */
+export const MAX_VERIFIED_WORDS = 256;
 
 export interface Verdict {
   ok: boolean;
@@ -157,7 +161,7 @@ export function editDistance(a: string, b: string, max = 3): number {
 export function isTypo(a: string, b: string): boolean {
   if (a === b) return true;
   const len = Math.max(a.length, b.length);
-  if (len < 4 || /\p{N}/u.test(a + b)) return false;
+  if (len < 4 || len > 40 || /\p{N}/u.test(a + b)) return false;
   const d = editDistance(a, b, 2);
   if (d === 1 && a.length === b.length && [...a].sort().join('') === [...b].sort().join('')) return true; // transposition
   return len >= 6 && d <= 1;
@@ -222,6 +226,9 @@ export function verifyPair(storedPrompt: string, newPrompt: string): Verdict {
   const a = extract(storedPrompt);
   const b = extract(newPrompt);
   const fail = (check: VerifierCheck, reason: string): Verdict => ({ ok: false, check, reason: `${check}: ${reason}` });
+  if (a.content.length > MAX_VERIFIED_WORDS || b.content.length > MAX_VERIFIED_WORDS) {
+    return fail('length', `more than ${MAX_VERIFIED_WORDS} content words: exact hits only`);
+  }
   if (a.scripts !== b.scripts) return fail('script', `${a.scripts} vs ${b.scripts}`);
   if (!sameMultiset(a.numbers, b.numbers)) return fail('number', `[${a.numbers}] vs [${b.numbers}]`);
   if (sortJoin(new Set(a.units)) !== sortJoin(new Set(b.units))) return fail('unit', `[${a.units}] vs [${b.units}]`);

@@ -1,0 +1,29 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { evaluatePairs, readPairs } from './eval-cache';
+
+describe('eval-cache', () => {
+  it('meets the goals on the shipped pair set: false hits <= 1 %, recall >= 60 % on paraphrase/typo/politeness', async () => {
+    const pairs = readPairs('data/cache-pairs/pairs.jsonl');
+    expect(pairs.length).toBeGreaterThanOrEqual(300);
+    const r = await evaluatePairs(pairs, 0.75);
+    expect(r.false_hit_rate).toBeLessThanOrEqual(0.01);
+    for (const kind of ['paraphrase', 'typo', 'politeness']) expect(r.per_kind[kind].hit_recall, kind).toBeGreaterThanOrEqual(0.6);
+    expect(r.per_kind.whitespace_case.hit_recall).toBe(1);
+  });
+
+  it('reports per kind and null rates when a class is absent', async () => {
+    const r = await evaluatePairs([{ a: 'Why is the sky blue?', b: 'why is the sky blue', same: true, kind: 'case' }], 0.75);
+    expect(r).toMatchObject({ pairs: 1, hit_recall: 1, false_hit_rate: null, per_kind: { case: { pairs: 1, hit_recall: 1, false_hit_rate: null } } });
+  });
+
+  it('names the line of a malformed pair file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pairs-'));
+    writeFileSync(join(dir, 'bad.jsonl'), '{"a":"x","b":"y","same":true}\n{"a":"x","same":"yes"}\n');
+    expect(() => readPairs(join(dir, 'bad.jsonl'))).toThrow(/bad\.jsonl:2/);
+    writeFileSync(join(dir, 'empty.jsonl'), '\n');
+    expect(() => readPairs(join(dir, 'empty.jsonl'))).toThrow(/no pairs/);
+  });
+});
