@@ -37,14 +37,29 @@ const REFUSALS: RegExp[] = [
   /(извините|к сожалению),? (но )?я не (могу|в состоянии)/i,
   /죄송(하지만|합니다).{0,40}(수 없습니다|없어요)/,
 ];
-const REFUSAL_WINDOW = 240;
+export const REFUSAL_WINDOW = 240;
 const REFUSAL_MAX_LENGTH = 600;
 
 export function isRefusal(content: string): boolean {
   const text = content.trim();
   if (text.length > REFUSAL_MAX_LENGTH) return false;
-  const head = text.slice(0, REFUSAL_WINDOW);
+  return refusalHead(text);
+}
+
+/** The refusal patterns on the first REFUSAL_WINDOW characters only: what a stream can check before releasing tokens. */
+export function refusalHead(content: string): boolean {
+  const head = content.trimStart().slice(0, REFUSAL_WINDOW);
   return REFUSALS.some((re) => re.test(head));
+}
+
+/** Checks that can run on the head of a streamed answer before any token reaches the client. */
+export function checkHead(head: string, logprobs: number[] | null, config: ValidatorConfig): CheckResult {
+  if (config.refusal && refusalHead(head)) return { ok: false, check: 'refusal', detail: 'the answer opens with a refusal' };
+  if (config.minLogprob !== null && logprobs && logprobs.length > 0) {
+    const m = meanLogprob(logprobs);
+    if (m !== null && m < config.minLogprob) return { ok: false, check: 'low_confidence', detail: `mean token logprob ${m.toFixed(2)} of the first tokens is below ${config.minLogprob}` };
+  }
+  return { ok: true };
 }
 
 function checkJson(content: string, format: 'json_object' | 'json_schema'): string | null {

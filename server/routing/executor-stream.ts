@@ -1,0 +1,154 @@
+// The cascade executor for streamed answers. Until the first token reaches the client, any failure
+// escalates transparently: a tier error, a stream cut, or an answer whose head fails the checks
+// (a non-final tier's first REFUSAL_WINDOW characters are held back for that; JSON answers are held
+// whole). Once tokens were sent, a failure ends the stream with an explicit error event and the
+// execution is 'partial' — never a silently truncated success.
+import type { ChatRequest, Usage } from '../tiers/types';
+import { AttemptLog, outcomeOf } from './attempts';
+import { checkInput, failureSummary, upstreamRequest, type ExecResult, type ExecuteInput } from './executor';
+import type { TierInvoker } from './ports';
+import { checkAnswer, checkHead, REFUSAL_WINDOW } from './validators';
+
+export type StreamEvent =
+  /** The tier whose tokens follow; sent once, before the first delta. */
+  | { type: 'tier'; tier: string }
+  | { type: 'delta'; text: string }
+  | { type: 'end'; finishReason: string | null; usage: Usage }
+  /** Terminal: the stream failed after tokens were sent, or no tier could answer. */
+  | { type: 'error'; code: string; message: string };
+
+export interface StreamExecution {
+  events: AsyncGenerator<StreamEvent, void, undefined>;
+  /** Settles when the events are exhausted or abandoned. */
+  result: Promise<ExecResult>;
+}
+
+function estimate(req: ChatRequest, text: string): Usage {
+  const p = req.messages.reduce((s, m) => s + Math.ceil(m.content.length / 4) + 4, 3);
+  const c = Math.ceil(text.length / 4);
+  return { prompt_tokens: p, completion_tokens: c, total_tokens: p + c };
+}
+
+export function executeStream(inv: TierInvoker, input: ExecuteInput): StreamExecution {
+  let settle!: (r: ExecResult) => void;
+  const result = new Promise<ExecResult>((resolve) => (settle = resolve));
+  const log = input.log ?? new AttemptLog();
+  const first = log.attempts.length;
+  const step = input.step ?? 'answer';
+  const req = upstreamRequest(input.request, input.validators);
+  const wantsJson = req.response_format?.type === 'json_object' || req.response_format?.type === 'json_schema';
+  let outcome: Omit<ExecResult, 'attempts' | 'costUsd' | 'escalations'> | null = null;
+
+  async function* run(): AsyncGenerator<StreamEvent, void, undefined> {
+    let sent = 0;
+    let current: ReturnType<AttemptLog['open']> | null = null;
+    let text = '';
+    try {
+      for (const [i, name] of input.chain.entries()) {
+        const last = i === input.chain.length - 1;
+        const tier = inv.tier(name);
+        if (!tier) {
+          log.missing(name, step);
+          continue;
+        }
+        // The last tier has nobody to escalate to: stream it straight through.
+        const holdback = last ? 0 : wantsJson && input.validators.json ? Infinity : input.validators.refusal || input.validators.minLogprob !== null ? REFUSAL_WINDOW : 0;
+        const a = (current = log.open(tier, step));
+        let held = '';
+        const heldLp: number[] = [];
+        let released = false;
+        let finishReason: string | null = null;
+        let usage: Usage | null = null;
+        let rejected: string | null = null;
+        text = '';
+        try {
+          for await (const chunk of inv.chatStream(name, req, { signal: input.signal, priority: input.priority, onAdmitted: (ms) => a.admitted(ms) })) {
+            if (chunk.delta) {
+              a.firstToken();
+              text += chunk.delta;
+              if (released) {
+                sent++;
+                yield { type: 'delta', text: chunk.delta };
+                continue;
+              }
+              held += chunk.delta;
+              if (chunk.logprobs) heldLp.push(...chunk.logprobs);
+              if (held.length >= holdback) {
+                const head = checkHead(held, heldLp, input.validators);
+                if (!head.ok) {
+                  rejected = `${head.check}: ${head.detail}`;
+                  break; // leaving the loop closes the upstream stream
+                }
+                released = true;
+                yield { type: 'tier', tier: tier.name };
+                sent++;
+                yield { type: 'delta', text: held };
+              }
+            }
+            if (chunk.finishReason !== undefined) {
+              finishReason = chunk.finishReason;
+              usage = chunk.usage ?? null;
+            }
+          }
+        } catch (err) {
+          const o = outcomeOf(err);
+          const cancelled = input.signal?.aborted || o.outcome === 'cancelled';
+          current = null;
+          a.finish(cancelled ? 'cancelled' : o.outcome, text ? estimate(req, text) : null, o.detail);
+          if (sent > 0) {
+            outcome = { status: 'partial', tier, content: text, finishReason: null, usage: null, error: { code: 'stream_cut', message: `${tier.name} failed after ${sent} chunks were sent: ${o.detail}` } };
+            yield { type: 'error', code: 'stream_cut', message: `the answer was cut off: ${o.detail}` };
+            return;
+          }
+          if (cancelled) {
+            outcome = { status: 'error', tier: null, content: '', finishReason: null, usage: null, error: { code: 'cancelled', message: 'the request was cancelled' } };
+            return;
+          }
+          continue;
+        }
+        current = null;
+        if (rejected) {
+          a.finish('bad_answer', estimate(req, text), rejected);
+          continue;
+        }
+        const u = usage ?? estimate(req, text);
+        const check = checkAnswer(checkInput(input.request, text, finishReason, heldLp.length ? heldLp : undefined), input.validators);
+        if (!released) {
+          if (!check.ok && !last) {
+            a.finish('bad_answer', u, `${check.check}: ${check.detail}`);
+            continue;
+          }
+          yield { type: 'tier', tier: tier.name };
+          if (held) yield { type: 'delta', text: held };
+        }
+        if (check.ok) {
+          a.finish('ok', u, null);
+          outcome = { status: 'ok', tier, content: text, finishReason, usage: u, error: null };
+        } else {
+          // Already streamed (or the last tier): the client has it, the record says what was wrong.
+          a.finish('bad_answer', u, `${check.check}: ${check.detail} (already streamed: delivered)`);
+          const truncated = check.check === 'truncated';
+          outcome = { status: truncated ? 'partial' : 'ok', tier, content: text, finishReason, usage: u, error: truncated ? { code: 'truncated', message: check.detail } : null };
+        }
+        yield { type: 'end', finishReason, usage: u };
+        return;
+      }
+      const message = failureSummary(log.attempts, first);
+      outcome = { status: 'error', tier: null, content: '', finishReason: null, usage: null, error: { code: input.chain.length ? 'all_tiers_failed' : 'no_tiers', message } };
+      yield { type: 'error', code: outcome.error!.code, message };
+    } finally {
+      // The consumer went away mid-stream (client disconnected): record it as cancelled.
+      if (current) current.finish('cancelled', text ? estimate(req, text) : null, 'the client stopped reading');
+      if (!outcome) {
+        outcome = sent > 0
+          ? { status: 'partial', tier: null, content: text, finishReason: null, usage: null, error: { code: 'cancelled', message: 'the client stopped reading mid-answer' } }
+          : { status: 'error', tier: null, content: '', finishReason: null, usage: null, error: { code: 'cancelled', message: 'the request was cancelled' } };
+      }
+      const mine = log.attempts.slice(first);
+      settle({ ...outcome, attempts: mine, costUsd: mine.reduce((s, x) => s + x.costUsd, 0), escalations: Math.max(0, mine.length - 1) });
+    }
+  }
+
+  const events = run();
+  return { events, result };
+}

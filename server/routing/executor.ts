@@ -1,0 +1,97 @@
+// The cascade executor (non-streaming): try each tier of the plan's chain in order; escalate on any
+// tier failure (error, timeout, 429 after the client's retries, open breaker, full queue) and on an
+// answer that fails the policy's checks. Every call is an AttemptRecord.
+import type { AttemptRecord } from '../decisions/types';
+import type { ChatRequest, TierConfig, Usage } from '../tiers/types';
+import { AttemptLog, outcomeOf } from './attempts';
+import type { TierInvoker } from './ports';
+import { checkAnswer, type ValidatorConfig } from './validators';
+
+export interface ExecuteInput {
+  /** Tier names in order (plan.chain). */
+  chain: string[];
+  request: ChatRequest;
+  validators: ValidatorConfig;
+  /** Attempt step name ("answer", "plan", "sub:2", ...). */
+  step?: string;
+  signal?: AbortSignal;
+  priority?: number;
+  /** Shared log when several executions make one decision (research pipeline). */
+  log?: AttemptLog;
+}
+
+export type ExecStatus = 'ok' | 'partial' | 'error';
+
+export interface ExecError {
+  /** all_tiers_failed | cancelled | stream_cut | truncated | no_tiers */
+  code: string;
+  message: string;
+}
+
+export interface ExecResult {
+  status: ExecStatus;
+  tier: TierConfig | null;
+  content: string;
+  finishReason: string | null;
+  usage: Usage | null;
+  attempts: AttemptRecord[];
+  costUsd: number;
+  /** Tier changes after the first attempt of this execution. */
+  escalations: number;
+  error: ExecError | null;
+}
+
+/** What the upstream is asked: logprobs are requested when the confidence check needs them. */
+export function upstreamRequest(req: ChatRequest, validators: ValidatorConfig): ChatRequest {
+  return validators.minLogprob !== null && req.logprobs === undefined ? { ...req, logprobs: true } : req;
+}
+
+export function checkInput(req: ChatRequest, content: string, finishReason: string | null, logprobs: number[] | undefined) {
+  return { content, finishReason, clientMaxTokens: req.max_tokens ?? null, responseFormat: req.response_format?.type ?? null, logprobs: logprobs ?? null };
+}
+
+export function failureSummary(attempts: AttemptRecord[], from: number): string {
+  const parts = attempts.slice(from).map((a) => `${a.tierName}: ${a.outcome}${a.detail ? ` (${a.detail})` : ''}`);
+  return parts.length ? `every tier failed: ${parts.join('; ')}` : 'the plan has no tiers';
+}
+
+export async function executeChat(inv: TierInvoker, input: ExecuteInput): Promise<ExecResult> {
+  const log = input.log ?? new AttemptLog();
+  const first = log.attempts.length;
+  const step = input.step ?? 'answer';
+  const req = upstreamRequest(input.request, input.validators);
+  const done = (r: Omit<ExecResult, 'attempts' | 'costUsd' | 'escalations'>): ExecResult => {
+    const mine = log.attempts.slice(first);
+    return { ...r, attempts: mine, costUsd: mine.reduce((s, a) => s + a.costUsd, 0), escalations: Math.max(0, mine.length - 1) };
+  };
+
+  for (const [i, name] of input.chain.entries()) {
+    const last = i === input.chain.length - 1;
+    const tier = inv.tier(name);
+    if (!tier) {
+      log.missing(name, step);
+      continue;
+    }
+    const a = log.open(tier, step);
+    let ans;
+    try {
+      ans = await inv.chat(name, req, { signal: input.signal, priority: input.priority, onAdmitted: (ms) => a.admitted(ms) });
+    } catch (err) {
+      const o = outcomeOf(err);
+      a.finish(input.signal?.aborted ? 'cancelled' : o.outcome, null, o.detail);
+      if (input.signal?.aborted || o.outcome === 'cancelled') {
+        return done({ status: 'error', tier: null, content: '', finishReason: null, usage: null, error: { code: 'cancelled', message: 'the request was cancelled' } });
+      }
+      continue;
+    }
+    a.firstToken();
+    const check = checkAnswer(checkInput(input.request, ans.content, ans.finishReason, ans.logprobs), input.validators);
+    if (!check.ok) {
+      // The last tier's answer is still the best there is: deliver it, but record that it failed.
+      a.finish('bad_answer', ans.usage, `${check.check}: ${check.detail}${last ? ' (last tier in the chain: delivered anyway)' : ''}`);
+      if (!last) continue;
+    } else a.finish('ok', ans.usage, null);
+    return done({ status: 'ok', tier, content: ans.content, finishReason: ans.finishReason, usage: ans.usage, error: null });
+  }
+  return done({ status: 'error', tier: null, content: '', finishReason: null, usage: null, error: { code: input.chain.length ? 'all_tiers_failed' : 'no_tiers', message: failureSummary(log.attempts, first) } });
+}
