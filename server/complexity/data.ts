@@ -68,7 +68,7 @@ export function loadTrainingSet(dir = DATA_DIR, seed = 1): { examples: Example[]
       for (const r of kept) {
         examples.push({ text: r.text, label: r.label, source, weight });
         // Real users misspell; the benchmarks never do.
-        if (file !== 'benchmarks.jsonl') examples.push({ text: addTypos(r.text, rand, 1 + Math.floor(rand() * 2)), label: r.label, source, weight: weight / 2 });
+        if (file !== 'benchmarks.jsonl') examples.push({ text: addTypos(r.text, rand, 1 + Math.floor(rand() * 2)), label: r.label, source, weight: weight / 2, augmented: true });
       }
     }
   }

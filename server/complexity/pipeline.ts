@@ -57,6 +57,23 @@ export function trainArtifacts(opts: TrainOptions & { dataDir?: string; limit?: 
   return { onnxBytes: built.onnxBytes, metaJson: built.metaJson, modelVersion: built.meta.modelVersion, validation, holdout };
 }
 
+/**
+ * Held-out split for evaluation: a stratified share of the original rows; typo'd copies follow
+ * their original (a copy of a test row in training would leak it).
+ */
+export function heldOutSplit(examples: Example[], fraction: number, seed: number): { train: Example[]; test: Example[] } {
+  const originals = examples.filter((e) => !e.augmented);
+  const { test } = stratifiedSplit(originals, fraction, seed ^ 0x7f4a7c15);
+  const testTexts = new Set(test.map((e) => e.text));
+  const train: Example[] = [];
+  let lastOriginalInTest = false;
+  for (const e of examples) {
+    if (!e.augmented) lastOriginalInTest = testTexts.has(e.text);
+    if (!lastOriginalInTest) train.push(e);
+  }
+  return { train, test };
+}
+
 export interface LosoResult {
   pooled: Report;
   perSource: { source: string; n: number; accuracy: number; label: string }[];
@@ -72,7 +89,7 @@ export function leaveOneSourceOut(examples: Example[], opts: TrainOptions = {}, 
     onFold?.(source);
     const rest = examples.filter((e) => e.source !== source);
     // Score each distinct text once (typo'd copies are training augmentation, not test cases).
-    const held = examples.filter((e) => e.source === source && (e.weight ?? 1) >= 1);
+    const held = examples.filter((e) => e.source === source && !e.augmented);
     if (new Set(rest.map((e) => e.label)).size < BANDS.length) continue;
     const { model, params } = train(rest, opts);
     let correct = 0;

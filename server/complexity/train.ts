@@ -12,6 +12,8 @@ export interface Example {
   source: string;
   /** Relative importance, e.g. hand-labelled everyday prompts count more than benchmark rows. */
   weight?: number;
+  /** A generated variant (typo'd copy) of another example: train on it, never score it. */
+  augmented?: boolean;
 }
 
 export interface TrainOptions {

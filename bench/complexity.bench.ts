@@ -1,0 +1,98 @@
+// Complexity analyzer speed: single-query latency (p50/p99) for 10, 100 and 2,000-word queries,
+// end to end (featurize + ONNX Runtime session.run, awaited) and split into its two parts; sequential
+// throughput on one core; model size; load time. The machine may be shared: the load average at
+// the start is recorded in the summary so numbers can be read in context.
+import { statSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { DEFAULT_META_PATH, DEFAULT_MODEL_PATH } from '../server/complexity/artifact';
+import { featurize } from '../server/complexity/featurize';
+import { createAnalyzer } from '../server/complexity';
+import { mulberry32 } from '../server/complexity/hash';
+import type { BenchRow, BenchSuite } from './index';
+
+const WORDS = (
+  'the a of to and in for on with how what why can you please write explain compare analyze market business plan ' +
+  'python function error code data report sources study customer email quickly detailed summary table list steps ' +
+  'design system users growth strategy budget team project review evidence price energy battery model weather city ' +
+  'travel recipe health sleep school history science language learn simple question answer example describe create'
+).split(' ');
+
+function query(words: number, seed: number): string {
+  const rand = mulberry32(seed);
+  const out: string[] = [];
+  for (let i = 0; i < words; i++) out.push(WORDS[Math.floor(rand() * WORDS.length)] + ((i + 1) % 14 === 0 ? '.' : ''));
+  return `${out.join(' ')}?`;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function timeIt(n: number, fn: (i: number) => unknown): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn(i);
+    ms.push(performance.now() - t);
+  }
+  return ms.sort((a, b) => a - b);
+}
+
+const suite: BenchSuite = {
+  name: 'complexity',
+  async run() {
+    const load = loadavg()[0];
+    const loadMs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      const a = await createAnalyzer();
+      loadMs.push(performance.now() - t);
+      await a.close();
+    }
+    const analyzer = await createAnalyzer();
+    const params = analyzer.featureParams;
+    const rows: BenchRow[] = [];
+    for (const words of [10, 100, 2000]) {
+      const texts = Array.from({ length: 32 }, (_, i) => query(words, words * 1000 + i));
+      const n = words >= 2000 ? 300 : 3000;
+      for (let i = 0; i < 200; i++) await analyzer.assess(texts[i % texts.length]);
+      const total = await timeIt(n, (i) => analyzer.assess(texts[i % texts.length]));
+      const feats = await timeIt(n, (i) => featurize(texts[i % texts.length], params));
+      const f = texts.map((t) => featurize(t, params));
+      const onnx = await timeIt(n, (i) => analyzer.classify([f[i % f.length]]));
+      rows.push({
+        words,
+        'p50 ms': percentile(total, 50),
+        'p99 ms': percentile(total, 99),
+        'features p50': percentile(feats, 50),
+        'features p99': percentile(feats, 99),
+        'onnx run p50': percentile(onnx, 50),
+        'onnx run p99': percentile(onnx, 99),
+      });
+    }
+    // Throughput: back-to-back awaited assessments of 100-word queries on one thread (ORT uses 1 thread).
+    const texts = Array.from({ length: 64 }, (_, i) => query(100, 77 + i));
+    let done = 0;
+    const started = performance.now();
+    while (performance.now() - started < 2000) await analyzer.assess(texts[done++ % texts.length]);
+    const perSecond = done / ((performance.now() - started) / 1000);
+    await analyzer.close();
+    const modelBytes = statSync(DEFAULT_MODEL_PATH).size;
+    const metaBytes = statSync(DEFAULT_META_PATH).size;
+    loadMs.sort((a, b) => a - b);
+    const summary = {
+      loadAverageAtStart: load,
+      loadMsMin: loadMs[0],
+      loadMsMedian: loadMs[2],
+      modelBytes,
+      metaBytes,
+      throughputPerCore100Words: Math.round(perSecond),
+    };
+    rows.push({ words: 'load ms (min / median of 5)', 'p50 ms': loadMs[0], 'p99 ms': loadMs[2] });
+    rows.push({ words: 'model + meta MB', 'p50 ms': modelBytes / 1e6, 'p99 ms': (modelBytes + metaBytes) / 1e6 });
+    rows.push({ words: 'queries/s/core (100 words)', 'p50 ms': Math.round(perSecond) });
+    return { rows, summary };
+  },
+};
+
+export default suite;
