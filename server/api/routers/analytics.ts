@@ -10,7 +10,7 @@ import { prepareLatencyByTier, prepareScoreHistogram, prepareSuccessMatrix, prep
 import { prepareCacheHitRate, prepareEscalations, prepareTierMix, prepareTrafficByBand } from '../../analytics/prepare-traffic';
 import { loadEscalationReasons, loadFilterOptions, loadLatency, loadPolicyChanges, loadRecentScores, loadRollups, type Sql } from '../../analytics/queries';
 import { LATENCY_BOUNDS_MS } from '../../decisions/histogram';
-import { listAudit, listProposals } from '../../analytics/admin-reads';
+import { batchResults, listAudit, listBatchJobs, listProposals } from '../../analytics/admin-reads';
 import { adminProcedure, analystProcedure, createTRPCRouter } from '../trpc';
 
 const sql: Sql = (text, params) => getPrisma().$queryRawUnsafe(text, ...params);
@@ -63,4 +63,8 @@ export const analyticsRouter = createTRPCRouter({
   tunerProposals: adminProcedure
     .input(z.object({ status: z.enum(['pending', 'approved', 'rejected', 'applied', 'rolled_back']).optional(), limit: z.number().int().min(1).max(200).default(50) }))
     .query(({ input }) => listProposals(sql, input.status, input.limit)),
+
+  batchJobs: analystProcedure.input(z.object({ limit: z.number().int().min(1).max(200).default(50) })).query(({ input }) => listBatchJobs(sql, input.limit)),
+
+  batchResults: analystProcedure.input(z.object({ jobId: z.string().min(1).max(100) })).query(({ input }) => batchResults(sql, input.jobId)),
 });

@@ -1,0 +1,125 @@
+'use client';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { serverFieldErrors, zodFieldErrors, type FieldErrors } from '@/lib/form-errors';
+import { errorText, useTRPC } from '@/lib/trpc';
+import { Field, invalid } from '../Field';
+import { tierFormSchema } from './tier-form-schema';
+
+export interface TierDraft {
+  id?: string;
+  name: string;
+  role: string;
+  kind: string;
+  baseUrl: string;
+  model: string;
+  apiKey: string;
+  inputPricePerM: string;
+  outputPricePerM: string;
+  maxConcurrency: string;
+  timeoutMs: string;
+  enabled: boolean;
+}
+
+export const emptyTier = (): TierDraft => ({
+  name: '', role: 'small', kind: 'openai', baseUrl: 'http://127.0.0.1:8000/v1', model: '', apiKey: '',
+  inputPricePerM: '0', outputPricePerM: '0', maxConcurrency: '16', timeoutMs: '60000', enabled: true,
+});
+
+const num = (s: string) => (s.trim() === '' ? Number.NaN : Number(s));
+
+/** Create or edit one tier. Validates with the tier schema before sending; the server checks again. */
+export function TierEditor({ initial, onDone }: { initial: TierDraft; onDone: () => void }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const [d, setD] = useState<TierDraft>(initial);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [test, setTest] = useState<string | null>(null);
+  const done = () => {
+    void qc.invalidateQueries({ queryKey: trpc.tiers.list.queryKey() });
+    onDone();
+  };
+  const create = useMutation(trpc.tiers.create.mutationOptions({ onSuccess: done, onError: (e) => setErrors(serverFieldErrors(e)) }));
+  const update = useMutation(trpc.tiers.update.mutationOptions({ onSuccess: done, onError: (e) => setErrors(serverFieldErrors(e)) }));
+  const testConn = useMutation(trpc.tiers.testConnection.mutationOptions({
+    onSuccess: (r) => setTest(r.ok ? `Connected in ${r.latencyMs} ms · models: ${r.models.slice(0, 5).join(', ') || 'none listed'}` : `Failed: ${r.error ?? 'unknown error'}`),
+    onError: (e) => setTest(`Failed: ${errorText(e)}`),
+  }));
+  const set = (k: keyof TierDraft) => (e: { target: { value: string } }) => setD({ ...d, [k]: e.target.value });
+
+  function parse() {
+    const r = tierFormSchema.safeParse({
+      ...d,
+      apiKey: d.apiKey === '' ? undefined : d.apiKey,
+      inputPricePerM: num(d.inputPricePerM), outputPricePerM: num(d.outputPricePerM),
+      maxConcurrency: num(d.maxConcurrency), timeoutMs: num(d.timeoutMs),
+    });
+    setErrors(r.success ? {} : zodFieldErrors(r.error));
+    return r.success ? r.data : null;
+  }
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    const v = parse();
+    if (!v) return;
+    if (d.id) update.mutate({ id: d.id, patch: v });
+    else create.mutate(v);
+  }
+
+  const pending = create.isPending || update.isPending;
+  const err = create.error ?? update.error;
+  const F = (k: keyof TierDraft, label: string, props: Record<string, unknown> = {}, hint?: string) => (
+    <Field id={`tier-${k}`} label={label} error={errors[k]} hint={hint}>
+      <input id={`tier-${k}`} value={String(d[k])} onChange={set(k)} {...invalid(`tier-${k}`, errors[k])} {...props} />
+    </Field>
+  );
+
+  return (
+    <form className="panel stack" onSubmit={submit} noValidate aria-label={d.id ? `Edit tier ${initial.name}` : 'New tier'}>
+      <h2>{d.id ? `Edit tier ${initial.name}` : 'New tier'}</h2>
+      <div className="grid grid-4">
+        {F('name', 'Name', {}, 'clients can force it as the model')}
+        <Field id="tier-role" label="Role" error={errors.role}>
+          <select id="tier-role" value={d.role} onChange={set('role')}>
+            {['small', 'medium', 'large', 'embedding'].map((r) => <option key={r}>{r}</option>)}
+          </select>
+        </Field>
+        <Field id="tier-kind" label="Kind" error={errors.kind}>
+          <select id="tier-kind" value={d.kind} onChange={set('kind')}>
+            {['openai', 'vllm', 'simulated'].map((r) => <option key={r}>{r}</option>)}
+          </select>
+        </Field>
+        {F('model', 'Model')}
+        {F('baseUrl', 'Base URL')}
+        {F('apiKey', d.id ? 'API key (blank keeps the stored one)' : 'API key', { type: 'password', autoComplete: 'off' })}
+        {F('inputPricePerM', 'Input $ / M tokens', { inputMode: 'decimal' })}
+        {F('outputPricePerM', 'Output $ / M tokens', { inputMode: 'decimal' })}
+        {F('maxConcurrency', 'Max concurrency', { inputMode: 'numeric' })}
+        {F('timeoutMs', 'Timeout (ms)', { inputMode: 'numeric' })}
+        <div className="field">
+          <span style={{ fontWeight: 550, fontSize: 12.5, marginBottom: 4 }}>Status</span>
+          <label className="checkbox" htmlFor="tier-enabled">
+            <input id="tier-enabled" type="checkbox" checked={d.enabled} onChange={(e) => setD({ ...d, enabled: e.target.checked })} /> enabled
+          </label>
+        </div>
+      </div>
+      {err && Object.keys(serverFieldErrors(err)).length === 0 && <div className="alert" role="alert">{errorText(err)}</div>}
+      {test && <div className={test.startsWith('Connected') ? 'notice' : 'alert'} role="status">{test}</div>}
+      <div className="row">
+        <button type="submit" disabled={pending}>{pending ? 'Saving…' : d.id ? 'Save tier' : 'Create tier'}</button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={testConn.isPending}
+          onClick={() => {
+            const v = parse();
+            if (v) testConn.mutate(d.id && !d.apiKey ? { id: d.id } : { draft: v });
+          }}
+        >
+          {testConn.isPending ? 'Testing…' : 'Test connection'}
+        </button>
+        <button type="button" className="ghost" onClick={onDone}>Cancel</button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,93 @@
+'use client';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ms, tierClass, usd } from '@/lib/format';
+import { errorText, useTRPC } from '@/lib/trpc';
+import { emptyTier, TierEditor, type TierDraft } from './TierEditor';
+
+export function TiersAdmin() {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const tiers = useQuery(trpc.tiers.list.queryOptions());
+  const [editing, setEditing] = useState<TierDraft | null>(null);
+  const [health, setHealth] = useState<Record<string, string>>({});
+  const disable = useMutation(trpc.tiers.disable.mutationOptions({ onSuccess: () => qc.invalidateQueries({ queryKey: trpc.tiers.list.queryKey() }) }));
+  const test = useMutation(trpc.tiers.testConnection.mutationOptions());
+
+  async function check(id: string) {
+    setHealth((h) => ({ ...h, [id]: 'testing…' }));
+    try {
+      const r = await test.mutateAsync({ id });
+      setHealth((h) => ({ ...h, [id]: r.ok ? `up · ${ms(r.latencyMs)}` : `down · ${r.error ?? ''}` }));
+    } catch (e) {
+      setHealth((h) => ({ ...h, [id]: `error · ${errorText(e)}` }));
+    }
+  }
+
+  return (
+    <div className="stack">
+      {editing ? (
+        <TierEditor key={editing.id ?? 'new'} initial={editing} onDone={() => setEditing(null)} />
+      ) : (
+        <div className="row">
+          <button type="button" onClick={() => setEditing(emptyTier())}>New tier</button>
+        </div>
+      )}
+      <div className="panel">
+        {tiers.error && <div className="alert" role="alert">{errorText(tiers.error)}</div>}
+        <div className="table-wrap">
+          <table aria-label="Tiers">
+            <thead>
+              <tr>
+                <th>Name</th><th>Role</th><th>Kind / model</th><th>Endpoint</th><th className="num">In $/M</th><th className="num">Out $/M</th>
+                <th className="num">Concurrency</th><th className="num">Timeout</th><th>Status</th><th>Health</th><th><span className="sr-only">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {tiers.data?.map((t) => (
+                <tr key={t.id}>
+                  <td><strong>{t.name}</strong></td>
+                  <td><span className={tierClass(t.role)}>{t.role}</span></td>
+                  <td>{t.kind} · <code>{t.model}</code></td>
+                  <td className="small" style={{ maxWidth: 220, overflow: 'hidden', textOverflow: 'ellipsis' }} title={t.baseUrl}>{t.baseUrl}{t.hasApiKey ? ' 🔑' : ''}</td>
+                  <td className="num">{usd(t.inputPricePerM, 2)}</td>
+                  <td className="num">{usd(t.outputPricePerM, 2)}</td>
+                  <td className="num">{t.maxConcurrency}</td>
+                  <td className="num">{ms(t.timeoutMs)}</td>
+                  <td><span className={`badge ${t.enabled ? 'ok' : 'bad'}`}>{t.enabled ? 'enabled' : 'disabled'}</span></td>
+                  <td className="small" role="status">{health[t.id] ?? '–'}</td>
+                  <td>
+                    <div className="row" style={{ flexWrap: 'nowrap' }}>
+                      <button type="button" className="secondary" aria-label={`Test ${t.name}`} onClick={() => check(t.id)}>Test</button>
+                      <button
+                        type="button"
+                        className="secondary"
+                        aria-label={`Edit ${t.name}`}
+                        onClick={() =>
+                          setEditing({
+                            id: t.id, name: t.name, role: t.role, kind: t.kind, baseUrl: t.baseUrl, model: t.model, apiKey: '',
+                            inputPricePerM: String(t.inputPricePerM), outputPricePerM: String(t.outputPricePerM),
+                            maxConcurrency: String(t.maxConcurrency), timeoutMs: String(t.timeoutMs), enabled: t.enabled,
+                          })
+                        }
+                      >
+                        Edit
+                      </button>
+                      {t.enabled && (
+                        <button type="button" className="secondary" aria-label={`Disable ${t.name}`} disabled={disable.isPending} onClick={() => disable.mutate({ id: t.id })}>
+                          Disable
+                        </button>
+                      )}
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {tiers.data?.length === 0 && <div className="empty">No tiers yet.</div>}
+        </div>
+        {disable.error && <div className="alert" role="alert">{errorText(disable.error)}</div>}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,157 @@
+'use client';
+import { useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { filtersFromSearch } from '@/server/analytics/filters';
+import { int, ms, pct, usd } from '@/lib/format';
+import { errorText, useTRPC } from '@/lib/trpc';
+import { useUrlParams } from '@/lib/url-state';
+import { BarsChart } from '../charts/BarsChart';
+import { RateChart } from '../charts/RateChart';
+import { SavingsChart } from '../charts/SavingsChart';
+import { StackedChart } from '../charts/StackedChart';
+import { SuccessGrid } from '../charts/SuccessGrid';
+import { pctFmt, usdFmt } from '../charts/palette';
+import { DecisionFilters } from '../decisions/DecisionFilters';
+
+const QUICK = [
+  { label: '24 h', days: 1 },
+  { label: '7 d', days: 7 },
+  { label: '30 d', days: 30 },
+  { label: '90 d', days: 90 },
+];
+
+function Kpi({ label, value, sub }: { label: string; value: string; sub?: string }) {
+  return (
+    <div className="panel kpi">
+      <div className="label">{label}</div>
+      <div className="value">{value}</div>
+      {sub && <div className="small muted">{sub}</div>}
+    </div>
+  );
+}
+
+function Card({ title, children, id }: { title: string; children: React.ReactNode; id: string }) {
+  return (
+    <section className="panel" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+export function DashboardView() {
+  const trpc = useTRPC();
+  const [params, setParams] = useUrlParams();
+  // Rounded to the minute so the query key (and cache) is stable between renders.
+  const now = useMemo(() => new Date(Math.ceil(Date.now() / 60_000) * 60_000), []);
+  const { filters, error } = useMemo(() => filtersFromSearch(new URLSearchParams(params), now), [params, now]);
+  const options = useQuery(trpc.analytics.filterOptions.queryOptions());
+  const q = useQuery(trpc.analytics.dashboard.queryOptions(filters, { placeholderData: (p) => p }));
+  const d = q.data;
+
+  return (
+    <div className="stack">
+      <div className="panel">
+        <div className="row" role="group" aria-label="Quick ranges" style={{ marginBottom: 10 }}>
+          {QUICK.map((r) => (
+            <button
+              key={r.label}
+              type="button"
+              className="secondary"
+              onClick={() => setParams({ from: new Date(now.getTime() - r.days * 86_400_000).toISOString(), to: now.toISOString() })}
+            >
+              Last {r.label}
+            </button>
+          ))}
+          <span className="spacer" />
+          <span className="small muted" aria-live="polite">
+            {q.isFetching ? 'Updating…' : d ? `${d.granularity === 'hour' ? 'Hourly' : 'Daily'} · ${filters.from.toISOString().slice(0, 10)} → ${filters.to.toISOString().slice(0, 10)}` : ''}
+          </span>
+        </div>
+        <DecisionFilters params={params} setParams={setParams} options={options.data} fields={['range', 'apiKeyId', 'tier', 'band', 'policyVersion']} />
+        {error && <div className="alert" role="alert">Invalid filter in the URL ({error}); showing the last 7 days.</div>}
+      </div>
+      {q.error && <div className="alert" role="alert">{errorText(q.error)}</div>}
+      {!d && !q.error && <div className="panel empty">Loading…</div>}
+      {d && (
+        <>
+          <div className="grid grid-4">
+            <Kpi label="Requests" value={int(d.totals.requests)} sub={`${pct(d.totals.requests ? d.totals.errors / d.totals.requests : null)} errors`} />
+            <Kpi label="Spent" value={usd(d.savings.totalCost, 2)} sub={`always-large: ${usd(d.savings.totalBaseline, 2)}`} />
+            <Kpi label="Saved" value={usd(d.savings.totalSaved, 2)} sub={`${pct(d.savings.savedShare)} of baseline`} />
+            <Kpi label="Cache hit rate" value={pct(d.cache.overall)} sub={`escalations ${pct(d.escalations.overall)}`} />
+          </div>
+          <div className="grid grid-2">
+            <Card id="c-cost" title="Cost by tier">
+              <StackedChart data={d.cost} kind="area" valueFormat={usdFmt} label="Cost over time stacked by tier" />
+            </Card>
+            <Card id="c-savings" title="Savings vs always-large">
+              <SavingsChart data={d.savings} />
+              <p className="small muted" style={{ margin: '6px 0 0' }}>
+                Share of baseline saved by routing {pct(d.savings.byRouting)}, by the cache {pct(d.savings.byCache)}
+                {d.savings.lostToEscalation ? `, lost to escalations ${pct(d.savings.lostToEscalation)}` : ''}.
+              </p>
+            </Card>
+            <Card id="c-traffic" title="Traffic by band">
+              <StackedChart data={d.traffic} kind="bar" label="Requests over time stacked by complexity band" />
+            </Card>
+            <Card id="c-mix" title="Tier mix">
+              {d.tierMix.length === 0 ? <div className="empty">No traffic.</div> : (
+                <BarsChart data={d.tierMix} category="name" bars={[{ key: 'share', name: 'share of requests', color: '#4f46e5' }]} label="Share of requests per tier" format={pctFmt} colorByCategory />
+              )}
+            </Card>
+            <Card id="c-success" title="Success rate by tier × band (95% CI)">
+              <SuccessGrid tiers={d.success.tiers} bands={d.success.bands} cells={d.success.cells} />
+            </Card>
+            <Card id="c-thresholds" title="Thresholds and success rate">
+              <RateChart
+                points={d.thresholds}
+                label="Success rate with routing thresholds over time"
+                lines={[
+                  { key: 'success', name: 'success', color: '#22a06b' },
+                  { key: 't1', name: 't1', color: '#94a3b8', step: true, dashed: true },
+                  { key: 't2', name: 't2', color: '#64748b', step: true, dashed: true },
+                  { key: 't3', name: 't3', color: '#334155', step: true, dashed: true },
+                ]}
+              />
+            </Card>
+            <Card id="c-latency" title="Latency by tier">
+              {d.latency.length === 0 ? <div className="empty">No traffic.</div> : (
+                <BarsChart
+                  data={d.latency}
+                  category="tier"
+                  label="Latency p50, p95 and mean time to first token per tier"
+                  format={(v) => ms(typeof v === 'number' ? v : null)}
+                  bars={[
+                    { key: 'ttftMean', name: 'TTFT (mean)', color: '#a5b4fc' },
+                    { key: 'p50', name: 'p50', color: '#4f46e5' },
+                    { key: 'p95', name: 'p95', color: '#312e81' },
+                  ]}
+                />
+              )}
+            </Card>
+            <Card id="c-cache" title="Cache hit rate">
+              <RateChart
+                points={d.cache.points}
+                label="Cache hit rate over time"
+                lines={[
+                  { key: 'rate', name: 'all hits', color: '#b26a00' },
+                  { key: 'exact', name: 'exact', color: '#f59e0b', dashed: true },
+                  { key: 'semantic', name: 'semantic', color: '#0ea5e9', dashed: true },
+                ]}
+              />
+            </Card>
+            <Card id="c-escalations" title="Escalations">
+              <RateChart points={d.escalations.points} label="Escalation rate over time" height={180} lines={[{ key: 'rate', name: 'escalation rate', color: '#c62828' }]} />
+              {d.escalations.reasons.length > 0 ? (
+                <BarsChart data={d.escalations.reasons} category="name" height={160} label="Escalation reasons" bars={[{ key: 'value', name: 'attempts', color: '#ef4444' }]} />
+              ) : (
+                <p className="small muted">No failed attempts in this range.</p>
+              )}
+            </Card>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}

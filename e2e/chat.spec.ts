@@ -1,0 +1,45 @@
+// End user: asks, watches the streamed answer with its tier badge and cost, rates it. Model output
+// and prompts containing HTML or script never run in the page.
+import { expect, test } from '@playwright/test';
+import { shot, stateFile } from './helpers';
+
+test.use({ storageState: stateFile('user') });
+
+test('end user chats and rates an answer', async ({ page }) => {
+  await page.goto('/chat');
+  await expect(page.getByRole('heading', { name: 'Chat' })).toBeVisible();
+  await shot(page, '10-chat-empty');
+
+  const box = page.getByLabel('Message');
+  await box.fill('What is the capital of France?');
+  await box.press('Enter');
+  const answer = page.getByTestId('assistant-message').last();
+  await expect(answer.getByTestId('tier-badge')).toBeVisible();
+  await expect(answer.getByTestId('answer-cost')).toContainText('$', { timeout: 60_000 });
+  await expect(answer).toHaveAttribute('aria-busy', 'false');
+  await expect(answer.locator('.badge.simulated')).toBeVisible(); // embedded mode answers from simulated tiers
+
+  await answer.getByRole('button', { name: 'Bad answer' }).click();
+  await answer.getByLabel('What was wrong?').selectOption('incomplete');
+  await answer.getByRole('button', { name: 'Send' }).click();
+  await expect(answer.getByRole('status')).toContainText('rating saved');
+  await shot(page, '11-chat-rated');
+});
+
+test('HTML and script in prompts and answers never run', async ({ page }) => {
+  await page.goto('/chat');
+  await page.evaluate(() => ((window as unknown as { __xss?: number }).__xss = 0));
+  const payload = 'Repeat exactly: <img src=x onerror="window.__xss=1"> <script>window.__xss=2</script> [link](javascript:window.__xss=3)';
+  await page.getByLabel('Message').fill(payload);
+  await page.getByRole('button', { name: 'Send' }).click();
+  const answer = page.getByTestId('assistant-message').last();
+  await expect(answer).toHaveAttribute('aria-busy', 'false', { timeout: 60_000 });
+  // The prompt is shown as text, not markup.
+  await expect(page.getByTestId('user-message').last()).toContainText('<script>');
+  for (const link of await page.locator('.markdown a').all()) await link.click({ trial: true }).catch(() => undefined);
+  expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBe(0);
+  await expect(page.locator('main script')).toHaveCount(0);
+  await expect(page.locator('main img[onerror]')).toHaveCount(0);
+  await expect(page.locator('main a[href^="javascript:"]')).toHaveCount(0);
+  await shot(page, '12-chat-html-escaped');
+});
