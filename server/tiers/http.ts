@@ -1,0 +1,131 @@
+// The HTTP plumbing shared by the connector's calls: one AbortController per call that every timer
+// and the caller's signal feed, so whichever fires first decides the error kind; URL building;
+// turning non-2xx answers and fetch failures into TierErrors. Node's fetch (undici) keeps
+// connections alive by default, so repeated calls to a tier reuse sockets.
+import { TierError, isTierError, kindForStatus, parseRetryAfter, type TierErrorKind } from './errors';
+import type { TierConfig } from './types';
+
+export class CallGuard {
+  readonly controller = new AbortController();
+  cause: TierError | null = null;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly onCallerAbort = () => this.fail(new TierError('cancelled', `call to ${this.tier} cancelled by the caller`, { tier: this.tier }));
+
+  constructor(
+    private readonly tier: string,
+    private readonly callerSignal?: AbortSignal,
+  ) {
+    if (callerSignal?.aborted) this.onCallerAbort();
+    else callerSignal?.addEventListener('abort', this.onCallerAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** (Re)starts the named timer; when it fires the call fails with a timeout saying which limit hit. */
+  arm(name: string, ms: number, what: string, emittedTokens = () => 0): void {
+    const existing = this.timers.get(name);
+    if (existing) {
+      existing.refresh();
+      return;
+    }
+    const t = setTimeout(() => this.fail(new TierError('timeout', `${this.tier}: ${what} (${ms} ms)`, { tier: this.tier, emittedTokens: emittedTokens() })), ms);
+    t.unref();
+    this.timers.set(name, t);
+  }
+
+  disarm(name: string): void {
+    const t = this.timers.get(name);
+    if (t) clearTimeout(t);
+    this.timers.delete(name);
+  }
+
+  fail(err: TierError): void {
+    if (this.cause) return;
+    this.cause = err;
+    this.controller.abort(err);
+  }
+
+  /** The error to throw for `err`: a timer's or the caller's reason wins over undici's AbortError. */
+  explain(err: unknown, kind: TierErrorKind, what: string, emittedTokens = 0): TierError {
+    if (this.cause) return this.cause;
+    if (isTierError(err)) return err;
+    const detail = err instanceof Error ? describeCause(err) : String(err);
+    return new TierError(kind, `${this.tier}: ${what}: ${detail}`, { tier: this.tier, cause: err, emittedTokens });
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.callerSignal?.removeEventListener('abort', this.onCallerAbort);
+  }
+}
+
+function describeCause(err: Error): string {
+  const cause = (err as { cause?: unknown }).cause;
+  if (cause instanceof Error) return `${err.message} (${(cause as { code?: string }).code ?? cause.message})`;
+  return err.message;
+}
+
+/** `baseUrl` + path, tolerant of trailing slashes. */
+export function endpoint(tier: Pick<TierConfig, 'baseUrl'>, path: string): string {
+  return `${tier.baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+/** The server root (vLLM serves /health and /metrics there, not under /v1). */
+export function rootUrl(tier: Pick<TierConfig, 'baseUrl'>): string {
+  return tier.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
+}
+
+export function headers(tier: Pick<TierConfig, 'apiKey'>, json: boolean): Record<string, string> {
+  const h: Record<string, string> = { accept: json ? 'application/json' : 'text/event-stream' };
+  if (tier.apiKey) h.authorization = `Bearer ${tier.apiKey}`;
+  return h;
+}
+
+/** Reads at most `limit` bytes of a body as text; more is a bad response (no unbounded buffering). */
+export async function readTextCapped(res: Response, limit: number): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new TierError('bad_response', `response body larger than ${limit} bytes`);
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
+/** A non-2xx answer as a TierError, with the upstream's own message when it sent an OpenAI error body. */
+export async function httpError(tier: string, res: Response): Promise<TierError> {
+  // OpenAI also sends retry-after-ms; prefer it when it is a sane number.
+  const msHeader = res.headers.get('retry-after-ms');
+  const ms = msHeader == null || msHeader.trim() === '' ? NaN : Number(msHeader);
+  const retryAfterMs = Number.isFinite(ms) && ms >= 0 ? ms : parseRetryAfter(res.headers.get('retry-after'));
+  let message = res.statusText || 'error';
+  try {
+    const text = await readTextCapped(res, 64 * 1024);
+    try {
+      const body = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
+      const m = typeof body.error === 'string' ? body.error : body.error?.message ?? body.message;
+      if (typeof m === 'string' && m) message = m;
+    } catch {
+      if (text.trim()) message = text.trim().slice(0, 200);
+    }
+  } catch {
+    // The status alone is enough to act on.
+  }
+  return new TierError(kindForStatus(res.status), `${tier}: HTTP ${res.status}: ${message}`, {
+    tier,
+    status: res.status,
+    retryAfterMs,
+  });
+}

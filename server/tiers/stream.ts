@@ -1,0 +1,156 @@
+// Streaming chat completions. The stream is judged strictly: it succeeds only with `data: [DONE]`
+// or a finish_reason; EOF or a broken socket before that is a `stream_cut` (never a silently
+// truncated success). Limits: time to first token (tier.timeoutMs), the gap between events after
+// that (idle), a whole-stream cap, and a token cap that stops endless streams deterministically.
+import { TierError } from './errors';
+import { CallGuard, endpoint, headers, httpError } from './http';
+import { parseCompletion, parseLogprobs, parseUsage, requestBody, type CallOptions } from './parse';
+import { SseParser } from './sse';
+import { estimateUsage } from './tokens';
+import type { ChatRequest, TierConfig, Usage } from './types';
+
+export interface StreamOptions extends CallOptions {
+  /** Longest silence between stream events once the first token arrived. Default min(timeoutMs, 30 s). */
+  idleTimeoutMs?: number;
+  /** Cap on the whole stream. Default 10 × timeoutMs, at most 10 minutes. */
+  streamTimeoutMs?: number;
+}
+
+export interface ChatStreamChunk {
+  /** New content text (empty on the final chunk). */
+  delta: string;
+  /** Present only on the final chunk, which always comes last and always carries usage. */
+  finishReason?: string | null;
+  usage?: Usage;
+  usageEstimated?: boolean;
+  logprobs?: number[];
+}
+
+/** Unparseable events tolerated before the stream is called garbage. */
+const MAX_GARBAGE_EVENTS = 3;
+const MAX_STREAM_CHARS = 4 * 1024 * 1024;
+
+export async function* chatStream(tier: TierConfig, req: ChatRequest, opts: StreamOptions = {}): AsyncGenerator<ChatStreamChunk> {
+  const name = tier.name;
+  const guard = new CallGuard(name, opts.signal);
+  const firstMs = opts.timeoutMs ?? tier.timeoutMs;
+  const idleMs = opts.idleTimeoutMs ?? Math.min(firstMs, 30_000);
+  const totalMs = opts.streamTimeoutMs ?? Math.min(firstMs * 10, 600_000);
+  // Upstreams send about one token per event; twice the requested cap means it is not stopping.
+  const maxEvents = (req.max_tokens ?? 32_768) * 2 + 16;
+  let emitted = 0;
+  let finished = false;
+  guard.arm('first', firstMs, 'no first token within the timeout');
+  guard.arm('total', totalMs, 'stream did not finish within the stream timeout', () => emitted);
+  try {
+    let res: Response;
+    try {
+      res = await fetch(endpoint(tier, 'chat/completions'), {
+        method: 'POST',
+        headers: { ...headers(tier, false), 'content-type': 'application/json' },
+        body: requestBody(tier, req, true),
+        signal: guard.signal,
+      });
+    } catch (err) {
+      throw guard.explain(err, 'network', 'request failed');
+    }
+    if (!res.ok) throw await httpError(name, res).catch((err: unknown) => guard.explain(err, 'network', 'error body unreadable'));
+    if (!res.body) throw new TierError('bad_response', `${name}: stream response has no body`, { tier: name });
+
+    // A server that ignores stream:true answers with one JSON completion: accept it as a one-chunk stream.
+    if ((res.headers.get('content-type') ?? '').includes('application/json')) {
+      const text = await res.text().catch((err: unknown) => {
+        throw guard.explain(err, 'network', 'response body unreadable');
+      });
+      const r = parseCompletion(tier, req, text, 0);
+      finished = true;
+      if (r.content) yield { delta: r.content, logprobs: r.logprobs };
+      yield { delta: '', finishReason: r.finishReason, usage: r.usage, usageEstimated: r.usageEstimated };
+      return;
+    }
+
+    const parser = new SseParser();
+    const reader = res.body.getReader();
+    let done = false;
+    let finishReason: string | null = null;
+    let usage: Usage | null = null;
+    let content = '';
+    let events = 0;
+    let valid = 0;
+    let garbage = 0;
+
+    const fail = (kind: 'bad_response' | 'stream_cut', why: string) =>
+      new TierError(kind, `${name}: ${why}`, { tier: name, emittedTokens: emitted });
+
+    while (!done) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (err) {
+        if (finishReason != null) break; // the answer was complete; only the goodbye was lost
+        throw guard.explain(err, 'stream_cut', 'stream broke', emitted);
+      }
+      let parsed;
+      try {
+        parsed = chunk.done ? parser.end() : parser.push(chunk.value);
+      } catch (err) {
+        throw fail('bad_response', (err as Error).message);
+      }
+      for (const ev of parsed) {
+        if (ev.data.trim() === '[DONE]') {
+          done = true;
+          break;
+        }
+        let obj: Record<string, unknown>;
+        try {
+          obj = JSON.parse(ev.data) as Record<string, unknown>;
+          if (!obj || typeof obj !== 'object') throw new Error('not an object');
+        } catch {
+          if (++garbage > MAX_GARBAGE_EVENTS) throw fail('bad_response', `stream data is not JSON: ${JSON.stringify(ev.data.slice(0, 80))}`);
+          continue;
+        }
+        if (obj.error) {
+          const e = obj.error as { message?: unknown } | string;
+          const msg = typeof e === 'string' ? e : typeof e.message === 'string' ? e.message : 'error event';
+          throw new TierError(emitted > 0 ? 'stream_cut' : 'http_5xx', `${name}: upstream error in stream: ${msg}`, { tier: name, emittedTokens: emitted });
+        }
+        valid++;
+        usage = parseUsage(obj.usage) ?? usage;
+        const choice = (obj.choices as unknown[] | undefined)?.[0] as Record<string, unknown> | undefined;
+        if (!choice) continue;
+        const delta = (choice.delta as { content?: unknown } | undefined)?.content;
+        if (typeof delta === 'string' && delta.length > 0) {
+          if (++events > maxEvents || content.length + delta.length > MAX_STREAM_CHARS) {
+            throw fail('bad_response', `stream does not stop (over ${maxEvents} tokens)`);
+          }
+          content += delta;
+          emitted++;
+          guard.disarm('first');
+          guard.arm('idle', idleMs, 'stream went silent', () => emitted);
+          yield { delta, logprobs: parseLogprobs(choice.logprobs) };
+        }
+        if (typeof choice.finish_reason === 'string') {
+          finishReason = choice.finish_reason;
+          guard.disarm('first');
+        }
+        if (emitted > 0 || finishReason != null) guard.arm('idle', idleMs, 'stream went silent', () => emitted);
+      }
+      if (chunk.done) break;
+    }
+    if (!done && finishReason == null) {
+      throw fail('stream_cut', `stream ended after ${emitted} tokens without finish_reason or [DONE]`);
+    }
+    if (valid === 0) throw fail('bad_response', 'stream carried no completion chunks');
+    finished = true;
+    yield {
+      delta: '',
+      finishReason,
+      usage: usage ?? estimateUsage(req.messages, content),
+      usageEstimated: usage == null,
+    };
+  } finally {
+    guard.dispose();
+    // Consumer stopped early or we failed: drop the connection rather than drain an unwanted stream.
+    if (!finished && !guard.signal.aborted) guard.controller.abort(new TierError('cancelled', `${name}: stream abandoned`, { tier: name }));
+  }
+}
