@@ -20,6 +20,8 @@ export interface RecorderOptions {
   spoolDir: string;
   /** Decisions per INSERT batch. */
   batchSize?: number;
+  /** Batches written at once (each on its own connection) while Postgres is up. */
+  concurrency?: number;
   /** Longest time a decision waits in memory before its batch is written. */
   flushMs?: number;
   /** Backoff bounds between reconnection attempts while Postgres is down. */
@@ -66,7 +68,8 @@ export function isTransient(err: unknown): boolean {
 export function createRecorder(opts: RecorderOptions): Recorder {
   if (!opts.pool && !opts.url) throw new Error('createRecorder needs a pool or a url');
   const ownPool = !opts.pool;
-  const pool = opts.pool ?? new pg.Pool({ connectionString: opts.url, max: 2, connectionTimeoutMillis: 3000 });
+  const concurrency = Math.max(1, opts.concurrency ?? 2);
+  const pool = opts.pool ?? new pg.Pool({ connectionString: opts.url, max: concurrency + 1, connectionTimeoutMillis: 3000 });
   // An idle client dying with the server must not crash the process; the next write reports it.
   pool.on('error', () => undefined);
   const batchSize = Math.max(1, opts.batchSize ?? 1000);
@@ -154,14 +157,14 @@ export function createRecorder(opts: RecorderOptions): Recorder {
     }
   }
 
-  async function toSpool(batch: StoredDecision[]): Promise<boolean> {
+  async function toSpool(batch: StoredDecision[], requeue = true): Promise<boolean> {
     try {
       await spool.append(batch);
       s.spooled += batch.length;
       return true;
     } catch (err) {
       log('error', `cannot write the spool (${(err as Error).message}); keeping ${batch.length} decisions in memory`);
-      queue = batch.concat(queue);
+      if (requeue) queue = batch.concat(queue);
       return false;
     }
   }
@@ -179,18 +182,27 @@ export function createRecorder(opts: RecorderOptions): Recorder {
         }
       }
       if (queue.length === 0) break;
-      const batch = queue.splice(0, batchSize);
       if (!(up || Date.now() >= nextTryAt) || !(await spool.isEmpty())) {
-        if (!(await toSpool(batch))) break;
+        if (!(await toSpool(queue.splice(0, batchSize)))) break;
         continue;
       }
-      try {
-        await write(batch);
-        markUp();
-      } catch (err) {
-        markDown(err);
-        if (!(await toSpool(batch))) break;
+      // Concurrent batches overlap JS preparation with database work; rollup rows are upserted in
+      // key order by every writer, so they wait for each other instead of deadlocking.
+      const batches: StoredDecision[][] = [];
+      while (queue.length > 0 && batches.length < (up ? concurrency : 1)) batches.push(queue.splice(0, batchSize));
+      const results = await Promise.allSettled(batches.map(write));
+      const unsaved: StoredDecision[] = [];
+      for (let i = 0; i < results.length; i++) {
+        const r = results[i];
+        if (r.status === 'fulfilled') continue;
+        markDown(r.reason);
+        if (unsaved.length > 0 || !(await toSpool(batches[i], false))) unsaved.push(...batches[i]);
       }
+      if (unsaved.length > 0) {
+        queue = unsaved.concat(queue); // the disk refused the spool: keep them in memory, in order
+        break;
+      }
+      if (results.every((r) => r.status === 'fulfilled')) markUp();
     }
     if (!(await spool.isEmpty()) || queue.length > 0) scheduleRetry();
   }
