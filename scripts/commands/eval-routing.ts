@@ -4,7 +4,7 @@
 // thresholds, and prints the quality/cost curve against single tiers, a random mix and the oracle.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { Analyzer, Assessment } from '../../server/complexity/types';
+import type { Assessment } from '../../server/complexity/types';
 import { parseOutcomes, runEval, selectRows, type OutcomeLine } from '../../server/routing/eval/run';
 import { loadAnalyzer, type HistoryExample } from '../../server/routing/eval/analyzer';
 
@@ -62,13 +62,14 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const analyzer: Analyzer = await loadAnalyzer(history);
+  const analyzer = await loadAnalyzer(history);
   const assessments: Assessment[] = [];
   const started = Date.now();
   for (const [i, r] of rows.entries()) {
     assessments.push(await analyzer.assess(r.prompt));
     if ((i + 1) % 100 === 0 || i + 1 === rows.length) process.stderr.write(`\reval-routing: assessed ${i + 1}/${rows.length}`);
   }
+  await analyzer.close();
   process.stderr.write(`\neval-routing: sweeping thresholds...\n`);
   const result = runEval(rows, assessments);
   const out = {

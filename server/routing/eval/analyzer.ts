@@ -1,6 +1,6 @@
-// Bridge from the evaluator to the complexity analyzer (issue 3), so the evaluation uses exactly the
-// analyzer the server uses, with the history split as its historical-pattern store when it has one.
-import type { Analyzer } from '../../complexity/types';
+// Bridge from the evaluator to the complexity analyzer (issue 3): the evaluation uses exactly the
+// analyzer the server uses, with the history split as its historical-pattern store when given.
+import { createAnalyzer, MemoryHistoryStore, type Analyzer, type Outcome } from '../../complexity';
 
 /** One prompt with known outcomes: the evaluator's view of a historical-pattern store entry. */
 export interface HistoryExample {
@@ -8,25 +8,17 @@ export interface HistoryExample {
   scores: { small: number; medium: number; large: number };
 }
 
-type Factory = (opts?: Record<string, unknown>) => Analyzer | Promise<Analyzer>;
+/** Scores are 0..1 (F1 partial credit in some files): a tier "succeeded" at 0.5 or more. */
+export function toOutcomes(scores: HistoryExample['scores']): Outcome[] {
+  return (['small', 'medium', 'large'] as const).map((tier) => ({ tier, success: scores[tier] >= 0.5 }));
+}
 
-// The analyzer module is built in parallel with this one; resolve it at run time so this file
-// compiles before it lands, and fail with a clear message if it is missing.
-const CANDIDATES = ['../../complexity/analyzer', '../../complexity/index'];
-
-export async function loadAnalyzer(history?: HistoryExample[]): Promise<Analyzer> {
-  let factory: Factory | undefined;
-  for (const path of CANDIDATES) {
-    try {
-      const mod = (await import(/* @vite-ignore */ path)) as { createAnalyzer?: Factory };
-      if (typeof mod.createAnalyzer === 'function') {
-        factory = mod.createAnalyzer;
-        break;
-      }
-    } catch {
-      // try the next location
-    }
-  }
-  if (!factory) throw new Error('complexity analyzer not found: expected createAnalyzer() in server/complexity/analyzer.ts');
-  return factory(history ? { history: history.map((h) => ({ text: h.prompt, ...h })) } : undefined);
+export async function loadAnalyzer(history?: HistoryExample[], modelPath?: string): Promise<Analyzer & { close(): Promise<void> }> {
+  const plain = await createAnalyzer(modelPath ? { modelPath } : {});
+  if (!history || history.length === 0) return plain;
+  // The store must embed with the same feature parameters the analyzer was trained with.
+  const store = new MemoryHistoryStore(plain.featureParams);
+  for (const h of history) store.add(h.prompt, toOutcomes(h.scores));
+  await plain.close();
+  return createAnalyzer({ ...(modelPath ? { modelPath } : {}), history: store });
 }
