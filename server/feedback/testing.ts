@@ -49,3 +49,35 @@ export async function insertApiKey(prisma: PrismaClient, tenant: string): Promis
   const k = await prisma.apiKey.create({ data: { name: uniq('key'), prefix: 'csk_test', hash: uniq('hash'), tenant } });
   return k.id;
 }
+
+/**
+ * A freshly migrated Postgres schema of its own, for tests that need global state to themselves
+ * (the one active policy version): other test files share the public schema.
+ */
+export async function freshDatabase(): Promise<{ prisma: PrismaClient; drop(): Promise<void> }> {
+  const [{ default: pg }, { PrismaPg }, { PrismaClient: Client }, { migrate }] = await Promise.all([
+    import('pg'),
+    import('@prisma/adapter-pg'),
+    import('../db/client'),
+    import('../db/migrate'),
+  ]);
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `tune_${Date.now().toString(36)}_${randomUUID().slice(0, 6)}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA "${name}"`);
+  const u = new URL(base);
+  // public stays on the path for the extensions installed there (pg_trgm).
+  u.searchParams.set('options', `-c search_path=${name},public`);
+  await migrate(u.toString());
+  const prisma = new Client({ adapter: new PrismaPg({ connectionString: u.toString(), max: 4 }, { schema: name }) });
+  return {
+    prisma,
+    async drop() {
+      await prisma.$disconnect();
+      await admin.query(`DROP SCHEMA "${name}" CASCADE`);
+      await admin.end();
+    },
+  };
+}

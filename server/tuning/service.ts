@@ -1,0 +1,121 @@
+// The tuner service: one run reads recent ratings and traffic, checks the last tuner change for a
+// significant drop in success (and rolls it back), then proposes or applies new thresholds according
+// to the policy's tuner mode (off / propose / auto). Scheduling (every N minutes) is the caller's.
+import type { PrismaClient } from '../db/client';
+import { versionSuccess } from '../feedback/rollup';
+import type { Actor } from '../runtime/stores';
+import type { EstimatorOptions } from './estimate';
+import { recentPopulation, recentRatings, tierPrices } from './data';
+import { checkRollback, type RollbackOptions } from './rollback';
+import { tuneThresholds, type TuneEvidence } from './tuner';
+import type { Thresholds } from './types';
+import { activePolicy, createVersion, json, TUNER_ACTOR, TunerError } from './versions';
+
+export { TunerError };
+
+export interface TunerServiceOptions {
+  ratingsLimit?: number;
+  populationLimit?: number;
+  rollback?: RollbackOptions;
+  estimator?: EstimatorOptions;
+}
+
+export type TunerRun =
+  | { action: 'off' | 'skipped' | 'kept'; reason: string; evidence?: TuneEvidence }
+  | { action: 'proposed'; proposalId: string; thresholds: Thresholds; reason: string; evidence: TuneEvidence }
+  | { action: 'applied'; proposalId: string; version: number; thresholds: Thresholds; reason: string; evidence: TuneEvidence }
+  | { action: 'rolled_back'; proposalId: string; version: number; reason: string };
+
+interface ProposalBody {
+  from: Thresholds;
+  to: Thresholds;
+}
+
+export function tunerService(prisma: PrismaClient, opts: TunerServiceOptions = {}) {
+  /** If the active version came from an applied tuner proposal and success fell significantly, revert it. */
+  async function rollbackIfWorse(): Promise<TunerRun | null> {
+    const active = await activePolicy(prisma);
+    if (!active) return null;
+    const p = await prisma.tunerProposal.findFirst({ where: { status: 'applied', toVersion: active.version } });
+    if (!p) return null;
+    const [before, after] = await Promise.all([versionSuccess(prisma, p.fromVersion), versionSuccess(prisma, active.version)]);
+    const verdict = checkRollback(before, after, opts.rollback);
+    if (!verdict.rollback) return null;
+    const body = p.proposal as unknown as ProposalBody;
+    const reason = `tuner rollback of v${active.version} to the thresholds of v${p.fromVersion}: ${verdict.reason}`;
+    const version = await prisma.$transaction(async (tx) => {
+      // Only thresholds go back: the rest of the active document is what v{active} had.
+      const v = await createVersion(tx, { ...active.document, thresholds: body.from }, reason, TUNER_ACTOR, 'policy.tuner.rollback');
+      await tx.tunerProposal.update({ where: { id: p.id }, data: { status: 'rolled_back', reason, evidence: json({ ...(p.evidence as object), rollback: verdict }) } });
+      return v;
+    });
+    return { action: 'rolled_back', proposalId: p.id, version, reason };
+  }
+
+  async function run(): Promise<TunerRun> {
+    const active = await activePolicy(prisma);
+    if (!active) return { action: 'skipped', reason: 'no active policy' };
+    const cfg = active.document.tuner;
+    if (cfg.mode === 'off') return { action: 'off', reason: 'tuner mode is off' };
+    const rolled = await rollbackIfWorse();
+    // After a rollback, wait for ratings under the restored thresholds before moving again.
+    if (rolled) return rolled;
+    const prices = await tierPrices(prisma, active.document);
+    if (!prices) return { action: 'skipped', reason: 'the small, medium or large target names a tier that does not exist: no prices to optimise' };
+    const [ratings, population] = await Promise.all([
+      recentRatings(prisma, active.document, opts.ratingsLimit ?? 20_000),
+      recentPopulation(prisma, prices, opts.populationLimit ?? 20_000),
+    ]);
+    const result = tuneThresholds({ current: active.document.thresholds, config: cfg, ratings, population, estimator: opts.estimator });
+    if (!result.changed) return { action: 'kept', reason: result.reason, evidence: result.evidence };
+    const body: ProposalBody = { from: active.document.thresholds, to: result.thresholds };
+    if (cfg.mode === 'propose') {
+      const proposalId = await prisma.$transaction(async (tx) => {
+        // One open proposal per policy version: a fresher one supersedes it.
+        await tx.tunerProposal.updateMany({ where: { status: 'pending' }, data: { status: 'rejected', reason: 'superseded by a newer proposal', decidedAt: new Date() } });
+        const p = await tx.tunerProposal.create({ data: { fromVersion: active.version, proposal: json(body), evidence: json(result.evidence), reason: result.reason } });
+        return p.id;
+      });
+      return { action: 'proposed', proposalId, thresholds: result.thresholds, reason: result.reason, evidence: result.evidence };
+    }
+    const reason = `tuner: ${result.reason}`;
+    const { proposalId, version } = await prisma.$transaction(async (tx) => {
+      const v = await createVersion(tx, { ...active.document, thresholds: result.thresholds }, reason, TUNER_ACTOR, 'policy.tuner.apply');
+      const p = await tx.tunerProposal.create({
+        data: { fromVersion: active.version, toVersion: v, proposal: json(body), evidence: json(result.evidence), reason: result.reason, status: 'applied', decidedAt: new Date() },
+      });
+      return { proposalId: p.id, version: v };
+    });
+    return { action: 'applied', proposalId, version, thresholds: result.thresholds, reason, evidence: result.evidence };
+  }
+
+  /** An admin approves a pending proposal: it becomes a new policy version if the policy has not moved since. */
+  async function approve(proposalId: string, actor: Actor): Promise<{ version: number }> {
+    return prisma.$transaction(async (tx) => {
+      const p = await tx.tunerProposal.findUnique({ where: { id: proposalId } });
+      if (!p) throw new TunerError('not_found', `tuner proposal ${proposalId} does not exist`);
+      if (p.status !== 'pending') throw new TunerError('conflict', `tuner proposal ${proposalId} is ${p.status}, not pending`);
+      const active = await activePolicy(tx);
+      if (!active || active.version !== p.fromVersion) {
+        throw new TunerError('conflict', `the policy changed since the proposal (v${p.fromVersion} → v${active?.version ?? 'none'}); wait for a fresh proposal`);
+      }
+      const body = p.proposal as unknown as ProposalBody;
+      const v = await createVersion(tx, { ...active.document, thresholds: body.to }, `tuner proposal approved: ${p.reason}`, actor, 'policy.tuner.approve');
+      const claimed = await tx.tunerProposal.updateMany({ where: { id: p.id, status: 'pending' }, data: { status: 'applied', toVersion: v, decidedById: actor.id, decidedAt: new Date() } });
+      if (claimed.count !== 1) throw new TunerError('conflict', `tuner proposal ${proposalId} was decided concurrently`);
+      return { version: v };
+    });
+  }
+
+  async function reject(proposalId: string, actor: Actor, reason: string): Promise<void> {
+    const r = await prisma.tunerProposal.updateMany({ where: { id: proposalId, status: 'pending' }, data: { status: 'rejected', reason: reason || 'rejected by an admin', decidedById: actor.id, decidedAt: new Date() } });
+    if (r.count === 0) {
+      const exists = await prisma.tunerProposal.findUnique({ where: { id: proposalId }, select: { status: true } });
+      throw exists ? new TunerError('conflict', `tuner proposal ${proposalId} is ${exists.status}, not pending`) : new TunerError('not_found', `tuner proposal ${proposalId} does not exist`);
+    }
+  }
+
+  return { run, approve, reject, rollbackIfWorse };
+}
+
+export type TunerService = ReturnType<typeof tunerService>;

@@ -1,0 +1,44 @@
+// Writing policy versions and tuner proposals. A tuner change is one transaction: the new active
+// version, its audit event and the proposal row that explains it, so nothing is ever half-applied.
+import type { Prisma, PrismaClient } from '../db/client';
+import { policySchema, type Policy } from '../routing/policy';
+import { auditData } from '../runtime/stores/audit';
+import type { Actor } from '../runtime/stores';
+
+type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+export const TUNER_ACTOR: Actor = { id: null, label: 'auto-tuner' };
+
+export class TunerError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'conflict' | 'bad_request',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TunerError';
+  }
+}
+
+export const json = (x: unknown) => JSON.parse(JSON.stringify(x)) as Prisma.InputJsonValue;
+
+/** Stores `document` as the next version and makes it the only active one. */
+export async function createVersion(tx: Tx, document: Policy, reason: string, actor: Actor, action: string): Promise<number> {
+  const parsed = policySchema.safeParse(document);
+  if (!parsed.success) throw new TunerError('bad_request', `tuned policy is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  // Serialise version numbering with any other writer of policies.
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('cascade:policy-version'))`;
+  const current = await tx.policyVersion.findFirst({ where: { active: true }, select: { version: true } });
+  const last = await tx.policyVersion.findFirst({ orderBy: { version: 'desc' }, select: { version: true } });
+  const version = (last?.version ?? 0) + 1;
+  await tx.policyVersion.updateMany({ where: { active: true }, data: { active: false } });
+  await tx.policyVersion.create({ data: { version, document: json(parsed.data), active: true, reason, createdById: actor.id, parentVersion: current?.version ?? null } });
+  await tx.auditEvent.create({ data: auditData(actor, action, `policy v${version}`, { reason, from: current?.version ?? null }) });
+  return version;
+}
+
+export async function activePolicy(db: PrismaClient | Tx): Promise<{ version: number; document: Policy } | null> {
+  const row = await db.policyVersion.findFirst({ where: { active: true }, select: { version: true, document: true } });
+  if (!row) return null;
+  const parsed = policySchema.safeParse(row.document);
+  return parsed.success ? { version: row.version, document: parsed.data } : null;
+}
