@@ -52,6 +52,7 @@ export interface CacheStore {
 /** Single-process store: keeps copies so callers cannot mutate stored rows by accident. */
 export class MemoryCacheStore implements CacheStore {
   private readonly rows = new Map<string, CacheEntry>();
+  private readonly byKey = new Map<string, string>();
 
   async loadAll(now: Date): Promise<CacheEntry[]> {
     return [...this.rows.values()]
@@ -64,10 +65,11 @@ export class MemoryCacheStore implements CacheStore {
     return e ? { ...e } : null;
   }
   async upsert(entry: CacheEntry): Promise<CacheEntry> {
-    for (const [id, e] of this.rows) {
-      if (e.scopeHash === entry.scopeHash && e.promptHash === entry.promptHash) this.rows.delete(id);
-    }
+    const key = `${entry.scopeHash}:${entry.promptHash}`;
+    const prior = this.byKey.get(key);
+    if (prior) this.rows.delete(prior);
     this.rows.set(entry.id, { ...entry });
+    this.byKey.set(key, entry.id);
     return { ...entry };
   }
   async recordHit(id: string, at: Date): Promise<void> {
@@ -78,7 +80,13 @@ export class MemoryCacheStore implements CacheStore {
     }
   }
   async deleteIds(ids: string[]): Promise<void> {
-    for (const id of ids) this.rows.delete(id);
+    for (const id of ids) {
+      const e = this.rows.get(id);
+      if (!e) continue;
+      this.rows.delete(id);
+      const key = `${e.scopeHash}:${e.promptHash}`;
+      if (this.byKey.get(key) === id) this.byKey.delete(key);
+    }
   }
   async deleteTier(tierName: string): Promise<string[]> {
     const ids = [...this.rows.values()].filter((e) => e.tierName === tierName).map((e) => e.id);
@@ -87,6 +95,7 @@ export class MemoryCacheStore implements CacheStore {
   }
   async deleteAll(): Promise<void> {
     this.rows.clear();
+    this.byKey.clear();
   }
   async deleteExpired(now: Date): Promise<string[]> {
     const ids = [...this.rows.values()].filter((e) => e.expiresAt && e.expiresAt <= now).map((e) => e.id);

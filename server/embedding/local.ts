@@ -41,7 +41,7 @@ export class LocalEmbedder implements Embedder {
   private readonly w: Required<LocalEmbedderOptions>;
 
   constructor(opts: LocalEmbedderOptions = {}) {
-    this.w = { dim: 512, wordWeight: 1, bigramWeight: 0.3, charWeight: 2.5, ...opts };
+    this.w = { dim: 256, wordWeight: 1, bigramWeight: 0.3, charWeight: 2.5, ...opts };
     if (!Number.isInteger(this.w.dim) || this.w.dim < 16 || this.w.dim > 8192) throw new RangeError('dim must be an integer in 16..8192');
     this.dim = this.w.dim;
     this.id = `local-ngram-v1-d${this.dim}`;

@@ -1,0 +1,86 @@
+// Semantic cache speed and memory: insert rate, lookup p50/p99 at 10k and 100k entries (one scope,
+// the worst case for a partitioned index), memory per entry. In-process MemoryCacheStore, local
+// embedder: this measures the cache itself, not Postgres (whose writes happen on store, off the
+// lookup path). Lookups mix exact repeats, reworded repeats (semantic path + verifier) and misses.
+import type { BenchSuite } from './index';
+import { createCache, LOCAL_EMBEDDER_THRESHOLD } from '../server/cache/index';
+import { LocalEmbedder } from '../server/embedding/local';
+
+const SIZES = [10_000, 100_000];
+const LOOKUPS = 3_000;
+
+// Deterministic pseudo-random prompts: a small PRNG so runs are comparable.
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+const rand = rng(42);
+const syll = ['ka', 'lo', 'mi', 'ther', 'on', 'ra', 'ven', 'sel', 'tu', 'dor', 'pha', 'gri', 'nel', 'bo', 'zan', 'quil'];
+const word = () => Array.from({ length: 2 + Math.floor(rand() * 3) }, () => syll[Math.floor(rand() * syll.length)]).join('');
+const vocab = Array.from({ length: 3000 }, word);
+const pick = () => vocab[Math.floor(rand() * vocab.length)];
+const templates = [
+  (a: string, b: string, c: string) => `What is the ${a} of the ${b} ${c}?`,
+  (a: string, b: string, c: string) => `How do I ${a} a ${b} with ${c}?`,
+  (a: string, b: string, c: string) => `Why does the ${a} ${b} when ${c} changes?`,
+  (a: string, b: string, c: string) => `Explain how ${a} ${b} affects ${c}`,
+];
+const prompt = (i: number) => `${templates[i % templates.length](pick(), pick(), pick())} ${pick()} ${pick()}`;
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+const suite: BenchSuite = {
+  name: 'cache',
+  async run() {
+    const embedder = new LocalEmbedder();
+    const cache = await createCache({ embedder, maxEntries: SIZES[SIZES.length - 1] + 1 });
+    const scope = { tenant: 'bench', systemPrompt: '', params: '{}' };
+    const answer = 'A cached answer of typical length. '.repeat(6);
+    const stored: string[] = [];
+    const rows: Array<Record<string, number | string>> = [];
+    const mem0 = process.memoryUsage();
+    for (const size of SIZES) {
+      const started = performance.now();
+      const before = stored.length;
+      while (stored.length < size) {
+        const p = prompt(stored.length);
+        stored.push(p);
+        await cache.store({ prompt: p, scope, answer, tierName: 'large', tierRank: 2, costUsd: 0.001, ttlSeconds: 0, decisionId: 'bench' });
+      }
+      const insertSec = (performance.now() - started) / 1000;
+      const mem = process.memoryUsage();
+      const lat: number[] = [];
+      let hits = 0;
+      for (let i = 0; i < LOOKUPS; i++) {
+        const r = i % 3;
+        const base = stored[Math.floor(rand() * stored.length)];
+        const q = r === 0 ? base.toUpperCase() : r === 1 ? `Could you please tell me: ${base}` : prompt(size + i);
+        const t0 = performance.now();
+        const hit = await cache.lookup({ prompt: q, scope, minTierRank: 0, threshold: LOCAL_EMBEDDER_THRESHOLD });
+        lat.push(performance.now() - t0);
+        if (hit) hits++;
+      }
+      lat.sort((a, b) => a - b);
+      rows.push({
+        entries: size,
+        insert_per_s: Math.round((size - before) / insertSec),
+        lookup_p50_ms: Number(pct(lat, 50).toFixed(3)),
+        lookup_p99_ms: Number(pct(lat, 99).toFixed(3)),
+        lookup_max_ms: Number(lat[lat.length - 1].toFixed(3)),
+        hit_rate: Number((hits / LOOKUPS).toFixed(3)),
+        rss_bytes_per_entry: Math.round((mem.rss - mem0.rss) / size),
+        heap_bytes_per_entry: Math.round((mem.heapUsed - mem0.heapUsed) / size),
+      });
+    }
+    const stats = cache.stats();
+    await cache.close();
+    return { rows, summary: { embedder: embedder.id, dim: embedder.dim, lookups_per_size: LOOKUPS, stats } };
+  },
+};
+
+export default suite;
