@@ -1,0 +1,83 @@
+// Building the one DecisionRecord of a request: hashes, the redacted preview, totals over attempts.
+import { createHash } from 'node:crypto';
+import type { Assessment } from '../complexity/types';
+import type { AttemptRecord, CacheStatus, DecisionRecord, DecisionStatus } from '../decisions/types';
+import type { Plan } from '../routing/plan';
+import { costUsd, type ChatMessage, type TierConfig } from '../tiers/types';
+
+export function promptHash(messages: ChatMessage[]): string {
+  const normalized = messages.map((m) => `${m.role}:${m.content.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase()}`).join('\n');
+  return createHash('sha256').update(normalized).digest('hex');
+}
+
+// Previews are shown in the console to analysts: keep secrets and personal data out of them.
+const REDACTIONS: [RegExp, string][] = [
+  [/[\w.+-]+@[\w-]+\.[\w.-]+/g, '[email]'],
+  [/\b(?:sk|pk|api|key|token)[-_][A-Za-z0-9_-]{12,}\b/gi, '[secret]'],
+  [/\b[A-Za-z0-9+/_-]{32,}={0,2}/g, '[secret]'],
+  [/\+?\d[\d ()-]{8,}\d/g, '[number]'],
+];
+
+export function redactPreview(text: string, max = 280): string {
+  let t = text.replace(/\s+/g, ' ').trim();
+  for (const [re, sub] of REDACTIONS) t = t.replace(re, sub);
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+export interface RecordInput {
+  id: string;
+  createdAt: Date;
+  principal: { id: string | null; apiKeyId: string | null };
+  source: DecisionRecord['source'];
+  messages: ChatMessage[];
+  prompt: string;
+  assessment: Assessment | null;
+  policyVersion: number | null;
+  plan: Plan | null;
+  finalTier: string | null;
+  cacheStatus: CacheStatus;
+  attempts: AttemptRecord[];
+  /** The answering attempt's tokens (for the baseline), when there was one. */
+  answerTokens: { in: number; out: number } | null;
+  large: TierConfig | undefined;
+  latencyMs: number;
+  ttftMs: number | null;
+  status: DecisionStatus;
+  errorCode: string | null;
+  /** Cost saved by a cache hit stands in for the baseline when nothing was called. */
+  baselineOverrideUsd?: number;
+}
+
+export function buildDecision(r: RecordInput): DecisionRecord {
+  const tokensIn = r.attempts.reduce((s, a) => s + a.tokensIn, 0);
+  const tokensOut = r.attempts.reduce((s, a) => s + a.tokensOut, 0);
+  const baseline = r.baselineOverrideUsd ?? (r.large && r.answerTokens ? costUsd(r.large, { prompt_tokens: r.answerTokens.in, completion_tokens: r.answerTokens.out, total_tokens: r.answerTokens.in + r.answerTokens.out }) : 0);
+  const answerSteps = r.attempts.filter((a) => a.step === 'answer' || a.step === 'synthesize');
+  return {
+    id: r.id,
+    createdAt: r.createdAt,
+    principalId: r.principal.id,
+    apiKeyId: r.principal.apiKeyId,
+    source: r.source,
+    promptHash: promptHash(r.messages),
+    promptPreview: redactPreview(r.prompt),
+    band: r.assessment?.band ?? null,
+    score: r.assessment?.score ?? null,
+    probs: r.assessment?.probs ?? null,
+    signals: r.assessment?.signals ?? null,
+    policyVersion: r.policyVersion,
+    plan: r.plan,
+    finalTier: r.finalTier,
+    cacheStatus: r.cacheStatus,
+    tokensIn,
+    tokensOut,
+    costUsd: r.attempts.reduce((s, a) => s + a.costUsd, 0),
+    baselineCostUsd: baseline,
+    latencyMs: r.latencyMs,
+    ttftMs: r.ttftMs,
+    status: r.status,
+    errorCode: r.errorCode,
+    escalations: Math.max(0, answerSteps.length - 1),
+    attempts: r.attempts,
+  };
+}
