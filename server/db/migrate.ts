@@ -32,7 +32,7 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
     });
 }
 
-const BOOKKEEPING = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+const bookkeeping = (t: string) => `CREATE TABLE IF NOT EXISTS ${t} (
   "id" VARCHAR(36) PRIMARY KEY NOT NULL,
   "checksum" VARCHAR(64) NOT NULL,
   "finished_at" TIMESTAMPTZ,
@@ -48,21 +48,38 @@ export interface MigrateResult {
   partitionsCreated: string[];
 }
 
+export interface MigrateOptions {
+  dir?: string;
+  now?: Date;
+  /** Postgres schema to migrate (default: the URL's `?schema=`, else the connection's default). */
+  schema?: string;
+}
+
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
 /** Applies pending migrations to the database at `url`, then prepares decision partitions. */
-export async function migrate(url: string, opts: { dir?: string; now?: Date } = {}): Promise<MigrateResult> {
+export async function migrate(url: string, opts: MigrateOptions = {}): Promise<MigrateResult> {
   const migrations = listMigrations(opts.dir);
-  const client = new pg.Client({ connectionString: url });
+  // Prisma's URL convention `?schema=name`; pg does not know the parameter, so it is taken out.
+  const u = new URL(url);
+  const schema = opts.schema ?? (u.searchParams.get('schema') || undefined);
+  u.searchParams.delete('schema');
+  // The schema is set per transaction (SET LOCAL), never per session: the embedded Postgres is one
+  // backend session shared by every connection, so a session setting would leak to all of them.
+  const table = schema ? `${ident(schema)}."_prisma_migrations"` : `"_prisma_migrations"`;
+  const client = new pg.Client({ connectionString: u.toString() });
   await client.connect();
   const applied: string[] = [];
   try {
     await client.query('SET client_min_messages = warning');
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
     try {
-      await client.query(BOOKKEEPING);
+      if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
+      await client.query(bookkeeping(table));
       const done = new Map(
         (
           await client.query<{ migration_name: string; checksum: string }>(
-            `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+            `SELECT migration_name, checksum FROM ${table} WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
           )
         ).rows.map((r) => [r.migration_name, r.checksum]),
       );
@@ -74,10 +91,9 @@ export async function migrate(url: string, opts: { dir?: string; now?: Date } = 
           }
           continue;
         }
-        await applyOne(client, m);
-        applied.push(m.name);
+        if (await applyOne(client, m, table, schema)) applied.push(m.name);
       }
-      const partitionsCreated = await ensureMonthlyPartitions(client, monthsAround(opts.now ?? new Date(), 1, 3));
+      const partitionsCreated = await ensureMonthlyPartitions(client, monthsAround(opts.now ?? new Date(), 1, 3), schema);
       return { applied, partitionsCreated };
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
@@ -87,17 +103,26 @@ export async function migrate(url: string, opts: { dir?: string; now?: Date } = 
   }
 }
 
-async function applyOne(client: pg.Client, m: Migration): Promise<void> {
+async function applyOne(client: pg.Client, m: Migration, table: string, schema: string | undefined): Promise<boolean> {
   try {
     await client.query('BEGIN');
+    if (schema) await client.query(`SET LOCAL search_path TO ${ident(schema)}, public`);
+    // Checked again inside the transaction: on the embedded Postgres the advisory lock is shared
+    // by all connections (one session), but transactions there run one at a time.
+    const done = await client.query(`SELECT 1 FROM ${table} WHERE migration_name = $1 AND finished_at IS NOT NULL AND rolled_back_at IS NULL`, [m.name]);
+    if (done.rowCount) {
+      await client.query('COMMIT');
+      return false;
+    }
     // No parameters: the simple query protocol runs the whole multi-statement file.
     await client.query(m.sql);
     await client.query(
-      `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
+      `INSERT INTO ${table} (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
        VALUES ($1, $2, $3, now(), now(), 1)`,
       [randomUUID(), m.checksum, m.name],
     );
     await client.query('COMMIT');
+    return true;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     const msg = err instanceof Error ? err.message : String(err);

@@ -34,15 +34,16 @@ const SKIPPABLE = new Set([
 
 /** Creates the missing monthly partitions; returns the names created. Never throws for a month
  *  that cannot be created for a benign reason (see SKIPPABLE). Runs each statement on its own. */
-export async function ensureMonthlyPartitions(db: Queryable, months: Date[]): Promise<string[]> {
+export async function ensureMonthlyPartitions(db: Queryable, months: Date[], schema?: string): Promise<string[]> {
   const created: string[] = [];
+  const q = (name: string) => (schema ? `"${schema.replace(/"/g, '""')}"."${name}"` : `"${name}"`);
   const existing = new Set(
     (
       (await db.query(
         `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
          JOIN pg_class p ON p.oid = i.inhparent
-         WHERE p.relname = ANY($1::text[]) AND p.relnamespace = current_schema()::regnamespace`,
-        [[...PARTITIONED_TABLES]],
+         WHERE p.relname = ANY($1::text[]) AND p.relnamespace = coalesce($2, current_schema())::regnamespace`,
+        [[...PARTITIONED_TABLES], schema ?? null],
       )) as { rows: { name: string }[] }
     ).rows.map((r) => r.name),
   );
@@ -54,7 +55,7 @@ export async function ensureMonthlyPartitions(db: Queryable, months: Date[]): Pr
       if (existing.has(name)) continue;
       try {
         await db.query(
-          `CREATE TABLE IF NOT EXISTS "${name}" PARTITION OF "${table}" FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`,
+          `CREATE TABLE IF NOT EXISTS ${q(name)} PARTITION OF ${q(table)} FOR VALUES FROM ('${from.toISOString()}') TO ('${to.toISOString()}')`,
         );
         created.push(name);
       } catch (err) {

@@ -23,10 +23,8 @@ export async function pendingSchemaChanges(url?: string): Promise<string> {
   await admin.connect();
   try {
     await admin.query(`CREATE SCHEMA "${name}"`);
-    const u = new URL(url);
-    u.searchParams.set('options', `-c search_path=${name},public`);
-    await migrate(u.toString());
-    return await diffDatabaseToSchema(u.toString(), { dbSchema: name });
+    await migrate(url, { schema: name });
+    return await diffDatabaseToSchema(url, { dbSchema: name });
   } finally {
     await admin.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`).catch(() => undefined);
     await admin.end();

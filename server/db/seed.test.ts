@@ -14,11 +14,8 @@ const schema = `seed_${Date.now().toString(36)}_${process.pid}`;
 let prisma: PrismaClient | undefined;
 
 async function freshClient(): Promise<PrismaClient> {
-  await admin.query(`CREATE SCHEMA "${schema}"`);
-  const u = new URL(base);
-  u.searchParams.set('options', `-c search_path=${schema},public`);
-  await migrate(u.toString());
-  prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: u.toString(), max: 4 }, { schema }) });
+  await migrate(base, { schema });
+  prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: base, max: 4 }, { schema }) });
   return prisma;
 }
 
