@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { evaluatePairs, readPairs } from './eval-cache';
+import { crosstalk, evaluatePairs, readPairs } from './eval-cache';
 
 describe('eval-cache', () => {
   it('meets the goals on the shipped pair set: false hits <= 1 %, recall >= 60 % on paraphrase/typo/politeness', async () => {
@@ -12,6 +12,12 @@ describe('eval-cache', () => {
     expect(r.false_hit_rate).toBeLessThanOrEqual(0.01);
     for (const kind of ['paraphrase', 'typo', 'politeness']) expect(r.per_kind[kind].hit_recall, kind).toBeGreaterThanOrEqual(0.6);
     expect(r.per_kind.whitespace_case.hit_recall).toBe(1);
+  });
+
+  it('keeps cross-talk false hits <= 1 % when every prompt of the set competes in one cache', async () => {
+    const r = await crosstalk(readPairs('data/cache-pairs/pairs.jsonl'), 0.75);
+    expect(r.prompts).toBeGreaterThan(500);
+    expect(r.false_hit_rate).toBeLessThanOrEqual(0.01);
   });
 
   it('reports per kind and null rates when a class is absent', async () => {

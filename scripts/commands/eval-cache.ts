@@ -1,4 +1,4 @@
-// `npm run cascade -- eval-cache --pairs FILE [--json] [--threshold T] [--show-errors]`
+// `npm run cascade -- eval-cache --pairs FILE [--json] [--threshold T] [--show-errors] [--crosstalk]`
 // For each pair a fresh cache stores an answer for `a` and looks up `b`. Reports the false-hit rate
 // (hits where same=false) and the hit recall (hits where same=true), overall and per kind.
 import { readFileSync } from 'node:fs';
@@ -59,6 +59,36 @@ export async function evaluatePairs(pairs: Pair[], threshold: number) {
   };
 }
 
+/**
+ * Cross-talk: one cache holds every prompt of the file; each prompt is looked up with its own entry
+ * removed. A hit on a prompt outside its paraphrase group (transitive closure of same=true pairs)
+ * is a false hit that the one-pair-at-a-time protocol cannot see (many candidates compete).
+ */
+export async function crosstalk(pairs: Pair[], threshold: number) {
+  const scope = { tenant: 'crosstalk', systemPrompt: '', params: '' };
+  const prompts = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
+  const group = new Map<string, number>(prompts.map((p, i) => [p, i]));
+  const find = (p: string): number => {
+    let g = group.get(p)!;
+    while (group.get(prompts[g]) !== g) g = group.get(prompts[g])!;
+    return g;
+  };
+  for (const p of pairs) if (p.same) group.set(prompts[find(p.a)], find(p.b));
+  const cache = await createCache({ embedder: new LocalEmbedder(), maxEntries: prompts.length + 1 });
+  const put = (p: string) => cache.store({ prompt: p, scope, answer: p, tierName: 'large', tierRank: 2, costUsd: 0, ttlSeconds: 0, decisionId: 'eval' });
+  for (const p of prompts) await put(p);
+  const falseHits: Array<{ prompt: string; served: string; similarity: number }> = [];
+  for (const q of prompts) {
+    const own = await cache.lookup({ prompt: q, scope, minTierRank: 0, threshold: Number.NaN });
+    if (own) await cache.evict(own.entryId);
+    const hit = await cache.lookup({ prompt: q, scope, minTierRank: 0, threshold });
+    if (hit && find(hit.answer) !== find(q)) falseHits.push({ prompt: q, served: hit.answer, similarity: Number(hit.similarity.toFixed(3)) });
+    await put(q);
+  }
+  await cache.close();
+  return { prompts: prompts.length, false_hits: falseHits.length, false_hit_rate: rate(falseHits.length, prompts.length), examples: falseHits.slice(0, 20) };
+}
+
 export function readPairs(file: string): Pair[] {
   const lines = readFileSync(file, 'utf8').split('\n');
   const pairs: Pair[] = [];
@@ -81,10 +111,10 @@ export function readPairs(file: string): Pair[] {
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { pairs: { type: 'string' }, json: { type: 'boolean', default: false }, threshold: { type: 'string' }, 'show-errors': { type: 'boolean', default: false } },
+    options: { pairs: { type: 'string' }, json: { type: 'boolean', default: false }, threshold: { type: 'string' }, 'show-errors': { type: 'boolean', default: false }, crosstalk: { type: 'boolean', default: false } },
   });
   if (!values.pairs) {
-    process.stderr.write('usage: npm run cascade -- eval-cache --pairs FILE [--json] [--threshold 0.8] [--show-errors]\n');
+    process.stderr.write('usage: npm run cascade -- eval-cache --pairs FILE [--json] [--threshold 0.75] [--show-errors] [--crosstalk]\n');
     return 2;
   }
   const threshold = values.threshold === undefined ? LOCAL_EMBEDDER_THRESHOLD : Number(values.threshold);
@@ -92,12 +122,14 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`eval-cache: --threshold must be a number in 0..1, got ${values.threshold}\n`);
     return 2;
   }
-  const { errors, ...report } = await evaluatePairs(readPairs(values.pairs), threshold);
-  const out = values['show-errors'] ? { ...report, errors } : report;
+  const pairs = readPairs(values.pairs);
+  const { errors, ...report } = await evaluatePairs(pairs, threshold);
+  const out = { ...report, ...(values['show-errors'] ? { errors } : {}), ...(values.crosstalk ? { crosstalk: await crosstalk(pairs, threshold) } : {}) };
   if (values.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   else {
     process.stdout.write(`false_hit_rate ${report.false_hit_rate} (${report.false_hits}/${report.negatives})  hit_recall ${report.hit_recall}  threshold ${threshold}\n`);
     for (const [k, v] of Object.entries(report.per_kind)) process.stdout.write(`  ${k.padEnd(28)} n=${String(v.pairs).padEnd(4)} false_hit_rate=${v.false_hit_rate ?? '-'}  hit_recall=${v.hit_recall ?? '-'}\n`);
+    if (out.crosstalk) process.stdout.write(`crosstalk: ${out.crosstalk.false_hits} false hits among ${out.crosstalk.prompts} prompts\n${out.crosstalk.examples.map((e) => `  ${e.similarity} ${JSON.stringify(e.prompt)} -> ${JSON.stringify(e.served)}`).join('\n')}\n`);
     if (values['show-errors']) for (const e of errors) process.stdout.write(`  ${e.same ? 'MISS ' : 'FALSE'} [${e.kind}] ${e.hit}  ${JSON.stringify(e.a)} -> ${JSON.stringify(e.b)}\n`);
   }
   return 0;
