@@ -20,8 +20,9 @@ export const ADMIN = { email: process.env.CASCADE_ADMIN_EMAIL ?? 'admin@cascade.
 export default defineConfig({
   testDir: 'e2e',
   outputDir: 'test-results/playwright',
-  timeout: 90_000,
-  expect: { timeout: 20_000 },
+  // `next dev` compiles each page on its first visit: much slower on a busy machine.
+  timeout: process.env.E2E_DEV === '1' ? 400_000 : 90_000,
+  expect: { timeout: process.env.E2E_DEV === '1' ? 90_000 : 20_000 },
   fullyParallel: false,
   workers: 1,
   retries: 0,

@@ -14,7 +14,7 @@ setup('sign in as every role', async ({ page, browser }) => {
   await page.getByLabel('Email').fill(USERS.admin.email);
   await page.getByLabel('Password').fill('definitely-wrong');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert')).toContainText('Wrong email or password');
+  await expect(page.locator('form .alert')).toContainText('Wrong email or password');
   await shot(page, '01-signin-error');
 
   await signIn(page, 'admin');
