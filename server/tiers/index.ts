@@ -9,3 +9,7 @@ export { TierClient, type BreakerState, type ClientChatResult, type TierClientOp
 export { startSimulator, simulatedTierConfigs, type Simulator, type SimulatorOptions } from './simulator';
 export { DEFAULT_SIM_MODELS, SIMULATED_PRICES, type OutcomeOracle, type OracleInput, type OracleVerdict, type SimModelSpec } from './simulator-model';
 export { estimateTokens, estimatePromptTokens, estimateUsage } from './tokens';
+export { Admission, PRIORITIES, QueueFullError, type AdmissionState, type Permit, type Priority } from './admission';
+export { MetricsScraper, type ScraperOptions } from './metrics-scraper';
+export { parseVllmMetrics, MetricsParseError, type TierLoad } from './vllm-metrics';
+export { TierRegistry, buildTierState, type TierRegistryOptions } from './state';

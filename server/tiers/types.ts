@@ -47,3 +47,30 @@ export interface Usage {
 export function costUsd(tier: Pick<TierConfig, 'inputPricePerM' | 'outputPricePerM'>, usage: Usage): number {
   return (usage.prompt_tokens * tier.inputPricePerM + usage.completion_tokens * tier.outputPricePerM) / 1e6;
 }
+
+/**
+ * A tier's live state as routing sees it (issue 4), built by state.ts from our own admission
+ * counts and latencies, the connector's circuit breaker, health checks and (vLLM) scraped /metrics.
+ */
+export interface TierState {
+  name: string;
+  role: TierRole;
+  enabled: boolean;
+  /** Last health check passed (true until a check says otherwise). */
+  healthy: boolean;
+  breaker: 'closed' | 'open' | 'half-open';
+  /** breaker === 'open' (a half-open breaker lets a probe through). */
+  breakerOpen: boolean;
+  /** Our calls in flight to this tier. */
+  inFlight: number;
+  /** Waiting in our admission queue plus, when scraped, vLLM's num_requests_waiting. */
+  queued: number;
+  /** Our admission queue alone. */
+  admissionQueued: number;
+  maxConcurrency: number;
+  /** vLLM gauges from /metrics, when scraped recently. */
+  running?: number;
+  waiting?: number;
+  kvCacheUsage?: number;
+  p50LatencyMs?: number;
+}
