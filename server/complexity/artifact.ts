@@ -18,7 +18,7 @@ export interface Meta {
   modelVersion: string;
   labels: string[];
   maxChars: number;
-  features: { wordBuckets: number; charBuckets: number; seeds: FeatureParams['seeds']; dense: string[]; idfBase64: string };
+  features: { wordBuckets: number; charBuckets: number; ngramScale?: number; seeds: FeatureParams['seeds']; dense: string[]; idfBase64: string };
   training: { seed: number; dataSha256: string; examples: number; perClass: Record<string, number>; epochs: number; bestEpoch: number; valLoss: number };
   metrics: Record<string, unknown>;
 }
@@ -54,7 +54,7 @@ export function buildArtifacts(model: LinearModel, params: FeatureParams, traini
     modelVersion: `complexity-${sha256(onnxBytes).slice(0, 12)}`,
     labels: [...BANDS],
     maxChars: MAX_CHARS,
-    features: { wordBuckets: params.wordBuckets, charBuckets: params.charBuckets, seeds: params.seeds, dense: DENSE_NAMES, idfBase64: encodeIdf(params.idf) },
+    features: { wordBuckets: params.wordBuckets, charBuckets: params.charBuckets, ngramScale: params.ngramScale ?? 1, seeds: params.seeds, dense: DENSE_NAMES, idfBase64: encodeIdf(params.idf) },
     training,
     metrics,
   };
@@ -72,7 +72,7 @@ export function paramsFromMeta(metaOrJson: Meta | string): FeatureParams {
   if (meta.formatVersion !== FORMAT_VERSION) throw new Error(`complexity meta: format ${meta.formatVersion}, expected ${FORMAT_VERSION}`);
   if (meta.features.dense.join() !== DENSE_NAMES.join()) throw new Error('complexity meta: dense features differ from this featurizer; retrain');
   const f = meta.features;
-  return { wordBuckets: f.wordBuckets, charBuckets: f.charBuckets, seeds: f.seeds, idf: decodeIdf(f.idfBase64, f.wordBuckets + f.charBuckets) };
+  return { wordBuckets: f.wordBuckets, charBuckets: f.charBuckets, ngramScale: f.ngramScale ?? 1, seeds: f.seeds, idf: decodeIdf(f.idfBase64, f.wordBuckets + f.charBuckets) };
 }
 
 export interface Loaded {

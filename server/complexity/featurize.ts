@@ -12,6 +12,11 @@ export interface FeatureParams {
   seeds: { word: number; bigram: number; char: number };
   /** IDF per hashed bucket (word buckets then char buckets); all ones before fitting. */
   idf: Float32Array;
+  /**
+   * L2 norm of each n-gram block (default 1). Below 1 the n-grams weigh less against the named
+   * keyword/structure features, which transfer across sources better than vocabulary does.
+   */
+  ngramScale?: number;
 }
 
 export interface Features {
@@ -42,8 +47,9 @@ export const DENSE_NAMES: string[] = [
 ];
 export const DENSE = DENSE_NAMES.length;
 
-export function defaultParams(wordBuckets = 1 << 14, charBuckets = 1 << 13): FeatureParams {
+export function defaultParams(wordBuckets = 1 << 14, charBuckets = 1 << 13, ngramScale = 1): FeatureParams {
   return {
+    ngramScale,
     wordBuckets,
     charBuckets,
     seeds: { word: 0x811c9dc5, bigram: 0x9e3779b9, char: 0x85ebca6b },
@@ -150,7 +156,7 @@ export function hashedCounts(lower: string, p: FeatureParams, names?: Map<number
 }
 
 /** Writes (1 + ln tf) · idf weights for one hashed block, L2-normalised, from position `at`. */
-function emitBlock(c: Counter, offset: number, idf: Float32Array, idfOffset: number, idx: Int32Array, val: Float32Array, at: number): number {
+function emitBlock(c: Counter, offset: number, idf: Float32Array, idfOffset: number, idx: Int32Array, val: Float32Array, at: number, scale: number): number {
   let norm = 0;
   for (let i = 0; i < c.n; i++) {
     const bucket = c.touched[i];
@@ -160,7 +166,7 @@ function emitBlock(c: Counter, offset: number, idf: Float32Array, idfOffset: num
     norm += v * v;
   }
   if (norm > 0) {
-    const inv = 1 / Math.sqrt(norm);
+    const inv = scale / Math.sqrt(norm);
     for (let i = 0; i < c.n; i++) val[at + i] *= inv;
   }
   return at + c.n;
@@ -186,8 +192,9 @@ export function featurize(input: unknown, p: FeatureParams, opts: { names?: bool
       names?.set(i, DENSE_NAMES[i]);
     }
   });
-  at = emitBlock(word, DENSE, p.idf, 0, indices, values, at);
-  emitBlock(char, DENSE + p.wordBuckets, p.idf, p.wordBuckets, indices, values, at);
+  const scale = p.ngramScale ?? 1;
+  at = emitBlock(word, DENSE, p.idf, 0, indices, values, at, scale);
+  emitBlock(char, DENSE + p.wordBuckets, p.idf, p.wordBuckets, indices, values, at, scale);
   return { indices, values, names, structure, keywords, language, truncated: prep.truncated };
 }
 

@@ -25,6 +25,7 @@ export interface TrainOptions {
   valFraction?: number;
   wordBuckets?: number;
   charBuckets?: number;
+  ngramScale?: number;
   onProgress?: (p: { epoch: number; trainLoss: number; valLoss: number; best: number }) => void;
 }
 
@@ -103,7 +104,7 @@ export function train(examples: Example[], opts: TrainOptions = {}): TrainResult
   if (examples.length < 8) throw new Error(`train: need at least 8 examples, got ${examples.length}`);
   const { train: trainSet, test: valSet } = stratifiedSplit(examples, opts.valFraction ?? 0.1, seed);
 
-  const params = defaultParams(opts.wordBuckets, opts.charBuckets);
+  const params = defaultParams(opts.wordBuckets, opts.charBuckets, opts.ngramScale);
   params.idf = fitIdf(trainSet.map((e) => e.text), params);
   // Balanced class weights: each class carries the same total weight.
   const mass = BANDS.map((b) => trainSet.filter((e) => e.label === b).reduce((s, e) => s + (e.weight ?? 1), 0));
