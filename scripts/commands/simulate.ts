@@ -1,6 +1,6 @@
 // `npm run cascade -- simulate --data FILE --small MODEL --medium MODEL --large MODEL --ratings N
 //   --target RATE --json [--noise P] [--rating-rate R] [--seed S] [--every K] [--exploration E]
-//   [--estimator isotonic|logistic] [--score analyzer|length]`
+//   [--estimator binned|isotonic|logistic] [--margin-z Z] [--score analyzer|length]`
 // Closed-loop simulation of the auto-tuner on an outcome file (see server/tuning/simulation.ts).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -15,7 +15,7 @@ export const description = 'closed-loop simulation of routing, ratings and the a
 const USAGE =
   'usage: simulate --data FILE --small MODEL --medium MODEL --large MODEL [--ratings 2000] [--target 0.9] [--json]\n' +
   '                [--noise 0] [--rating-rate 1] [--seed 1] [--every 100] [--exploration E] [--min-samples N] [--max-step S]\n' +
-  '                [--estimator isotonic|logistic] [--score analyzer|length]';
+  '                [--estimator binned|isotonic|logistic] [--margin-z Z] [--score analyzer|length]';
 
 function num(name: string, raw: string | undefined, fallback: number, lo: number, hi: number): number {
   if (raw === undefined) return fallback;
@@ -39,7 +39,7 @@ export async function run(argv: string[]): Promise<number> {
     o = parseArgs({
       args: argv,
       options: Object.fromEntries(
-        ['data', 'small', 'medium', 'large', 'ratings', 'target', 'noise', 'rating-rate', 'seed', 'every', 'exploration', 'min-samples', 'max-step', 'estimator', 'score'].map((k) => [k, { type: 'string' as const }]),
+        ['data', 'small', 'medium', 'large', 'ratings', 'target', 'noise', 'rating-rate', 'seed', 'every', 'exploration', 'min-samples', 'max-step', 'estimator', 'score', 'margin-z'].map((k) => [k, { type: 'string' as const }]),
       ),
       strict: false,
     }).values as Record<string, string | boolean | undefined>;
@@ -53,8 +53,8 @@ export async function run(argv: string[]): Promise<number> {
   const policy = defaultPolicy();
   let opts;
   try {
-    const estimator = str('estimator') ?? 'isotonic';
-    if (estimator !== 'isotonic' && estimator !== 'logistic') throw new Error(`--estimator must be isotonic or logistic, got "${estimator}"`);
+    const estimator = str('estimator') ?? 'binned';
+    if (estimator !== 'binned' && estimator !== 'isotonic' && estimator !== 'logistic') throw new Error(`--estimator must be binned, isotonic or logistic, got "${estimator}"`);
     const scoreSource = str('score') ?? 'analyzer';
     if (scoreSource !== 'analyzer' && scoreSource !== 'length') throw new Error(`--score must be analyzer or length, got "${scoreSource}"`);
     opts = {
@@ -67,7 +67,8 @@ export async function run(argv: string[]): Promise<number> {
       exploration: num('exploration', str('exploration'), policy.tuner.exploration, 0, 0.2),
       minSamples: Math.round(num('min-samples', str('min-samples'), policy.tuner.minSamples, 1, 1e7)),
       maxStep: num('max-step', str('max-step'), policy.tuner.maxStep, 0, 1),
-      estimator: estimator as 'isotonic' | 'logistic',
+      estimator: estimator as 'binned' | 'isotonic' | 'logistic',
+      marginZ: num('margin-z', str('margin-z'), 0, 0, 5),
       scoreSource,
     };
   } catch (e) {
@@ -122,6 +123,7 @@ export async function run(argv: string[]): Promise<number> {
     seed: opts.seed,
     every: opts.every,
     estimator: { method: opts.estimator },
+    marginZ: opts.marginZ,
     onProgress: (p) =>
       process.stderr.write(
         `\rsimulate: ${p.ratings}/${opts.ratings} ratings  t1=${p.thresholds.t1.toFixed(3)} t2=${p.thresholds.t2.toFixed(3)}  cost=${p.cost.toExponential(3)}  success=${p.success.toFixed(4)}   `,

@@ -1,10 +1,14 @@
 // Per-tier success probability as a function of the complexity score, from rated decisions.
+import { evalBinned, fitBinned } from './binned';
 import { evalStep, fitMonotone, type StepFit } from './isotonic';
 import { evalLogistic, fitLogistic, type LogisticFit } from './logistic';
 import type { RatedObservation, TierIndex } from './types';
 
 export interface EstimatorOptions {
-  method?: 'isotonic' | 'logistic';
+  method?: 'isotonic' | 'logistic' | 'binned';
+  /** Binned: number of score bins (quantiles of the rated scores) and the shrinkage strength. */
+  bins?: number;
+  strength?: number;
   /** Isotonic: direction of the fit; 'auto' lets the data choose per tier. */
   direction?: 'increasing' | 'decreasing' | 'auto';
   /**
@@ -19,7 +23,7 @@ export interface EstimatorOptions {
 export interface TierSummary {
   n: number;
   rate: number;
-  method: 'isotonic' | 'logistic' | 'constant';
+  method: 'isotonic' | 'logistic' | 'binned' | 'constant';
   direction?: 'increasing' | 'decreasing';
 }
 
@@ -51,9 +55,18 @@ function binned(points: { x: number; y: number }[], minBin: number): { x: number
  * with none at all): an honest "we do not know", which exploration then corrects.
  */
 export function estimateSuccess(obs: readonly RatedObservation[], opts: EstimatorOptions = {}): SuccessModel {
-  const method = opts.method ?? 'isotonic';
+  const method = opts.method ?? 'binned';
   const valid = obs.filter((o) => Number.isFinite(o.score) && Number.isFinite(o.success));
   const pooled = valid.length > 0 ? valid.reduce((s, o) => s + Math.min(1, Math.max(0, o.success)), 0) / valid.length : 0.5;
+  if (method === 'binned') {
+    const fit = fitBinned(valid, { bins: opts.bins, strength: opts.strength });
+    const summary = ([0, 1, 2] as const).map((k): TierSummary => {
+      const n = fit.counts[k].reduce((a, b) => a + b, 0);
+      const mine = valid.filter((o) => o.tier === k);
+      return { n, rate: n ? mine.reduce((s, o) => s + Math.min(1, Math.max(0, o.success)), 0) / n : pooled, method: 'binned' };
+    });
+    return { predict: (tier, score) => evalBinned(fit, tier, score), summary: summary as [TierSummary, TierSummary, TierSummary] };
+  }
   const predictors: ((score: number) => number)[] = [];
   const summary: TierSummary[] = [];
   for (const tier of [0, 1, 2] as const) {

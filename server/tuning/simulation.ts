@@ -30,6 +30,7 @@ export interface SimOptions {
   seed: number;
   every: number;
   estimator?: EstimatorOptions;
+  marginZ?: number;
   onProgress?: (p: TrajectoryPoint) => void;
 }
 
@@ -42,6 +43,8 @@ export interface TrajectoryPoint {
   success: number;
   /** Share of ratings since the previous point that were thumbs up. */
   observed_success: number;
+  /** The tuner's own estimate of `success` for these thresholds (null before it first ran). */
+  estimated_success: number | null;
   changed: boolean;
 }
 
@@ -77,12 +80,21 @@ export function simulate(rows: readonly SimRow[], assessments: readonly Assessme
   let requests = 0;
   let windowUp = 0;
   let windowN = 0;
-  const point = (changed: boolean): TrajectoryPoint => {
+  const point = (changed: boolean, estimated: number | null): TrajectoryPoint => {
     const t = policy.thresholds;
     const e = truth(t);
-    return { ratings: ratings.length, requests, thresholds: { ...t }, cost: round(e.cost, 9), success: round(e.success), observed_success: windowN ? round(windowUp / windowN) : 0, changed };
+    return {
+      ratings: ratings.length,
+      requests,
+      thresholds: { ...t },
+      cost: round(e.cost, 9),
+      success: round(e.success),
+      observed_success: windowN ? round(windowUp / windowN) : 0,
+      estimated_success: estimated === null ? null : round(estimated),
+      changed,
+    };
   };
-  trajectory.push(point(false));
+  trajectory.push(point(false, null));
   // Requests replay the file in a fresh random order each pass; no prompt repeats within a pass.
   let order: number[] = [];
   const maxRequests = Math.ceil(opts.ratings / Math.max(opts.ratingRate, 1e-6)) * 20 + rows.length;
@@ -102,9 +114,9 @@ export function simulate(rows: readonly SimRow[], assessments: readonly Assessme
     windowUp += up ? 1 : 0;
     windowN++;
     if (ratings.length % opts.every === 0) {
-      const r = tuneThresholds({ current: policy.thresholds, config: opts.config, ratings, population, estimator: opts.estimator });
+      const r = tuneThresholds({ current: policy.thresholds, config: opts.config, ratings, population, estimator: opts.estimator, marginZ: opts.marginZ });
       policy = { ...policy, thresholds: r.thresholds };
-      const p = point(r.changed);
+      const p = point(r.changed, r.evidence.chosen.success);
       trajectory.push(p);
       opts.onProgress?.(p);
       windowUp = 0;

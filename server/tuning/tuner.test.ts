@@ -9,7 +9,7 @@ import { tierForScore, type RatedObservation, type Thresholds, type TierIndex } 
 const config = { target: 0.8, exploration: 0.2, minSamples: 200, maxStep: 0.05, floor: 0.05, ceiling: 0.95 };
 
 /** Closed loop on the synthetic world: route, explore, rate, tune every `every` ratings. */
-function runLoop(method: 'isotonic' | 'logistic', ratings: number, seed: number) {
+function runLoop(method: 'binned' | 'isotonic' | 'logistic', ratings: number, seed: number) {
   const world = syntheticWorld(4000, seed);
   const rng = createRng(seed + 1);
   let t: Thresholds = { t1: 0.3, t2: 0.55, t3: 0.8 };
@@ -36,7 +36,7 @@ describe('tuneThresholds', () => {
     expect(r.reason).toMatch(/need 200/);
   });
 
-  for (const method of ['isotonic', 'logistic'] as const) {
+  for (const method of ['binned', 'isotonic', 'logistic'] as const) {
     it(`converges near the known optimum (${method})`, () => {
       const { world, t, history } = runLoop(method, 6000, 5);
       const optimum = optimizeThresholds(world, { target: config.target });

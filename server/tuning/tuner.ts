@@ -15,12 +15,20 @@ export interface TuneInput {
   /** Grid resolution of the candidate thresholds (default 0.005). */
   gridStep?: number;
   minGap?: number;
+  /**
+   * Safety margin in standard errors of the ratings: the optimiser aims at
+   * target + marginZ * sqrt(target (1 - target) / ratings). Picking the cheapest of many candidates
+   * on noisy estimates favours those whose success is overestimated; a small margin offsets that.
+   */
+  marginZ?: number;
 }
 
 export interface TuneEvidence {
   samples: number;
   perTier: [TierSummary, TierSummary, TierSummary];
   target: number;
+  /** The target the optimiser aimed at (target plus the safety margin). */
+  aim: number;
   /** Estimated mean cost / success per request under the current and the chosen thresholds. */
   current: { cost: number; success: number };
   chosen: { cost: number; success: number };
@@ -50,7 +58,9 @@ export function tuneThresholds(input: TuneInput): TuneResult {
   }));
   const grid = uniformGrid(config.floor, config.ceiling, input.gridStep ?? 0.005);
   const cur = evaluate(items, current.t1, current.t2);
-  const base = { samples: input.ratings.length, perTier: model.summary, target: config.target, current: cur };
+  const n = input.ratings.length;
+  const aim = Math.min(1, config.target + (input.marginZ ?? 0) * Math.sqrt((config.target * (1 - config.target)) / Math.max(n, 1)));
+  const base = { samples: n, perTier: model.summary, target: config.target, aim, current: cur };
   if (input.ratings.length < config.minSamples || items.length === 0) {
     const note = `only ${input.ratings.length} rated decisions, need ${config.minSamples}`;
     return {
@@ -60,12 +70,12 @@ export function tuneThresholds(input: TuneInput): TuneResult {
       evidence: { ...base, chosen: cur, unconstrained: { ...current, ...cur, feasible: cur.success >= config.target }, feasible: cur.success >= config.target, notes: [note] },
     };
   }
-  const unconstrained = optimizeThresholds(items, { target: config.target, grid, minGap });
+  const unconstrained = optimizeThresholds(items, { target: aim, grid, minGap });
   const box = (x: number) => [Math.max(config.floor, x - config.maxStep), Math.min(config.ceiling, x + config.maxStep)] as const;
   let local = unconstrained;
   try {
     // Optimise inside the step box, so every intermediate policy is itself estimated to meet the target.
-    local = optimizeThresholds(items, { target: config.target, grid: [...grid, current.t1, current.t2], minGap, range1: box(current.t1), range2: box(current.t2) });
+    local = optimizeThresholds(items, { target: aim, grid: [...grid, current.t1, current.t2], minGap, range1: box(current.t1), range2: box(current.t2) });
   } catch {
     // The box holds no valid pair (current values outside the guardrails): step toward the optimum instead.
   }
