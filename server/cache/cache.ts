@@ -16,6 +16,8 @@ export interface CacheOptions {
   maxEntries?: number;
   /** Nearest neighbours checked per lookup: the verifier/tier filter may reject the closest. */
   candidates?: number;
+  /** Expired rows are deleted this often (0 = never; lookups ignore them either way). */
+  purgeEveryMs?: number;
   now?: () => Date;
 }
 
@@ -56,6 +58,7 @@ export class SemanticCache implements ResponseCache {
   private readonly k: number;
   private readonly now: () => Date;
   private unsubscribe: (() => Promise<void>) | null = null;
+  private purgeTimer: NodeJS.Timeout | null = null;
   private readonly s: CacheStats;
 
   constructor(private readonly opts: CacheOptions) {
@@ -77,6 +80,11 @@ export class SemanticCache implements ResponseCache {
     }
     for (const r of rows) this.mem.add(r);
     await this.evictOverflow();
+    const every = this.opts.purgeEveryMs ?? 10 * 60_000;
+    if (every > 0) {
+      this.purgeTimer = setInterval(() => void this.purgeExpired().catch(() => this.s.syncErrors++), every);
+      this.purgeTimer.unref();
+    }
   }
 
   async lookup(req: CacheLookupRequest): Promise<CacheHit | null> {
@@ -191,6 +199,8 @@ export class SemanticCache implements ResponseCache {
   }
 
   async close(): Promise<void> {
+    if (this.purgeTimer) clearInterval(this.purgeTimer);
+    this.purgeTimer = null;
     await this.unsubscribe?.();
     this.unsubscribe = null;
     await this.opts.store.close();
@@ -202,6 +212,8 @@ export class SemanticCache implements ResponseCache {
     if (c.op === 'upsert') {
       const row = await this.opts.store.get(c.id);
       if (row && row.embedding.length === this.opts.embedder.dim) this.mem.add(row);
+      // Trim memory only: the inserting instance already applied the shared LRU bound to the table.
+      for (const id of this.mem.overflow(this.maxEntries)) this.mem.remove(id);
     } else if (c.op === 'delete') {
       for (const id of c.ids) this.mem.remove(id);
     } else if (c.op === 'delete_tier') {
