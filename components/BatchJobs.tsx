@@ -70,6 +70,7 @@ export function BatchJobs() {
       <div className="panel">
         <h2>Jobs</h2>
         {jobs.error && <div className="alert" role="alert">{errorText(jobs.error)}</div>}
+        {jobs.isPending && <div className="empty">Loading…</div>}
         {jobs.data?.length === 0 && <div className="empty">No batch jobs yet.</div>}
         <div className="stack">
           {jobs.data?.map((j) => {

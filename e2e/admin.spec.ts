@@ -83,9 +83,9 @@ test('admin pages: users, audit log, tuner, batch', async ({ page }) => {
   await expect(page.getByRole('table', { name: 'Audit log' })).toBeVisible();
   await shot(page, '61-audit');
   await page.goto('/admin/tuner');
-  await expect(page.getByRole('heading', { name: 'Tuner proposals' })).toBeVisible();
+  await expect(page.getByText(/No pending proposals|From v\d+/).first()).toBeVisible();
   await shot(page, '62-tuner');
   await page.goto('/batch');
-  await expect(page.getByRole('heading', { name: 'Batch jobs' })).toBeVisible();
+  await expect(page.getByText(/No batch jobs yet|done ·/).first()).toBeVisible();
   await shot(page, '63-batch');
 });

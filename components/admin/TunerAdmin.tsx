@@ -29,6 +29,7 @@ export function TunerAdmin() {
       </div>
       {list.error && <div className="alert" role="alert">{errorText(list.error)}</div>}
       {decide.error && <div className="alert" role="alert">{errorText(decide.error)}</div>}
+      {list.isPending && <div className="panel empty">Loading…</div>}
       {list.data?.length === 0 && <div className="panel empty">No {status} proposals. The tuner proposes threshold moves once enough answers are rated.</div>}
       {list.data?.map((p) => {
         const prop = (p.proposal ?? {}) as Record<string, unknown>;

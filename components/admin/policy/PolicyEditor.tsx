@@ -89,7 +89,7 @@ export function PolicyEditor() {
         <Section id="p-settings" title="Validators, cache and tuner">
           <SettingsSection p={draft} set={set} errs={errs} />
         </Section>
-        <div className="panel stack" style={{ position: 'sticky', bottom: 0, zIndex: 2 }}>
+        <div className="panel stack">
           <div className="row small">
             <strong>{changes.length} change{changes.length === 1 ? '' : 's'} from the active version</strong>
             {nErr > 0 && <span className="field-error" role="alert">{nErr} problem{nErr === 1 ? '' : 's'} to fix before saving</span>}
