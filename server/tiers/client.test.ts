@@ -133,3 +133,17 @@ describe('TierClient circuit breaker', () => {
     expect(client.breaker).toBe('open');
   });
 });
+
+describe('TierClient cancellation', () => {
+  it('returns at once when the caller aborts during a retry backoff', async () => {
+    const u = await upstream({ status: 429, retryAfter: 4 });
+    const client = new TierClient(tierFor(u.baseUrl), { ...fast, maxRetryAfterMs: 10_000 });
+    const ac = new AbortController();
+    const p = client.chat(req, { signal: ac.signal });
+    while (u.requests < 1) await new Promise((r) => setTimeout(r, 5));
+    ac.abort();
+    const e = await caught(p);
+    expect(e.kind).toBe('cancelled');
+    expect(u.requests).toBe(1);
+  });
+});

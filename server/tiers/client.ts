@@ -128,7 +128,11 @@ export class TierClient {
    */
   async *chatStream(req: ChatRequest, opts: StreamOptions = {}): AsyncGenerator<ChatStreamChunk> {
     const o: StreamOptions = { idleTimeoutMs: this.opts.idleTimeoutMs, streamTimeoutMs: this.opts.streamTimeoutMs, ...opts };
-    const { gen, first, finish } = await this.guarded(() => this.retryPolicy.execute(() => this.startStream(req, o), opts.signal));
+    const { gen, first, finish } = await this.guarded(
+      () => this.retryPolicy.execute(() => this.startStream(req, o), opts.signal),
+      opts.signal,
+      (late) => void late.gen.return(undefined).finally(() => late.finish()),
+    );
     let outcome: unknown = undefined;
     try {
       if (first.done) return;
@@ -181,13 +185,32 @@ export class TierClient {
   }
 
   private run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return this.guarded(() => this.policy.execute(fn, signal));
+    return this.guarded(() => this.policy.execute(fn, signal), signal);
   }
 
-  /** Normalizes what the policies throw into TierErrors (an open breaker becomes circuit_open). */
-  private async guarded<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Normalizes what the policies throw into TierErrors (an open breaker becomes circuit_open), and
+   * returns at once when the caller aborts: cockatiel's backoff sleep is not abortable, so the
+   * policy finishes in the background (its next attempt fails fast on the aborted signal) and
+   * `dispose` cleans up a result that arrives after nobody wants it.
+   */
+  private async guarded<T>(fn: () => Promise<T>, signal?: AbortSignal, dispose?: (late: T) => void): Promise<T> {
     try {
-      return await fn();
+      const work = fn();
+      if (!signal) return await work;
+      if (signal.aborted) throw this.cancelled();
+      let onAbort: () => void = () => undefined;
+      const aborted = new Promise<never>((_, reject) => {
+        onAbort = () => reject(this.cancelled());
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
+      let won = false;
+      try {
+        return await Promise.race([work.then((v) => ((won = true), v)), aborted]);
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+        if (!won) work.then((late) => dispose?.(late), () => undefined);
+      }
     } catch (err) {
       if (err instanceof BrokenCircuitError) {
         const left = Math.max(0, this.opts.halfOpenAfterMs - (Date.now() - this.openedAt));
@@ -196,5 +219,9 @@ export class TierClient {
       if (isTierError(err)) throw err;
       throw new TierError('network', `${this.cfg.name}: ${(err as Error)?.message ?? String(err)}`, { tier: this.cfg.name, cause: err });
     }
+  }
+
+  private cancelled(): TierError {
+    return new TierError('cancelled', `${this.cfg.name}: call cancelled by the caller`, { tier: this.cfg.name });
   }
 }
