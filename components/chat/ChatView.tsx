@@ -22,7 +22,10 @@ export function ChatView() {
   const bottom = useRef<HTMLDivElement>(null);
   const nextId = useRef(1);
 
-  useEffect(() => bottom.current?.scrollIntoView({ block: 'end' }), [turns]);
+  // Braces matter: newer Chromium returns a Promise from scrollIntoView, and an effect may only return a cleanup.
+  useEffect(() => {
+    bottom.current?.scrollIntoView({ block: 'end' });
+  }, [turns]);
   useEffect(() => () => abort.current?.abort(), []);
 
   function update(id: number, f: (t: Turn) => Turn) {

@@ -21,7 +21,9 @@ export function DecisionFilters({
   fields: Array<'q' | 'range' | 'tier' | 'band' | 'apiKeyId' | 'status' | 'cacheStatus' | 'policyVersion'>;
 }) {
   const [q, setQ] = useState(params.q ?? '');
-  useEffect(() => setQ(params.q ?? ''), [params.q]);
+  useEffect(() => {
+    setQ(params.q ?? '');
+  }, [params.q]);
   useEffect(() => {
     if ((params.q ?? '') === q) return;
     const t = setTimeout(() => setParams({ q: q || null }), 350);
