@@ -95,7 +95,7 @@ describe('TierClient circuit breaker', () => {
   it('opens after N consecutive faults, refuses without calling, half-opens and closes on success', async () => {
     let failing = true;
     const u = await upstream(() => (failing ? { status: 500 } : { content: 'back' }));
-    const client = new TierClient(tierFor(u.baseUrl), { ...fast, maxRetries: 0, breakerThreshold: 3, halfOpenAfterMs: 200 });
+    const client = new TierClient(tierFor(u.baseUrl), { ...fast, maxRetries: 0, breakerThreshold: 3, halfOpenAfterMs: 1_000 });
     const states: string[] = [];
     client.onBreakerChange((s) => states.push(s));
     for (let i = 0; i < 3; i++) expect((await caught(client.chat(req))).kind).toBe('http_5xx');
@@ -104,7 +104,7 @@ describe('TierClient circuit breaker', () => {
     expect(refused.kind).toBe('circuit_open');
     expect(refused.retryAfterMs).toBeGreaterThan(0);
     expect(u.requests).toBe(3);
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 1_100));
     expect(client.breaker).toBe('half-open');
     failing = false;
     expect((await client.chat(req)).content).toBe('back');
@@ -114,14 +114,14 @@ describe('TierClient circuit breaker', () => {
 
   it('a failed probe re-opens the breaker; 4xx does not count as a tier fault', async () => {
     const u = await upstream({ status: 400 });
-    const client = new TierClient(tierFor(u.baseUrl), { ...fast, maxRetries: 0, breakerThreshold: 2, halfOpenAfterMs: 100 });
+    const client = new TierClient(tierFor(u.baseUrl), { ...fast, maxRetries: 0, breakerThreshold: 2, halfOpenAfterMs: 1_000 });
     for (let i = 0; i < 4; i++) await caught(client.chat(req));
     expect(client.breaker).toBe('closed');
     u.setBehaviour({ status: 500 });
     await caught(client.chat(req));
     await caught(client.chat(req));
     expect(client.breaker).toBe('open');
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 1_100));
     expect((await caught(client.chat(req))).kind).toBe('http_5xx');
     expect(client.breaker).toBe('open');
   });
