@@ -3,7 +3,7 @@
 // hand-tuned rules: they are named input features whose weights the classifier learned.
 import * as ort from 'onnxruntime-node';
 import { DEFAULT_META_PATH, DEFAULT_MODEL_PATH, loadArtifacts } from './artifact';
-import { featurize, toDense, type FeatureParams, type Features } from './featurize';
+import { featureNames, featurize, type FeatureParams, type Features } from './featurize';
 import { historySignal, type HistoryStore } from './history';
 import { CLASSES, INPUT_NAME, OUTPUT_NAME, softmax, type LinearModel } from './model';
 import { BANDS, type Analyzer, type Assessment, type Band, type BandProbs, type Signals } from './types';
@@ -38,21 +38,23 @@ function asProbs(p: number[]): BandProbs {
   return Object.fromEntries(BANDS.map((b, i) => [b, p[i]])) as BandProbs;
 }
 
-/** Features whose weight pushed most toward the chosen band (relative to the class mean). */
-function topContributions(model: LinearModel, f: Features, band: number, n: number): Signals['topFeatures'] {
-  const out: { feature: string; weight: number }[] = [];
+/**
+ * Features whose weight pushed most toward the chosen band (relative to the class mean). Names are
+ * looked up only for the winners: naming every n-gram of a long text would cost more than the model.
+ */
+function topContributions(model: LinearModel, params: FeatureParams, text: string, f: Features, band: number, n: number): Signals['topFeatures'] {
+  const out: { index: number; weight: number }[] = [];
   for (let i = 0; i < f.indices.length; i++) {
     const row = f.indices[i] * CLASSES;
     let mean = 0;
     for (let c = 0; c < CLASSES; c++) mean += model.weights[row + c];
     mean /= CLASSES;
     const weight = f.values[i] * (model.weights[row + band] - mean);
-    if (weight > 0) out.push({ feature: f.names?.get(f.indices[i]) ?? `#${f.indices[i]}`, weight });
+    if (weight > 0) out.push({ index: f.indices[i], weight });
   }
-  return out
-    .sort((a, b) => b.weight - a.weight)
-    .slice(0, n)
-    .map((x) => ({ feature: x.feature, weight: Math.round(x.weight * 1000) / 1000 }));
+  const top = out.sort((a, b) => b.weight - a.weight || a.index - b.index).slice(0, n);
+  const names = featureNames(text, params, top.map((x) => x.index));
+  return top.map((x) => ({ feature: names.get(x.index) ?? `#${x.index}`, weight: Math.round(x.weight * 1000) / 1000 }));
 }
 
 export class ComplexityAnalyzer implements Analyzer {
@@ -75,20 +77,34 @@ export class ComplexityAnalyzer implements Analyzer {
     return this.params;
   }
 
+  // Input rows for single-query runs. ORT reads a buffer while run() is pending, so a buffer is
+  // taken from the pool for one run and returned afterwards with only its non-zeros cleared: no
+  // 100 kB allocation and memset per query.
+  private readonly pool: Float32Array[] = [];
+
   /** Class probabilities from ONNX Runtime for a batch of featurized texts. */
   async classify(features: Features[]): Promise<number[][]> {
     const dim = this.model.dim;
-    // A fresh buffer per call: ORT reads it asynchronously, so it must not be shared between calls.
-    const x = new Float32Array(features.length * dim);
-    features.forEach((f, i) => toDense(f, x, i * dim, dim));
-    const out = await this.session.run({ [INPUT_NAME]: new ort.Tensor('float32', x, [features.length, dim]) });
-    const data = out[OUTPUT_NAME].data as Float32Array;
-    return features.map((_, i) => Array.from(data.subarray(i * CLASSES, (i + 1) * CLASSES)));
+    const single = features.length === 1;
+    const x = single ? (this.pool.pop() ?? new Float32Array(dim)) : new Float32Array(features.length * dim);
+    features.forEach((f, i) => {
+      for (let j = 0; j < f.indices.length; j++) x[i * dim + f.indices[j]] = f.values[j];
+    });
+    try {
+      const out = await this.session.run({ [INPUT_NAME]: new ort.Tensor('float32', x, [features.length, dim]) });
+      const data = out[OUTPUT_NAME].data as Float32Array;
+      return features.map((_, i) => Array.from(data.subarray(i * CLASSES, (i + 1) * CLASSES)));
+    } finally {
+      if (single) {
+        for (const j of features[0].indices) x[j] = 0;
+        if (this.pool.length < 16) this.pool.push(x);
+      }
+    }
   }
 
   async assess(text: string): Promise<Assessment> {
     if (typeof text !== 'string') throw new ComplexityInputError(`assess() needs a string, got ${text === null ? 'null' : typeof text}`);
-    const f = featurize(text, this.params, { names: true });
+    const f = featurize(text, this.params);
     let [probs] = await this.classify([f]);
     // Never let a numeric accident through: fall back to the uniform distribution.
     if (!probs.every(Number.isFinite)) probs = new Array<number>(CLASSES).fill(1 / CLASSES);
@@ -121,7 +137,7 @@ export class ComplexityAnalyzer implements Analyzer {
         multiPart: s.multiPart,
         language: f.language,
         contextShare: Math.round(s.contextShare * 1000) / 1000,
-        topFeatures: topContributions(this.model, f, bandIndex, this.opts.topFeatures ?? 5),
+        topFeatures: topContributions(this.model, this.params, text, f, bandIndex, this.opts.topFeatures ?? 5),
         ...(history ? { history } : {}),
         truncated: f.truncated,
       },

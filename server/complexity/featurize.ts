@@ -110,6 +110,25 @@ function counters(p: FeatureParams) {
   return c;
 }
 
+/** Collects human names of feature indices: all of them, or only the `wanted` ones (cheap). */
+export interface NameSink {
+  wanted: Set<number> | null;
+  map: Map<number, string>;
+}
+
+function nameIt(sink: NameSink, index: number, name: () => string) {
+  if ((sink.wanted === null || sink.wanted.has(index)) && !sink.map.has(index)) sink.map.set(index, name());
+}
+
+/** Names of the given feature indices in a text (the first n-gram that hashed there). */
+export function featureNames(input: unknown, p: FeatureParams, indices: Iterable<number>): Map<number, string> {
+  const wanted = new Set(indices);
+  const sink: NameSink = { wanted, map: new Map() };
+  for (const i of wanted) if (i < DENSE) sink.map.set(i, DENSE_NAMES[i]);
+  if ([...wanted].some((i) => i >= DENSE)) hashedCounts(prepare(input).lower, p, sink);
+  return sink.map;
+}
+
 /** FNV-1a continued over more text: hash(a + b) === extend(hash(a), b). */
 const extend = fnv1a;
 const SPACE = 0x20;
@@ -119,7 +138,7 @@ const SPACE = 0x20;
  * of longer non-CJK words (so typos like "explian" land near the real word). The counters are
  * scratch space, valid until the next call.
  */
-export function hashedCounts(lower: string, p: FeatureParams, names?: Map<number, string>) {
+export function hashedCounts(lower: string, p: FeatureParams, names?: NameSink) {
   const tokens = tokenize(lower);
   const { word, char } = counters(p);
   const wOff = DENSE;
@@ -129,14 +148,14 @@ export function hashedCounts(lower: string, p: FeatureParams, names?: Map<number
     const t = tokens[i];
     const uni = fnv1a(t, p.seeds.word) % p.wordBuckets;
     word.add(uni);
-    if (names && !names.has(wOff + uni)) names.set(wOff + uni, t);
+    if (names) nameIt(names, wOff + uni, () => t);
     if (i > 0) {
       // hash("prev t") with the bigram seed, without building the string.
       let h = Math.imul(prevHash ^ SPACE, 0x01000193) >>> 0;
       h = extend(t, h);
       const bi = h % p.wordBuckets;
       word.add(bi);
-      if (names && !names.has(wOff + bi)) names.set(wOff + bi, `${tokens[i - 1]} ${t}`);
+      if (names) nameIt(names, wOff + bi, () => `${tokens[i - 1]} ${t}`);
     }
     prevHash = fnv1a(t, p.seeds.bigram);
     if (t.length >= 4 && !isCjk(t)) {
@@ -148,7 +167,7 @@ export function hashedCounts(lower: string, p: FeatureParams, names?: Map<number
         h = Math.imul(h ^ padded.charCodeAt(j + 2), 0x01000193);
         const b = (h >>> 0) % p.charBuckets;
         char.add(b);
-        if (names && !names.has(cOff + b)) names.set(cOff + b, padded.slice(j, j + 3));
+        if (names) nameIt(names, cOff + b, () => padded.slice(j, j + 3));
       }
     }
   }
@@ -174,8 +193,9 @@ function emitBlock(c: Counter, offset: number, idf: Float32Array, idfOffset: num
 
 export function featurize(input: unknown, p: FeatureParams, opts: { names?: boolean } = {}): Features {
   const prep = prepare(input);
-  const names = opts.names ? new Map<number, string>() : undefined;
-  const { tokens, word, char } = hashedCounts(prep.lower, p, names);
+  const sink: NameSink | undefined = opts.names ? { wanted: null, map: new Map() } : undefined;
+  const names = sink?.map;
+  const { tokens, word, char } = hashedCounts(prep.lower, p, sink);
   const structure = analyzeStructure(prep.text, tokens);
   const keywords = matchKeywords(prep.lower);
   const language = detectLanguage(prep.lower, tokens);
