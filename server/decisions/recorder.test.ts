@@ -138,7 +138,8 @@ describe('decision recorder', () => {
     const key = `k-${uuidv7()}`;
     const spoolDir = mkdtempSync(join(tmpdir(), 'spool-'));
     const r = await relay(url);
-    const rec = createRecorder({ url: r.url, spoolDir, batchSize: 50, flushMs: 5, retryMinMs: 20, retryMaxMs: 50 });
+    // A generous connect timeout: the embedded test Postgres serves every test file through one backend.
+    const rec = createRecorder({ url: r.url, spoolDir, batchSize: 50, flushMs: 5, retryMinMs: 20, retryMaxMs: 50, connectTimeoutMs: 60_000 });
     const ds = Array.from({ length: 400 }, (_, i) => decision(key, i, new Date()));
     ds.slice(0, 100).forEach((d) => rec.record(d));
     await rec.flush();

@@ -24,6 +24,8 @@ export interface RecorderOptions {
   concurrency?: number;
   /** Longest time a decision waits in memory before its batch is written. */
   flushMs?: number;
+  /** How long opening a connection may take before Postgres counts as unreachable. */
+  connectTimeoutMs?: number;
   /** Backoff bounds between reconnection attempts while Postgres is down. */
   retryMinMs?: number;
   retryMaxMs?: number;
@@ -69,7 +71,7 @@ export function createRecorder(opts: RecorderOptions): Recorder {
   if (!opts.pool && !opts.url) throw new Error('createRecorder needs a pool or a url');
   const ownPool = !opts.pool;
   const concurrency = Math.max(1, opts.concurrency ?? 2);
-  const pool = opts.pool ?? new pg.Pool({ connectionString: opts.url, max: concurrency + 1, connectionTimeoutMillis: 3000 });
+  const pool = opts.pool ?? new pg.Pool({ connectionString: opts.url, max: concurrency + 1, connectionTimeoutMillis: opts.connectTimeoutMs ?? 3000 });
   // An idle client dying with the server must not crash the process; the next write reports it.
   pool.on('error', () => undefined);
   const batchSize = Math.max(1, opts.batchSize ?? 1000);
