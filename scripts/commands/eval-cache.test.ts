@@ -14,6 +14,16 @@ describe('eval-cache', () => {
     expect(r.per_kind.whitespace_case.hit_recall).toBe(1);
   });
 
+  it('refuses added qualifiers ("safe for OLD dogs") and stays above the goal on the held-out set', async () => {
+    const q = await evaluatePairs(readPairs('data/cache-pairs/qualifiers.jsonl'), 0.75);
+    expect(q.false_hit_rate).toBeLessThanOrEqual(0.01);
+    const h = await evaluatePairs(readPairs('data/cache-pairs/holdout.jsonl'), 0.75);
+    expect(h.false_hit_rate).toBeLessThanOrEqual(0.01);
+    const pos = ['paraphrase', 'typo', 'politeness'].map((k) => h.per_kind[k]);
+    const recall = pos.reduce((s, k) => s + (k.hit_recall ?? 0) * k.pairs, 0) / pos.reduce((s, k) => s + k.pairs, 0);
+    expect(recall).toBeGreaterThanOrEqual(0.6);
+  });
+
   it('keeps cross-talk false hits <= 1 % when every prompt of the set competes in one cache', async () => {
     const r = await crosstalk(readPairs('data/cache-pairs/pairs.jsonl'), 0.75);
     expect(r.prompts).toBeGreaterThan(500);

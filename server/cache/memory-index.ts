@@ -57,7 +57,7 @@ export class MemoryIndex {
     this.entries.set(entry.id, { entry, key });
     this.exact.set(exactKey(entry.scopeHash, entry.promptHash), entry.id);
     const p = this.partition(entry.scopeHash);
-    p.index.add(key, entry.embedding);
+    p.index.add(key, entry.embedding, 1);
     p.keyToId.set(key, entry.id);
   }
 

@@ -25,6 +25,8 @@ describe('verifyPair', () => {
     ['date', 'What is the weather forecast for today?', 'What is the weather forecast for tomorrow?'],
     ['script', 'What is machine learning?', 'Что такое машинное обучение?'],
     ['substitution', 'which foods are safe for dogs', 'which foods are safe for cats'],
+    ['addition', 'Which foods are safe for dogs?', 'Which foods are safe for old dogs?'],
+    ['addition', 'How do I invest money?', 'How do I invest money safely?'],
   ];
   it.each(rejects)('rejects a %s difference: %s / %s', (check, a, b) => {
     const v = verifyPair(a, b);

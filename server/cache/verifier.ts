@@ -2,13 +2,13 @@
 // pairs that an embedding scores as close but that ask a different question. Each check extracts a
 // small set of "must agree" facts from both prompts and compares them. It errs towards rejecting:
 // a rejected paraphrase costs one model call, an accepted near miss serves a wrong answer.
-import { canonical, NEGATIONS, STOPWORDS, words } from '../embedding/text';
+import { canonical, GENERIC, NEGATIONS, STOPWORDS, words } from '../embedding/text';
 import { cleanUnicode } from './normalize';
 import { AMBIGUOUS_LANGUAGES, DATE_WORDS, DIRECTIONAL, HUMAN_LANGUAGES, LANGUAGES, NOT_NAMES, NUMBER_WORDS, POLARITY, UNITS } from './lexicon';
 
 export type VerifierCheck =
   | 'number' | 'unit' | 'negation' | 'entity' | 'quoted' | 'code_language' | 'human_language'
-  | 'direction' | 'polarity' | 'date' | 'script' | 'substitution' | 'length';
+  | 'direction' | 'polarity' | 'date' | 'script' | 'substitution' | 'addition' | 'length';
 
 /** Prompts with more content words than this only hit exactly: the word-level checks are
  *  quadratic and a long prompt's meaning can turn on one word that the embedding averages away. */
@@ -51,6 +51,8 @@ function parseNumber(tok: string): string | null {
 }
 
 function scriptsOf(text: string): string {
+  // Fast path: plain ASCII is Latin (or no letters at all); the per-character regexes are slow.
+  if (/^[\x00-\x7f]*$/.test(text)) return /[a-z]/i.test(text) ? 'latin' : '';
   const s = new Set<string>();
   for (const ch of text) {
     if (/\p{Script=Latin}/u.test(ch)) s.add('latin');
@@ -156,13 +158,19 @@ export function editDistance(a: string, b: string, max = 3): number {
   return d[a.length][b.length];
 }
 
+const SHORT_STOPWORDS = [...STOPWORDS].filter((w) => w.length >= 3 && w.length <= 5);
+/** "teh", "dose", "waht": a misspelt function word. */
+function isStopTypo(w: string): boolean {
+  return SHORT_STOPWORDS.some((s) => s.length === w.length && editDistance(s, w, 1) <= 1 && [...s].sort().join('') === [...w].sort().join(''));
+}
+
 /** Is `a` plausibly a typo of `b` (or vice versa)? Short words only tolerate a transposition:
  *  "cat"/"car", "dog"/"dig" are different words, "hoel"/"hole" is not a word. */
 export function isTypo(a: string, b: string): boolean {
   if (a === b) return true;
   const len = Math.max(a.length, b.length);
-  if (len < 4 || len > 40 || /\p{N}/u.test(a + b)) return false;
-  const d = editDistance(a, b, 2);
+  if (len < 4 || len > 40 || Math.abs(a.length - b.length) > 1 || /\p{N}/u.test(a + b)) return false;
+  const d = editDistance(a, b, 1);
   if (d === 1 && a.length === b.length && [...a].sort().join('') === [...b].sort().join('')) return true; // transposition
   return len >= 6 && d <= 1;
 }
@@ -222,9 +230,23 @@ function novel(a: Facts, b: Facts): string[] {
   return [...out];
 }
 
+// Facts of recently seen prompts: a lookup verifies one new prompt against up to k stored ones,
+// and hot stored prompts are verified again and again. Bounded; cleared wholesale when full.
+const memo = new Map<string, Facts>();
+const MEMO_MAX = 20_000;
+function facts(text: string): Facts {
+  let f = memo.get(text);
+  if (!f) {
+    if (memo.size >= MEMO_MAX) memo.clear();
+    f = extract(text);
+    memo.set(text, f);
+  }
+  return f;
+}
+
 export function verifyPair(storedPrompt: string, newPrompt: string): Verdict {
-  const a = extract(storedPrompt);
-  const b = extract(newPrompt);
+  const a = facts(storedPrompt);
+  const b = facts(newPrompt);
   const fail = (check: VerifierCheck, reason: string): Verdict => ({ ok: false, check, reason: `${check}: ${reason}` });
   if (a.content.length > MAX_VERIFIED_WORDS || b.content.length > MAX_VERIFIED_WORDS) {
     return fail('length', `more than ${MAX_VERIFIED_WORDS} content words: exact hits only`);
@@ -261,6 +283,13 @@ export function verifyPair(storedPrompt: string, newPrompt: string): Verdict {
     const canonB = new Set(b.content.map((c) => c.canon));
     const shared = new Set(a.content.map((c) => c.canon).filter((t) => canonB.has(t))).size;
     if (shared >= onlyA.length) return fail('substitution', `"${onlyA.join(' ')}" replaced by "${onlyB.join(' ')}"`);
+  }
+  // A qualifier on one side only ("safe for OLD dogs", "EARLY symptoms", "invest SAFELY") narrows
+  // the question. Generic paraphrase words and misspelt stop words ("teh") do not count.
+  const added = (only: string[]) => only.filter((w) => !GENERIC.has(w) && !isStopTypo(w));
+  if (onlyA.length === 0 || onlyB.length === 0) {
+    const extra = [...added(onlyA), ...added(onlyB)];
+    if (extra.length > 0) return fail('addition', `"${extra.join(' ')}" only on one side`);
   }
   const lexicalMatch = onlyA.length === 0 && onlyB.length === 0 && a.content.length > 0;
   return { ok: true, lexicalMatch, reason: `ok${lexicalMatch ? ' (same content words)' : ''}: numbers, units, negation, names, quotes, languages, direction, degree and dates agree` };

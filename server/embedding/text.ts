@@ -17,10 +17,15 @@ const CONTRACTIONS: Array<[RegExp, string]> = [
   [/\b(\w+)'s\b/g, '$1'],
 ];
 
+// Whole politeness phrases, removed before tokenising: their words ("much", "love", "mind") would
+// otherwise count as content.
+const POLITE = /\b(thanks?(?: you)?(?: (?:so|very) much| a lot| in advance)?|sorry to bother you|(?:i'?d|i would) (?:love|like) to know|would you mind(?: telling me)?|quick question|dear (?:assistant|sir|madam)|if you (?:can|could)|do you know)\b/g;
+
 /** Lower-cased word tokens (letters/digits, with inner . , for numbers like 3.5 and 1,000). */
 export function words(text: string): string[] {
   let t = cleanUnicode(text).toLowerCase();
   for (const [re, rep] of CONTRACTIONS) t = t.replace(re, rep);
+  t = t.replace(POLITE, ' ');
   return t.match(/\p{N}+(?:[.,]\p{N}+)*|[\p{L}\p{M}]+(?:[+#]+|\p{N}+)?/gu) ?? [];
 }
 
@@ -78,6 +83,12 @@ const SYNONYMS: Record<string, string> = {
   js: 'javascript', ts: 'typescript', golang: 'go', py: 'python', cpp: 'c++', csharp: 'c#',
   usa: 'us', america: 'us', uk: 'britain',
 };
+
+/** Content words that paraphrases add or drop without changing the question ("which city is the
+ *  capital", "what are the steps to", "which currency does Japan use"). */
+export const GENERIC = new Set(
+  'city make use using from why step function purpose role process method kind type exactly main mainly list name tell steps define mean many'.split(' '),
+);
 
 /** A light English suffix stripper: enough to fold plural and tense variants, never "stemming" numbers. */
 export function stem(w: string): string {
