@@ -1,6 +1,7 @@
 // Cascade's process: one Node HTTP server hosting Next.js (pages, tRPC, next-auth) and answering the
 // OpenAI-compatible API (/api/v1/*) itself, without Next's router on the hot path.
 // `npm start` runs this in production mode (scripts/start.ts); `npm run dev` with --dev.
+import './server/runtime/preload-native';
 import next from 'next';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,10 +1,17 @@
 // The composition root: builds the Runtime from the core modules. Only this file knows which
 // implementation serves which port; transports see server/runtime/types.ts.
+import { join } from 'node:path';
+import type { ResponseCache } from '../cache/types';
+import { createAnalyzer } from '../complexity';
+import { ensureSeed, SIMULATED_TIERS } from '../db/seed';
+import { createChatService } from '../gateway/chat-service';
+import { directTierRegistry } from '../gateway/direct-tiers';
+import { startSimulator } from '../tiers/simulator';
 import { connectDatabase } from '../db/client';
+import { createRecorder } from '../decisions/recorder';
 import type { Env } from '../env';
 import { listModels } from '../tiers/connector';
 import type { TierConfig } from '../tiers/types';
-import { ensureAdmin, ensurePolicy } from './bootstrap';
 import { cipherFromEnv } from './cipher';
 import type { Runtime } from './index';
 import { createPolicyProvider } from './policy-provider';
@@ -12,6 +19,7 @@ import { authSecret } from './secrets';
 import type { TierTestResult } from './stores';
 import { decisionReader } from './stores/decisions';
 import { policyStore } from './stores/policies';
+import { writeProcessFile } from './process-file';
 import { tierStore } from './stores/tiers';
 import { apiKeyStore, apiKeyVerifier, userAuth, userStore } from './stores/users';
 import { createTierDirectory } from './tier-directory';
@@ -26,16 +34,32 @@ export async function compose(e: Env): Promise<Runtime> {
     const policies = policyStore(prisma);
     const verifier = apiKeyVerifier(prisma);
     const keys = apiKeyStore(prisma);
-    const firstStart = await ensureAdmin(prisma, e);
-    await ensurePolicy(policies);
+    // Embedded mode answers with no GPU and no key: a loopback simulator serves the seeded tiers.
+    // It also serves the seed's model names (the seed and the simulator name models independently).
+    const simulator = e.CASCADE_SIMULATED_TIERS
+      ? await startSimulator({
+          port: e.CASCADE_SIMULATOR_PORT,
+          host: '127.0.0.1',
+          models: Object.fromEntries(SIMULATED_TIERS.map((t) => [t.model, { role: t.role }])),
+        })
+      : null;
+    if (simulator) closers.push(() => simulator.close());
+    const seed = await ensureSeed(prisma, { simulatorBaseUrl: simulator?.baseUrl ?? null, adminEmail: e.CASCADE_ADMIN_EMAIL, adminPassword: e.CASCADE_ADMIN_PASSWORD });
+    const firstStart = seed.admin ? { adminEmail: seed.admin.email, adminPassword: seed.admin.generated ? seed.admin.password : '(CASCADE_ADMIN_PASSWORD)' } : null;
     const tiers = await createTierDirectory(() => tiersStore.configs());
     const policy = await createPolicyProvider(policies);
     closers.push(() => policy.close());
+    if (db.embedded) closers.push(writeProcessFile(e.CASCADE_DATA_DIR, db.url));
 
-    const chat: ChatService = {
-      complete: () => Promise.reject(Object.assign(new Error('The request pipeline is not available in this build.'), { code: 'unavailable' })),
-      stream: () => Promise.reject(Object.assign(new Error('The request pipeline is not available in this build.'), { code: 'unavailable' })),
-    };
+    // The request path's modules. The recorder is closed last-but-one (before the database) so
+    // that SIGTERM flushes every queued decision.
+    const recorder = createRecorder({ url: db.url, spoolDir: e.CASCADE_SPOOL_DIR ?? join(e.CASCADE_DATA_DIR, 'spool') });
+    closers.push(() => recorder.close());
+    const analyzer = await createAnalyzer({ modelPath: e.CASCADE_MODEL_PATH });
+    const cache = await loadCache(db.url);
+    if (cache) closers.push(() => cache.close());
+    closers.push(() => analyzer.close());
+    const chat: ChatService = createChatService({ analyzer, cache, policy, tiers: directTierRegistry(tiers), sink: recorder });
 
     return {
       env: e,
@@ -53,9 +77,10 @@ export async function compose(e: Env): Promise<Runtime> {
         decisions: decisionReader(prisma),
       },
       policy,
+      recorder,
       testTier,
       firstStart,
-      info: { database: db.embedded ? 'embedded' : 'external', simulatorUrl: null },
+      info: { database: db.embedded ? 'embedded' : 'external', simulatorUrl: simulator?.baseUrl ?? null },
       async stop() {
         for (const close of closers.reverse()) await close();
         await db.close();
@@ -81,5 +106,19 @@ async function testTier(tier: TierConfig): Promise<TierTestResult> {
     };
   } catch (err) {
     return { ok: false, latencyMs: Math.round(performance.now() - started), models: [], error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/**
+ * The response cache is an optimization: when it cannot start (e.g. its native ANN index is not
+ * built on this machine) Cascade serves without it and says so, instead of refusing to start.
+ */
+async function loadCache(url: string): Promise<(ResponseCache & { close(): Promise<void> }) | null> {
+  try {
+    const { createCache } = await import('../cache');
+    return await createCache({ url });
+  } catch (err) {
+    console.warn(`cascade: response cache disabled: ${err instanceof Error ? err.message : String(err)}`);
+    return null;
   }
 }

@@ -7,6 +7,7 @@ import type { Stores, TierTestResult } from './stores';
 import type { ApiKeyVerifier, ChatService, TierDirectory, UserAuth } from './types';
 import type { Policy } from '../routing/policy';
 import type { TierConfig } from '../tiers/types';
+import type { Recorder } from '../decisions/recorder';
 
 export interface PolicyProvider {
   /** The active policy version, cached in memory; refreshed by invalidate() after a change. */
@@ -25,6 +26,8 @@ export interface Runtime {
   stores: Stores;
   policy: PolicyProvider;
   testTier(tier: TierConfig): Promise<TierTestResult>;
+  /** The decision recorder (flush() in tests; closed by stop()). */
+  recorder: Recorder;
   /** Set on the very first start of a fresh install: the generated admin password, to print once. */
   firstStart: { adminEmail: string; adminPassword: string } | null;
   /** Embedded-mode details for the startup banner. */

@@ -1,5 +1,6 @@
 // Shared setup of the API tests: a real runtime on the test Postgres (TEST_DATABASE_URL, migrated
 // by the global setup), principals of each role, and unique names per test.
+import '../../server/runtime/preload-native';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,6 @@
 // tRPC routers through appRouter.createCaller against a real migrated Postgres: the procedure
 // ladder, domain-error mapping, tiers, policy versions, API keys and users.
+import '../../server/runtime/preload-native';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
 import { createCaller } from '../../server/api/root';

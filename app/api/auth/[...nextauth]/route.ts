@@ -1,4 +1,5 @@
 // next-auth v4 route handler; configuration in server/auth/options.ts.
+import '@/server/runtime/preload-native';
 import NextAuth from 'next-auth';
 import { authOptions } from '@/server/auth/options';
 

@@ -1,4 +1,5 @@
 // The chat page's token stream (server-sent events). Thin: the handler is server/http/chat-stream.ts.
+import '@/server/runtime/preload-native';
 import { principalFromHeaders } from '@/server/api/context';
 import { chatStreamHandler } from '@/server/http/chat-stream';
 import { toWebResponse } from '@/server/http/result';

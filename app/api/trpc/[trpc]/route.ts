@@ -1,4 +1,5 @@
 // tRPC over the fetch adapter. Thin: the context and the routers live in server/api.
+import '@/server/runtime/preload-native';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { createContext } from '@/server/api/context';
 import { appRouter } from '@/server/api/root';

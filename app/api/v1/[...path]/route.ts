@@ -1,5 +1,6 @@
 // The OpenAI-compatible API through Next, for when Next serves requests itself (`next dev`/`next
 // start` without server.ts). Normally server.ts answers /api/v1/* before Next sees it.
+import '@/server/runtime/preload-native';
 import { chatCompletions } from '@/server/http/chat-completions';
 import { HttpError } from '@/server/http/errors';
 import { listModels } from '@/server/http/models';
