@@ -6,7 +6,7 @@ import type { Assessment } from '../complexity/types';
 import { decide, type TierLoadView } from '../routing/decide';
 import type { Policy } from '../routing/policy';
 import type { EstimatorOptions } from './estimate';
-import { explore } from './explore';
+import { explorePlan } from './explore-plan';
 import { evaluate, optimizeThresholds, uniformGrid, type OptimizeItem } from './optimize';
 import { createRng, shuffled } from './rng';
 import { tuneThresholds } from './tuner';
@@ -71,7 +71,14 @@ export function simulate(rows: readonly SimRow[], assessments: readonly Assessme
   const tierIndex: Record<string, TierIndex> = { [opts.policy.targets.small]: 0, [opts.policy.targets.medium]: 1, [opts.policy.targets.large]: 2 };
   const states = Object.fromEntries(Object.keys(tierIndex).map((n) => [n, HEALTHY]));
   // The outcome files have three models: the research band is answered by the large tier.
-  let policy: Policy = { ...opts.policy, research: { ...opts.policy.research, enabled: false }, rules: [], budgets: [], apiKeyOverrides: [] };
+  let policy: Policy = {
+    ...opts.policy,
+    research: { ...opts.policy.research, enabled: false },
+    rules: [],
+    budgets: [],
+    apiKeyOverrides: [],
+    tuner: { ...opts.policy.tuner, ...opts.config, mode: 'auto' },
+  };
   const all: OptimizeItem[] = rows.map((r, i) => ({ score: assessments[i].score, cost: r.cost, success: r.score }));
   const truth = (t: Thresholds) => evaluate(all, t.t1, t.t2);
   const ratings: RatedObservation[] = [];
@@ -103,9 +110,9 @@ export function simulate(rows: readonly SimRow[], assessments: readonly Assessme
     const i = order.pop()!;
     requests++;
     const a = assessments[i];
-    const plan = decide(a, policy, states, { prompt: rows[i].prompt });
-    const planned: TierIndex = plan.kind === 'reject' ? 2 : tierIndex[plan.chain[0]] ?? 2;
-    const tier = explore(planned, opts.config.exploration, rng(), rng()).tier as TierIndex;
+    // The same two calls the request path makes: decide(), then exploration keyed by the request id.
+    const plan = explorePlan(decide(a, policy, states, { prompt: rows[i].prompt }), policy, `sim-${requests}`, opts.seed);
+    const tier: TierIndex = plan.kind === 'reject' ? 2 : tierIndex[plan.chain[0]] ?? 2;
     population.push({ score: a.score, cost: rows[i].cost });
     if (rng() >= opts.ratingRate) continue;
     let up = rng() < rows[i].score[tier];
