@@ -3,6 +3,10 @@
 // measured per request as (pipeline latency - upstream attempt latency), under open-loop load at
 // 100 / 500 / 1,000 requests/s against a fixed-latency fake upstream on loopback. A direct call to
 // the same upstream is measured alongside as the baseline end-to-end latency.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 import type { BenchSuite } from './index';
 import { startFakeUpstream } from '../test/fixtures/upstream';
 import { createAnalyzer } from '../server/complexity';
@@ -42,6 +46,38 @@ async function openLoop(rate: number, seconds: number, fn: (i: number) => Promis
   return (performance.now() - t0) / 1000;
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** Starts the Portkey gateway (npm @portkey-ai/gateway) as its own process; null when it cannot start. */
+async function startPortkey(): Promise<{ url: string; child: ChildProcess } | null> {
+  let script: string;
+  try {
+    script = join(dirname(createRequire(import.meta.url).resolve('@portkey-ai/gateway/package.json')), 'build', 'start-server.js');
+  } catch {
+    return null;
+  }
+  const port = await freePort();
+  const child = spawn(process.execPath, [script, `--port=${port}`], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) return null;
+    const ok = await fetch(url).then(() => true, () => false);
+    if (ok) return { url, child };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  return null;
+}
+
 const suite: BenchSuite = {
   name: 'router overhead (cache miss: assess + decide + execute + record)',
   async run() {
@@ -68,6 +104,18 @@ const suite: BenchSuite = {
     // Warm up the ONNX session, the connection pool and the JIT.
     for (let i = 0; i < 200; i++) await completeChat(deps, principal, { model: null, messages: [{ role: 'user', content: prompt(i) }], source: 'api', temperature: 0 });
 
+    const portkey = await startPortkey();
+    const viaPortkey = async () => {
+      const res = await fetch(`${portkey!.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench', 'x-portkey-provider': 'openai', 'x-portkey-custom-host': up.baseUrl },
+        body: JSON.stringify({ model: 'fake-model', messages: [{ role: 'user', content: 'What is the capital of France?' }] }),
+      });
+      if (!res.ok) throw new Error(`portkey ${res.status}`);
+      await res.json();
+    };
+    if (portkey) for (let i = 0; i < 200; i++) await viaPortkey();
+
     const rows = [];
     for (const rate of RATES) {
       const decisions: DecisionRecord[] = (sinkInto = []);
@@ -92,6 +140,18 @@ const suite: BenchSuite = {
           errors++;
         }
       });
+      const viaPk: number[] = [];
+      if (portkey) {
+        await openLoop(rate, SECONDS, async () => {
+          const t0 = performance.now();
+          try {
+            await viaPortkey();
+            viaPk.push(performance.now() - t0);
+          } catch {
+            errors++;
+          }
+        });
+      }
       // Exact per-request overhead: the pipeline's own time, i.e. its latency minus the time spent
       // inside upstream attempts (which includes the HTTP round trip a direct call pays too).
       const overhead = decisions.map((d) => d.latencyMs - d.attempts.reduce((t, a) => t + a.latencyMs, 0));
@@ -106,12 +166,17 @@ const suite: BenchSuite = {
         routed_p99_ms: p(routed, 99),
         direct_p50_ms: p(direct, 50),
         direct_p99_ms: p(direct, 99),
+        // Portkey's overhead as the difference of end-to-end percentiles (it is a separate HTTP hop).
+        portkey_overhead_p50_ms: portkey ? Number((pct(viaPk, 50) - pct(direct, 50)).toFixed(3)) : null,
+        portkey_overhead_p99_ms: portkey ? Number((pct(viaPk, 99) - pct(direct, 99)).toFixed(3)) : null,
+        ours_vs_portkey_p99: portkey ? Number((pct(overhead, 99) / Math.max(1e-9, pct(viaPk, 99) - pct(direct, 99))).toFixed(3)) : null,
       });
     }
+    portkey?.child.kill();
     await cache.close();
     await analyzer.close();
     await up.close();
-    return { rows, summary: { upstreamLatencyMs: UPSTREAM_LATENCY_MS, secondsPerRate: SECONDS, decisionsRecorded: recorded, note: 'overhead = pipeline latency minus upstream attempt latency per request (in process, no HTTP transport); routed/direct = end-to-end at the same arrival rate; Portkey comparison not implemented' } };
+    return { rows, summary: { upstreamLatencyMs: UPSTREAM_LATENCY_MS, secondsPerRate: SECONDS, decisionsRecorded: recorded, note: 'overhead = pipeline latency minus upstream attempt latency per request (in process, no HTTP transport); routed/direct = end-to-end at the same arrival rate; Portkey overhead = its end-to-end percentile minus the direct one and includes its extra HTTP hop, which ours (in process) does not: the ratio favours Cascade until it is measured behind server/http' } };
   },
 };
 
