@@ -5,7 +5,7 @@ import type { ResponseCache } from '../cache/types';
 import { createAnalyzer } from '../complexity';
 import { ensureSeed, SIMULATED_TIERS } from '../db/seed';
 import { createChatService } from '../gateway/chat-service';
-import { directTierRegistry } from '../gateway/direct-tiers';
+import { resilientTierRegistry } from '../gateway/tier-registry';
 import { startSimulator } from '../tiers/simulator';
 import { connectDatabase } from '../db/client';
 import { createRecorder } from '../decisions/recorder';
@@ -59,7 +59,7 @@ export async function compose(e: Env): Promise<Runtime> {
     const cache = await loadCache(db.url);
     if (cache) closers.push(() => cache.close());
     closers.push(() => analyzer.close());
-    const chat: ChatService = createChatService({ analyzer, cache, policy, tiers: directTierRegistry(tiers), sink: recorder });
+    const chat: ChatService = createChatService({ analyzer, cache, policy, tiers: resilientTierRegistry({ directory: tiers }), sink: recorder });
 
     return {
       env: e,
