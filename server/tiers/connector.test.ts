@@ -184,6 +184,16 @@ describe('chatStream', () => {
     expect(e.emittedTokens).toBe(2);
   });
 
+  it('a slow consumer does not trip the idle timeout', async () => {
+    const u = await upstream({ content: 'a b c' });
+    let text = '';
+    for await (const c of chatStream(tierFor(u.baseUrl), req, { idleTimeoutMs: 50 })) {
+      text += c.delta;
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    expect(text).toBe('a b c');
+  });
+
   it('a stream that never sends a token hits the first-token timeout', async () => {
     const u = await upstream({ stall: true });
     const e = await failure(chatStream(tierFor(u.baseUrl, { timeoutMs: 150 }), req));

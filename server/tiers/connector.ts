@@ -29,10 +29,10 @@ export async function chat(tier: TierConfig, req: ChatRequest, opts: CallOptions
     } catch (err) {
       throw guard.explain(err, 'network', 'request failed');
     }
-    if (!res.ok) throw await httpError(tier.name, res).catch((err: unknown) => guard.explain(err, 'network', 'error body unreadable'));
+    if (!res.ok) throw await httpError(tier.name, res, guard);
     let text: string;
     try {
-      text = await readTextCapped(res, MAX_BODY_BYTES);
+      text = await readTextCapped(res, MAX_BODY_BYTES, guard);
     } catch (err) {
       throw guard.explain(err, 'network', 'response body unreadable');
     }
@@ -52,8 +52,8 @@ export async function listModels(tier: TierConfig, opts: CallOptions = {}): Prom
     } catch (err) {
       throw guard.explain(err, 'network', 'request failed');
     }
-    if (!res.ok) throw await httpError(tier.name, res);
-    const text = await readTextCapped(res, 4 * 1024 * 1024).catch((err: unknown) => {
+    if (!res.ok) throw await httpError(tier.name, res, guard);
+    const text = await readTextCapped(res, 4 * 1024 * 1024, guard).catch((err: unknown) => {
       throw guard.explain(err, 'network', 'response body unreadable');
     });
     let body: unknown;

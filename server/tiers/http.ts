@@ -23,6 +23,26 @@ export class CallGuard {
     return this.controller.signal;
   }
 
+  private abortedPromise: Promise<never> | null = null;
+  /**
+   * Rejects when the call is aborted. Reads race against it: an aborted fetch does not always
+   * wake a pending body read (seen with undici when the body was already buffered).
+   */
+  get aborted(): Promise<never> {
+    this.abortedPromise ??= new Promise<never>((_, reject) => {
+      const fire = () => reject(this.cause ?? new TierError('cancelled', `call to ${this.tier} aborted`, { tier: this.tier }));
+      if (this.signal.aborted) fire();
+      else this.signal.addEventListener('abort', fire, { once: true });
+    });
+    this.abortedPromise.catch(() => undefined);
+    return this.abortedPromise;
+  }
+
+  /** One read that ends when the call is aborted, whatever the stream does. */
+  read<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, this.aborted]);
+  }
+
   /** (Re)starts the named timer; when it fires the call fails with a timeout saying which limit hit. */
   arm(name: string, ms: number, what: string, emittedTokens = () => 0): void {
     const existing = this.timers.get(name);
@@ -85,14 +105,14 @@ export function headers(tier: Pick<TierConfig, 'apiKey'>, json: boolean): Record
 }
 
 /** Reads at most `limit` bytes of a body as text; more is a bad response (no unbounded buffering). */
-export async function readTextCapped(res: Response, limit: number): Promise<string> {
+export async function readTextCapped(res: Response, limit: number, guard?: CallGuard): Promise<string> {
   if (!res.body) return '';
   const reader = res.body.getReader();
   const decoder = new TextDecoder();
   let size = 0;
   let text = '';
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await (guard ? guard.read(reader.read()) : reader.read());
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
@@ -105,14 +125,14 @@ export async function readTextCapped(res: Response, limit: number): Promise<stri
 }
 
 /** A non-2xx answer as a TierError, with the upstream's own message when it sent an OpenAI error body. */
-export async function httpError(tier: string, res: Response): Promise<TierError> {
+export async function httpError(tier: string, res: Response, guard?: CallGuard): Promise<TierError> {
   // OpenAI also sends retry-after-ms; prefer it when it is a sane number.
   const msHeader = res.headers.get('retry-after-ms');
   const ms = msHeader == null || msHeader.trim() === '' ? NaN : Number(msHeader);
   const retryAfterMs = Number.isFinite(ms) && ms >= 0 ? ms : parseRetryAfter(res.headers.get('retry-after'));
   let message = res.statusText || 'error';
   try {
-    const text = await readTextCapped(res, 64 * 1024);
+    const text = await readTextCapped(res, 64 * 1024, guard);
     try {
       const body = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
       const m = typeof body.error === 'string' ? body.error : body.error?.message ?? body.message;

@@ -54,12 +54,12 @@ export async function* chatStream(tier: TierConfig, req: ChatRequest, opts: Stre
     } catch (err) {
       throw guard.explain(err, 'network', 'request failed');
     }
-    if (!res.ok) throw await httpError(name, res).catch((err: unknown) => guard.explain(err, 'network', 'error body unreadable'));
+    if (!res.ok) throw await httpError(name, res, guard);
     if (!res.body) throw new TierError('bad_response', `${name}: stream response has no body`, { tier: name });
 
     // A server that ignores stream:true answers with one JSON completion: accept it as a one-chunk stream.
     if ((res.headers.get('content-type') ?? '').includes('application/json')) {
-      const text = await res.text().catch((err: unknown) => {
+      const text = await guard.read(res.text()).catch((err: unknown) => {
         throw guard.explain(err, 'network', 'response body unreadable');
       });
       const r = parseCompletion(tier, req, text, 0);
@@ -85,7 +85,7 @@ export async function* chatStream(tier: TierConfig, req: ChatRequest, opts: Stre
     while (!done) {
       let chunk: ReadableStreamReadResult<Uint8Array>;
       try {
-        chunk = await reader.read();
+        chunk = await guard.read(reader.read());
       } catch (err) {
         if (finishReason != null) break; // the answer was complete; only the goodbye was lost
         throw guard.explain(err, 'stream_cut', 'stream broke', emitted);
@@ -126,7 +126,8 @@ export async function* chatStream(tier: TierConfig, req: ChatRequest, opts: Stre
           content += delta;
           emitted++;
           guard.disarm('first');
-          guard.arm('idle', idleMs, 'stream went silent', () => emitted);
+          // A slow consumer is not a silent upstream: the idle clock runs only while we wait to read.
+          guard.disarm('idle');
           yield { delta, logprobs: parseLogprobs(choice.logprobs) };
         }
         if (typeof choice.finish_reason === 'string') {
