@@ -46,7 +46,10 @@ export async function compose(e: Env): Promise<Runtime> {
     if (simulator) closers.push(() => simulator.close());
     const seed = await ensureSeed(prisma, { simulatorBaseUrl: simulator?.baseUrl ?? null, adminEmail: e.CASCADE_ADMIN_EMAIL, adminPassword: e.CASCADE_ADMIN_PASSWORD });
     const firstStart = seed.admin ? { adminEmail: seed.admin.email, adminPassword: seed.admin.generated ? seed.admin.password : '(CASCADE_ADMIN_PASSWORD)' } : null;
-    const tiers = await createTierDirectory(() => tiersStore.configs());
+    // Simulated tiers are served by this process's simulator, whatever URL another process stored.
+    const tiers = await createTierDirectory(async () =>
+      (await tiersStore.configs()).map((t) => (t.kind === 'simulated' && simulator ? { ...t, baseUrl: simulator.baseUrl } : t)),
+    );
     const policy = await createPolicyProvider(policies);
     closers.push(() => policy.close());
     if (db.embedded) closers.push(writeProcessFile(e.CASCADE_DATA_DIR, db.url));

@@ -17,6 +17,8 @@ export async function testRuntime(extra: Record<string, string> = {}): Promise<R
     DATABASE_URL: url,
     CASCADE_DATA_DIR: mkdtempSync(join(tmpdir(), 'cascade-api-test-')),
     CASCADE_ADMIN_PASSWORD: 'test-admin-password',
+    // Every test process shares the database, so they must share the key that encrypts tier keys.
+    CASCADE_SECRET_KEY: 'cascade-test-secret-key-0123456789',
     DB_POOL_SIZE: '4',
     LOG_LEVEL: 'silent',
     ...extra,

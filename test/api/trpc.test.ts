@@ -103,9 +103,11 @@ describe('policy', () => {
   });
   it('saves a new active version and rolls back to an old one as a further version', async () => {
     const [s, m, l] = [uid('s'), uid('m'), uid('l')];
-    await as('admin').tiers.create(tierInput(s, 'small'));
-    await as('admin').tiers.create(tierInput(m, 'medium'));
-    await as('admin').tiers.create(tierInput(l, 'large'));
+    // Working tiers (this runtime's simulator): other test files may route under this policy for a moment.
+    const live = (name: string, role: 'small' | 'medium' | 'large') => ({ ...tierInput(name, role), baseUrl: runtime.info.simulatorUrl!, model: `sim-${role}` });
+    await as('admin').tiers.create(live(s, 'small'));
+    await as('admin').tiers.create(live(m, 'medium'));
+    await as('admin').tiers.create(live(l, 'large'));
     const doc = { ...defaultPolicy(), targets: { small: s, medium: m, large: l }, escalation: { small: [m, l], medium: [l], large: [] }, research: { enabled: false } };
     const saved = await as('admin').policy.save({ document: doc, reason: 'test save' });
     expect(saved.active).toBe(true);
@@ -117,6 +119,11 @@ describe('policy', () => {
     expect(rolled.parentVersion).toBe(saved.version);
     expect(await codeOf(as('admin').policy.rollback({ version: 999_999, reason: 'x' }))).toBe('NOT_FOUND');
     expect(await codeOf(as('admin').policy.save({ document: doc, reason: '' }))).toBe('BAD_REQUEST');
+  });
+  afterAll(async () => {
+    // The active policy is global: put back the one the other tests route with.
+    const first = (await as('admin').policy.history({ limit: 500 })).find((v) => v.reason === 'default policy of a fresh install');
+    if (first) await as('admin').policy.rollback({ version: first.version, reason: 'test cleanup' });
   });
 });
 
@@ -138,5 +145,40 @@ describe('API keys and users', () => {
     expect((await as('admin').users.setRole({ id: u.id, role: 'analyst' })).role).toBe('analyst');
     expect(await codeOf(as('admin').users.create({ email, password: 'another one' }))).toBe('CONFLICT');
     expect(await codeOf(as('admin').users.create({ email: uid('x'), password: 'another one' }))).toBe('BAD_REQUEST');
+  });
+});
+
+describe('route.query and decisions', () => {
+  it('answers through the pipeline and lists and fetches the decision', async () => {
+    const id = uid('asker');
+    const caller = createCaller({ runtime, principal: principal('user', id) });
+    const answer = await caller.route.query({ prompt: `Name three colours. ${uid()}` });
+    expect(answer.content.length).toBeGreaterThan(0);
+    expect(answer.decisionId).toBeTruthy();
+    await runtime.recorder.flush();
+    const again = await caller.route.query({ prompt: `Name three animals. ${uid()}` });
+    await runtime.recorder.flush();
+
+    const page1 = await caller.decisions.list({ limit: 1 });
+    expect(page1.items.map((d) => d.id)).toEqual([again.decisionId]);
+    expect(page1.nextCursor).toBeTruthy();
+    const page2 = await caller.decisions.list({ limit: 1, cursor: page1.nextCursor });
+    expect(page2.items.map((d) => d.id)).toEqual([answer.decisionId]);
+    expect(page2.nextCursor).toBeNull();
+
+    const d = await caller.decisions.get({ id: answer.decisionId });
+    expect(d).toMatchObject({ id: answer.decisionId, source: 'trpc', principalId: id });
+    // Another user cannot see it; an analyst can.
+    expect(await codeOf(as('user').decisions.get({ id: answer.decisionId }))).toBe('NOT_FOUND');
+    await expect(as('analyst').decisions.get({ id: answer.decisionId })).resolves.toMatchObject({ id: answer.decisionId });
+    const filtered = await as('analyst').decisions.list({ filters: { tier: answer.tier ?? undefined, status: 'ok' }, limit: 200 });
+    expect(filtered.items.every((i) => i.finalTier === answer.tier && i.status === 'ok')).toBe(true);
+  });
+  it('rejects bad input to route and decisions', async () => {
+    expect(await codeOf(as('user').route.query({ prompt: '  ' }))).toBe('BAD_REQUEST');
+    expect(await codeOf(as('user').route.query({ prompt: 'hi', model: 'no-such-tier' }))).toBe('NOT_FOUND');
+    expect(await codeOf(as('user').decisions.get({ id: 'not-a-uuid' }))).toBe('BAD_REQUEST');
+    expect(await codeOf(as('user').decisions.list({ cursor: 'garbage' }))).toBe('BAD_REQUEST');
+    expect(await codeOf(as('analyst').decisions.list({ filters: { from: new Date('2026-02-01'), to: new Date('2026-01-01') } }))).toBe('BAD_REQUEST');
   });
 });

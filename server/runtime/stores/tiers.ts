@@ -38,7 +38,16 @@ export function tierStore(prisma: PrismaClient, cipher: SecretCipher): TierStore
       return (await prisma.tier.findMany({ orderBy: [{ enabled: 'desc' }, { inputPricePerM: 'asc' }, { name: 'asc' }] })).map(view);
     },
     async configs() {
-      return (await prisma.tier.findMany({ orderBy: { name: 'asc' } })).map((r) => toConfig(r, cipher));
+      return (await prisma.tier.findMany({ orderBy: { name: 'asc' } })).map((r) => {
+        try {
+          return toConfig(r, cipher);
+        } catch {
+          // Encrypted under another CASCADE_SECRET_KEY: keep serving the other tiers; this one stays
+          // out of routing until an admin enters its key again.
+          console.error(`cascade: tier "${r.name}": stored API key cannot be decrypted with the current CASCADE_SECRET_KEY; tier disabled until its key is set again`);
+          return { ...toConfig({ ...r, apiKeyEnc: null }, cipher), enabled: false };
+        }
+      });
     },
     async config(id) {
       const r = await prisma.tier.findUnique({ where: { id } });

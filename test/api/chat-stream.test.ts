@@ -1,0 +1,79 @@
+// The chat page's SSE endpoint handler and the session cookie -> principal path, with a real
+// runtime: a next-auth JWT cookie becomes a principal, the stream carries tokens and a final
+// event with the decision facts, and anonymous or bad requests get clear errors.
+import '../../server/runtime/preload-native';
+import { encode } from 'next-auth/jwt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { principalFromHeaders } from '../../server/api/context';
+import { chatStreamHandler } from '../../server/http/chat-stream';
+import type { HttpResult } from '../../server/http/result';
+import { stopRuntime, type Runtime } from '../../server/runtime';
+import { testRuntime, uid } from './helpers';
+
+let runtime: Runtime;
+beforeAll(async () => {
+  runtime = await testRuntime();
+});
+afterAll(async () => {
+  await stopRuntime();
+});
+
+const body = (v: unknown) => ({
+  body: (async function* () {
+    yield new TextEncoder().encode(JSON.stringify(v));
+  })(),
+  contentLength: null,
+});
+
+async function collect(r: HttpResult): Promise<{ event: string; data: Record<string, unknown> }[]> {
+  if (!('stream' in r)) throw new Error(`expected a stream, got ${r.status}: ${r.body}`);
+  let text = '';
+  for await (const s of r.stream) text += s;
+  return text
+    .trim()
+    .split('\n\n')
+    .map((f) => {
+      const [ev, data] = f.split('\n');
+      return { event: ev.replace('event: ', ''), data: JSON.parse(data.replace('data: ', '')) as Record<string, unknown> };
+    });
+}
+
+describe('session cookie', () => {
+  it('turns a next-auth JWT into a principal with its role, and ignores forged ones', async () => {
+    const token = await encode({ token: { sub: 'user-1', email: 'a@b.c', role: 'analyst' }, secret: runtime.authSecret });
+    const p = await principalFromHeaders(runtime, new Headers({ cookie: `other=1; next-auth.session-token=${token}` }));
+    expect(p).toMatchObject({ kind: 'user', id: 'user-1', role: 'analyst' });
+    const forged = await encode({ token: { sub: 'user-1', role: 'admin' }, secret: 'another-secret-of-sufficient-length' });
+    expect(await principalFromHeaders(runtime, new Headers({ cookie: `next-auth.session-token=${forged}` }))).toBeNull();
+    expect(await principalFromHeaders(runtime, new Headers({ cookie: 'next-auth.session-token=garbage' }))).toBeNull();
+    expect(await principalFromHeaders(runtime, new Headers())).toBeNull();
+  });
+});
+
+describe('POST /api/chat/stream', () => {
+  const deps = () => ({ chat: runtime.chat, tiers: runtime.tiers, maxBodyBytes: 1024 * 1024 });
+  const user = { kind: 'user' as const, id: uid('u'), userId: null, apiKeyId: null, role: 'user' as const, tenant: 'default', name: 'u@test' };
+
+  it('streams meta, tokens and a final event with decision facts', async () => {
+    const frames = await collect(await chatStreamHandler(deps(), user, body({ prompt: `Tell me a fun fact. ${uid()}` })));
+    expect(frames[0].event).toBe('meta');
+    expect(frames.filter((f) => f.event === 'token').length).toBeGreaterThan(0);
+    const done = frames[frames.length - 1];
+    expect(done.event).toBe('done');
+    expect(done.data).toMatchObject({ decisionId: frames[0].data.decisionId, simulated: true, cached: false });
+    expect(done.data.costUsd).toBeGreaterThan(0);
+    expect(typeof done.data.tier).toBe('string');
+    await runtime.recorder.flush();
+    expect(await runtime.stores.decisions.get(done.data.decisionId as string)).toMatchObject({ source: 'chat', principalId: user.id });
+  });
+
+  it('answers 401 without a session and 400 for an empty prompt', async () => {
+    const anon = await chatStreamHandler(deps(), null, body({ prompt: 'hi' }));
+    expect(anon.status).toBe(401);
+    const empty = await chatStreamHandler(deps(), user, body({ prompt: '   ' }));
+    expect(empty.status).toBe(400);
+    expect('body' in empty && empty.body).toMatch(/prompt must not be empty/);
+    const unknown = await chatStreamHandler(deps(), user, body({ prompt: 'hi', model: 'nope' }));
+    expect(unknown.status).toBe(404);
+  });
+});
