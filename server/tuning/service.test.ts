@@ -113,6 +113,14 @@ describe('tunerService', () => {
     expect(await prisma.tunerProposal.findUnique({ where: { id: r.proposalId } })).toMatchObject({ status: 'rolled_back' });
   });
 
+  it('applies once when two tuners run at the same time', async () => {
+    const from = await setPolicy({ mode: 'auto' });
+    const runs = await Promise.all([tunerService(prisma).run(), tunerService(prisma).run()]);
+    expect(runs.map((r) => r.action).sort()).toEqual(['applied', 'skipped']);
+    expect(runs.find((r) => r.action === 'skipped')!.reason).toMatch(/changed from v/);
+    expect(await prisma.policyVersion.count({ where: { parentVersion: from } })).toBe(1);
+  });
+
   it('skips when a target tier does not exist', async () => {
     const base = defaultPolicy();
     await setPolicy({ mode: 'auto' });

@@ -45,7 +45,7 @@ export function tunerService(prisma: PrismaClient, opts: TunerServiceOptions = {
     const reason = `tuner rollback of v${active.version} to the thresholds of v${p.fromVersion}: ${verdict.reason}`;
     const version = await prisma.$transaction(async (tx) => {
       // Only thresholds go back: the rest of the active document is what v{active} had.
-      const v = await createVersion(tx, { ...active.document, thresholds: body.from }, reason, TUNER_ACTOR, 'policy.tuner.rollback');
+      const v = await createVersion(tx, { ...active.document, thresholds: body.from }, reason, TUNER_ACTOR, 'policy.tuner.rollback', active.version);
       await tx.tunerProposal.update({ where: { id: p.id }, data: { status: 'rolled_back', reason, evidence: json({ ...(p.evidence as object), rollback: verdict }) } });
       return v;
     });
@@ -79,14 +79,18 @@ export function tunerService(prisma: PrismaClient, opts: TunerServiceOptions = {
       return { action: 'proposed', proposalId, thresholds: result.thresholds, reason: result.reason, evidence: result.evidence };
     }
     const reason = `tuner: ${result.reason}`;
-    const { proposalId, version } = await prisma.$transaction(async (tx) => {
-      const v = await createVersion(tx, { ...active.document, thresholds: result.thresholds }, reason, TUNER_ACTOR, 'policy.tuner.apply');
+    const applied = await prisma.$transaction(async (tx) => {
+      const v = await createVersion(tx, { ...active.document, thresholds: result.thresholds }, reason, TUNER_ACTOR, 'policy.tuner.apply', active.version);
       const p = await tx.tunerProposal.create({
         data: { fromVersion: active.version, toVersion: v, proposal: json(body), evidence: json(result.evidence), reason: result.reason, status: 'applied', decidedAt: new Date() },
       });
       return { proposalId: p.id, version: v };
+    }).catch((err: unknown) => {
+      if (err instanceof TunerError && err.code === 'conflict') return err;
+      throw err;
     });
-    return { action: 'applied', proposalId, version, thresholds: result.thresholds, reason, evidence: result.evidence };
+    if (applied instanceof TunerError) return { action: 'skipped', reason: applied.message };
+    return { action: 'applied', proposalId: applied.proposalId, version: applied.version, thresholds: result.thresholds, reason, evidence: result.evidence };
   }
 
   /** An admin approves a pending proposal: it becomes a new policy version if the policy has not moved since. */
@@ -100,7 +104,7 @@ export function tunerService(prisma: PrismaClient, opts: TunerServiceOptions = {
         throw new TunerError('conflict', `the policy changed since the proposal (v${p.fromVersion} → v${active?.version ?? 'none'}); wait for a fresh proposal`);
       }
       const body = p.proposal as unknown as ProposalBody;
-      const v = await createVersion(tx, { ...active.document, thresholds: body.to }, `tuner proposal approved: ${p.reason}`, actor, 'policy.tuner.approve');
+      const v = await createVersion(tx, { ...active.document, thresholds: body.to }, `tuner proposal approved: ${p.reason}`, actor, 'policy.tuner.approve', p.fromVersion);
       const claimed = await tx.tunerProposal.updateMany({ where: { id: p.id, status: 'pending' }, data: { status: 'applied', toVersion: v, decidedById: actor.id, decidedAt: new Date() } });
       if (claimed.count !== 1) throw new TunerError('conflict', `tuner proposal ${proposalId} was decided concurrently`);
       return { version: v };

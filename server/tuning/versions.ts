@@ -22,12 +22,16 @@ export class TunerError extends Error {
 export const json = (x: unknown) => JSON.parse(JSON.stringify(x)) as Prisma.InputJsonValue;
 
 /** Stores `document` as the next version and makes it the only active one. */
-export async function createVersion(tx: Tx, document: Policy, reason: string, actor: Actor, action: string): Promise<number> {
+export async function createVersion(tx: Tx, document: Policy, reason: string, actor: Actor, action: string, expectedActive?: number): Promise<number> {
   const parsed = policySchema.safeParse(document);
   if (!parsed.success) throw new TunerError('bad_request', `tuned policy is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   // Serialise version numbering with any other writer of policies.
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('cascade:policy-version'))`;
   const current = await tx.policyVersion.findFirst({ where: { active: true }, select: { version: true } });
+  if (expectedActive !== undefined && current?.version !== expectedActive) {
+    // Another process (a second server's tuner, an admin) changed the policy since this run read it.
+    throw new TunerError('conflict', `the active policy changed from v${expectedActive} to v${current?.version ?? 'none'} during the tuning run`);
+  }
   const last = await tx.policyVersion.findFirst({ orderBy: { version: 'desc' }, select: { version: true } });
   const version = (last?.version ?? 0) + 1;
   await tx.policyVersion.updateMany({ where: { active: true }, data: { active: false } });
