@@ -7,7 +7,7 @@ import { createCache, LOCAL_EMBEDDER_THRESHOLD } from '../server/cache/index';
 import { LocalEmbedder } from '../server/embedding/local';
 
 const SIZES = [10_000, 100_000];
-const LOOKUPS = 3_000;
+const LOOKUPS = 2_000;
 
 // Deterministic pseudo-random prompts: a small PRNG so runs are comparable.
 function rng(seed: number) {
@@ -18,9 +18,10 @@ function rng(seed: number) {
   };
 }
 const rand = rng(42);
-const syll = ['ka', 'lo', 'mi', 'ther', 'on', 'ra', 'ven', 'sel', 'tu', 'dor', 'pha', 'gri', 'nel', 'bo', 'zan', 'quil'];
+// 90 consonant-vowel syllables -> 5,000 pseudo-words: prompts about as lexically diverse as real ones.
+const syll = [...'bcdfghjklmnprstvwz'].flatMap((c) => [...'aeiou'].map((v) => c + v));
 const word = () => Array.from({ length: 2 + Math.floor(rand() * 3) }, () => syll[Math.floor(rand() * syll.length)]).join('');
-const vocab = Array.from({ length: 3000 }, word);
+const vocab = Array.from({ length: 5000 }, word);
 const pick = () => vocab[Math.floor(rand() * vocab.length)];
 const templates = [
   (a: string, b: string, c: string) => `What is the ${a} of the ${b} ${c}?`,
@@ -52,6 +53,7 @@ const suite: BenchSuite = {
         const p = prompt(stored.length);
         stored.push(p);
         await cache.store({ prompt: p, scope, answer, tierName: 'large', tierRank: 2, costUsd: 0.001, ttlSeconds: 0, decisionId: 'bench' });
+        if (stored.length % 10_000 === 0) process.stderr.write(`cache bench: ${stored.length} entries\n`);
       }
       const insertSec = (performance.now() - started) / 1000;
       const insertCpu = process.cpuUsage(insertCpu0);

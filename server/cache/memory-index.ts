@@ -139,7 +139,7 @@ export class MemoryIndex {
         metric: MetricKind.Cos,
         quantization: ScalarKind.F32,
         connectivity: this.opts.connectivity ?? 16,
-        expansion_add: this.opts.expansionAdd ?? 64,
+        expansion_add: this.opts.expansionAdd ?? 32,
         expansion_search: this.opts.expansionSearch ?? 64,
         multi: false,
       });
