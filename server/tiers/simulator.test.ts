@@ -4,6 +4,7 @@ import { chat, chatStream, health, listModels } from './connector';
 import { TierError } from './errors';
 import { simulatedTierConfigs, startSimulator, type Simulator } from './simulator';
 import type { TierConfig } from './types';
+import { parseVllmMetrics } from './vllm-metrics';
 
 const sims: Simulator[] = [];
 afterEach(async () => {
@@ -88,5 +89,19 @@ describe('simulator', () => {
     expect((unknown as TierError).message).toMatch(/does not exist/);
     const empty = await fetch(`${s.baseUrl}/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'sim-small', messages: [] }) });
     expect(empty.status).toBe(400);
+  });
+
+  it('queues beyond maxConcurrency like vLLM and shows it on /metrics (what the scraper reads)', async () => {
+    const s = await sim({ speed: 1, models: { 'sim-large': { maxConcurrency: 1, ttftMs: 30_000 } } });
+    const pending = [1, 2, 3].map((i) => chat(tier(s, 'large'), ask(`q${i}`)).catch(() => null));
+    let load = { running: 0, waiting: 0 };
+    while (load.running + load.waiting < 3) {
+      await new Promise((r) => setTimeout(r, 20));
+      const text = await (await fetch(`${s.url}/metrics`)).text();
+      load = parseVllmMetrics(text, 'sim-large');
+    }
+    expect(load).toMatchObject({ running: 1, waiting: 2, kvCacheUsage: 1 });
+    await s.close();
+    await Promise.all(pending);
   });
 });
