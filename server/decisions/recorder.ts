@@ -91,6 +91,8 @@ export function createRecorder(opts: RecorderOptions): Recorder {
   let up = true;
   let retryDelay = retryMin;
   let nextTryAt = 0;
+  /** Set by close(): the next drain tries Postgres regardless of the backoff (cleared on failure). */
+  let forceTry = false;
   const ensuredMonths = new Set<number>();
   const s = { written: 0, duplicates: 0, spooled: 0, replayed: 0, rejected: 0, dropped: 0, lastError: null as string | null };
 
@@ -98,6 +100,7 @@ export function createRecorder(opts: RecorderOptions): Recorder {
     s.lastError = err instanceof Error ? err.message : String(err);
     if (up) log('warn', `Postgres unreachable, spooling decisions to ${opts.spoolDir}: ${s.lastError}`);
     up = false;
+    forceTry = false;
     nextTryAt = Date.now() + retryDelay;
     retryDelay = Math.min(retryDelay * 2, retryMax);
   }
@@ -174,7 +177,7 @@ export function createRecorder(opts: RecorderOptions): Recorder {
   async function drain(): Promise<void> {
     drainQueued = false;
     for (;;) {
-      const usable = up || Date.now() >= nextTryAt;
+      const usable = up || forceTry || Date.now() >= nextTryAt;
       if (usable && !(await spool.isEmpty())) {
         try {
           s.replayed += await spool.replay(write);
@@ -184,7 +187,7 @@ export function createRecorder(opts: RecorderOptions): Recorder {
         }
       }
       if (queue.length === 0) break;
-      if (!(up || Date.now() >= nextTryAt) || !(await spool.isEmpty())) {
+      if (!(up || forceTry || Date.now() >= nextTryAt) || !(await spool.isEmpty())) {
         if (!(await toSpool(queue.splice(0, batchSize)))) break;
         continue;
       }
@@ -271,7 +274,10 @@ export function createRecorder(opts: RecorderOptions): Recorder {
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);
       }
-      nextTryAt = 0; // one last attempt to reach Postgres before giving up to the spool
+      // A drain already running may be in the middle of a failed attempt; after it, one last
+      // attempt to reach Postgres (spool replay first) before leaving the rest in the spool.
+      await chain;
+      forceTry = true;
       await recorder.flush();
       if (retryTimer) clearTimeout(retryTimer);
       if (timer) clearTimeout(timer);

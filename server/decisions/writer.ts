@@ -7,12 +7,18 @@ import type pg from 'pg';
 import type { StoredDecision } from './normalize';
 import { rollupDeltas } from './rollup';
 
+// uuid and jsonb travel as text[] and are cast per element: binding a uuid[] or jsonb[] parameter
+// costs several times more than text[] plus a cast (measured: 2,000 jsonb values 175 ms vs 56 ms).
 const DECISION_SQL = `INSERT INTO "Decision" ("id","createdAt","principalId","apiKeyId","source","promptHash","promptPreview","band","score","probs","signals","policyVersion","plan","finalTier","cacheStatus","tokensIn","tokensOut","costUsd","baselineCostUsd","latencyMs","ttftMs","status","errorCode","escalations")
-SELECT * FROM unnest($1::uuid[],$2::timestamptz[],$3::text[],$4::text[],$5::text[],$6::text[],$7::text[],$8::text[],$9::float8[],$10::jsonb[],$11::jsonb[],$12::int[],$13::jsonb[],$14::text[],$15::text[],$16::int[],$17::int[],$18::float8[],$19::float8[],$20::int[],$21::int[],$22::text[],$23::text[],$24::int[])
+SELECT c1::uuid, c2, c3, c4, c5, c6, c7, c8, c9, c10::jsonb, c11::jsonb, c12, c13::jsonb, c14, c15, c16, c17, c18, c19, c20, c21, c22, c23, c24
+FROM unnest($1::text[],$2::timestamptz[],$3::text[],$4::text[],$5::text[],$6::text[],$7::text[],$8::text[],$9::float8[],$10::text[],$11::text[],$12::int[],$13::text[],$14::text[],$15::text[],$16::int[],$17::int[],$18::float8[],$19::float8[],$20::int[],$21::int[],$22::text[],$23::text[],$24::int[])
+  AS u(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, c22, c23, c24)
 ON CONFLICT DO NOTHING RETURNING "id"`;
 
 const ATTEMPT_SQL = `INSERT INTO "DecisionAttempt" ("decisionId","seq","createdAt","tierId","tierName","step","startedAt","latencyMs","ttftMs","queueMs","tokensIn","tokensOut","costUsd","outcome","detail")
-SELECT * FROM unnest($1::uuid[],$2::int[],$3::timestamptz[],$4::text[],$5::text[],$6::text[],$7::timestamptz[],$8::int[],$9::int[],$10::int[],$11::int[],$12::int[],$13::float8[],$14::text[],$15::text[])
+SELECT c1::uuid, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15
+FROM unnest($1::text[],$2::int[],$3::timestamptz[],$4::text[],$5::text[],$6::text[],$7::timestamptz[],$8::int[],$9::int[],$10::int[],$11::int[],$12::int[],$13::float8[],$14::text[],$15::text[])
+  AS u(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15)
 ON CONFLICT DO NOTHING`;
 
 const ROLLUP_SQL = `INSERT INTO "DecisionRollup" AS r ("bucket","apiKeyId","tier","band","policyVersion","cacheStatus","status","count","costUsd","baselineCostUsd","tokensIn","tokensOut","latencySumMs","ttftSumMs","ttftCount","escalations","latencyHist")
