@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getDecision, listDecisions } from './decisions';
 import { dashboardFiltersSchema, decisionListSchema } from './filters';
-import { loadLatency, loadRollups, type Sql } from './queries';
+import { loadRollups, type Sql } from './queries';
 
 const pool = new pg.Pool({ connectionString: process.env.TEST_DATABASE_URL, max: 3 });
 const sql: Sql = async <T,>(text: string, params: unknown[]) => (await pool.query(text, params)).rows as T[];
@@ -35,7 +35,7 @@ async function decision(d: { tier: string; band?: string; preview: string; at?: 
   return id;
 }
 
-describe('loadRollups / loadLatency', () => {
+describe('loadRollups', () => {
   it('aggregates rollups per bucket, tier and band, honours filters, and merges ratings', async () => {
     const tier = uniq('small');
     const other = uniq('large');
@@ -50,17 +50,16 @@ describe('loadRollups / loadLatency', () => {
     );
 
     const f = dashboardFiltersSchema.parse({ from: new Date(NOW.getTime() - 3_600_000), to: new Date(NOW.getTime() + 3_600_000), tier });
-    const rows = await loadRollups(sql, f, 'hour');
+    const { rows, latency: lat } = await loadRollups(sql, f, 'hour', 3);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ tier, band: 'simple', requests: 16, errors: 1, cacheExact: 5, cacheSemantic: 0, ratedUp: 1, ratedDown: 0 });
     expect(rows[0].costUsd).toBeCloseTo(0.11);
     expect(rows[0].cacheSavedUsd).toBeCloseTo(0.5);
 
-    const lat = await loadLatency(sql, f);
-    expect(lat).toEqual([{ tier, requests: 16, ttftSumMs: 1600, ttftCount: 16, latencyHist: [7, 8] }]);
+    expect(lat).toEqual([{ tier, requests: 16, ttftSumMs: 1600, ttftCount: 16, latencyHist: [7, 8, 0] }]);
 
     const none = await loadRollups(sql, dashboardFiltersSchema.parse({ ...f, band: 'research' }), 'day');
-    expect(none).toEqual([]);
+    expect(none).toEqual({ rows: [], latency: [] });
   });
 });
 

@@ -50,11 +50,18 @@ interface RawRating {
   down: number;
 }
 
-/** Rollup rows grouped by (bucket at granularity g, tier, band), with ratings merged in. */
-export async function loadRollups(sql: Sql, f: DashboardFilters, g: Granularity): Promise<RollupRow[]> {
+/**
+ * One scan of the rollups for everything the dashboard draws: rows grouped by (bucket at
+ * granularity g, tier, band) with ratings merged in, and per-tier latency facts. Histograms are
+ * summed position by position (h[1], h[2], ...) rather than unnested, which would multiply the rows
+ * by the bucket count.
+ */
+export async function loadRollups(sql: Sql, f: DashboardFilters, g: Granularity, histBuckets = 28): Promise<{ rows: RollupRow[]; latency: LatencyInput[] }> {
+  const nHist = Math.max(1, Math.min(64, Math.floor(histBuckets)));
+  const histCols = Array.from({ length: nHist }, (_, i) => `coalesce(sum("latencyHist"[${i + 1}]), 0)::float8 AS h${i + 1}`).join(', ');
   const p1: unknown[] = [];
   const w1 = where(f, p1, ROLLUP_COLS, false);
-  const rollups = await sql<RawRollup>(
+  const rollups = await sql<RawRollup & { ttft_sum: number; ttft_n: number } & Record<string, number>>(
     `SELECT date_trunc('${g}', bucket, 'UTC') AS bucket, NULLIF(tier, '') AS tier, NULLIF(band, '') AS band,
         sum(count)::float8 AS requests,
         coalesce(sum(count) FILTER (WHERE status <> 'ok'), 0)::float8 AS errors,
@@ -63,7 +70,8 @@ export async function loadRollups(sql: Sql, f: DashboardFilters, g: Granularity)
         sum(escalations)::float8 AS escalated,
         sum("costUsd")::float8 AS cost, sum("baselineCostUsd")::float8 AS baseline,
         coalesce(sum("baselineCostUsd" - "costUsd") FILTER (WHERE "cacheStatus" IN ('exact', 'semantic')), 0)::float8 AS cache_saved,
-        sum("tokensIn")::float8 AS tokens_in, sum("tokensOut")::float8 AS tokens_out
+        sum("tokensIn")::float8 AS tokens_in, sum("tokensOut")::float8 AS tokens_out,
+        sum("ttftSumMs")::float8 AS ttft_sum, sum("ttftCount")::float8 AS ttft_n, ${histCols}
      FROM "DecisionRollup" WHERE ${w1} GROUP BY 1, 2, 3`,
     p1,
   );
@@ -77,7 +85,22 @@ export async function loadRollups(sql: Sql, f: DashboardFilters, g: Granularity)
      GROUP BY 1, 2, 3`,
     p2,
   );
-  return mergeRollupsAndRatings(rollups, ratings);
+  return { rows: mergeRollupsAndRatings(rollups, ratings), latency: latencyByTier(rollups, nHist) };
+}
+
+/** Pure: per-tier latency inputs from grouped rollup rows carrying ttft sums and h1..hN columns. */
+export function latencyByTier(rows: ReadonlyArray<{ tier: string | null; requests: number; ttft_sum: number; ttft_n: number } & Record<string, unknown>>, nHist: number): LatencyInput[] {
+  const m = new Map<string, LatencyInput>();
+  for (const r of rows) {
+    const k = r.tier ?? '';
+    const a = m.get(k) ?? { tier: r.tier, requests: 0, latencyHist: new Array<number>(nHist).fill(0), ttftSumMs: 0, ttftCount: 0 };
+    a.requests += Number(r.requests);
+    a.ttftSumMs += Number(r.ttft_sum);
+    a.ttftCount += Number(r.ttft_n);
+    for (let i = 0; i < nHist; i++) a.latencyHist[i] += Number(r[`h${i + 1}`] ?? 0);
+    m.set(k, a);
+  }
+  return [...m.values()];
 }
 
 /** Pure: turns raw SQL rows into RollupRow, attaching ratings to their (bucket, tier, band) row. */
@@ -106,25 +129,6 @@ export function mergeRollupsAndRatings(rollups: readonly RawRollup[], ratings: r
     out.set(k, row);
   }
   return [...out.values()];
-}
-
-/** Latency histogram, TTFT sums and request counts per tier over the range. */
-export async function loadLatency(sql: Sql, f: DashboardFilters): Promise<LatencyInput[]> {
-  const p: unknown[] = [];
-  const w = where(f, p, ROLLUP_COLS, false);
-  const rows = await sql<{ tier: string; requests: number; ttft_sum: number; ttft_n: number; hist: number[] | null }>(
-    `WITH r AS (SELECT tier, count, "ttftSumMs", "ttftCount", "latencyHist" FROM "DecisionRollup" WHERE ${w}),
-          t AS (SELECT tier, sum(count)::float8 AS requests, sum("ttftSumMs")::float8 AS ttft_sum, sum("ttftCount")::float8 AS ttft_n FROM r GROUP BY tier),
-          h AS (SELECT tier, array_agg(c ORDER BY i) AS hist
-                  FROM (SELECT tier, u.i, sum(u.v)::float8 AS c FROM r, unnest(r."latencyHist") WITH ORDINALITY AS u(v, i) GROUP BY tier, u.i) x
-                 GROUP BY tier)
-     SELECT t.tier, t.requests, t.ttft_sum, t.ttft_n, h.hist FROM t LEFT JOIN h USING (tier)`,
-    p,
-  );
-  return rows.map((r) => ({
-    tier: r.tier || null, requests: Number(r.requests), ttftSumMs: Number(r.ttft_sum), ttftCount: Number(r.ttft_n),
-    latencyHist: (r.hist ?? []).map(Number),
-  }));
 }
 
 /** Why attempts were escalated: outcomes of failed attempts in the range. */

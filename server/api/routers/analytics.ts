@@ -8,8 +8,8 @@ import { dashboardFiltersSchema, decisionListSchema, granularityFor } from '../.
 import { prepareCostByTier, prepareSavings } from '../../analytics/prepare-cost';
 import { prepareLatencyByTier, prepareScoreHistogram, prepareSuccessMatrix, prepareThresholdHistory } from '../../analytics/prepare-quality';
 import { prepareCacheHitRate, prepareEscalations, prepareTierMix, prepareTrafficByBand } from '../../analytics/prepare-traffic';
-import { loadEscalationReasons, loadFilterOptions, loadLatency, loadPolicyChanges, loadRecentScores, loadRollups, type Sql } from '../../analytics/queries';
-import { LATENCY_BOUNDS_MS } from '../../decisions/histogram';
+import { loadEscalationReasons, loadFilterOptions, loadPolicyChanges, loadRecentScores, loadRollups, type Sql } from '../../analytics/queries';
+import { HIST_BUCKETS, LATENCY_BOUNDS_MS } from '../../decisions/histogram';
 import { batchResults, listAudit, listBatchJobs, listProposals } from '../../analytics/admin-reads';
 import { adminProcedure, analystProcedure, createTRPCRouter } from '../trpc';
 
@@ -22,9 +22,8 @@ export const analyticsRouter = createTRPCRouter({
   dashboard: analystProcedure.input(dashboardFiltersSchema).query(async ({ input }) => {
     const g = granularityFor(input);
     const range = { from: input.from, to: new Date(input.to.getTime() - 1) };
-    const [rows, latency, reasons, changes] = await Promise.all([
-      loadRollups(sql, input, g),
-      loadLatency(sql, input),
+    const [{ rows, latency }, reasons, changes] = await Promise.all([
+      loadRollups(sql, input, g, HIST_BUCKETS),
       loadEscalationReasons(sql, input),
       loadPolicyChanges(sql),
     ]);
