@@ -91,6 +91,14 @@ describe('cascade executor (streaming)', () => {
     expect(result.attempts.map((a) => a.outcome)).toEqual(['error', 'stream_cut']);
   });
 
+  it('escalates past an endless stream (the connector stops it at twice max_tokens)', async () => {
+    const { inv } = await invoker({ endless: true, tokenDelayMs: 1 });
+    const { text, result } = await drain(inv, { ...req, max_tokens: 5 });
+    expect(text).toBe('Medium answer here.');
+    expect(result.attempts.map((a) => a.outcome)).toEqual(['error', 'ok']);
+    expect(result.attempts[0].detail).toMatch(/does not stop/);
+  });
+
   it('holds JSON answers whole so invalid JSON escalates', async () => {
     const { inv } = await invoker({ invalidJson: true }, { content: '{"ok": true}' });
     const { text, result } = await drain(inv, { ...req, response_format: { type: 'json_object' } });

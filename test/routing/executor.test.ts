@@ -44,6 +44,7 @@ describe('cascade executor (non-streaming)', () => {
     ['timeout', { latencyMs: 1_500 }, 'timeout'],
     ['429', { status: 429, retryAfter: 1 }, 'rate_limited'],
     ['garbage body', { garbage: true }, 'error'],
+    ['JSON of the wrong schema', { garbage: '{"foo": 1}' }, 'error'],
     ['refusal', { refuse: true }, 'bad_answer'],
     ['empty answer', { empty: true }, 'bad_answer'],
     ['finish_reason length without a client cap', { finishReason: 'length' }, 'bad_answer'],
