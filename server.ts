@@ -44,9 +44,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`${signal}: draining requests and flushing decisions`);
-    server.close();
+    // In-flight answers finish (up to 10 s) so that their decisions reach the recorder before it flushes.
+    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    stopRuntime()
+    Promise.race([drained, new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref())])
+      .then(() => server.closeAllConnections())
+      .then(() => stopRuntime())
       .then(() => app.close())
       .then(
         () => process.exit(0),
