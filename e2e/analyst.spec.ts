@@ -13,16 +13,16 @@ test('analyst filters a dashboard; filters live in the URL', async ({ page }) =>
 
   await page.getByRole('button', { name: 'Last 30 d' }).click();
   await expect(page).toHaveURL(/from=/);
-  const tier = page.getByLabel('Tier');
+  const tier = page.getByLabel('Tier', { exact: true });
   await expect(tier.locator('option')).not.toHaveCount(1);
   const firstTier = await tier.locator('option').nth(1).getAttribute('value');
   await tier.selectOption(firstTier!);
   await expect(page).toHaveURL(new RegExp(`tier=${firstTier}`));
-  await page.getByLabel('Band').selectOption('simple');
+  await page.getByLabel('Band', { exact: true }).selectOption('simple');
   await expect(page).toHaveURL(/band=simple/);
   await page.reload();
-  await expect(page.getByLabel('Tier')).toHaveValue(firstTier!);
-  await expect(page.getByLabel('Band')).toHaveValue('simple');
+  await expect(page.getByLabel('Tier', { exact: true })).toHaveValue(firstTier!);
+  await expect(page.getByLabel('Band', { exact: true })).toHaveValue('simple');
   await shot(page, '21-dashboards-filtered');
 });
 

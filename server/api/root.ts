@@ -3,6 +3,7 @@ import { createCallerFactory, createTRPCRouter } from './trpc';
 import { analyticsRouter } from './routers/analytics';
 import { apiKeysRouter } from './routers/api-keys';
 import { decisionsRouter } from './routers/decisions';
+import { feedbackRouter } from './routers/feedback';
 import { policyRouter } from './routers/policy';
 import { routeRouter } from './routers/route';
 import { tiersRouter } from './routers/tiers';
@@ -16,6 +17,7 @@ export const appRouter = createTRPCRouter({
   apiKeys: apiKeysRouter,
   users: usersRouter,
   analytics: analyticsRouter,
+  feedback: feedbackRouter,
 });
 
 export type AppRouter = typeof appRouter;
