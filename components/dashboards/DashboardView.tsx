@@ -75,6 +75,7 @@ export function DashboardView() {
       {!d && !q.error && <div className="panel empty">Loading…</div>}
       {d && (
         <>
+          {d.totals.requests === 0 && <div className="notice" role="status">No traffic matches these filters in this range yet.</div>}
           <div className="grid grid-4">
             <Kpi label="Requests" value={int(d.totals.requests)} sub={`${pct(d.totals.requests ? d.totals.errors / d.totals.requests : null)} errors`} />
             <Kpi label="Spent" value={usd(d.savings.totalCost, 2)} sub={`always-large: ${usd(d.savings.totalBaseline, 2)}`} />

@@ -3,7 +3,10 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { dateTime, int, ms, pct, tierClass, usd } from '@/lib/format';
 import { errorText, useTRPC } from '@/lib/trpc';
+import { BANDS } from '@/server/complexity/types';
 import { Markdown } from '../Markdown';
+
+const BAND_ORDER: readonly string[] = BANDS;
 
 function Json({ value }: { value: unknown }) {
   if (value === null || value === undefined) return <span className="muted">–</span>;
@@ -23,7 +26,7 @@ export function DecisionDetailView({ id }: { id: string }) {
     <div className="stack">
       <div className="grid grid-4">
         <div className="panel kpi"><div className="label">Tier</div><div className="value">{d.finalTier ? <span className={tierClass(d.finalTier)}>{d.finalTier}</span> : '–'}</div></div>
-        <div className="panel kpi"><div className="label">Cost (large-tier baseline)</div><div className="value">{usd(d.costUsd)}</div><div className="small muted">baseline {usd(d.baselineCostUsd)}</div></div>
+        <div className="panel kpi"><div className="label">Cost</div><div className="value">{usd(d.costUsd)}</div><div className="small muted">baseline {usd(d.baselineCostUsd)}</div></div>
         <div className="panel kpi"><div className="label">Latency / first token</div><div className="value">{ms(d.latencyMs)}</div><div className="small muted">TTFT {ms(d.ttftMs)}</div></div>
         <div className="panel kpi"><div className="label">Band / score</div><div className="value">{d.band ?? '–'}</div><div className="small muted">score {d.score === null ? '–' : d.score.toFixed(3)}</div></div>
       </div>
@@ -45,7 +48,9 @@ export function DecisionDetailView({ id }: { id: string }) {
         <section className="panel" aria-labelledby="h-probs">
           <h2 id="h-probs">Band probabilities</h2>
           {Object.keys(probs).length === 0 && <p className="muted">Not recorded.</p>}
-          {Object.entries(probs).map(([band, p]) => (
+          {Object.entries(probs)
+            .sort((a, b) => BAND_ORDER.indexOf(a[0]) - BAND_ORDER.indexOf(b[0]))
+            .map(([band, p]) => (
             <div key={band} style={{ marginBottom: 6 }}>
               <div className="row small"><span>{band}</span><span className="spacer" /><span>{pct(p)}</span></div>
               <div className="progress" role="progressbar" aria-label={`${band} probability`} aria-valuenow={Math.round(p * 100)} aria-valuemin={0} aria-valuemax={100}>
