@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { chatCompletions, type V1Deps } from './chat-completions';
 import { HttpError } from './errors';
+import { postFeedback } from './feedback';
 import { listModels } from './models';
 import { errorResult, writeNode, type HttpResult } from './result';
 
@@ -43,6 +44,10 @@ async function route(deps: V1Deps, req: IncomingMessage, res: ServerResponse, pa
       if (!res.writableFinished) abort.abort();
     });
     return chatCompletions(deps, { header, body: req, signal: abort.signal });
+  }
+  if (path === '/v1/feedback') {
+    if (req.method !== 'POST') return errorResult(methodNotAllowed('POST'));
+    return postFeedback(deps, { header, body: req });
   }
   if (path === '/v1/models') {
     if (req.method !== 'GET') return errorResult(methodNotAllowed('GET'));

@@ -5,6 +5,7 @@ import type { ResponseCache } from '../cache/types';
 import { createAnalyzer } from '../complexity';
 import { ensureSeed, SIMULATED_TIERS } from '../db/seed';
 import { createChatService } from '../gateway/chat-service';
+import { feedbackService } from '../feedback/service';
 import { resilientTierRegistry } from '../gateway/tier-registry';
 import { startSimulator } from '../tiers/simulator';
 import { connectDatabase } from '../db/client';
@@ -71,6 +72,7 @@ export async function compose(e: Env): Promise<Runtime> {
       tiers,
       apiKeys: verifier,
       users: userAuth(prisma),
+      feedback: { rate: (p, input) => feedbackService(prisma).rate({ id: p.id, tenant: p.tenant }, input) },
       stores: {
         tiers: tiersStore,
         policies,

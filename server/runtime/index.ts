@@ -4,7 +4,7 @@
 // promise.
 import { env, type Env } from '../env';
 import type { Stores, TierTestResult } from './stores';
-import type { ApiKeyVerifier, ChatService, TierDirectory, UserAuth } from './types';
+import type { ApiKeyVerifier, ChatService, FeedbackPort, TierDirectory, UserAuth } from './types';
 import type { Policy } from '../routing/policy';
 import type { TierConfig } from '../tiers/types';
 import type { Recorder } from '../decisions/recorder';
@@ -23,6 +23,7 @@ export interface Runtime {
   tiers: TierDirectory & { reload(): Promise<void> };
   apiKeys: ApiKeyVerifier;
   users: UserAuth;
+  feedback: FeedbackPort;
   stores: Stores;
   policy: PolicyProvider;
   testTier(tier: TierConfig): Promise<TierTestResult>;

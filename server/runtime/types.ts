@@ -31,7 +31,7 @@ export interface GatewayRequest {
   stop?: string | string[];
   response_format?: { type: 'text' | 'json_object' | 'json_schema'; json_schema?: unknown };
   user?: string;
-  source: 'api' | 'trpc' | 'chat';
+  source: 'api' | 'trpc' | 'chat' | 'batch';
   /** Client-set ceiling on the cost of this request (USD). */
   maxCostUsd?: number | null;
   signal?: AbortSignal;
@@ -99,4 +99,9 @@ export interface UserAuth {
   verifyPassword(email: string, password: string): Promise<AuthUser | null>;
   /** OIDC sign-in: the existing user with this email, or a new one with the "user" role. */
   upsertExternalUser(email: string, name: string): Promise<AuthUser | null>;
+}
+
+/** Ratings of answers (thumbs up/down), e.g. POST /api/v1/feedback. Errors carry a domain code. */
+export interface FeedbackPort {
+  rate(principal: Principal, input: unknown): Promise<{ id: string; decisionId: string; rating: 1 | -1; replaced: boolean }>;
 }

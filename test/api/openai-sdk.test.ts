@@ -93,6 +93,19 @@ describe('OpenAI SDK against Cascade', () => {
     expect(await runtime.stores.decisions.get(decisionId!)).toMatchObject({ status: 'ok', apiKeyId: keyId });
   });
 
+  it('takes a rating of an answer on /api/v1/feedback and rejects bad ones', async () => {
+    const { response } = await client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: `Rate me. ${uid()}` }] }).withResponse();
+    const decisionId = response.headers.get('x-cascade-decision-id')!;
+    await runtime.recorder.flush();
+    const rate = (body: unknown) =>
+      fetch(`${api.baseUrl}/api/v1/feedback`, { method: 'POST', headers: { authorization: `Bearer ${client.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const ok = await rate({ decision_id: decisionId, rating: 'down', reason: 'wrong' });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ object: 'feedback', decisionId, rating: -1, replaced: false });
+    expect((await rate({ decision_id: decisionId, rating: 'sideways' })).status).toBe(400);
+    expect((await rate({ decision_id: '01a22279-0000-7000-8000-000000000000', rating: 'up' })).status).toBe(404);
+  });
+
   it('raises the SDK errors for bad requests', async () => {
     await expect(client.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
     await expect(client.chat.completions.create({ model: 'auto', messages: [] })).rejects.toBeInstanceOf(OpenAI.BadRequestError);

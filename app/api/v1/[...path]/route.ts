@@ -3,6 +3,7 @@
 import '@/server/runtime/preload-native';
 import { chatCompletions } from '@/server/http/chat-completions';
 import { HttpError } from '@/server/http/errors';
+import { postFeedback } from '@/server/http/feedback';
 import { listModels } from '@/server/http/models';
 import { errorResult, toWebResponse } from '@/server/http/result';
 import { webBody } from '@/server/http/web';
@@ -11,7 +12,7 @@ import { getRuntime } from '@/server/runtime';
 export const dynamic = 'force-dynamic';
 
 function deps(rt: Awaited<ReturnType<typeof getRuntime>>) {
-  return { chat: rt.chat, tiers: rt.tiers, apiKeys: rt.apiKeys, maxBodyBytes: rt.env.CASCADE_MAX_BODY_BYTES };
+  return { chat: rt.chat, tiers: rt.tiers, apiKeys: rt.apiKeys, feedback: rt.feedback, maxBodyBytes: rt.env.CASCADE_MAX_BODY_BYTES };
 }
 
 function notFound(req: Request): Response {
@@ -20,8 +21,11 @@ function notFound(req: Request): Response {
 
 export async function POST(req: Request, ctx: { params: Promise<{ path: string[] }> }): Promise<Response> {
   const { path } = await ctx.params;
-  if (path.join('/') !== 'chat/completions') return notFound(req);
   const rt = await getRuntime();
+  if (path.join('/') === 'feedback') {
+    return toWebResponse(await postFeedback(deps(rt), { header: (n) => req.headers.get(n), body: webBody(req) }));
+  }
+  if (path.join('/') !== 'chat/completions') return notFound(req);
   return toWebResponse(
     await chatCompletions(deps(rt), { header: (n) => req.headers.get(n), body: webBody(req), signal: req.signal }),
   );
