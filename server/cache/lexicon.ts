@@ -1,3 +1,8 @@
+/** A lookup table without a prototype: "constructor" or "toString" in a prompt must not match. */
+function dict<T>(init: Record<string, T> = {}): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, init);
+}
+
 // Word lists the hit verifier compares. Each list is a class of words whose identity changes the
 // answer: two prompts that disagree on any of them are different questions however similar their
 // embeddings are. Lower case; multi-word forms are matched on the lower-cased text.
@@ -7,10 +12,10 @@ const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 
 const ORDINALS = ['zeroth', 'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth'];
 
 /** Number words -> canonical numeric string ("one" is excluded: "one of", "which one" are not numbers). */
-export const NUMBER_WORDS: Record<string, string> = {
+export const NUMBER_WORDS: Record<string, string> = dict({
   hundred: '100', thousand: '1000', million: '1000000', billion: '1000000000', trillion: '1e12',
   dozen: '12', half: '0.5', quarter: '0.25', twice: 'x2', double: 'x2', triple: 'x3', thrice: 'x3', single: '1', pair: '2', couple: '2',
-};
+});
 ONES.forEach((w, i) => {
   if (w !== 'one') NUMBER_WORDS[w] = String(i);
 });
@@ -23,7 +28,7 @@ ORDINALS.forEach((w, i) => {
 NUMBER_WORDS.last = '#last';
 
 /** Units -> canonical unit. */
-export const UNITS: Record<string, string> = {};
+export const UNITS: Record<string, string> = dict();
 const unitGroups: Record<string, string[]> = {
   km: ['km', 'kms', 'kilometer', 'kilometers', 'kilometre', 'kilometres'],
   m: ['meter', 'meters', 'metre', 'metres'],
@@ -77,7 +82,7 @@ for (const [canon, forms] of Object.entries(unitGroups)) for (const f of forms) 
 
 /** Programming languages. Ambiguous short names (Go, C, R, Swift) are only counted when written
  *  with a capital or next to a code word; see verifier.ts. */
-export const LANGUAGES: Record<string, string> = {
+export const LANGUAGES: Record<string, string> = dict({
   python: 'python', python3: 'python', javascript: 'javascript', js: 'javascript', node: 'javascript', nodejs: 'javascript',
   typescript: 'typescript', ts: 'typescript', java: 'java', kotlin: 'kotlin', scala: 'scala', 'c++': 'c++', cpp: 'c++',
   'c#': 'c#', csharp: 'c#', golang: 'go', rust: 'rust', ruby: 'ruby', php: 'php', perl: 'perl', haskell: 'haskell',
@@ -85,8 +90,8 @@ export const LANGUAGES: Record<string, string> = {
   'f#': 'f#', clojure: 'clojure', sql: 'sql', mysql: 'sql', postgres: 'sql', bash: 'bash', shell: 'bash', zsh: 'bash',
   powershell: 'powershell', html: 'html', css: 'css', fortran: 'fortran', cobol: 'cobol', assembly: 'assembly', vba: 'vba',
   objc: 'objective-c', groovy: 'groovy', solidity: 'solidity', zig: 'zig', nim: 'nim', pascal: 'pascal', prolog: 'prolog',
-};
-export const AMBIGUOUS_LANGUAGES: Record<string, string> = { go: 'go', c: 'c', r: 'r', swift: 'swift' };
+});
+export const AMBIGUOUS_LANGUAGES: Record<string, string> = dict({ go: 'go', c: 'c', r: 'r', swift: 'swift' });
 
 /** Natural languages (for "translate to X", "answer in X"). */
 export const HUMAN_LANGUAGES = new Set(
@@ -94,7 +99,7 @@ export const HUMAN_LANGUAGES = new Set(
 );
 
 /** Words that name a point or span in time. */
-export const DATE_WORDS: Record<string, string> = {};
+export const DATE_WORDS: Record<string, string> = dict();
 'january february march april may june july august september october november december'.split(' ').forEach((m, i) => {
   DATE_WORDS[m] = `mon${i + 1}`;
   if (m !== 'may' && m !== 'march') DATE_WORDS[m.slice(0, 3)] = `mon${i + 1}`;
@@ -113,7 +118,7 @@ Object.assign(DATE_WORDS, {
  * Degree/polarity words: [axis, sign]. Two prompts whose multisets of (axis, sign) differ ask
  * different questions ("most" vs "least", "safe" vs "unsafe", "increase" vs "decrease").
  */
-export const POLARITY: Record<string, string> = {};
+export const POLARITY: Record<string, string> = dict();
 const polarityPairs: Array<[string, string[], string[]]> = [
   ['degree', ['most', 'more', 'maximum', 'max', 'highest', 'greatest', 'top', 'best', 'better'], ['least', 'less', 'fewer', 'fewest', 'minimum', 'min', 'lowest', 'bottom', 'worst', 'worse']],
   ['size', ['largest', 'biggest', 'larger', 'bigger', 'tallest', 'taller', 'longest', 'longer', 'heaviest', 'heavier', 'widest', 'deepest'], ['smallest', 'smaller', 'shortest', 'shorter', 'lightest', 'lighter', 'narrowest', 'shallowest', 'tiniest']],

@@ -140,7 +140,7 @@ export class MemoryIndex {
         quantization: ScalarKind.F32,
         connectivity: this.opts.connectivity ?? 16,
         expansion_add: this.opts.expansionAdd ?? 32,
-        expansion_search: this.opts.expansionSearch ?? 64,
+        expansion_search: this.opts.expansionSearch ?? 32,
         multi: false,
       });
       p = { index, keyToId: new Map() };

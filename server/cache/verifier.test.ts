@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { canonical } from '../embedding/text';
 import { editDistance, isTypo, verifyPair } from './verifier';
 
 describe('verifyPair', () => {
@@ -44,6 +45,13 @@ describe('verifyPair', () => {
   ];
   it.each(accepts)('accepts a paraphrase: %s / %s', (a, b) => {
     expect(verifyPair(a, b)).toMatchObject({ ok: true });
+  });
+
+  it('treats Object.prototype names as plain words', () => {
+    expect(verifyPair('What does a constructor do in Java?', 'What does a constructor do in Java please?')).toMatchObject({ ok: true });
+    expect(verifyPair('What does toString return?', 'What does valueOf return?')).toMatchObject({ ok: false, check: 'substitution' });
+    expect(canonical('constructor')).toBe('constructor');
+    expect(canonical('__proto__')).toBe('__proto__');
   });
 
   it('is defined on empty and odd input', () => {

@@ -49,7 +49,8 @@ export const NEGATIONS = new Set(['not', 'no', 'never', 'none', 'nobody', 'nothi
 
 // Synonyms folded to one representative. Only pairs that are interchangeable in questions;
 // antonyms and degree words are handled by the verifier instead.
-const SYNONYMS: Record<string, string> = {
+// Null prototype: a prompt containing "constructor" or "toString" must not find Object's methods.
+const SYNONYMS: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
   biggest: 'largest', big: 'large', huge: 'large', bigger: 'larger',
   smallest: 'smallest', tiny: 'small', little: 'small',
   quick: 'fast', quickly: 'fast', rapid: 'fast', speedy: 'fast', quickest: 'fastest',
@@ -82,7 +83,7 @@ const SYNONYMS: Record<string, string> = {
   int: 'integer', str: 'string', dict: 'dictionary', quit: 'exit', leave: 'exit', painter: 'paint', painted: 'paint',
   js: 'javascript', ts: 'typescript', golang: 'go', py: 'python', cpp: 'c++', csharp: 'c#',
   usa: 'us', america: 'us', uk: 'britain',
-};
+});
 
 /** Content words that paraphrases add or drop without changing the question ("which city is the
  *  capital", "what are the steps to", "which currency does Japan use"). */
@@ -103,12 +104,19 @@ export function stem(w: string): string {
   return w;
 }
 
-/** Synonym-folded, stemmed form of one lower-case word. */
+const canonMemo = new Map<string, string>();
+
+/** Synonym-folded, stemmed form of one lower-case word (memoised: the same words recur constantly). */
 export function canonical(w: string): string {
-  const direct = SYNONYMS[w];
-  if (direct) return direct;
-  const s = stem(w);
-  return SYNONYMS[s] ?? s;
+  let c = canonMemo.get(w);
+  if (c === undefined) {
+    const direct = SYNONYMS[w];
+    const s = direct ?? stem(w);
+    c = direct ?? SYNONYMS[s] ?? s;
+    if (canonMemo.size >= 50_000) canonMemo.clear();
+    canonMemo.set(w, c);
+  }
+  return c;
 }
 
 /** The content words of a text in order: stop words removed, the rest canonicalised. */
