@@ -2,11 +2,12 @@
 // checking the argon2 hash (through UserAuth, i.e. the users repository); an OpenID Connect provider
 // when OIDC_ISSUER / OIDC_CLIENT_ID / OIDC_CLIENT_SECRET are set.
 import type { NextAuthOptions } from 'next-auth';
-import CredentialsProvider from 'next-auth/providers/credentials';
+import CredentialsImport from 'next-auth/providers/credentials';
 import type { OAuthConfig } from 'next-auth/providers/oauth';
 import { z } from 'zod';
 import { env } from '../env';
 import { getRuntime } from '../runtime';
+import { authSecret } from '../runtime/secrets';
 import type { UserAuth } from '../runtime/types';
 import { asRole } from './roles';
 
@@ -17,6 +18,9 @@ export interface AuthConfig {
   /** Session lifetime in seconds. */
   maxAge?: number;
 }
+
+// next-auth ships CommonJS: bundlers unwrap its default export, plain Node ESM (tsx, vitest) does not.
+const CredentialsProvider = ((CredentialsImport as unknown as { default?: typeof CredentialsImport }).default ?? CredentialsImport) as typeof CredentialsImport;
 
 const credentials = z.object({ email: z.string().trim().toLowerCase().email(), password: z.string().min(1).max(1024) });
 
@@ -91,12 +95,19 @@ export function buildAuthOptions(cfg: AuthConfig): NextAuthOptions {
  * loads; users are checked through the process runtime, started on first use.
  */
 export const authOptions: NextAuthOptions = buildAuthOptions({
-  secret: env().NEXTAUTH_SECRET ?? '',
+  secret: '',
   users: {
     verifyPassword: async (email, password) => (await getRuntime()).users.verifyPassword(email, password),
     upsertExternalUser: async (email, name) => (await getRuntime()).users.upsertExternalUser(email, name),
   },
   oidc: oidcFromEnv(),
+});
+// Read when a request needs it, not at import (`next build` imports this module): NEXTAUTH_SECRET,
+// else the secret generated under CASCADE_DATA_DIR, so `next dev` without server.ts works too.
+let secret: string | undefined;
+Object.defineProperty(authOptions, 'secret', {
+  enumerable: true,
+  get: () => (secret ??= authSecret(env())),
 });
 
 function oidcFromEnv(): AuthConfig['oidc'] {
