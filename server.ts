@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const app = next({ dev, dir, hostname: e.HOST, port: e.PORT });
   await app.prepare();
   const nextHandler = app.getRequestHandler();
-  const deps = { chat: runtime.chat, tiers: runtime.tiers, apiKeys: runtime.apiKeys, feedback: runtime.feedback, maxBodyBytes: e.CASCADE_MAX_BODY_BYTES };
+  const deps = { chat: runtime.chat, tiers: runtime.tiers, apiKeys: runtime.apiKeys, feedback: runtime.feedback, batches: runtime.batches, maxBodyBytes: e.CASCADE_MAX_BODY_BYTES };
   const server = createHttpServer(async () => deps, (req, res) => nextHandler(req, res));
 
   await new Promise<void>((resolve, reject) => {

@@ -2,6 +2,7 @@
 import { createCallerFactory, createTRPCRouter } from './trpc';
 import { analyticsRouter } from './routers/analytics';
 import { apiKeysRouter } from './routers/api-keys';
+import { batchRouter } from './routers/batch';
 import { decisionsRouter } from './routers/decisions';
 import { feedbackRouter } from './routers/feedback';
 import { policyRouter } from './routers/policy';
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   apiKeys: apiKeysRouter,
   users: usersRouter,
   analytics: analyticsRouter,
+  batch: batchRouter,
   feedback: feedbackRouter,
 });
 

@@ -2,6 +2,7 @@
 // to Next.js when it returns false, so the hot path never enters Next's router.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { chatCompletions, type V1Deps } from './chat-completions';
+import { batchesRoute, isBatchPath, type BatchHttpDeps } from './batches';
 import { HttpError } from './errors';
 import { postFeedback } from './feedback';
 import { listModels } from './models';
@@ -9,14 +10,14 @@ import { errorResult, writeNode, type HttpResult } from './result';
 
 export const V1_PREFIX = '/api/v1/';
 
-export function createV1NodeHandler(getDeps: () => Promise<V1Deps>) {
+export function createV1NodeHandler(getDeps: () => Promise<V1Deps & Pick<BatchHttpDeps, 'batches'>>) {
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const url = req.url ?? '/';
     if (!url.startsWith(V1_PREFIX) && !url.startsWith('/v1/')) return false;
     const path = url.split('?')[0].replace(/^\/api\/v1\//, '/v1/');
     let result: HttpResult;
     try {
-      result = await route(await getDeps(), req, res, path);
+      result = await route(await getDeps(), req, res, path, url);
     } catch (err) {
       // Only startup failures get here: handlers turn their own errors into results.
       result = errorResult(new HttpError(503, `Cascade is not ready: ${err instanceof Error ? err.message : String(err)}`, 'server_error', null, 'unavailable'));
@@ -31,7 +32,7 @@ export function createV1NodeHandler(getDeps: () => Promise<V1Deps>) {
   };
 }
 
-async function route(deps: V1Deps, req: IncomingMessage, res: ServerResponse, path: string): Promise<HttpResult> {
+async function route(deps: V1Deps & Pick<BatchHttpDeps, 'batches'>, req: IncomingMessage, res: ServerResponse, path: string, url: string): Promise<HttpResult> {
   const header = (name: string) => {
     const v = req.headers[name.toLowerCase()];
     return Array.isArray(v) ? v.join(', ') : (v ?? null);
@@ -48,6 +49,11 @@ async function route(deps: V1Deps, req: IncomingMessage, res: ServerResponse, pa
   if (path === '/v1/feedback') {
     if (req.method !== 'POST') return errorResult(methodNotAllowed('POST'));
     return postFeedback(deps, { header, body: req });
+  }
+  if (isBatchPath(path)) {
+    const abort = new AbortController();
+    res.once('close', () => abort.abort()); // ends a progress stream when the client leaves
+    return batchesRoute(deps, { method: req.method ?? 'GET', path, query: new URLSearchParams(url.split('?')[1] ?? ''), header, body: req, signal: abort.signal });
   }
   if (path === '/v1/models') {
     if (req.method !== 'GET') return errorResult(methodNotAllowed('GET'));

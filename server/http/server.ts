@@ -1,12 +1,13 @@
 // The process's HTTP server: the OpenAI-compatible routes are answered here directly (hot path),
 // everything else goes to the fallback (Next.js in server.ts, a 404 in tests).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { BatchHttpDeps } from './batches';
 import type { V1Deps } from './chat-completions';
 import { createV1NodeHandler } from './node-handler';
 
 export type Fallback = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
-export function createHttpServer(getDeps: () => Promise<V1Deps>, fallback: Fallback): Server {
+export function createHttpServer(getDeps: () => Promise<V1Deps & Pick<BatchHttpDeps, 'batches'>>, fallback: Fallback): Server {
   const v1 = createV1NodeHandler(getDeps);
   const server = createServer((req, res) => {
     v1(req, res)

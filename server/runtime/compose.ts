@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ResponseCache } from '../cache/types';
 import { createAnalyzer } from '../complexity';
 import { ensureSeed, SIMULATED_TIERS } from '../db/seed';
+import { createBatchService } from '../batch';
 import { createChatService } from '../gateway/chat-service';
 import { feedbackService } from '../feedback/service';
 import { resilientTierRegistry } from '../gateway/tier-registry';
@@ -63,7 +64,12 @@ export async function compose(e: Env): Promise<Runtime> {
     const cache = await loadCache(db.url);
     if (cache) closers.push(() => cache.close());
     closers.push(() => analyzer.close());
-    const chat: ChatService = createChatService({ analyzer, cache, policy, tiers: resilientTierRegistry({ directory: tiers }), sink: recorder });
+    const registry = resilientTierRegistry({ directory: tiers });
+    const chat: ChatService = createChatService({ analyzer, cache, policy, tiers: registry, sink: recorder });
+    // Batch jobs go through the same ChatService; stopped before the recorder so their decisions flush.
+    const batches = createBatchService({ prisma, chat, gateway: { analyzer, policy, tiers: registry } });
+    await batches.start();
+    closers.push(() => batches.stop());
 
     return {
       env: e,
@@ -72,6 +78,7 @@ export async function compose(e: Env): Promise<Runtime> {
       tiers,
       apiKeys: verifier,
       users: userAuth(prisma),
+      batches,
       feedback: { rate: (p, input) => feedbackService(prisma).rate({ id: p.id, tenant: p.tenant }, input) },
       stores: {
         tiers: tiersStore,

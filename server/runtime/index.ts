@@ -8,6 +8,7 @@ import type { ApiKeyVerifier, ChatService, FeedbackPort, TierDirectory, UserAuth
 import type { Policy } from '../routing/policy';
 import type { TierConfig } from '../tiers/types';
 import type { Recorder } from '../decisions/recorder';
+import type { BatchService } from '../batch/types';
 
 export interface PolicyProvider {
   /** The active policy version, cached in memory; refreshed by invalidate() after a change. */
@@ -24,6 +25,8 @@ export interface Runtime {
   apiKeys: ApiKeyVerifier;
   users: UserAuth;
   feedback: FeedbackPort;
+  /** Batch jobs (server/batch): started with the runtime, resuming unfinished jobs. */
+  batches: BatchService;
   stores: Stores;
   policy: PolicyProvider;
   testTier(tier: TierConfig): Promise<TierTestResult>;
