@@ -3,6 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { RATING_REASONS, sendRating, type RatingReason } from '@/lib/feedback';
 import { errorText } from '@/lib/trpc';
+import { Thumb } from './Thumb';
 
 /** Thumbs up / down for one answer; a thumbs down asks for a reason before it is sent. */
 export function Rating({ decisionId }: { decisionId: string }) {
@@ -28,10 +29,10 @@ export function Rating({ decisionId }: { decisionId: string }) {
             send('up');
           }}
         >
-          👍
+          <Thumb />
         </button>
         <button type="button" className="ghost" aria-pressed={sent === 'down' || choice === 'down'} aria-label="Bad answer" disabled={rate.isPending} onClick={() => setChoice('down')}>
-          👎
+          <Thumb down />
         </button>
         {sent && <span className="small muted" role="status">Thanks, rating saved.</span>}
         {rate.error && <span className="field-error" role="alert">{errorText(rate.error)}</span>}

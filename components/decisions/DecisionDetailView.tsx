@@ -103,7 +103,7 @@ export function DecisionDetailView({ id }: { id: string }) {
           {d.ratings.length === 0 ? <p className="muted">No ratings.</p> : (
             <ul>
               {d.ratings.map((r, i) => (
-                <li key={i}>{r.rating > 0 ? '👍' : '👎'} {r.reason ?? ''} {r.comment ? `— ${r.comment}` : ''} <span className="muted small">({r.kind}, {dateTime(r.createdAt)})</span></li>
+                <li key={i}><span className={`badge ${r.rating > 0 ? 'ok' : 'bad'}`}>{r.rating > 0 ? 'up' : 'down'}</span> {r.reason ?? ''} {r.comment ? `— ${r.comment}` : ''} <span className="muted small">({r.kind}, {dateTime(r.createdAt)})</span></li>
               ))}
             </ul>
           )}
