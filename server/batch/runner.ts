@@ -3,6 +3,7 @@
 // the tier's capacity, through the gateway's ChatService with source 'batch' (every item yields a
 // decision record). Items are finished one by one in Postgres; a stopped process leaves the rest
 // queued, and start() resumes them. Jobs run concurrently; a Gate per group bounds them together.
+import { setMaxListeners } from 'node:events';
 import type { ChatService, Principal } from '../runtime/types';
 import { classify, groupCapacity, type ClassifyDeps } from './classify';
 import { AsyncQueue, Gate } from './queue';
@@ -132,6 +133,8 @@ export function createRunner(d: RunnerDeps) {
   function launch(id: string): void {
     if (runs.has(id) || stopping) return;
     const abort = new AbortController();
+    // every call in flight and every worker waiting at a gate listens to the job's signal
+    setMaxListeners(0, abort.signal);
     const done = runJob(id, abort.signal)
       .catch((err: unknown) => log('error', `job ${id} stopped: ${err instanceof Error ? err.message : String(err)}; it resumes at the next start`))
       .finally(() => {
