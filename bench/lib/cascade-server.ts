@@ -1,0 +1,69 @@
+// Cascade's OpenAI-compatible hot path as the bench measures it: the real runtime (analyzer,
+// response cache, policy, resilient tier registry, decision recorder to Postgres) behind the real
+// node:http server of server/http — what server.ts serves, minus Next.js (not on this path).
+// Run as its own process: `node --import tsx bench/lib/cascade-server.ts <upstreamBaseUrl> [databaseUrl]`;
+// it creates small/medium/large tiers pointing at the upstream and one API key, then prints
+// {"url","key"} on one line. Without a database URL the runtime starts its embedded Postgres.
+import '../../server/runtime/preload-native';
+import { mkdtempSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadEnv } from '../../server/env';
+import { createHttpServer } from '../../server/http/server';
+import { startRuntime, stopRuntime } from '../../server/runtime';
+
+const [upstream, databaseUrl] = process.argv.slice(2);
+if (!upstream || !/^http:\/\/127\.0\.0\.1:\d+\/v1$/.test(upstream)) {
+  console.error(`cascade-server: first argument must be a loopback base URL like http://127.0.0.1:PORT/v1, got ${upstream}`);
+  process.exit(2);
+}
+
+const e = loadEnv({
+  NODE_ENV: 'production',
+  ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  CASCADE_DATA_DIR: mkdtempSync(join(tmpdir(), 'cascade-bench-')),
+  CASCADE_SIMULATED_TIERS: 'false',
+  CASCADE_ADMIN_PASSWORD: 'bench-admin-password',
+  CASCADE_SECRET_KEY: 'cascade-bench-secret-key-0123456789',
+  LOG_LEVEL: 'warn',
+});
+const runtime = await startRuntime(e);
+const actor = { id: null, label: 'router bench' };
+const existing = new Set(runtime.tiers.list().map((t) => t.name));
+for (const role of ['small', 'medium', 'large'] as const) {
+  if (existing.has(role)) continue;
+  // maxConcurrency high enough that admission never queues: the bench measures overhead, not queueing.
+  await runtime.stores.tiers.create(
+    { name: role, role, kind: 'openai', baseUrl: upstream, model: 'fake-model', apiKey: null, inputPricePerM: 1, outputPricePerM: 2, maxConcurrency: 10_000, timeoutMs: 10_000, enabled: true },
+    actor,
+  );
+}
+await runtime.tiers.reload();
+const { key } = await runtime.stores.apiKeys.create({ name: `bench-${process.pid}`, tenant: `bench-${process.pid}`, role: 'user' }, actor);
+
+const deps = { chat: runtime.chat, tiers: runtime.tiers, apiKeys: runtime.apiKeys, feedback: runtime.feedback, batches: runtime.batches, maxBodyBytes: e.CASCADE_MAX_BODY_BYTES };
+const server = createHttpServer(async () => deps, (_req, res) => {
+  res.statusCode = 404;
+  res.end();
+});
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const { port } = server.address() as AddressInfo;
+process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}`, key })}\n`);
+
+// SIGTERM: stop serving, flush the recorder (so every decision of the run reaches Postgres), exit.
+process.once('SIGTERM', () => {
+  server.closeAllConnections();
+  server.close();
+  void runtime.recorder
+    .flush()
+    .then(() => process.stdout.write(`${JSON.stringify({ recorder: runtime.recorder.stats() })}\n`))
+    .then(() => stopRuntime())
+    .then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error('cascade-server: shutdown failed:', err);
+        process.exit(1);
+      },
+    );
+});

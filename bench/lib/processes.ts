@@ -1,0 +1,113 @@
+// Child processes of the router bench: the fake upstream, Cascade and the Portkey gateway each run
+// in their own Node process on loopback, so the load generator (this process) and the upstream do
+// not share an event loop with the server being measured.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export interface Child {
+  child: ChildProcess;
+  /** First JSON line the child printed (its address). */
+  info: Record<string, unknown>;
+  /** Later JSON lines (e.g. Cascade's recorder stats at shutdown). */
+  lines: Record<string, unknown>[];
+  stop(): Promise<void>;
+}
+
+/** Starts `node [nodeArgs] --import tsx script args` and waits for its first JSON line on stdout. */
+export async function startTsChild(script: string, args: string[], nodeArgs: string[] = [], timeoutMs = 120_000): Promise<Child> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(here, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines: Record<string, unknown>[] = [];
+  const rl = createInterface({ input: child.stdout! });
+  let ready: ((v: Record<string, unknown>) => void) | null = null;
+  rl.on('line', (line) => {
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return; // not ours (e.g. a library's log line)
+    }
+    if (ready) {
+      ready(parsed);
+      ready = null;
+    } else lines.push(parsed);
+  });
+  const info = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start within ${timeoutMs} ms`)), timeoutMs);
+    const onExit = (code: number | null) => reject(new Error(`${script} exited with code ${code} before it was ready`));
+    child.once('exit', onExit);
+    ready = (v) => {
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      resolve(v);
+    };
+  }).catch(async (err: unknown) => {
+    await stopChild(child);
+    throw err;
+  });
+  return { child, info, lines, stop: () => stopChild(child) };
+}
+
+export function stopChild(child: ChildProcess, graceMs = 15_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** The Portkey gateway (npm @portkey-ai/gateway, its own start script) on 127.0.0.1; null when not installed. */
+export async function startPortkey(): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> } | null> {
+  let script: string;
+  try {
+    script = join(dirname(createRequire(import.meta.url).resolve('@portkey-ai/gateway/package.json')), 'build', 'start-server.js');
+  } catch {
+    return null;
+  }
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', join(here, 'loopback-only.mjs'), script, `--port=${port}`, '--headless'], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) return null;
+    if (await fetch(url).then(() => true, () => false)) return { url, child, stop: () => stopChild(child) };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stopChild(child);
+  return null;
+}
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc (Linux; clock ticks taken as
+ * the usual 100 Hz); null elsewhere. CPU per request is robust to a loaded machine, latency is not.
+ */
+export function cpuMs(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return null;
+  }
+}
