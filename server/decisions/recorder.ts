@@ -11,14 +11,16 @@ import { ensureMonthlyPartitions, monthStart } from '../db/partitions';
 import { normalizeDecision, type StoredDecision } from './normalize';
 import { Spool } from './spool';
 import type { DecisionRecord, DecisionSink } from './types';
-import { writeBatch } from './writer';
+import { writeBatch, type WriteMethod } from './writer';
 
 export interface RecorderOptions {
   /** A pool to use (not ended by close()), or a URL to open a small one. */
   pool?: pg.Pool;
   url?: string;
   spoolDir: string;
-  /** Decisions per INSERT batch. */
+  /** 'copy' (default): COPY into staging tables; 'unnest': the older INSERT ... unnest (for comparison). */
+  method?: WriteMethod;
+  /** Decisions per batch (one transaction). */
   batchSize?: number;
   /** Batches written at once (each on its own connection) while Postgres is up. */
   concurrency?: number;
@@ -129,7 +131,7 @@ export function createRecorder(opts: RecorderOptions): Recorder {
     client.on('error', swallow);
     let broken: Error | undefined;
     try {
-      const fresh = await writeBatch(client, batch);
+      const fresh = await writeBatch(client, batch, opts.method ?? 'copy');
       s.written += fresh;
       s.duplicates += batch.length - fresh;
     } catch (err) {
