@@ -1,10 +1,13 @@
 // The production TierRegistry: per tier a TierClient (retry with backoff + jitter, circuit breaker)
 // behind the shared Admission (concurrency limit + bounded priority queue). Its states() feed
 // decide(): breaker position, our queue depth, plus vLLM's waiting requests when a scraper gives them.
+// vLLM tiers (kind 'vllm') are scraped by default: their /metrics num_requests_waiting joins `queued`,
+// so the policy's spill limit also sees the server's own queue (other clients may share the GPU).
 import type { TierLoadView } from '../routing/plan';
 import type { TierCallOptions } from '../routing/ports';
 import { Admission } from '../tiers/admission';
 import { TierClient, type TierClientOptions } from '../tiers/client';
+import { MetricsScraper, type ScraperOptions } from '../tiers/metrics-scraper';
 import type { ChatRequest, TierConfig } from '../tiers/types';
 import type { TierRegistry } from './types';
 
@@ -14,11 +17,35 @@ export interface RegistryOptions {
   client?: TierClientOptions;
   /** Requests waiting inside the tier's own server (vLLM num_requests_waiting), when scraped. */
   upstreamWaiting?: (tier: string) => number | null | undefined;
+  /** Scraping of vLLM tiers' /metrics (default on, every 5 s; started with the first vLLM tier); false: off. */
+  vllmMetrics?: ScraperOptions | false;
 }
 
-export function resilientTierRegistry(o: RegistryOptions): TierRegistry & { admission: Admission; client(name: string): TierClient | undefined } {
+/** decide()'s view of a tier plus, for scraped vLLM tiers, the gauges behind `queued`. */
+export type GatewayTierState = TierLoadView & { waiting?: number; kvCacheUsage?: number };
+
+export function resilientTierRegistry(o: RegistryOptions): TierRegistry & {
+  admission: Admission;
+  client(name: string): TierClient | undefined;
+  states(): Record<string, GatewayTierState>;
+  /** null when vllmMetrics is false. */
+  scraper: MetricsScraper | null;
+  stop(): void;
+} {
   const admission = o.admission ?? new Admission();
   const clients = new Map<string, TierClient>();
+  const scraper = o.vllmMetrics === false ? null : new MetricsScraper({ ...o.vllmMetrics, kinds: ['vllm'] });
+  // The directory reloads after admin edits (new config objects): the scraper follows on the next
+  // states() call, and its timer starts only once a vLLM tier exists.
+  let scraped: TierConfig[] = [];
+  const syncScraper = (tiers: TierConfig[]) => {
+    if (!scraper) return;
+    const vllm = tiers.filter((t) => t.kind === 'vllm' && t.enabled);
+    if (vllm.length === scraped.length && vllm.every((t, i) => t === scraped[i])) return;
+    scraped = vllm;
+    scraper.setTiers(vllm);
+    if (vllm.length > 0) scraper.start();
+  };
 
   // Clients keep their breaker's memory across config edits; admission follows maxConcurrency.
   const clientFor = (name: string): TierClient | undefined => {
@@ -47,12 +74,22 @@ export function resilientTierRegistry(o: RegistryOptions): TierRegistry & { admi
     client: (name) => clients.get(name),
     list: () => o.directory.list(),
     tier: (name) => o.directory.byName(name),
+    scraper,
+    stop: () => scraper?.stop(),
     states: () => {
-      const out: Record<string, TierLoadView> = {};
-      for (const t of o.directory.list()) {
+      const out: Record<string, GatewayTierState> = {};
+      const tiers = o.directory.list();
+      syncScraper(tiers);
+      for (const t of tiers) {
         const c = clients.get(t.name);
-        const waiting = o.upstreamWaiting?.(t.name) ?? 0;
-        out[t.name] = { enabled: t.enabled, breaker: c?.breaker ?? 'closed', queued: (admission.state(t.name)?.queued ?? 0) + (Number.isFinite(waiting) ? Math.max(0, waiting) : 0) };
+        const load = t.kind === 'vllm' ? scraper?.load(t.name) : undefined;
+        const waiting = o.upstreamWaiting?.(t.name) ?? load?.waiting ?? 0;
+        const s: GatewayTierState = { enabled: t.enabled, breaker: c?.breaker ?? 'closed', queued: (admission.state(t.name)?.queued ?? 0) + (Number.isFinite(waiting) ? Math.max(0, waiting) : 0) };
+        if (load) {
+          s.waiting = load.waiting;
+          if (load.kvCacheUsage !== null) s.kvCacheUsage = load.kvCacheUsage;
+        }
+        out[t.name] = s;
       }
       return out;
     },
