@@ -76,12 +76,14 @@ export const policySchema = z
     cache: z
       .object({
         enabled: z.boolean().default(true),
-        similarityThreshold: z.number().min(0.5).max(1).default(0.92),
+        // 0.75 is the value tuned for the built-in local embedder on data/cache-pairs (0 false hits, see
+        // server/cache/README.md); a real embedding tier warrants its own tuning.
+        similarityThreshold: z.number().min(0.5).max(1).default(0.75),
         ttlSeconds: z.number().int().min(0).default(7 * 24 * 3600),
         allowConversations: z.boolean().default(false),
         maxTemperature: z.number().min(0).max(2).default(0.7),
       })
-      .default({ enabled: true, similarityThreshold: 0.92, ttlSeconds: 604800, allowConversations: false, maxTemperature: 0.7 }),
+      .default({ enabled: true, similarityThreshold: 0.75, ttlSeconds: 604800, allowConversations: false, maxTemperature: 0.7 }),
     tuner: z
       .object({
         mode: z.enum(['off', 'propose', 'auto']).default('propose'),
