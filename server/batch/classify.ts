@@ -28,7 +28,7 @@ export async function classify(deps: ClassifyDeps, principal: Principal, req: Ba
       return policy.targets.medium;
     }
   }
-  const spent = principal.apiKeyId && deps.budgets ? deps.budgets.spentUsd(principal.apiKeyId) : null;
+  const spent = principal.apiKeyId && deps.budgets ? await deps.budgets.spentUsd(principal.apiKeyId) : null;
   const plan = decide(assessment, policy, deps.tiers.states(), {
     prompt, apiKeyId: principal.apiKeyId, maxCostUsd: req.maxCostUsd, responseFormat: req.response_format?.type ?? null, budgetSpentUsd: spent, forcedTier: forced,
   });

@@ -34,7 +34,7 @@ export function createBatchService(deps: BatchServiceDeps): BatchService & { run
       const name = input.name.trim().slice(0, 200);
       if (!name) throw invalid('A batch needs a name.');
       if (input.lines.length === 0) throw invalid('The batch has no requests: send one JSON object per line.');
-      const job = await store.create(principal, name, input.lines);
+      const job = await store.create(principal, name, input.lines, runner.owner);
       if (job.status === 'queued') runner.launch(job.id);
       return job;
     },
@@ -78,7 +78,7 @@ export function createBatchService(deps: BatchServiceDeps): BatchService & { run
     },
     settled: (id) => runner.settled(id),
     async start() {
-      await runner.resume();
+      await runner.start();
     },
     stop: () => runner.stop(),
   };

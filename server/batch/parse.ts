@@ -28,10 +28,9 @@ const options = {
   custom_id: z.string().max(200).optional(),
 };
 
-const body = z.union([
-  z.object({ prompt: z.string().trim().min(1, 'must not be empty'), system: z.string().optional(), ...options }),
-  z.object({ messages: z.array(message).min(1, 'must not be empty').max(1000), ...options }),
-]);
+// Two schemas picked by key rather than a union, so an error names the field that is wrong.
+const promptBody = z.object({ prompt: z.string().trim().min(1, 'must not be empty'), system: z.string().optional(), ...options });
+const messagesBody = z.object({ messages: z.array(message).min(1, 'must not be empty').max(1000), ...options });
 
 const openAiBatch = z.object({ custom_id: z.string().max(200).optional(), method: z.string().optional(), url: z.string().optional(), body: z.record(z.string(), z.unknown()) });
 
@@ -55,7 +54,7 @@ export function toRequest(value: unknown): { request: BatchRequest } | { error: 
     v = b.data.body;
   }
   if (!('prompt' in v) && !('messages' in v)) return { error: 'needs a non-empty "prompt" string or "messages" array' };
-  const p = body.safeParse(v);
+  const p = 'messages' in v ? messagesBody.safeParse(v) : promptBody.safeParse(v);
   if (!p.success) return { error: describe(p.error) };
   const d = p.data;
   const messages = 'messages' in d ? d.messages : [...(d.system ? [{ role: 'system' as const, content: d.system }] : []), { role: 'user' as const, content: d.prompt }];

@@ -3,11 +3,12 @@
 // the tier's capacity, through the gateway's ChatService with source 'batch' (every item yields a
 // decision record). Items are finished one by one in Postgres; a stopped process leaves the rest
 // queued, and start() resumes them. Jobs run concurrently; a Gate per group bounds them together.
+import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { ChatService, Principal } from '../runtime/types';
 import { classify, groupCapacity, type ClassifyDeps } from './classify';
 import { AsyncQueue, Gate } from './queue';
-import type { BatchStore, PendingItem } from './store';
+import { LEASE_MS, type BatchStore, type PendingItem } from './store';
 
 const CLASSIFY_CHUNK = 200;
 
@@ -35,6 +36,9 @@ export function createRunner(d: RunnerDeps) {
   const listeners = new Map<string, Set<() => void>>();
   const log = d.log ?? ((level, msg) => (level === 'error' ? console.error : console.log)(`batch: ${msg}`));
   let stopping = false;
+  /** This runner's name in job leases: one per process (per runtime). */
+  const owner = randomUUID();
+  let ticker: NodeJS.Timeout | null = null;
 
   const gateFor = (group: string) => {
     let g = gates.get(group);
@@ -95,7 +99,7 @@ export function createRunner(d: RunnerDeps) {
 
   async function runJob(id: string, signal: AbortSignal): Promise<void> {
     const principal = await principalFor(id);
-    if (!principal || !(await d.store.markRunning(id))) return;
+    if (!principal || !(await d.store.claim(id, owner))) return;
     notify(id);
     const pending = await d.store.pending(id);
     const queues = new Map<string, AsyncQueue<PendingItem>>();
@@ -137,7 +141,8 @@ export function createRunner(d: RunnerDeps) {
     setMaxListeners(0, abort.signal);
     const done = runJob(id, abort.signal)
       .catch((err: unknown) => log('error', `job ${id} stopped: ${err instanceof Error ? err.message : String(err)}; it resumes at the next start`))
-      .finally(() => {
+      .finally(async () => {
+        await d.store.release(id, owner).catch(() => undefined); // lapses on its own if the database is away
         runs.delete(id);
         notify(id);
       });
@@ -161,14 +166,27 @@ export function createRunner(d: RunnerDeps) {
     peakInFlight(group: string): number {
       return gates.get(group)?.maxInFlight ?? 0;
     },
+    /** Resumes unclaimed jobs now, then keeps this runner's leases alive and picks up jobs whose runner died. */
+    async start(): Promise<string[]> {
+      const ids = await this.resume();
+      ticker ??= setInterval(() => {
+        d.store.renew(owner, [...runs.keys()]).catch((err: unknown) => log('error', `lease renewal failed: ${String(err)}`));
+        this.resume().catch(() => undefined);
+      }, LEASE_MS / 6);
+      ticker.unref();
+      return ids;
+    },
+    owner,
     async resume(): Promise<string[]> {
-      const ids = await d.store.unfinished();
+      if (stopping) return [];
+      const ids = (await d.store.unfinished()).filter((id) => !runs.has(id));
       for (const id of ids) launch(id);
       if (ids.length > 0) log('info', `resuming ${ids.length} unfinished job(s)`);
       return ids;
     },
     async stop(): Promise<void> {
       stopping = true;
+      if (ticker) clearInterval(ticker);
       const all = [...runs.values()];
       for (const r of all) r.abort.abort();
       await Promise.allSettled(all.map((r) => r.done));

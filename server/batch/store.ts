@@ -7,6 +7,8 @@ import type { Principal } from '../runtime/types';
 import type { BatchJobView, BatchRequest, ItemStatus, JobStatus, ParsedLine, PerTier } from './types';
 
 const INSERT_CHUNK = 1000;
+/** How long a runner's claim on a job holds without renewal (it renews every LEASE_MS / 6). */
+export const LEASE_MS = 60_000;
 
 export interface PendingItem {
   line: number;
@@ -62,15 +64,16 @@ export function batchStore(prisma: PrismaClient) {
 
   return {
     /** The job and all its items in one transaction: a job is stored whole or not at all. */
-    async create(principal: Principal, name: string, lines: ParsedLine[]): Promise<BatchJobView> {
+    async create(principal: Principal, name: string, lines: ParsedLine[], owner: string): Promise<BatchJobView> {
       const bad = lines.filter((l) => l.error !== null).length;
       const status: JobStatus = bad === lines.length ? 'completed' : 'queued';
       return prisma.$transaction(
         async (tx) => {
           const [job] = await tx.$queryRawUnsafe<JobRow[]>(
-            `INSERT INTO "BatchJob" (id, "createdById", name, status, total, failed, principal, "finishedAt")
-             VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8) RETURNING ${JOB_COLS}`,
-            uuidv7(), principal.id, name, status, lines.length, bad, JSON.stringify(principal), status === 'completed' ? new Date() : null,
+            // claimed by its creator from the start, so no other process's resume can take it first
+            `INSERT INTO "BatchJob" (id, "createdById", name, status, total, failed, principal, "finishedAt", "leaseOwner", "leaseUntil")
+             VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, now() + $10 * interval '1 millisecond') RETURNING ${JOB_COLS}`,
+            uuidv7(), principal.id, name, status, lines.length, bad, JSON.stringify(principal), status === 'completed' ? new Date() : null, owner, LEASE_MS,
           );
           for (let i = 0; i < lines.length; i += INSERT_CHUNK) {
             const chunk = lines.slice(i, i + INSERT_CHUNK);
@@ -97,15 +100,34 @@ export function batchStore(prisma: PrismaClient) {
       return p && typeof p === 'object' && typeof p.id === 'string' && typeof p.role === 'string' ? p : null;
     },
 
-    /** Jobs to resume at startup, oldest first. */
+    /** Unfinished jobs nobody holds (never claimed, released, or whose runner died), oldest first. */
     async unfinished(): Promise<string[]> {
-      const rows = await q<{ id: string }>(`SELECT id FROM "BatchJob" WHERE status IN ('queued', 'running') ORDER BY "createdAt"`);
+      const rows = await q<{ id: string }>(
+        `SELECT id FROM "BatchJob" WHERE status IN ('queued', 'running') AND ("leaseOwner" IS NULL OR "leaseUntil" < now()) ORDER BY "createdAt"`,
+      );
       return rows.map((r) => r.id);
     },
 
-    async markRunning(id: string): Promise<boolean> {
-      const n = await prisma.$executeRawUnsafe(`UPDATE "BatchJob" SET status = 'running' WHERE id = $1 AND status IN ('queued', 'running')`, id);
+    /** Takes (or keeps) the job for `owner` and marks it running; false if another live runner holds it or it ended. */
+    async claim(id: string, owner: string): Promise<boolean> {
+      const n = await prisma.$executeRawUnsafe(
+        `UPDATE "BatchJob" SET status = 'running', "leaseOwner" = $2, "leaseUntil" = now() + $3 * interval '1 millisecond'
+         WHERE id = $1 AND status IN ('queued', 'running') AND ("leaseOwner" IS NULL OR "leaseOwner" = $2 OR "leaseUntil" < now())`,
+        id, owner, LEASE_MS,
+      );
       return n === 1;
+    },
+
+    async renew(owner: string, ids: string[]): Promise<void> {
+      if (ids.length === 0) return;
+      await prisma.$executeRawUnsafe(
+        `UPDATE "BatchJob" SET "leaseUntil" = now() + $3 * interval '1 millisecond' WHERE id = ANY($2::text[]) AND "leaseOwner" = $1`,
+        owner, ids, LEASE_MS,
+      );
+    },
+
+    async release(id: string, owner: string): Promise<void> {
+      await prisma.$executeRawUnsafe(`UPDATE "BatchJob" SET "leaseOwner" = NULL, "leaseUntil" = NULL WHERE id = $1 AND "leaseOwner" = $2`, id, owner);
     },
 
     /** Items still to answer, in file order (items finished before a restart are not returned). */

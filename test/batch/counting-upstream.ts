@@ -8,13 +8,15 @@ export interface CountingUpstream {
   peak: number;
   prompts: string[];
   latencyMs: number;
+  /** Requests after this many never get an answer (until the client gives up): a deterministic "mid-job". */
+  holdAfter: number;
   reset(): void;
   close(): Promise<void>;
 }
 
 export async function startCountingUpstream(name: string, latencyMs = 20): Promise<CountingUpstream> {
   let inFlight = 0;
-  const state = { peak: 0, prompts: [] as string[], latencyMs };
+  const state = { peak: 0, prompts: [] as string[], latencyMs, holdAfter: Infinity, answered: 0 };
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
@@ -29,6 +31,11 @@ export async function startCountingUpstream(name: string, latencyMs = 20): Promi
         prompt = '(unparsable)';
       }
       state.prompts.push(prompt);
+      if (state.answered >= state.holdAfter) {
+        res.on('close', () => inFlight--);
+        return;
+      }
+      state.answered++;
       const timer = setTimeout(() => {
         inFlight--;
         res.setHeader('content-type', 'application/json');
@@ -54,6 +61,8 @@ export async function startCountingUpstream(name: string, latencyMs = 20): Promi
     get prompts() { return state.prompts; },
     get latencyMs() { return state.latencyMs; },
     set latencyMs(v: number) { state.latencyMs = v; },
+    get holdAfter() { return state.holdAfter; },
+    set holdAfter(v: number) { state.holdAfter = v; state.answered = 0; },
     reset() { state.peak = 0; state.prompts = []; },
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   } as CountingUpstream;
