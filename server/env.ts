@@ -35,6 +35,10 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Max request body of the OpenAI-compatible API, bytes. */
   CASCADE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+  /** How often the auto-tuner runs (ms); 0 = never. Unset: every 15 minutes, never under NODE_ENV=test. */
+  CASCADE_TUNER_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
+  /** Feed rated decisions to the analyzer's historical-pattern store. Unset: on, off under NODE_ENV=test. */
+  CASCADE_RATING_HISTORY: z.enum(['true', 'false', '1', '0']).optional(),
   TEST_DATABASE_URL: z.string().url().optional(),
   CHROMIUM_PATH: z.string().optional(),
 });

@@ -8,6 +8,7 @@ import { feedbackRouter } from './routers/feedback';
 import { policyRouter } from './routers/policy';
 import { routeRouter } from './routers/route';
 import { tiersRouter } from './routers/tiers';
+import { qualityRouter, tunerRouter } from './routers/tuner';
 import { usersRouter } from './routers/users';
 
 export const appRouter = createTRPCRouter({
@@ -20,6 +21,8 @@ export const appRouter = createTRPCRouter({
   analytics: analyticsRouter,
   batch: batchRouter,
   feedback: feedbackRouter,
+  tuner: tunerRouter,
+  quality: qualityRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -15,7 +15,7 @@ export async function streamAnswer(r: Routed): Promise<ChatStream> {
   const hit = await cacheLookup(r);
   if (hit) {
     const meta = metaOf(r, hit.tierName, { cached: true });
-    finish(r, { finalTier: hit.tierName, cacheStatus: hit.kind, status: 'ok', errorCode: null, ttftMs: performance.now() - r.t0, answer: null, baselineOverrideUsd: hit.costSavedUsd });
+    finish(r, { finalTier: hit.tierName, cacheStatus: hit.kind, status: 'ok', errorCode: null, ttftMs: performance.now() - r.t0, answer: null, baselineOverrideUsd: hit.costSavedUsd, hit });
     async function* cached(): AsyncGenerator<ChatStreamEvent> {
       yield { type: 'delta', content: hit!.answer };
       yield { type: 'done', finishReason: 'stop', usage: ZERO, costUsd: 0, meta };

@@ -3,6 +3,7 @@
 // decide() because a hit must come from a tier at least as strong as the one the policy chose.
 // Every request yields exactly one decision record, including refusals and failures.
 import { cacheEligibility, scopeFor, type Eligibility } from '../cache/eligibility';
+import type { CacheHit } from '../cache/types';
 import type { Assessment } from '../complexity/types';
 import type { AttemptRecord, CacheStatus, DecisionStatus } from '../decisions/types';
 import { uuidv7 } from '../decisions/ids';
@@ -12,9 +13,11 @@ import { executeChat, type ExecResult } from '../routing/executor';
 import { TARGET_RANK, type Plan } from '../routing/plan';
 import type { Policy } from '../routing/policy';
 import { prepareResearch } from '../routing/research';
+import { ruleMatches } from '../routing/rules';
+import { explorePlan } from '../tuning/explore-plan';
 import type { ChatRequest, Usage } from '../tiers/types';
 import type { AnswerMeta, ChatResult, ChatStream, GatewayRequest, Principal } from '../runtime/types';
-import { buildDecision } from './record';
+import { buildDecision, type PlanNotes, type RecordedPlan } from './record';
 import { streamAnswer } from './pipeline-stream';
 import type { GatewayDeps } from './types';
 
@@ -46,6 +49,8 @@ export interface Routed {
   plan: Plan;
   eligibility: Eligibility;
   log: AttemptLog;
+  /** Set when exploration changed the plan's target (recorded in the decision's plan). */
+  explored: PlanNotes['exploration'] | null;
 }
 
 function lastUser(req: GatewayRequest): string {
@@ -58,11 +63,14 @@ function toChatRequest(req: GatewayRequest): ChatRequest {
 }
 
 /** Hands the record to the sink; a failing sink must never fail the request. */
-export function finish(r: Routed, f: { finalTier: string | null; cacheStatus: CacheStatus; status: DecisionStatus; errorCode: string | null; ttftMs: number | null; answer: AttemptRecord | null; baselineOverrideUsd?: number }): number {
+export function finish(r: Routed, f: { finalTier: string | null; cacheStatus: CacheStatus; status: DecisionStatus; errorCode: string | null; ttftMs: number | null; answer: AttemptRecord | null; baselineOverrideUsd?: number; hit?: CacheHit }): number {
   const large = r.deps.tiers.tier(r.policy.targets.large);
+  const plan: RecordedPlan = { ...r.plan };
+  if (r.explored) plan.exploration = r.explored;
+  if (f.hit) plan.cache = { entryId: f.hit.entryId, kind: f.hit.kind, similarity: f.hit.similarity, threshold: r.policy.cache.similarityThreshold, verifier: f.hit.verifier };
   const decision = buildDecision({
     id: r.id, createdAt: r.createdAt, principal: { id: r.principal.id, apiKeyId: r.principal.apiKeyId }, source: r.req.source,
-    messages: r.req.messages, prompt: r.prompt, assessment: r.assessment, policyVersion: r.policyVersion, plan: r.plan,
+    messages: r.req.messages, prompt: r.prompt, assessment: r.assessment, policyVersion: r.policyVersion, plan,
     finalTier: f.finalTier, cacheStatus: f.cacheStatus, attempts: r.log.attempts,
     answerTokens: f.answer ? { in: f.answer.tokensIn, out: f.answer.tokensOut } : null,
     large, latencyMs: performance.now() - r.t0, ttftMs: f.ttftMs, status: f.status, errorCode: f.errorCode, baselineOverrideUsd: f.baselineOverrideUsd,
@@ -100,23 +108,43 @@ export async function route(deps: GatewayDeps, principal: Principal, req: Gatewa
   const forced = req.model && req.model !== 'auto' ? req.model : null;
   const r: Routed = {
     deps, principal, req, id: uuidv7(), createdAt: new Date(), t0, prompt, chatReq: toChatRequest(req), policy, policyVersion: version,
-    assessment: null, plan: null as unknown as Plan, eligibility: { eligible: false, reason: 'off', detail: '' }, log: new AttemptLog(),
+    assessment: null, plan: null as unknown as Plan, eligibility: { eligible: false, reason: 'off', detail: '' }, log: new AttemptLog(), explored: null,
   };
   try {
     if (!forced) r.assessment = await deps.analyzer.assess(prompt);
   } catch {
     r.assessment = null; // routed as moderate below rather than failing the request
   }
-  const spent = principal.apiKeyId && deps.budgets ? deps.budgets.spentUsd(principal.apiKeyId) : null;
-  const ctx = { prompt, apiKeyId: principal.apiKeyId, maxCostUsd: req.maxCostUsd, responseFormat: req.response_format?.type ?? null, budgetSpentUsd: spent, forcedTier: forced };
+  const budget = principal.apiKeyId ? policy.budgets.find((b) => b.apiKeyId === principal.apiKeyId) : undefined;
+  const spent = await spendOf(deps, budget?.apiKeyId ?? null);
+  const ctx = { prompt, apiKeyId: principal.apiKeyId, maxCostUsd: req.maxCostUsd, responseFormat: req.response_format?.type ?? null, budgetSpentUsd: spent.usd, forcedTier: forced };
   r.plan = decide(r.assessment ?? (forced ? null : neutralAssessment(policy)), policy, deps.tiers.states(), ctx);
   if (!r.assessment && !forced) r.plan.reasons.unshift('the complexity analyzer failed; routed as moderate');
+  if (spent.error) r.plan.reasons.unshift(`month-to-date spend of this key could not be read (${spent.error}); budget not enforced for this request`);
+  // Exploration only where the score alone chose the tier: not for forced tiers, requests a policy rule
+  // matches (its force/forbid is the admin's word), or keys with a budget (exploring up spends more).
+  if (r.assessment && !forced && !budget && !policy.rules.some((rule) => ruleMatches(rule, ctx))) {
+    const before = r.plan;
+    r.plan = explorePlan(before, policy, r.id);
+    if (r.plan !== before && before.kind !== 'reject') r.explored = { from: before.target, to: r.plan.target as string, share: policy.tuner.exploration };
+  }
   if (r.plan.kind === 'reject') {
     finish(r, { finalTier: null, cacheStatus: 'bypass', status: 'rejected', errorCode: r.plan.errorCode, ttftMs: null, answer: null });
     throw new GatewayError(r.plan.errorCode, r.plan.message, r.id);
   }
   r.eligibility = deps.cache && policy.cache.enabled && !forced ? cacheEligibility(r.chatReq, policy.cache) : { eligible: false, reason: 'off', detail: 'cache off' };
   return r;
+}
+
+/** The key's month-to-date spend; a failing spend source must not fail the request (it is said in the plan). */
+async function spendOf(deps: GatewayDeps, apiKeyId: string | null): Promise<{ usd: number | null; error: string | null }> {
+  if (!apiKeyId || !deps.budgets) return { usd: null, error: null };
+  try {
+    const usd = await deps.budgets.spentUsd(apiKeyId);
+    return { usd: Number.isFinite(usd) ? usd : null, error: null };
+  } catch (err) {
+    return { usd: null, error: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 export async function cacheLookup(r: Routed) {
@@ -158,7 +186,7 @@ export async function completeChat(deps: GatewayDeps, principal: Principal, req:
   const r = await route(deps, principal, req);
   const hit = await cacheLookup(r);
   if (hit) {
-    finish(r, { finalTier: hit.tierName, cacheStatus: hit.kind, status: 'ok', errorCode: null, ttftMs: performance.now() - r.t0, answer: null, baselineOverrideUsd: hit.costSavedUsd });
+    finish(r, { finalTier: hit.tierName, cacheStatus: hit.kind, status: 'ok', errorCode: null, ttftMs: performance.now() - r.t0, answer: null, baselineOverrideUsd: hit.costSavedUsd, hit });
     const usage: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
     return { ...metaOf(r, hit.tierName, { cached: true }), content: hit.answer, finishReason: 'stop', usage, costUsd: 0 };
   }

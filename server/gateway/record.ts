@@ -24,6 +24,16 @@ export function redactPreview(text: string, max = 280): string {
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
+/** What the decision's stored plan carries beyond decide()'s plan: facts the tuner needs later. */
+export interface PlanNotes {
+  /** Set when exploration (policy.tuner.exploration) moved this request one tier lower or higher. */
+  exploration?: { from: string; to: string; share: number };
+  /** Set on cache hits: which entry answered and how similar it was (data for the cache-threshold tuner; the entry id lets a thumbs-down evict it). */
+  cache?: { entryId: string; kind: 'exact' | 'semantic'; similarity: number; threshold: number; verifier: string | null };
+}
+
+export type RecordedPlan = Plan & PlanNotes;
+
 export interface RecordInput {
   id: string;
   createdAt: Date;
@@ -33,7 +43,7 @@ export interface RecordInput {
   prompt: string;
   assessment: Assessment | null;
   policyVersion: number | null;
-  plan: Plan | null;
+  plan: RecordedPlan | null;
   finalTier: string | null;
   cacheStatus: CacheStatus;
   attempts: AttemptRecord[];

@@ -19,8 +19,11 @@ export interface TierRegistry extends TierInvoker {
 }
 
 export interface BudgetSource {
-  /** USD spent this calendar month by the key (may lag slightly: it is read from memory). */
-  spentUsd(apiKeyId: string): number;
+  /**
+   * USD spent this calendar month by the key. May lag by a few seconds (served from memory); a
+   * promise only when the value is not in memory yet (first request of a key, new month).
+   */
+  spentUsd(apiKeyId: string): number | Promise<number>;
 }
 
 export interface GatewayDeps {

@@ -6,7 +6,7 @@ import { createAnalyzer } from '../complexity';
 import { ensureSeed, SIMULATED_TIERS } from '../db/seed';
 import { createBatchService } from '../batch';
 import { createChatService } from '../gateway/chat-service';
-import { feedbackService } from '../feedback/service';
+import { successRates } from '../feedback/rollup';
 import { resilientTierRegistry } from '../gateway/tier-registry';
 import { startSimulator } from '../tiers/simulator';
 import { connectDatabase } from '../db/client';
@@ -16,7 +16,11 @@ import { listModels } from '../tiers/connector';
 import type { TierConfig } from '../tiers/types';
 import { cipherFromEnv } from './cipher';
 import type { Runtime } from './index';
+import { rollupBudgetSource } from './budgets';
+import { createFeedbackPort } from './feedback-port';
 import { createPolicyProvider } from './policy-provider';
+import { LiveRatingHistory, loadRatedDecisions } from './rating-history';
+import { startTunerScheduler } from './tuner-scheduler';
 import { authSecret } from './secrets';
 import type { TierTestResult } from './stores';
 import { decisionReader } from './stores/decisions';
@@ -60,12 +64,23 @@ export async function compose(e: Env): Promise<Runtime> {
     // that SIGTERM flushes every queued decision.
     const recorder = createRecorder({ url: db.url, spoolDir: e.CASCADE_SPOOL_DIR ?? join(e.CASCADE_DATA_DIR, 'spool') });
     closers.push(() => recorder.close());
-    const analyzer = await createAnalyzer({ modelPath: e.CASCADE_MODEL_PATH });
+    // Rated decisions tilt the analyzer (historical patterns). The store needs the analyzer's feature
+    // parameters, so the analyzer gets a store that is filled once it exists.
+    const history = ratingHistoryOn(e) ? new LiveRatingHistory() : null;
+    const analyzer = await createAnalyzer({ modelPath: e.CASCADE_MODEL_PATH, ...(history ? { history } : {}) });
+    if (history) {
+      history.attach(analyzer.featureParams);
+      const { policy: active } = policy.current();
+      for (const r of await loadRatedDecisions(prisma, RATING_HISTORY_LIMIT)) history.add(active, r);
+    }
     const cache = await loadCache(db.url);
     if (cache) closers.push(() => cache.close());
     closers.push(() => analyzer.close());
     const registry = resilientTierRegistry({ directory: tiers });
-    const chat: ChatService = createChatService({ analyzer, cache, policy, tiers: registry, sink: recorder });
+    const budgets = rollupBudgetSource(prisma);
+    const chat: ChatService = createChatService({ analyzer, cache, policy, tiers: registry, sink: recorder, budgets });
+    const tuner = startTunerScheduler(prisma, { intervalMs: tunerInterval(e), onPolicyChange: () => policy.invalidate() });
+    closers.push(() => tuner.stop());
     // Batch jobs go through the same ChatService; stopped before the recorder so their decisions flush.
     const batches = createBatchService({ prisma, chat, gateway: { analyzer, policy, tiers: registry } });
     await batches.start();
@@ -79,7 +94,9 @@ export async function compose(e: Env): Promise<Runtime> {
       apiKeys: verifier,
       users: userAuth(prisma),
       batches,
-      feedback: { rate: (p, input) => feedbackService(prisma).rate({ id: p.id, tenant: p.tenant }, input) },
+      feedback: createFeedbackPort({ prisma, cache, history, policy }),
+      tuner,
+      quality: { successRates: (filter, by) => successRates(prisma, filter, by) },
       stores: {
         tiers: tiersStore,
         policies,
@@ -103,6 +120,19 @@ export async function compose(e: Env): Promise<Runtime> {
     await db.close().catch(() => undefined);
     throw err;
   }
+}
+
+/** At most this many rated decisions are loaded into the history store at start (newest first). */
+const RATING_HISTORY_LIMIT = 20_000;
+
+function ratingHistoryOn(e: Env): boolean {
+  if (e.CASCADE_RATING_HISTORY !== undefined) return e.CASCADE_RATING_HISTORY === 'true' || e.CASCADE_RATING_HISTORY === '1';
+  // Tests share one database: ratings from other test files must not tilt their assessments.
+  return e.NODE_ENV !== 'test';
+}
+
+function tunerInterval(e: Env): number {
+  return e.CASCADE_TUNER_INTERVAL_MS ?? (e.NODE_ENV === 'test' ? 0 : 15 * 60_000);
 }
 
 async function testTier(tier: TierConfig): Promise<TierTestResult> {

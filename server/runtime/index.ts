@@ -9,6 +9,8 @@ import type { Policy } from '../routing/policy';
 import type { TierConfig } from '../tiers/types';
 import type { Recorder } from '../decisions/recorder';
 import type { BatchService } from '../batch/types';
+import type { SuccessDimension, SuccessFilter, SuccessRow } from '../feedback/rollup';
+import type { TunerScheduler } from './tuner-scheduler';
 
 export interface PolicyProvider {
   /** The active policy version, cached in memory; refreshed by invalidate() after a change. */
@@ -29,6 +31,10 @@ export interface Runtime {
   batches: BatchService;
   stores: Stores;
   policy: PolicyProvider;
+  /** The auto-tuner: scheduled runs (CASCADE_TUNER_INTERVAL_MS), run now, proposals, approve / reject. */
+  tuner: TunerScheduler;
+  /** Success rates from the feedback rollups (Wilson intervals). */
+  quality: { successRates(filter: SuccessFilter, by: readonly SuccessDimension[]): Promise<SuccessRow[]> };
   testTier(tier: TierConfig): Promise<TierTestResult>;
   /** The decision recorder (flush() in tests; closed by stop()). */
   recorder: Recorder;
