@@ -24,10 +24,10 @@ export interface RegistryOptions {
 /** decide()'s view of a tier plus, for scraped vLLM tiers, the gauges behind `queued`. */
 export type GatewayTierState = TierLoadView & { waiting?: number; kvCacheUsage?: number };
 
-export function resilientTierRegistry(o: RegistryOptions): TierRegistry & {
+export function resilientTierRegistry(o: RegistryOptions): Omit<TierRegistry, 'states'> & {
+  states(): Record<string, GatewayTierState>;
   admission: Admission;
   client(name: string): TierClient | undefined;
-  states(): Record<string, GatewayTierState>;
   /** null when vllmMetrics is false. */
   scraper: MetricsScraper | null;
   stop(): void;
