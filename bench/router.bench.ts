@@ -60,6 +60,24 @@ const suite: BenchSuite = {
       for (const t of targets) warm.set(t.label, await warmUp(t, t.label === 'cascade' ? 60 : 100));
 
       const rows: BenchRow[] = [];
+      const row = (rate: number | string, label: string, r: LoadResult, direct: LoadResult | null): BenchRow => ({
+        target_rps: rate,
+        target: label,
+        achieved_rps: round(r.rps),
+        connections: r.connections,
+        ok: r.ok,
+        failed: r.failed,
+        p50_ms: round(r.p50),
+        p99_ms: round(r.p99),
+        overhead_p50_ms: direct && label !== 'direct' ? round(r.p50 - direct.p50) : null,
+        overhead_p99_ms: direct && label !== 'direct' ? round(r.p99 - direct.p99) : null,
+        cpu_ms_per_req: r.cpuMsPerRequest === null ? null : round(r.cpuMsPerRequest),
+      });
+      // One connection, one request at a time: the overhead with no queueing in any process, the
+      // figure a loaded machine distorts least.
+      const seq = new Map<string, LoadResult>();
+      for (const t of targets) seq.set(t.label, await runLoad(t, { rate: null, seconds: SECONDS, connections: 1 }));
+      for (const [label, r] of seq) rows.push(row('1 conn', label, r, seq.get('direct')!));
       const byRate = new Map<number, Map<string, LoadResult>>();
       for (const rate of RATES) {
         const results = new Map<string, LoadResult>();
@@ -69,26 +87,12 @@ const suite: BenchSuite = {
           results.set(t.label, await runLoad(t, { rate, seconds: SECONDS, connections }));
         }
         const direct = results.get('direct')!;
-        for (const [label, r] of results) {
-          rows.push({
-            target_rps: rate,
-            target: label,
-            achieved_rps: round(r.rps),
-            connections: r.connections,
-            ok: r.ok,
-            failed: r.failed,
-            p50_ms: round(r.p50),
-            p99_ms: round(r.p99),
-            overhead_p50_ms: label === 'direct' ? null : round(r.p50 - direct.p50),
-            overhead_p99_ms: label === 'direct' ? null : round(r.p99 - direct.p99),
-            cpu_ms_per_req: r.cpuMsPerRequest === null ? null : round(r.cpuMsPerRequest),
-          });
-        }
+        for (const [label, r] of results) rows.push(row(rate, label, r, direct));
       }
       // Max sustained rate of one Cascade process: unthrottled, many connections.
       const cascadeTarget = targets.find((t) => t.label === 'cascade')!;
       const max = await runLoad(cascadeTarget, { rate: null, seconds: SECONDS, connections: MAX_CONNECTIONS });
-      rows.push({ target_rps: 'max', target: 'cascade', achieved_rps: round(max.rps), connections: max.connections, ok: max.ok, failed: max.failed, p50_ms: round(max.p50), p99_ms: round(max.p99), overhead_p50_ms: null, overhead_p99_ms: null, cpu_ms_per_req: max.cpuMsPerRequest === null ? null : round(max.cpuMsPerRequest) });
+      rows.push(row('max', 'cascade', max, null));
 
       const ratios: Record<string, number | null> = {};
       const overheads: Record<string, { cascadeP99: number | null; portkeyP99: number | null }> = {};
@@ -114,6 +118,8 @@ const suite: BenchSuite = {
           loadAverageAfter: loadavg().map((x) => round(x)),
           cascadeOverPortkeyP99Overhead: ratios,
           maxCascadeRps: round(max.rps),
+          // What one core would sustain at the CPU cost per request measured with one connection.
+          cpuBoundRpsPerCore: Object.fromEntries([...seq].map(([l, r]) => [l, r.cpuMsPerRequest ? round(1000 / r.cpuMsPerRequest) : null])),
           goals: {
             p99OverheadAt500LE3ms: at500.cascadeP99 !== null && at500.cascadeP99 <= 3,
             p99OverheadLEHalfPortkey: ratios[500] !== null && ratios[500] <= 0.5,
