@@ -1,19 +1,22 @@
 // `npm run cascade -- seed-demo`: fills the database with plausible, clearly synthetic decisions
-// (source "simulation") over the last days, through the real recorder, so dashboards and the
-// decisions explorer have something to show on a fresh install. The mix is reproducible for a given
-// --seed; times end "now", so every run adds a new set (they are marked [demo] / source simulation).
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// (source "simulation") over the last days, so dashboards and the decisions explorer have something
+// to show on a fresh install, and benchmarks have 10 million rows to chew on. Rows go in with COPY
+// (server/decisions/bulk-load.ts), one transaction per chunk with its hourly rollups, so rollups
+// always match the rows. The mix is reproducible for a given --seed; times end "now" and ids are
+// fresh, so every run adds a new set (marked [demo] / source simulation).
 import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
 import { v7 } from 'uuid';
 import type { Band } from '../../server/complexity/types';
+import pg from 'pg';
+import { normalizeDecision, type StoredDecision } from '../../server/decisions/normalize';
 import type { AttemptRecord, DecisionRecord } from '../../server/decisions/types';
 
-export const description = 'record synthetic demo decisions [--days 14] [--count 20000] [--seed 1] [--url U]';
+export const description = 'write synthetic demo decisions fast (COPY) [--decisions 20000] [--days 14] [--seed 1] [--url U]';
 
-const USAGE = 'usage: npm run cascade -- seed-demo [--days N] [--count N] [--seed N] [--url URL]';
+const USAGE = 'usage: npm run cascade -- seed-demo [--decisions N | --count N] [--days N] [--seed N] [--url URL]';
+const MAX_DECISIONS = 100_000_000;
+const CHUNK = 10_000;
 
 /** Prices per million tokens and latency model of the seeded simulated tiers. */
 const TIERS = {
@@ -39,6 +42,16 @@ function rng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+const hashes = new Map<string, string>();
+function promptHash(prompt: string): string {
+  let h = hashes.get(prompt);
+  if (h === undefined) {
+    h = createHash('sha256').update(prompt).digest('hex');
+    hashes.set(prompt, h);
+  }
+  return h;
 }
 
 function cost(t: TierName, tin: number, tout: number): number {
@@ -72,7 +85,7 @@ export function demoDecision(r: () => number, at: Date): DecisionRecord {
     principalId: null,
     apiKeyId: `demo-key-${1 + Math.floor(r() * 3)}`,
     source: 'simulation',
-    promptHash: createHash('sha256').update(prompt).digest('hex'),
+    promptHash: promptHash(prompt),
     promptPreview: prompt,
     band,
     score: Math.min(1, Math.max(0, BAND_MIX.findIndex(([b]) => b === band) / 3 + (r() - 0.5) * 0.2)),
@@ -95,43 +108,99 @@ export function demoDecision(r: () => number, at: Date): DecisionRecord {
   };
 }
 
+/** Decision times spread evenly over the span with jitter; busier during (UTC) working hours. */
+function* demoChunks(count: number, days: number, seed: number, end: number): Generator<StoredDecision[]> {
+  const r = rng(seed);
+  const span = days * 86_400_000;
+  for (let start = 0; start < count; start += CHUNK) {
+    const chunk: StoredDecision[] = [];
+    for (let i = start; i < Math.min(count, start + CHUNK); i++) {
+      let at = end - span + ((i + r()) / count) * span;
+      const hour = new Date(at).getUTCHours();
+      if ((hour < 7 || hour > 19) && r() < 0.5) at = end - span + r() * span;
+      const row = normalizeDecision(demoDecision(r, new Date(Math.min(at, end))));
+      if (row) chunk.push(row);
+    }
+    yield chunk;
+  }
+}
+
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '--';
+  const s = Math.round(seconds);
+  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+/** done/total, rate, ETA on stderr: redrawn in place on a terminal, a line every 5 s otherwise. */
+export function progressLine(done: number, total: number, seconds: number, width = 30): string {
+  const frac = total > 0 ? Math.min(1, done / total) : 1;
+  const rate = seconds > 0 ? done / seconds : 0;
+  const filled = Math.round(frac * width);
+  const eta = rate > 0 ? (total - done) / rate : Number.NaN;
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} ${(frac * 100).toFixed(1)}% ${Math.round(rate).toLocaleString('en-US')}/s ETA ${duration(eta)}`;
+}
+
+function progressBar(total: number): { update(done: number): void; end(done: number): void } {
+  const started = performance.now();
+  const tty = process.stderr.isTTY === true;
+  let last = 0;
+  const draw = (done: number, final: boolean) => {
+    const now = performance.now();
+    if (!final && now - last < (tty ? 200 : 5000)) return;
+    last = now;
+    const line = progressLine(done, total, (now - started) / 1000);
+    process.stderr.write(tty ? `\r${line}${final ? '\n' : ''}` : `${line}\n`);
+  };
+  return { update: (done) => draw(done, false), end: (done) => draw(done, true) };
+}
+
 export async function run(argv: string[]): Promise<number> {
-  let values: { days?: string; count?: string; seed?: string; url?: string };
+  let values: { days?: string; count?: string; decisions?: string; seed?: string; url?: string };
   try {
-    ({ values } = parseArgs({ args: argv, options: { days: { type: 'string' }, count: { type: 'string' }, seed: { type: 'string' }, url: { type: 'string' } }, strict: true }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: { days: { type: 'string' }, count: { type: 'string' }, decisions: { type: 'string' }, seed: { type: 'string' }, url: { type: 'string' } },
+      strict: true,
+    }));
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
     return 2;
   }
+  if (values.count !== undefined && values.decisions !== undefined && values.count !== values.decisions) {
+    process.stderr.write(`--count is another name for --decisions; give one of them\n${USAGE}\n`);
+    return 2;
+  }
   const days = Number(values.days ?? 14);
-  const count = Number(values.count ?? 20_000);
+  const count = Number(values.decisions ?? values.count ?? 20_000);
   const seed = Number(values.seed ?? 1);
-  if (!(Number.isInteger(days) && days >= 1 && days <= 365 && Number.isInteger(count) && count >= 1 && count <= 5_000_000 && Number.isInteger(seed))) {
-    process.stderr.write(`--days must be 1..365, --count 1..5000000, --seed an integer\n${USAGE}\n`);
+  if (!(Number.isInteger(days) && days >= 1 && days <= 365 && Number.isInteger(count) && count >= 1 && count <= MAX_DECISIONS && Number.isInteger(seed))) {
+    process.stderr.write(`--days must be 1..365, --decisions 1..${MAX_DECISIONS}, --seed an integer\n${USAGE}\n`);
     return 2;
   }
   const { connectDatabase } = await import('../../server/db/client');
-  const { createRecorder } = await import('../../server/decisions/recorder');
+  const { bulkLoad } = await import('../../server/decisions/bulk-load');
   const db = await connectDatabase({ url: values.url });
-  const rec = createRecorder({ url: db.url, spoolDir: mkdtempSync(join(tmpdir(), 'cascade-demo-spool-')), batchSize: 2000 });
+  const pool = new pg.Pool({ connectionString: db.url, max: 3 });
+  pool.on('error', () => undefined);
+  const bar = progressBar(count);
+  let written = 0;
   try {
-    const r = rng(seed);
-    const end = Date.now();
-    const span = days * 86_400_000;
-    for (let i = 0; i < count; i++) {
-      // Evenly spread in time with jitter; busier during (UTC) working hours.
-      let at = end - span + ((i + r()) / count) * span;
-      const hour = new Date(at).getUTCHours();
-      if ((hour < 7 || hour > 19) && r() < 0.5) at = end - span + r() * span;
-      rec.record(demoDecision(r, new Date(Math.min(at, end))));
-      if (i % 10_000 === 9_999) await rec.flush();
-    }
-    await rec.close();
-    const s = rec.stats();
-    process.stdout.write(`recorded ${s.written} demo decisions (${s.duplicates} already present, ${s.spooled} spooled, ${s.rejected} rejected) over ${days} days\n`);
-    return s.rejected > 0 || s.spooled > 0 ? 1 : 0;
+    written = await bulkLoad(pool, demoChunks(count, days, seed, Date.now()), {
+      concurrency: 2,
+      onProgress: (n) => {
+        written = n;
+        bar.update(n);
+      },
+    });
+    bar.end(written);
+    process.stdout.write(`wrote ${written} demo decisions (with attempts and hourly rollups) over ${days} days\n`);
+    return 0;
+  } catch (err) {
+    bar.end(written);
+    process.stderr.write(`seed-demo stopped after ${written} decisions (committed, rollups included): ${(err as Error).message}\n`);
+    return 1;
   } finally {
-    await rec.close();
+    await pool.end().catch(() => undefined);
     await db.close();
   }
 }

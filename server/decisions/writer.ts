@@ -56,6 +56,9 @@ function columns<T, R extends unknown[]>(rows: readonly T[], pick: (r: T) => R):
 const DECISION_COLUMNS = ['id', 'createdAt', 'principalId', 'apiKeyId', 'source', 'promptHash', 'promptPreview', 'band', 'score', 'probs', 'signals', 'policyVersion', 'plan', 'finalTier', 'cacheStatus', 'tokensIn', 'tokensOut', 'costUsd', 'baselineCostUsd', 'latencyMs', 'ttftMs', 'status', 'errorCode', 'escalations'];
 const ATTEMPT_COLUMNS = ['decisionId', 'seq', 'createdAt', 'tierId', 'tierName', 'step', 'startedAt', 'latencyMs', 'ttftMs', 'queueMs', 'tokensIn', 'tokensOut', 'costUsd', 'outcome', 'detail'];
 const list = (cols: string[], prefix = '') => cols.map((c) => `${prefix}"${c}"`).join(',');
+/** COPY targets with explicit columns, in the order batchCopyText() writes them. */
+export const DECISION_COPY_TARGET = `"Decision" (${list(DECISION_COLUMNS)})`;
+export const ATTEMPT_COPY_TARGET = `"DecisionAttempt" (${list(ATTEMPT_COLUMNS)})`;
 
 // Temporary tables are private to the connection and not WAL-logged; ON COMMIT DELETE ROWS empties
 // them at the end of every batch (a rolled-back batch leaves nothing either). Created once per
@@ -128,8 +131,8 @@ export async function writeBatch(client: pg.ClientBase, batch: readonly StoredDe
   const text = batchCopyText(batch);
   await client.query('BEGIN');
   try {
-    await copyIn(client, 'cascade_decision_stage', text.decisions);
-    if (text.attempts.length > 0) await copyIn(client, 'cascade_attempt_stage', text.attempts);
+    await copyIn(client, `cascade_decision_stage (${list(DECISION_COLUMNS)})`, text.decisions);
+    if (text.attempts.length > 0) await copyIn(client, `cascade_attempt_stage (${list(ATTEMPT_COLUMNS)})`, text.attempts);
     const res = await client.query<{ id: string }>(MOVE_SQL);
     // A repeated id inside one batch is inserted once and must be counted once.
     const inserted = new Set(res.rows.map((r) => r.id));
