@@ -1,0 +1,74 @@
+// The runtime's tuner scheduler and month-to-date spend source against the test Postgres.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPrisma, type PrismaClient } from '../db/client';
+import { monthStart, rollupBudgetSource } from './budgets';
+import { startTunerScheduler } from './tuner-scheduler';
+
+let prisma: PrismaClient;
+beforeAll(() => {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is not set (the vitest global setup provides one)');
+  prisma = createPrisma(url, { poolSize: 2 });
+});
+afterAll(() => prisma.$disconnect());
+
+async function spend(apiKeyId: string, usd: number) {
+  await prisma.decisionRollup.create({
+    data: { bucket: new Date(), apiKeyId, tier: `t-${randomUUID()}`, band: 'simple', policyVersion: 1, cacheStatus: 'miss', status: 'ok', count: 1, costUsd: usd, baselineCostUsd: usd, tokensIn: 0, tokensOut: 0, latencySumMs: 0, ttftSumMs: 0, ttftCount: 0, escalations: 0, latencyHist: [] },
+  });
+}
+
+describe('rollupBudgetSource', () => {
+  it('waits for the database on a first read, then serves from memory until the TTL, then refreshes', async () => {
+    const key = `k-${randomUUID()}`;
+    await spend(key, 2);
+    const src = rollupBudgetSource(prisma, { ttlMs: 60_000 });
+    expect(src.spentUsd(key)).toBeInstanceOf(Promise);
+    expect(await src.spentUsd(key)).toBe(2);
+    await spend(key, 3);
+    expect(src.spentUsd(key)).toBe(2); // cached: the request path does not query per request
+    src.forget();
+    expect(await src.spentUsd(key)).toBe(5);
+    const fresh = rollupBudgetSource(prisma, { ttlMs: 0 });
+    expect(await fresh.spentUsd(key)).toBe(5);
+    await spend(key, 1);
+    expect(fresh.spentUsd(key)).toBe(5); // stale is served while the refresh runs behind
+    let v: number | Promise<number> = 5;
+    for (let i = 0; i < 100 && v === 5; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      v = fresh.spentUsd(key);
+    }
+    expect(v).toBe(6);
+  });
+
+  it('is 0 for a key that spent nothing and counts from the first instant of the UTC month', async () => {
+    expect(await rollupBudgetSource(prisma).spentUsd(`k-${randomUUID()}`)).toBe(0);
+    expect(monthStart(new Date('2026-03-31T23:59:59.999Z')).toISOString()).toBe('2026-03-01T00:00:00.000Z');
+  });
+});
+
+describe('tuner scheduler', () => {
+  it('runs on its interval, never two runs at once, and stops', async () => {
+    const s = startTunerScheduler(prisma, { intervalMs: 50, onPolicyChange: async () => undefined });
+    try {
+      for (let i = 0; i < 200 && !s.last(); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(s.last()?.run.action).toEqual(expect.any(String));
+      const a = s.runNow();
+      const b = s.runNow();
+      expect(a).toBe(b);
+      await a;
+    } finally {
+      s.stop();
+    }
+  });
+
+  it('does not run without an interval until asked', async () => {
+    const s = startTunerScheduler(prisma, { intervalMs: 0, onPolicyChange: async () => undefined });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(s.last()).toBeNull();
+    await s.runNow();
+    expect(s.last()).not.toBeNull();
+    s.stop();
+  });
+});
