@@ -133,6 +133,8 @@ export async function route(deps: GatewayDeps, principal: Principal, req: Gatewa
     throw new GatewayError(r.plan.errorCode, r.plan.message, r.id);
   }
   r.eligibility = deps.cache && policy.cache.enabled && !forced ? cacheEligibility(r.chatReq, policy.cache) : { eligible: false, reason: 'off', detail: 'cache off' };
+  // An explored request exists to observe the explored tier: a cache hit would observe nothing.
+  if (r.explored && r.eligibility.eligible) r.eligibility = { eligible: false, reason: 'off', detail: 'exploration bypasses the cache' };
   return r;
 }
 

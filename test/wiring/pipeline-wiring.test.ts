@@ -77,6 +77,24 @@ describe('exploration', () => {
     for (const x of decisions.filter((y) => !planOf(y).exploration)) expect(planOf(x).target).toBe(planOf(x).scoredTarget);
   });
 
+  it('bypasses the cache for explored requests, so the explored tier really answers', async () => {
+    const cache = await createCache();
+    try {
+      const pending: Promise<unknown>[] = [];
+      const d = deps(policyOf({ tuner: { ...defaultPolicy().tuner, mode: 'auto', exploration: 0.2 } }), { cache, background: (t) => pending.push(t) });
+      // Stored first without exploration, so every later request could be answered from the cache.
+      await handleChat(deps(policyOf({ tuner: { ...defaultPolicy().tuner, mode: 'off' } }), { cache, background: (t) => pending.push(t) }), principal(), ask('What is the tallest mountain in Africa?', { temperature: 0 }));
+      await Promise.all(pending);
+      for (let i = 0; i < 60; i++) await handleChat(d, principal(), ask('What is the tallest mountain in Africa?', { temperature: 0 }));
+      const explored = decisions.filter((x) => planOf(x).exploration);
+      expect(explored.length).toBeGreaterThan(0);
+      for (const x of explored) expect(x).toMatchObject({ cacheStatus: 'bypass', finalTier: planOf(x).target });
+      expect(decisions.filter((x) => !planOf(x).exploration).slice(1).every((x) => x.cacheStatus === 'exact')).toBe(true);
+    } finally {
+      await cache.close();
+    }
+  });
+
   it('never explores when the tuner is off, a rule matches, or the key has a budget', async () => {
     const tuner = { ...defaultPolicy().tuner, exploration: 0.2 };
     const cases: [Policy, Principal, string][] = [
