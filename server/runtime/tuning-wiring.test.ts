@@ -1,8 +1,12 @@
-// The runtime's tuner scheduler and month-to-date spend source against the test Postgres.
+// The runtime's tuner scheduler, month-to-date spend source and rating history against the test Postgres.
+import './preload-native';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrisma, type PrismaClient } from '../db/client';
+import { createAnalyzer } from '../complexity';
+import { defaultPolicy } from '../routing/policy';
 import { monthStart, rollupBudgetSource } from './budgets';
+import { historyTier, LiveRatingHistory, loadRatedDecisions } from './rating-history';
 import { startTunerScheduler } from './tuner-scheduler';
 
 let prisma: PrismaClient;
@@ -70,5 +74,39 @@ describe('tuner scheduler', () => {
     await s.runNow();
     expect(s.last()).not.toBeNull();
     s.stop();
+  });
+});
+
+describe('rated decisions as analyzer history', () => {
+  async function rated(preview: string, finalTier: string, cacheStatus: string, rating: number) {
+    const id = randomUUID();
+    const createdAt = new Date();
+    await prisma.decision.create({
+      data: { id, createdAt, source: 'api', promptHash: id, promptPreview: preview, finalTier, cacheStatus, tokensIn: 1, tokensOut: 1, costUsd: 0, baselineCostUsd: 0, latencyMs: 1, status: 'ok', score: 0.5 },
+    });
+    await prisma.feedback.create({ data: { decisionId: id, decisionCreatedAt: createdAt, raterId: `r-${id}`, rating } });
+    return id;
+  }
+
+  it('loads explicit ratings on answered decisions (not cache hits) and finds them as neighbours', async () => {
+    const tag = randomUUID().slice(0, 8);
+    await rated(`Summarise the quarterly grommet ledger ${tag}`, 'small', 'miss', -1);
+    await rated(`Summarise the quarterly grommet ledger ${tag} again`, 'medium', 'exact', 1);
+    const rows = (await loadRatedDecisions(prisma, 20_000)).filter((r) => r.preview.includes(tag));
+    expect(rows).toEqual([{ preview: `Summarise the quarterly grommet ledger ${tag}`, finalTier: 'small', rating: -1 }]);
+    const analyzer = await createAnalyzer();
+    try {
+      const h = new LiveRatingHistory();
+      expect(h.add(defaultPolicy(), rows[0])).toBe(false); // not attached yet
+      h.attach(analyzer.featureParams);
+      expect(h.add(defaultPolicy(), rows[0])).toBe(true);
+      expect(h.add(defaultPolicy(), { ...rows[0], finalTier: 'no-such-tier' })).toBe(false);
+      const [n] = await h.neighbours(`Summarise the quarterly grommet ledger ${tag}`, 3);
+      expect(n).toMatchObject({ outcomes: [{ tier: 'small', success: false }] });
+      expect(n.similarity).toBeGreaterThan(0.9);
+      expect(historyTier(defaultPolicy(), 'large')).toBe('large');
+    } finally {
+      await analyzer.close();
+    }
   });
 });
