@@ -1,7 +1,7 @@
 // Sustained decision ingest into Postgres (DATABASE_URL, else TEST_DATABASE_URL, else an in-memory
 // embedded PGlite): decisions/s including attempts and hourly rollups, and the request-path cost
 // of record(), which must stay in microseconds because it never waits for the database.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -45,6 +45,28 @@ async function target(): Promise<{ url: string; label: string; stop(): Promise<v
   return { url: db.url, label: 'embedded PGlite (in memory)', stop: db.stop };
 }
 
+// The machine is shared and loaded, so wall-clock rates say more about the neighbours than about
+// the writer. CPU time spent per decision (this process + the recorder's own Postgres backends,
+// found by application_name and read from /proc) is the load-independent figure.
+function backendCpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14, 15)
+    } catch {
+      // not on this machine (remote Postgres) or already gone
+    }
+  }
+  return ticks / 100; // USER_HZ
+}
+
+function withAppName(url: string, name: string): string {
+  const u = new URL(url);
+  u.searchParams.set('application_name', name);
+  return u.toString();
+}
+
 async function run(): Promise<{ rows: BenchRow[]; summary: Record<string, unknown> }> {
   const t = await target();
   await migrate(t.url);
@@ -57,13 +79,15 @@ async function run(): Promise<{ rows: BenchRow[]; summary: Record<string, unknow
     { method: 'copy', batchSize: 5000 },
   ];
   for (const { method, batchSize } of runs) {
-    const rec = createRecorder({ url: t.url, spoolDir: mkdtempSync(join(tmpdir(), 'bench-spool-')), batchSize, flushMs: 20, method });
+    const app = `bench-ingest-${process.pid}-${method}-${batchSize}`;
+    const rec = createRecorder({ url: withAppName(t.url, app), spoolDir: mkdtempSync(join(tmpdir(), 'bench-spool-')), batchSize, flushMs: 20, method });
     const now = new Date();
     const decisions = Array.from({ length: n }, (_, i) => make(i, now));
     // Offered in slices of 1,000 every 5 ms (nominally 200,000/s, so the writer, not the offer, is
     // the limit), measuring every record() call.
     const costs: number[] = [];
     const started = performance.now();
+    const cpu0 = process.cpuUsage();
     for (let i = 0; i < n; ) {
       const sliceEnd = Math.min(n, i + 1000);
       for (; i < sliceEnd; i++) {
@@ -76,6 +100,13 @@ async function run(): Promise<{ rows: BenchRow[]; summary: Record<string, unknow
     const offeredSeconds = (performance.now() - started) / 1000;
     await rec.flush();
     const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const probe = new pg.Client({ connectionString: t.url });
+    await probe.connect();
+    const pids = (await probe.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, [app])).rows.map((r) => r.pid);
+    await probe.end();
+    const pgCpu = backendCpuSeconds(pids);
+    const nodeCpu = (cpu.user + cpu.system) / 1e6;
     const s = rec.stats();
     await rec.close();
     costs.sort((a, b) => a - b);
@@ -83,6 +114,8 @@ async function run(): Promise<{ rows: BenchRow[]; summary: Record<string, unknow
     rows.push({
       database: t.label, method, batchSize, decisions: n, attempts: decisions.reduce((x, d) => x + d.attempts.length, 0),
       'offered/s': Math.round(n / offeredSeconds), seconds, 'decisions/s': Math.round(s.written / seconds), 'record p50 us': q(0.5), 'record p99 us': q(0.99),
+      'node cpu us/decision': (nodeCpu / n) * 1e6, 'pg cpu us/decision': pids.length ? (pgCpu / n) * 1e6 : null,
+      'decisions per cpu-s': pids.length ? Math.round(n / (nodeCpu + pgCpu)) : null,
       'record max us': costs[costs.length - 1] * 1000, spooled: s.spooled, rejected: s.rejected,
     });
   }

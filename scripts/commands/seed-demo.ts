@@ -144,10 +144,12 @@ function progressBar(total: number): { update(done: number): void; end(done: num
   const started = performance.now();
   const tty = process.stderr.isTTY === true;
   let last = 0;
+  let shown = -1;
   const draw = (done: number, final: boolean) => {
     const now = performance.now();
-    if (!final && now - last < (tty ? 200 : 5000)) return;
+    if (final ? done === shown && !tty : now - last < (tty ? 200 : 5000)) return;
     last = now;
+    shown = done;
     const line = progressLine(done, total, (now - started) / 1000);
     process.stderr.write(tty ? `\r${line}${final ? '\n' : ''}` : `${line}\n`);
   };

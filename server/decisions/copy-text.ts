@@ -10,20 +10,20 @@ const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r'
 
 /** One field in COPY text format. Numbers must be finite (normalize.ts guarantees it). */
 export function copyField(v: string | number | boolean | null | undefined): string {
+  if (typeof v === 'string') return NEEDS_ESCAPE.test(v) ? v.replace(/[\\\n\r\t]/g, (c) => ESCAPES[c]) : v;
   if (v === null || v === undefined) return '\\N';
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw new Error(`non-finite number in a COPY row: ${v}`);
     return String(v);
   }
-  if (typeof v === 'boolean') return v ? 't' : 'f';
-  return NEEDS_ESCAPE.test(v) ? v.replace(/[\\\n\r\t]/g, (c) => ESCAPES[c]) : v;
+  return v ? 't' : 'f';
 }
 
 /** One line (with its newline) of COPY text for the given fields, in table column order. */
 export function copyLine(fields: readonly (string | number | boolean | null | undefined)[]): string {
   let line = copyField(fields[0]);
-  for (let i = 1; i < fields.length; i++) line += `\t${copyField(fields[i])}`;
-  return `${line}\n`;
+  for (let i = 1; i < fields.length; i++) line += '\t' + copyField(fields[i]);
+  return line + '\n';
 }
 
 /** COPY <target> FROM STDIN with the given text payload; resolves with the server's row count. */
