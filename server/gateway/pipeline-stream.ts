@@ -4,7 +4,7 @@
 // a proper HTTP error instead of a 200 with an error inside.
 import type { CacheStatus } from '../decisions/types';
 import { executeStream, type StreamEvent } from '../routing/executor-stream';
-import { TARGET_RANK } from '../routing/plan';
+import { admissionPriority } from './priority';
 import type { ChatStream, ChatStreamEvent } from '../runtime/types';
 import type { Usage } from '../tiers/types';
 import { answerStep, cacheLookup, cacheStore, finish, GatewayError, metaOf, type Routed } from './pipeline';
@@ -30,7 +30,7 @@ export async function streamAnswer(r: Routed): Promise<ChatStream> {
     finish(r, { finalTier: null, cacheStatus, status: 'error', errorCode: 'internal_error', ttftMs: null, answer: null });
     throw err;
   }
-  const x = executeStream(r.deps.tiers, { chain: step.chain, request: step.request, validators: r.policy.validators, step: step.step, log: r.log, signal: r.req.signal, priority: TARGET_RANK[r.plan.target!] });
+  const x = executeStream(r.deps.tiers, { chain: step.chain, request: step.request, validators: r.policy.validators, step: step.step, log: r.log, signal: r.req.signal, priority: admissionPriority(r.plan.target!, r.req.source) });
   const it = x.events;
   const first = await it.next();
   if (first.done || first.value.type !== 'tier') {

@@ -11,6 +11,7 @@ import { AttemptLog } from '../routing/attempts';
 import { decide } from '../routing/decide';
 import { executeChat, type ExecResult } from '../routing/executor';
 import { TARGET_RANK, type Plan } from '../routing/plan';
+import { admissionPriority } from './priority';
 import type { Policy } from '../routing/policy';
 import { prepareResearch } from '../routing/research';
 import { ruleMatches } from '../routing/rules';
@@ -173,7 +174,7 @@ export function cacheStore(r: Routed, res: ExecResult) {
 
 /** The chain and request of the answering step: the plan's own, or the research synthesis. */
 export async function answerStep(r: Routed): Promise<{ chain: string[]; request: ChatRequest; step: string }> {
-  const priority = TARGET_RANK[r.plan.target!];
+  const priority = admissionPriority(r.plan.target!, r.req.source);
   if (r.plan.kind !== 'research') return { chain: r.plan.chain, request: r.chatReq, step: 'answer' };
   const steps = r.plan.steps;
   const prep = await prepareResearch(r.deps.tiers, { steps, request: r.chatReq, validators: r.policy.validators, log: r.log, signal: r.req.signal, priority });
@@ -196,7 +197,7 @@ export async function completeChat(deps: GatewayDeps, principal: Principal, req:
   let res: ExecResult;
   try {
     const step = await answerStep(r);
-    res = await executeChat(deps.tiers, { chain: step.chain, request: step.request, validators: r.policy.validators, step: step.step, log: r.log, signal: req.signal, priority: TARGET_RANK[r.plan.target!] });
+    res = await executeChat(deps.tiers, { chain: step.chain, request: step.request, validators: r.policy.validators, step: step.step, log: r.log, signal: req.signal, priority: admissionPriority(r.plan.target!, r.req.source) });
   } catch (err) {
     finish(r, { finalTier: null, cacheStatus, status: 'error', errorCode: 'internal_error', ttftMs: null, answer: null });
     throw err;
