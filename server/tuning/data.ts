@@ -4,6 +4,7 @@
 // by a limit, so a tuning run costs the same however large the decision table grows.
 import type { PrismaClient } from '../db/client';
 import type { Policy } from '../routing/policy';
+import type { CacheHitRating } from './cache-threshold';
 import type { PopulationItem, RatedObservation, TierIndex } from './types';
 
 export interface TierPrice {
@@ -59,4 +60,29 @@ export async function recentPopulation(prisma: PrismaClient, prices: readonly [T
     score: r.score as number,
     cost: [cost(prices[0], r.tokensIn, r.tokensOut), cost(prices[1], r.tokensIn, r.tokensOut), cost(prices[2], r.tokensIn, r.tokensOut)] as const,
   }));
+}
+
+/**
+ * Explicit ratings on semantic cache hits with the similarity the gateway recorded in the
+ * decision's plan (`plan.cache.similarity`), newest first and bounded like recentRatings.
+ * Exact hits say nothing about the similarity threshold, so they are left out.
+ */
+export async function recentCacheHitRatings(prisma: PrismaClient, limit: number): Promise<CacheHitRating[]> {
+  // The similarity comes back as text and is parsed here: a cast in SQL would fail the whole run on
+  // one malformed plan, since WHERE gives no guarantee it is checked before the cast.
+  const rows = await prisma.$queryRaw<{ similarity: string | null; rating: number }[]>`
+    SELECT d."plan"->'cache'->>'similarity' AS similarity, f."rating" AS rating
+    FROM "Feedback" f
+    JOIN "Decision" d ON d."id" = f."decisionId" AND d."createdAt" = f."decisionCreatedAt"
+    WHERE f."kind" = 'explicit' AND d."cacheStatus" = 'semantic'
+      AND d."plan"->'cache'->>'kind' = 'semantic'
+      AND d."plan"->'cache'->>'similarity' IS NOT NULL
+    ORDER BY f."decisionCreatedAt" DESC
+    LIMIT ${limit}`;
+  const out: CacheHitRating[] = [];
+  for (const r of rows) {
+    const similarity = r.similarity === null ? NaN : Number(r.similarity);
+    if (Number.isFinite(similarity)) out.push({ similarity, success: r.rating > 0 ? 1 : 0 });
+  }
+  return out;
 }

@@ -5,9 +5,11 @@ import type { PrismaClient } from '../db/client';
 import { versionSuccess } from '../feedback/rollup';
 import type { Actor } from '../runtime/stores';
 import type { EstimatorOptions } from './estimate';
-import { recentPopulation, recentRatings, tierPrices } from './data';
+import { tuneCacheThreshold, type CacheTuneResult } from './cache-threshold';
+import { recentCacheHitRatings, recentPopulation, recentRatings, tierPrices } from './data';
 import { checkRollback, type RollbackOptions } from './rollback';
 import { tuneThresholds, type TuneEvidence } from './tuner';
+import type { Policy } from '../routing/policy';
 import type { Thresholds } from './types';
 import { activePolicy, createVersion, json, TUNER_ACTOR, TunerError } from './versions';
 
@@ -15,20 +17,36 @@ export { TunerError };
 
 export interface TunerServiceOptions {
   ratingsLimit?: number;
+  /** Rated semantic cache hits read per run (newest first). */
+  cacheRatingsLimit?: number;
   populationLimit?: number;
   rollback?: RollbackOptions;
   estimator?: EstimatorOptions;
 }
 
+/** The routing-threshold evidence plus, when the cache tuner ran, its own. */
+export type RunEvidence = TuneEvidence & {
+  cache?: CacheTuneResult['evidence'] & { from: number; to: number; changed: boolean; reason: string };
+};
+
 export type TunerRun =
-  | { action: 'off' | 'skipped' | 'kept'; reason: string; evidence?: TuneEvidence }
-  | { action: 'proposed'; proposalId: string; thresholds: Thresholds; reason: string; evidence: TuneEvidence }
-  | { action: 'applied'; proposalId: string; version: number; thresholds: Thresholds; reason: string; evidence: TuneEvidence }
+  | { action: 'off' | 'skipped' | 'kept'; reason: string; evidence?: RunEvidence }
+  | { action: 'proposed'; proposalId: string; thresholds: Thresholds; similarityThreshold: number; reason: string; evidence: RunEvidence }
+  | { action: 'applied'; proposalId: string; version: number; thresholds: Thresholds; similarityThreshold: number; reason: string; evidence: RunEvidence }
   | { action: 'rolled_back'; proposalId: string; version: number; reason: string };
 
 interface ProposalBody {
   from: Thresholds;
   to: Thresholds;
+  /** cache.similarityThreshold before / after; absent in proposals that did not move it (and older ones). */
+  cache?: { from: number; to: number };
+}
+
+/** The active document with a proposal's values (`to` side, or `from` for a rollback) applied. */
+function withBody(doc: Policy, body: ProposalBody, side: 'from' | 'to'): Policy {
+  const next: Policy = { ...doc, thresholds: body[side] };
+  if (body.cache) next.cache = { ...doc.cache, similarityThreshold: body.cache[side] };
+  return next;
 }
 
 export function tunerService(prisma: PrismaClient, opts: TunerServiceOptions = {}) {
@@ -42,10 +60,11 @@ export function tunerService(prisma: PrismaClient, opts: TunerServiceOptions = {
     const verdict = checkRollback(before, after, opts.rollback);
     if (!verdict.rollback) return null;
     const body = p.proposal as unknown as ProposalBody;
-    const reason = `tuner rollback of v${active.version} to the thresholds of v${p.fromVersion}: ${verdict.reason}`;
+    const what = body.cache ? 'thresholds and cache similarity threshold' : 'thresholds';
+    const reason = `tuner rollback of v${active.version} to the ${what} of v${p.fromVersion}: ${verdict.reason}`;
     const version = await prisma.$transaction(async (tx) => {
-      // Only thresholds go back: the rest of the active document is what v{active} had.
-      const v = await createVersion(tx, { ...active.document, thresholds: body.from }, reason, TUNER_ACTOR, 'policy.tuner.rollback', active.version);
+      // Only what the tuner moved goes back: the rest of the active document is what v{active} had.
+      const v = await createVersion(tx, withBody(active.document, body, 'from'), reason, TUNER_ACTOR, 'policy.tuner.rollback', active.version);
       await tx.tunerProposal.update({ where: { id: p.id }, data: { status: 'rolled_back', reason, evidence: json({ ...(p.evidence as object), rollback: verdict }) } });
       return v;
     });
@@ -62,27 +81,44 @@ export function tunerService(prisma: PrismaClient, opts: TunerServiceOptions = {
     if (rolled) return rolled;
     const prices = await tierPrices(prisma, active.document);
     if (!prices) return { action: 'skipped', reason: 'the small, medium or large target names a tier that does not exist: no prices to optimise' };
-    const [ratings, population] = await Promise.all([
+    const [ratings, population, cacheRatings] = await Promise.all([
       recentRatings(prisma, active.document, opts.ratingsLimit ?? 20_000),
       recentPopulation(prisma, prices, opts.populationLimit ?? 20_000),
+      recentCacheHitRatings(prisma, opts.cacheRatingsLimit ?? 20_000),
     ]);
-    const result = tuneThresholds({ current: active.document.thresholds, config: cfg, ratings, population, estimator: opts.estimator });
-    if (!result.changed) return { action: 'kept', reason: result.reason, evidence: result.evidence };
+    const thresholdResult = tuneThresholds({ current: active.document.thresholds, config: cfg, ratings, population, estimator: opts.estimator });
+    // Same target and guardrails as the routing thresholds; the policy schema bounds it to 0.5..1.
+    const simFrom = active.document.cache.similarityThreshold;
+    const cacheResult = tuneCacheThreshold(simFrom, cacheRatings, { target: cfg.target, minSamples: cfg.minSamples, maxStep: cfg.maxStep });
+    const evidence: RunEvidence = {
+      ...thresholdResult.evidence,
+      cache: { ...cacheResult.evidence, from: simFrom, to: cacheResult.threshold, changed: cacheResult.changed, reason: cacheResult.reason },
+    };
+    const cacheReason = cacheResult.changed ? `cache similarity ${simFrom}→${cacheResult.threshold} (${cacheResult.reason})` : `cache similarity kept (${cacheResult.reason})`;
+    const result = {
+      thresholds: thresholdResult.thresholds,
+      similarityThreshold: cacheResult.threshold,
+      changed: thresholdResult.changed || cacheResult.changed,
+      reason: `${thresholdResult.reason}; ${cacheReason}`,
+      evidence,
+    };
+    if (!result.changed) return { action: 'kept', reason: result.reason, evidence };
     const body: ProposalBody = { from: active.document.thresholds, to: result.thresholds };
+    if (cacheResult.changed) body.cache = { from: simFrom, to: cacheResult.threshold };
     if (cfg.mode === 'propose') {
       const proposalId = await prisma.$transaction(async (tx) => {
         // One open proposal per policy version: a fresher one supersedes it.
         await tx.tunerProposal.updateMany({ where: { status: 'pending' }, data: { status: 'rejected', reason: 'superseded by a newer proposal', decidedAt: new Date() } });
-        const p = await tx.tunerProposal.create({ data: { fromVersion: active.version, proposal: json(body), evidence: json(result.evidence), reason: result.reason } });
+        const p = await tx.tunerProposal.create({ data: { fromVersion: active.version, proposal: json(body), evidence: json(evidence), reason: result.reason } });
         return p.id;
       });
-      return { action: 'proposed', proposalId, thresholds: result.thresholds, reason: result.reason, evidence: result.evidence };
+      return { action: 'proposed', proposalId, thresholds: result.thresholds, similarityThreshold: result.similarityThreshold, reason: result.reason, evidence };
     }
     const reason = `tuner: ${result.reason}`;
     const applied = await prisma.$transaction(async (tx) => {
-      const v = await createVersion(tx, { ...active.document, thresholds: result.thresholds }, reason, TUNER_ACTOR, 'policy.tuner.apply', active.version);
+      const v = await createVersion(tx, withBody(active.document, body, 'to'), reason, TUNER_ACTOR, 'policy.tuner.apply', active.version);
       const p = await tx.tunerProposal.create({
-        data: { fromVersion: active.version, toVersion: v, proposal: json(body), evidence: json(result.evidence), reason: result.reason, status: 'applied', decidedAt: new Date() },
+        data: { fromVersion: active.version, toVersion: v, proposal: json(body), evidence: json(evidence), reason: result.reason, status: 'applied', decidedAt: new Date() },
       });
       return { proposalId: p.id, version: v };
     }).catch((err: unknown) => {
@@ -90,7 +126,7 @@ export function tunerService(prisma: PrismaClient, opts: TunerServiceOptions = {
       throw err;
     });
     if (applied instanceof TunerError) return { action: 'skipped', reason: applied.message };
-    return { action: 'applied', proposalId: applied.proposalId, version: applied.version, thresholds: result.thresholds, reason, evidence: result.evidence };
+    return { action: 'applied', proposalId: applied.proposalId, version: applied.version, thresholds: result.thresholds, similarityThreshold: result.similarityThreshold, reason, evidence };
   }
 
   /** An admin approves a pending proposal: it becomes a new policy version if the policy has not moved since. */
@@ -104,7 +140,7 @@ export function tunerService(prisma: PrismaClient, opts: TunerServiceOptions = {
         throw new TunerError('conflict', `the policy changed since the proposal (v${p.fromVersion} → v${active?.version ?? 'none'}); wait for a fresh proposal`);
       }
       const body = p.proposal as unknown as ProposalBody;
-      const v = await createVersion(tx, { ...active.document, thresholds: body.to }, `tuner proposal approved: ${p.reason}`, actor, 'policy.tuner.approve', p.fromVersion);
+      const v = await createVersion(tx, withBody(active.document, body, 'to'), `tuner proposal approved: ${p.reason}`, actor, 'policy.tuner.approve', p.fromVersion);
       const claimed = await tx.tunerProposal.updateMany({ where: { id: p.id, status: 'pending' }, data: { status: 'applied', toVersion: v, decidedById: actor.id, decidedAt: new Date() } });
       if (claimed.count !== 1) throw new TunerError('conflict', `tuner proposal ${proposalId} was decided concurrently`);
       return { version: v };

@@ -1,0 +1,95 @@
+// The tuner service moving cache.similarityThreshold from ratings on semantic cache hits, whose
+// similarity the gateway records in Decision.plan.cache. Own schema: it needs the active policy to itself.
+import { v7 as uuidv7 } from 'uuid';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PrismaClient } from '../db/client';
+import { freshDatabase } from '../feedback/testing';
+import { defaultPolicy, type Policy } from '../routing/policy';
+import { tunerService } from './service';
+import { activePolicy } from './versions';
+
+let db: { prisma: PrismaClient; drop(): Promise<void> };
+let prisma: PrismaClient;
+const TIERS = ['small', 'medium', 'large'];
+const HITS = 150;
+
+async function hit(similarity: unknown, rating: number, cacheStatus = 'semantic', kind = 'semantic') {
+  const id = uuidv7();
+  const createdAt = new Date(Date.now() - 60_000);
+  await prisma.decision.create({
+    data: {
+      id, createdAt, source: 'simulation', promptHash: 'h', promptPreview: 'p', band: 'simple', score: 0.2, policyVersion: 1,
+      plan: { target: 'small', cache: { entryId: 'e', kind, similarity, threshold: 0.75, verifier: null } } as object,
+      finalTier: 'small', cacheStatus, tokensIn: 10, tokensOut: 0, costUsd: 0, baselineCostUsd: 0, latencyMs: 1, status: 'ok',
+    },
+  });
+  await prisma.feedback.create({ data: { decisionId: id, decisionCreatedAt: createdAt, raterId: 'u', rating } });
+}
+
+beforeAll(async () => {
+  db = await freshDatabase();
+  prisma = db.prisma;
+  await prisma.tier.createMany({
+    data: TIERS.map((name, i) => ({ name, role: name, baseUrl: 'http://127.0.0.1:1/v1', model: name, inputPricePerM: [1, 3, 10][i], outputPricePerM: 0 })),
+  });
+  // Every semantic hit between similarity 0.76 and 0.95 was rated good: the threshold can come down.
+  for (let i = 0; i < HITS; i++) await hit(0.76 + (0.19 * i) / HITS, 1);
+  // Not counted: exact hits, and a semantic hit whose recorded similarity is not a number.
+  for (let i = 0; i < 5; i++) await hit(1, -1, 'exact', 'exact');
+  await hit('abc', -1);
+});
+afterAll(() => db?.drop());
+
+async function setPolicy(mode: Policy['tuner']['mode']): Promise<number> {
+  const base = defaultPolicy();
+  const doc = { ...base, cache: { ...base.cache, similarityThreshold: 0.75 }, tuner: { ...base.tuner, mode, target: 0.8, minSamples: 100, maxStep: 0.05 } };
+  const last = await prisma.policyVersion.findFirst({ orderBy: { version: 'desc' } });
+  const version = (last?.version ?? 0) + 1;
+  await prisma.policyVersion.updateMany({ where: { active: true }, data: { active: false } });
+  await prisma.policyVersion.create({ data: { version, document: doc, active: true, reason: 'test' } });
+  return version;
+}
+
+describe('tunerService: cache similarity threshold', () => {
+  it('applies a lower similarity threshold in auto mode, with evidence, leaving the routing thresholds alone', async () => {
+    const from = await setPolicy('auto');
+    const r = await tunerService(prisma).run();
+    expect(r.action).toBe('applied');
+    if (r.action !== 'applied') return;
+    // Too few answered ratings to move t1/t2; the cache moves one maxStep.
+    expect(r.similarityThreshold).toBe(0.7);
+    expect(r.evidence.cache).toMatchObject({ samples: HITS, rate: 1, from: 0.75, to: 0.7, changed: true });
+    expect(r.reason).toMatch(/cache similarity 0.75→0.7/);
+    const active = await activePolicy(prisma);
+    expect(active!.version).toBe(r.version);
+    expect(active!.document.cache.similarityThreshold).toBe(0.7);
+    expect(active!.document.thresholds).toEqual(defaultPolicy().thresholds);
+    const p = await prisma.tunerProposal.findUnique({ where: { id: r.proposalId } });
+    expect(p).toMatchObject({ status: 'applied', fromVersion: from, toVersion: r.version, proposal: { cache: { from: 0.75, to: 0.7 } }, evidence: { cache: { samples: HITS } } });
+  });
+
+  it('proposes the change in propose mode and writes it only when approved', async () => {
+    const from = await setPolicy('propose');
+    const tuner = tunerService(prisma);
+    const r = await tuner.run();
+    expect(r.action).toBe('proposed');
+    if (r.action !== 'proposed') return;
+    expect(r.similarityThreshold).toBe(0.7);
+    expect((await activePolicy(prisma))!.document.cache.similarityThreshold).toBe(0.75);
+    const { version } = await tuner.approve(r.proposalId, { id: 'admin', label: 'admin' });
+    const active = await activePolicy(prisma);
+    expect(active).toMatchObject({ version, document: { cache: { similarityThreshold: 0.7 } } });
+    expect(version).toBeGreaterThan(from);
+  });
+
+  it('keeps the threshold below minSamples and in mode off', async () => {
+    await setPolicy('off');
+    expect((await tunerService(prisma).run()).action).toBe('off');
+    const base = defaultPolicy();
+    const v = await setPolicy('auto');
+    await prisma.policyVersion.update({ where: { version: v }, data: { document: { ...base, tuner: { ...base.tuner, mode: 'auto', minSamples: HITS + 1 } } } });
+    const r = await tunerService(prisma).run();
+    expect(r).toMatchObject({ action: 'kept', reason: /only 150 rated cache hits, need 151/ });
+    expect((await activePolicy(prisma))!.version).toBe(v);
+  });
+});
