@@ -3,7 +3,8 @@
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrismaClient } from '../db/client';
-import { freshDatabase } from '../feedback/testing';
+import { feedbackService } from '../feedback/service';
+import { freshDatabase, insertDecision } from '../feedback/testing';
 import { defaultPolicy, type Policy } from '../routing/policy';
 import { tunerService } from './service';
 import { activePolicy } from './versions';
@@ -91,5 +92,27 @@ describe('tunerService: cache similarity threshold', () => {
     const r = await tunerService(prisma).run();
     expect(r).toMatchObject({ action: 'kept', reason: /only 150 rated cache hits, need 151/ });
     expect((await activePolicy(prisma))!.version).toBe(v);
+  });
+
+  // Last: its rated misses would otherwise feed the routing-threshold tuner of the tests above.
+  it('a rollback restores the cache similarity threshold together with the thresholds', async () => {
+    const from = await setPolicy('auto');
+    const tuner = tunerService(prisma, { rollback: { minSamples: 40 } });
+    const r = await tuner.run();
+    expect(r).toMatchObject({ action: 'applied', similarityThreshold: 0.7 });
+    if (r.action !== 'applied') return;
+    // Answered traffic: 90 % good under the old version, 50 % under the tuned one.
+    const feedback = feedbackService(prisma);
+    for (const [version, good] of [[from, 45], [r.version, 25]] as const) {
+      for (let i = 0; i < 50; i++) {
+        const id = await insertDecision(prisma, { policyVersion: version, score: 0.5, tier: 'medium' });
+        await feedback.rate({ id: 'rater', tenant: 'default' }, { decisionId: id, rating: i < good ? 'up' : 'down' });
+      }
+    }
+    const rb = await tuner.run();
+    expect(rb).toMatchObject({ action: 'rolled_back', reason: /cache similarity threshold of v/ });
+    const active = await activePolicy(prisma);
+    expect(active!.document.cache.similarityThreshold).toBe(0.75);
+    expect(active!.document.thresholds).toEqual(defaultPolicy().thresholds);
   });
 });
