@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { v7 } from 'uuid';
 import type { Band } from '../../server/complexity/types';
 import pg from 'pg';
+import { mulberry32 } from '../../server/lib/random';
 import { normalizeDecision, type StoredDecision } from '../../server/decisions/normalize';
 import type { AttemptRecord, DecisionRecord } from '../../server/decisions/types';
 
@@ -33,16 +34,7 @@ const BAND_MIX: [Band, number, TierName][] = [
 ];
 const TOPICS = ['refund policy', 'SQL join', 'quarterly forecast', 'Python regex', 'contract clause', 'cover letter', 'GDPR request', 'unit conversion'];
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const hashes = new Map<string, string>();
 function promptHash(prompt: string): string {

@@ -55,27 +55,8 @@ export interface OracleVerdict {
 }
 export type OutcomeOracle = (input: OracleInput) => OracleVerdict | null | undefined;
 
-/** FNV-1a: a stable 32-bit hash so answers do not change between runs or machines. */
-export function hash32(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-/** mulberry32: small, fast, good enough for simulation. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Stable across runs and machines, so simulated answers do not change (server/lib/random.ts).
+export { fnv1a as hash32, mulberry32 as prng } from '../lib/random';
 
 const STOP = new Set('the a an and or of to in on for with is are was were be what how why when which who does do can could would should about from this that these those it its into your you me my i'.split(' '));
 const OPENERS = ['In short,', 'Put simply,', 'The key point is that', 'Broadly speaking,', 'To answer directly,'];
