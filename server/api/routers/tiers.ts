@@ -2,23 +2,18 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { TIER_ROLES } from '../../tiers/types';
+import { TIER_KINDS, tierApiKey, tierBaseUrl, tierModel, tierName } from '../../tiers/tier-input';
 import type { Actor } from '../../runtime/stores';
 import type { Principal } from '../../runtime/types';
 import { adminProcedure, authedProcedure, createTRPCRouter } from '../trpc';
 
 export const tierInput = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1, 'name is required')
-    .max(64)
-    .regex(/^[a-zA-Z0-9][a-zA-Z0-9._:-]*$/, 'name may use letters, digits, . _ : - (it is the model name clients send)')
-    .refine((n) => n !== 'auto', 'name "auto" is reserved for routing'),
+  name: tierName,
   role: z.enum(TIER_ROLES),
-  kind: z.enum(['openai', 'simulated', 'vllm']).default('openai'),
-  baseUrl: z.string().trim().url('baseUrl must be a URL such as http://host:8000/v1').refine((u) => /^https?:/.test(u), 'baseUrl must be http(s)'),
-  model: z.string().trim().min(1, 'model is required').max(200),
-  apiKey: z.string().max(500).nullish(),
+  kind: z.enum(TIER_KINDS).default('openai'),
+  baseUrl: tierBaseUrl,
+  model: tierModel,
+  apiKey: tierApiKey,
   inputPricePerM: z.number().nonnegative('price must not be negative').max(10_000),
   outputPricePerM: z.number().nonnegative('price must not be negative').max(10_000),
   maxConcurrency: z.number().int().min(1).max(10_000).default(16),
