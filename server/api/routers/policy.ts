@@ -1,7 +1,11 @@
 // Routing policy versions: read the active one and its history; save a new version (validated against
 // the schema and the tiers that exist) or roll back to an old one. Both refresh the in-memory policy.
 import { z } from 'zod';
+import { getPrisma } from '../../db/client';
+import { policySchema } from '../../routing/policy';
 import { validatePolicy } from '../../routing/policy-validate';
+import { loadReplayDecisions, MAX_REPLAY, MIN_REPLAY, type Sql } from '../../whatif/load';
+import { replayWhatIf } from '../../whatif/replay';
 import { adminProcedure, analystProcedure, authedProcedure, createTRPCRouter } from '../trpc';
 import { actorOf } from './tiers';
 
@@ -12,6 +16,18 @@ export class PolicyValidationError extends Error {
     super(`Policy rejected: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
   }
 }
+
+const sql: Sql = (text, params) => getPrisma().$queryRawUnsafe(text, ...params);
+
+/** The editor's what-if input: the draft (the editor's own schema), how many decisions, optionally one API key's. */
+export const whatIfInput = z.object({
+  document: policySchema,
+  limit: z.number().int().min(MIN_REPLAY, `replay at least ${MIN_REPLAY} decisions`).max(MAX_REPLAY, `replay at most ${MAX_REPLAY} decisions`).default(1000),
+  apiKeyId: z.string().trim().min(1).max(100).optional(),
+});
+
+/** Success rates of the last this many days feed the extrapolated estimates. */
+const SUCCESS_WINDOW_DAYS = 90;
 
 const reason = z.string().trim().min(1, 'say why (it goes into the audit log)').max(500);
 
@@ -28,6 +44,24 @@ export const policyRouter = createTRPCRouter({
     const saved = await ctx.runtime.stores.policies.save(result.policy, input.reason, actorOf(ctx.principal));
     await ctx.runtime.policy.invalidate();
     return saved;
+  }),
+
+  /**
+   * Replays the newest `limit` decisions under the draft with the real decide(): tier mix, cost and
+   * success before -> after (server/whatif). A mutation only so a large draft travels in the body.
+   */
+  whatIf: adminProcedure.input(whatIfInput).mutation(async ({ ctx, input }) => {
+    const from = new Date(Date.now() - SUCCESS_WINDOW_DAYS * 86_400_000);
+    const [decisions, rates] = await Promise.all([
+      loadReplayDecisions(sql, { limit: input.limit, apiKeyId: input.apiKeyId }),
+      ctx.runtime.quality.successRates({ cache: 'misses', from }, ['tier', 'band']),
+    ]);
+    return replayWhatIf({
+      decisions,
+      draft: input.document,
+      tiers: ctx.runtime.tiers.list().filter((t) => t.role !== 'embedding'),
+      success: rates.map((r) => ({ tier: r.tier ?? '', band: r.band ?? '', up: r.up, n: r.n })),
+    });
   }),
 
   rollback: adminProcedure.input(z.object({ version: z.number().int().positive(), reason })).mutation(async ({ ctx, input }) => {

@@ -1,0 +1,81 @@
+// Reads what the what-if preview replays: the newest N decisions with the tokens of their answering
+// attempt and their explicit ratings. Two index lookups per decision (DecisionAttempt and Feedback
+// by decision id), never a scan: the newest N come from the ("createdAt" DESC, id DESC) index.
+import type { ReplayDecision } from './types';
+
+/** Anything that runs parameterised SQL (a pg Pool, or Prisma's $queryRawUnsafe). */
+export type Sql = <T>(text: string, params: unknown[]) => Promise<T[]>;
+
+export const MIN_REPLAY = 100;
+export const MAX_REPLAY = 10_000;
+
+interface Row {
+  id: string;
+  createdAt: Date;
+  apiKeyId: string | null;
+  promptPreview: string;
+  score: number | null;
+  band: string | null;
+  plan: unknown;
+  finalTier: string | null;
+  cacheStatus: string;
+  status: string;
+  costUsd: number;
+  tokensIn: number;
+  tokensOut: number;
+  answer_in: number | null;
+  answer_out: number | null;
+  up: number;
+  down: number;
+}
+
+export async function loadReplayDecisions(sql: Sql, opts: { limit: number; apiKeyId?: string | null }): Promise<ReplayDecision[]> {
+  const limit = Math.max(1, Math.min(MAX_REPLAY, Math.floor(opts.limit)));
+  const params: unknown[] = [limit];
+  let where = '';
+  if (opts.apiKeyId) {
+    params.push(opts.apiKeyId);
+    where = `WHERE "apiKeyId" = $2`;
+  }
+  const rows = await sql<Row>(
+    `SELECT d.id::text AS id, d."createdAt", d."apiKeyId", d."promptPreview", d.score, d.band, d.plan, d."finalTier", d."cacheStatus",
+            d.status, d."costUsd", d."tokensIn", d."tokensOut", a."tokensIn" AS answer_in, a."tokensOut" AS answer_out,
+            coalesce(f.up, 0)::int AS up, coalesce(f.down, 0)::int AS down
+       FROM (SELECT id, "createdAt", "apiKeyId", "promptPreview", score, band, plan, "finalTier", "cacheStatus", status, "costUsd", "tokensIn", "tokensOut"
+               FROM "Decision" ${where} ORDER BY "createdAt" DESC, id DESC LIMIT $1) d
+       LEFT JOIN LATERAL (
+         SELECT x."tokensIn", x."tokensOut" FROM "DecisionAttempt" x
+          WHERE x."decisionId" = d.id AND x."createdAt" = d."createdAt" AND x.step IN ('answer', 'synthesize')
+          ORDER BY x.seq DESC LIMIT 1) a ON true
+       LEFT JOIN LATERAL (
+         SELECT count(*) FILTER (WHERE r.rating > 0) AS up, count(*) FILTER (WHERE r.rating < 0) AS down FROM "Feedback" r
+          WHERE r."decisionId" = d.id AND r."decisionCreatedAt" = d."createdAt" AND r.kind = 'explicit') f ON true
+      ORDER BY d."createdAt" DESC, d.id DESC`,
+    params,
+  );
+  return rows.map(toReplayDecision);
+}
+
+/** Pure: a SQL row to the replay's shape (numbers from pg may arrive as strings). */
+export function toReplayDecision(r: Row): ReplayDecision {
+  const n = (v: unknown) => (Number.isFinite(Number(v)) ? Number(v) : 0);
+  // Without attempt rows (e.g. bulk-seeded decisions) the decision's totals are the best we have.
+  const hasAnswer = r.answer_in !== null && r.answer_in !== undefined;
+  return {
+    id: r.id,
+    createdAt: new Date(r.createdAt),
+    apiKeyId: r.apiKeyId,
+    promptPreview: r.promptPreview,
+    score: r.score === null ? null : Number(r.score),
+    band: r.band,
+    plan: r.plan,
+    finalTier: r.finalTier,
+    cacheStatus: r.cacheStatus,
+    status: r.status,
+    costUsd: n(r.costUsd),
+    answerTokensIn: n(hasAnswer ? r.answer_in : r.tokensIn),
+    answerTokensOut: n(hasAnswer ? r.answer_out : r.tokensOut),
+    ratingsUp: n(r.up),
+    ratingsDown: n(r.down),
+  };
+}
