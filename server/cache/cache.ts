@@ -39,7 +39,7 @@ export interface CacheStats {
 
 /** Lowest cosine at which a lexically equivalent candidate (same content words up to typos and
  *  synonyms) may still hit; see README "Thresholds". */
-export const LEXICAL_FLOOR = 0.5;
+export const LEXICAL_FLOOR = 0.4;
 
 /** Stored rows with no expiry use this date (the schema's expiresAt is NOT NULL). */
 export const NEVER = new Date('9999-12-31T00:00:00Z');

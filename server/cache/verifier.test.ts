@@ -27,7 +27,11 @@ describe('verifyPair', () => {
     ['script', 'What is machine learning?', 'Что такое машинное обучение?'],
     ['substitution', 'which foods are safe for dogs', 'which foods are safe for cats'],
     ['addition', 'Which foods are safe for dogs?', 'Which foods are safe for old dogs?'],
-    ['addition', 'How do I invest money?', 'How do I invest money safely?'],
+    ['polarity', 'How do I invest money?', 'How do I invest money safely?'],
+    ['polarity', 'How do I get to the airport?', 'What is the fastest way to get to the airport?'],
+    ['substitution', 'Fill in the form', 'Fill in the from'],
+    ['substitution', 'How do I clean my boots?', 'How do I clean my bots?'],
+    ['substitution', 'How do I fix my gpu?', 'How do I fix my cpu?'],
   ];
   it.each(rejects)('rejects a %s difference: %s / %s', (check, a, b) => {
     const v = verifyPair(a, b);
@@ -42,6 +46,14 @@ describe('verifyPair', () => {
     ['Who discovered penicillin?', 'Who was the discoverer of penicillin?'],
     ['How do I merge two dictionaries in Python?', "What's the way to merge two Python dictionaries?"],
     ['what is the capital of france', 'WHAT IS THE CAPITAL OF FRANCE'],
+    // Question templates, suffixes the word list confirms, a moved clause, a misspelt polarity word.
+    ['How do I learn Japanese?', "What's the best way to learn Japanese?"],
+    ['When was the Great Wall of China built?', 'In which year was the Great Wall of China built?'],
+    ['How far is Mars from Earth?', 'What is the distance between Mars and Earth?'],
+    ['What are the benefits of regular exercise?', 'What are the advantages of exercising regularly?'],
+    ['How long should I boil an egg for a soft yolk?', 'For a soft yolk, how long do I boil an egg?'],
+    ['How do I delete a branch in git?', 'How do I delet a branch in git?'],
+    ['Why do cats purr?', 'Why do cats pur?'],
   ];
   it.each(accepts)('accepts a paraphrase: %s / %s', (a, b) => {
     expect(verifyPair(a, b)).toMatchObject({ ok: true });
@@ -75,5 +87,15 @@ describe('typo tolerance', () => {
     expect(isTypo('horse', 'house')).toBe(false);
     expect(isTypo('cat', 'car')).toBe(false);
     expect(isTypo('2018', '2019')).toBe(false);
+  });
+  it('never takes one common word for a typo of another, and knows British spellings', () => {
+    expect(isTypo('form', 'from')).toBe(false);
+    expect(isTypo('trial', 'trail')).toBe(false);
+    expect(isTypo('sped', 'speed')).toBe(false); // a real-word error: missed, never guessed
+    expect(isTypo('slep', 'sleep')).toBe(true);
+    expect(isTypo('fod', 'food')).toBe(true);
+    expect(isTypo('gpu', 'cpu')).toBe(false);
+    expect(isTypo('colour', 'color')).toBe(true);
+    expect(isTypo('organise', 'organize')).toBe(true);
   });
 });

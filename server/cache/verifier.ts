@@ -2,7 +2,8 @@
 // pairs that an embedding scores as close but that ask a different question. Each check extracts a
 // small set of "must agree" facts from both prompts and compares them. It errs towards rejecting:
 // a rejected paraphrase costs one model call, an accepted near miss serves a wrong answer.
-import { canonical, GENERIC, NEGATIONS, STOPWORDS, words } from '../embedding/text';
+import { americanSpelling, isWord } from '../embedding/dictionary';
+import { canonical, GENERIC, NEGATIONS, stem, STOPWORDS, words } from '../embedding/text';
 import { cleanUnicode } from './normalize';
 import { AMBIGUOUS_LANGUAGES, DATE_WORDS, DIRECTIONAL, HUMAN_LANGUAGES, LANGUAGES, NOT_NAMES, NUMBER_WORDS, POLARITY, UNITS } from './lexicon';
 
@@ -34,6 +35,7 @@ interface Facts {
   codeLangs: string[];
   humanLangs: string[];
   polarity: string[];
+  polarityWords: string[];
   dates: string[];
   scripts: string;
   prefixed: Map<string, string>;
@@ -82,6 +84,7 @@ function extract(raw: string): Facts {
   const codeLangs: string[] = [];
   const humanLangs: string[] = [];
   const polarity: string[] = [];
+  const polarityWords: string[] = [];
   const dates: string[] = [];
   let negations = 0;
   for (const t of tokens) {
@@ -93,10 +96,15 @@ function extract(raw: string): Facts {
     if (glued && UNITS[glued[1]]) units.push(UNITS[glued[1]]);
     if (UNITS[t] && t !== 'in' && t !== 'm' && t !== 'g' && t !== 'l') units.push(UNITS[t]);
     if (NEGATIONS.has(t)) negations++;
-    const lang = LANGUAGES[t] ?? (t.length >= 5 ? LANGUAGE_NAMES.find((n) => isTypo(t, n)) : undefined);
+    const lang = LANGUAGES[t] ?? (t.length >= 5 && !isWord(t) ? LANGUAGE_NAMES.find((n) => isTypo(t, n)) : undefined);
     if (lang) codeLangs.push(LANGUAGES[lang] ?? lang);
     if (HUMAN_LANGUAGES.has(t)) humanLangs.push(t);
-    if (POLARITY[t]) polarity.push(POLARITY[t]);
+    // By stem too: "safely" is "safe", "lowering" is "lower".
+    const pol = POLARITY[t] ?? POLARITY[stem(t)];
+    if (pol) {
+      polarity.push(pol);
+      polarityWords.push(t);
+    }
     if (DATE_WORDS[t]) dates.push(DATE_WORDS[t]);
   }
   for (const sym of ['$', '€', '£', '¥', '%', '°c', '°f']) if (lower.includes(sym)) units.push(UNITS[sym]);
@@ -120,6 +128,7 @@ function extract(raw: string): Facts {
     codeLangs: [...new Set(codeLangs)],
     humanLangs: [...new Set(humanLangs)],
     polarity,
+    polarityWords,
     dates: [...new Set(dates)],
     scripts: `${scriptsOf(text)}:${langGuess}`,
     content: tokens.filter((t) => !STOPWORDS.has(t)).map((raw) => ({ raw, canon: canonical(raw) })),
@@ -164,15 +173,24 @@ function isStopTypo(w: string): boolean {
   return SHORT_STOPWORDS.some((s) => s.length === w.length && editDistance(s, w, 1) <= 1 && [...s].sort().join('') === [...w].sort().join(''));
 }
 
-/** Is `a` plausibly a typo of `b` (or vice versa)? Short words only tolerate a transposition:
- *  "cat"/"car", "dog"/"dig" are different words, "hoel"/"hole" is not a word. */
+/** Is `a` plausibly a typo of `b` (or vice versa)? One edit (an adjacent transposition counts as
+ *  one), and never between two common English words: "form"/"from", "cat"/"car", "sped"/"speed"
+ *  are different words. A common word and a non-word are a misspelling ("slep"/"sleep",
+ *  "fod"/"food"; in words under 5 letters only a dropped/added letter or a transposition, so
+ *  "gpu"/"cpu" is not). Between two unknown words (names, jargon) only transpositions from 4
+ *  letters and single edits from 6. British/American spellings ("colour"/"color") are equal. */
 export function isTypo(a: string, b: string): boolean {
   if (a === b) return true;
   const len = Math.max(a.length, b.length);
   if (len < 4 || len > 40 || Math.abs(a.length - b.length) > 1 || /\p{N}/u.test(a + b)) return false;
-  const d = editDistance(a, b, 1);
-  if (d === 1 && a.length === b.length && [...a].sort().join('') === [...b].sort().join('')) return true; // transposition
-  return len >= 6 && d <= 1;
+  if (americanSpelling(a) === americanSpelling(b)) return true;
+  const wa = isWord(a);
+  const wb = isWord(b);
+  if (wa && wb) return false;
+  if (editDistance(a, b, 1) !== 1) return false;
+  const transposition = a.length === b.length && [...a].sort().join('') === [...b].sort().join('');
+  if (wa || wb) return len >= 5 || transposition || a.length !== b.length;
+  return transposition || len >= 6;
 }
 
 const sameMultiset = (a: string[], b: string[]) => sortJoin(a) === sortJoin(b);
@@ -203,11 +221,34 @@ function reversed(a: Facts, b: Facts): string | null {
   return null;
 }
 
+/** The polarity words differ only because one side misspelt them ("delete" / "delet"). */
+function misspeltPolarity(a: Facts, b: Facts): boolean {
+  const unmatched = (x: Facts, y: Facts) => x.polarityWords.filter((w) => !y.polarityWords.includes(w));
+  const explained = (x: Facts, y: Facts) => unmatched(x, y).every((w) => y.tokens.some((t) => !y.polarityWords.includes(t) && isTypo(w, t)));
+  return explained(a, b) && explained(b, a);
+}
+
+/** Is `b` `a` with one contiguous block moved ("for a soft yolk, how long ..." / "how long ... for a
+ *  soft yolk")? A clause moved as a whole keeps its meaning; a role swap does not. */
+function blockMoved(a: string[], b: string[]): boolean {
+  const n = a.length;
+  const target = b.join(' ');
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j <= n; j++) {
+      const block = a.slice(i, j);
+      const rest = [...a.slice(0, i), ...a.slice(j)];
+      for (let k = 0; k <= rest.length; k++) if ([...rest.slice(0, k), ...block, ...rest.slice(k)].join(' ') === target) return true;
+    }
+  }
+  return false;
+}
+
 /** Same content words, two of them swapped across another content word: "cats chase dogs". */
 function permuted(a: Facts, b: Facts): string | null {
   const ca = a.content.map((c) => c.canon);
   const cb = b.content.map((c) => c.canon);
   if (ca.length !== cb.length || ca.join(' ') === cb.join(' ') || sortJoin(ca) !== sortJoin(cb)) return null;
+  if (ca.length <= 24 && blockMoved(ca, cb)) return null;
   for (let i = 0; i < ca.length; i++) {
     for (let j = i + 2; j < ca.length; j++) {
       const bi = cb.indexOf(ca[i]);
@@ -259,7 +300,7 @@ export function verifyPair(storedPrompt: string, newPrompt: string): Verdict {
   if (sortJoin(a.codeLangs) !== sortJoin(b.codeLangs)) return fail('code_language', `[${a.codeLangs}] vs [${b.codeLangs}]`);
   if (sortJoin(a.humanLangs) !== sortJoin(b.humanLangs)) return fail('human_language', `[${a.humanLangs}] vs [${b.humanLangs}]`);
   if (sortJoin(a.dates) !== sortJoin(b.dates)) return fail('date', `[${a.dates}] vs [${b.dates}]`);
-  if (!sameMultiset(a.polarity, b.polarity)) return fail('polarity', `[${a.polarity}] vs [${b.polarity}]`);
+  if (!sameMultiset(a.polarity, b.polarity) && !misspeltPolarity(a, b)) return fail('polarity', `[${a.polarity}] vs [${b.polarity}]`);
   for (const [x, y] of [[a, b], [b, a]] as const) {
     for (const [root, word] of x.prefixed) {
       if (y.tokens.includes(root) && !y.tokens.includes(word)) return fail('negation', `"${word}" vs "${root}"`);

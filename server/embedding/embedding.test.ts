@@ -97,3 +97,18 @@ describe('OpenAIEmbedder against a loopback /v1/embeddings', () => {
     expect(() => new OpenAIEmbedder({ tier: tier({ role: 'large' }) })).toThrow(/not 'embedding'/);
   });
 });
+
+describe('word-level text processing', () => {
+  it('strips a suffix only when a word remains', async () => {
+    const { stem, contentTokens } = await import('./text');
+    expect(stem('exercising')).toBe('exercise');
+    expect(stem('mainly')).toBe('main');
+    expect(stem('stopped')).toBe('stop');
+    expect(stem('string')).toBe('string');
+    expect(stem('family')).toBe('family');
+    expect(stem('early')).toBe('early');
+    expect(stem('2019s')).toBe('2019s');
+    expect(contentTokens("What's the best way to learn guitar?")).toEqual(contentTokens('How do I learn guitar?'));
+    expect(contentTokens('In what year did the war end?')).toEqual(contentTokens('When did the war end?'));
+  });
+});

@@ -2,6 +2,7 @@
 // tokeniser, one stop-word list, one light stemmer and one small synonym table, so that what the
 // embedder treats as "the same word" is exactly what the verifier compares.
 import { cleanUnicode } from '../cache/normalize';
+import { isWord } from './dictionary';
 
 const CONTRACTIONS: Array<[RegExp, string]> = [
   [/\bcan'?t\b/g, 'can not'],
@@ -21,10 +22,33 @@ const CONTRACTIONS: Array<[RegExp, string]> = [
 // otherwise count as content.
 const POLITE = /\b(thanks?(?: you)?(?: (?:so|very) much| a lot| in advance)?|sorry to bother you|(?:i'?d|i would) (?:love|like) to know|would you mind(?: telling me)?|quick question|dear (?:assistant|sir|madam)|if you (?:can|could)|do you know)\b/g;
 
+// Question templates that ask the same thing in other words, rewritten to one form before
+// tokenising, so that the embedder and the verifier both see the same content words. Only
+// framing is folded: "the best way to X" -> "how to X" (the *fastest*/*cheapest* way keeps its
+// degree word), "in what year" -> "when", "how far" -> "distance". Each rule is a whole phrase.
+const TEMPLATES: Array<[RegExp, string]> = [
+  [/\bwhat (?:is|are|would be) (?:the |some |a |an )?(?:(?:best|right|proper|correct|recommended|ideal|good|usual|standard|simplest|easiest) )?(?:ways?|methods?|steps|procedure|process) (?:to|of|for)\b/g, 'how to'],
+  [/\bwhat (?:can|could|should|do|must) (?:i|we|you|one|someone) do to\b/g, 'how to'],
+  [/\b(?:in |during )?(?:what|which) year\b/g, 'when'],
+  [/\b(?:how come|for what reason|what is the reason(?: that| why)?)\b/g, 'why'],
+  [/\bhow far\b/g, 'distance'],
+  [/\bhow fast\b/g, 'speed'],
+  [/\bhow old\b/g, 'age'],
+  [/\bhow (?:tall|high)\b/g, 'height'],
+  [/\bhow heavy\b/g, 'weight'],
+  [/\bhow (?:big|large)\b/g, 'size'],
+  [/\bhow deep\b/g, 'depth'],
+  [/\bhow many people live in\b/g, 'population of'],
+  [/\b(?:stands?|short|abbreviation|acronym) for\b/g, 'acronym'],
+  [/\bget rid of\b/g, 'remove'],
+  [/\bwhy (?:do|does|did|would|will) (.{1,80}?) (?:happen|occur)\b/g, 'why $1'],
+];
+
 /** Lower-cased word tokens (letters/digits, with inner . , for numbers like 3.5 and 1,000). */
 export function words(text: string): string[] {
   let t = cleanUnicode(text).toLowerCase();
   for (const [re, rep] of CONTRACTIONS) t = t.replace(re, rep);
+  for (const [re, rep] of TEMPLATES) t = t.replace(re, rep);
   t = t.replace(POLITE, ' ');
   return t.match(/\p{N}+(?:[.,]\p{N}+)*|[\p{L}\p{M}]+(?:[+#]+|\p{N}+)?/gu) ?? [];
 }
@@ -80,6 +104,7 @@ const SYNONYMS: Record<string, string> = Object.assign(Object.create(null) as Re
   convert: 'convert', transform: 'convert', turn: 'convert', change: 'convert',
   fewest: 'least', lowest: 'least', minimum: 'least', min: 'least',
   maximum: 'most', max: 'most', highest: 'most',
+  used: 'use', uses: 'use',
   int: 'integer', str: 'string', dict: 'dictionary', quit: 'exit', leave: 'exit', painter: 'paint', painted: 'paint',
   js: 'javascript', ts: 'typescript', golang: 'go', py: 'python', cpp: 'c++', csharp: 'c#',
   usa: 'us', america: 'us', uk: 'britain',
@@ -91,9 +116,50 @@ export const GENERIC = new Set(
   'city make use using from why step function purpose role process method kind type exactly main mainly list name tell steps define mean many'.split(' '),
 );
 
-/** A light English suffix stripper: enough to fold plural and tense variants, never "stemming" numbers. */
+/** The first candidate that is a common English word, or null. */
+function firstWord(cands: string[]): string | null {
+  for (const c of cands) if (c.length >= 3 && isWord(c)) return c;
+  return null;
+}
+
+const undouble = (b: string) => (/([b-df-hj-np-tv-z])\1$/.test(b) && !/(ll|ss|zz|ff)$/.test(b) ? b.slice(0, -1) : b);
+
+/**
+ * English suffix stripping guided by the word list: a suffix is only removed when what remains is a
+ * word ("exercising" -> "exercise", "mainly" -> "main", "stopped" -> "stop"; "string", "family",
+ * "early" stay). Words the list does not know (names, jargon, misspellings) get the plain rules.
+ * Numbers and symbols are never stemmed.
+ */
 export function stem(w: string): string {
   if (w.length <= 3 || /\p{N}/u.test(w) || /[+#]/.test(w)) return w;
+  if (/^[a-z]+$/.test(w) && isWord(w)) return dictionaryStem(w) ?? w;
+  return plainStem(w);
+}
+
+function dictionaryStem(w: string): string | null {
+  if (w.endsWith('ss') || w.endsWith('us') || w.endsWith('is')) return null;
+  if (w.endsWith('ies') && w.length > 4) return firstWord([w.slice(0, -3) + 'y', w.slice(0, -1)]);
+  if (w.endsWith('ied') && w.length > 4) return firstWord([w.slice(0, -3) + 'y']);
+  if (w.endsWith('ing') && w.length > 5) {
+    const b = w.slice(0, -3);
+    return firstWord([undouble(b), b + 'e', b]);
+  }
+  if (w.endsWith('ed') && w.length > 4) {
+    const b = w.slice(0, -2);
+    return firstWord([undouble(b), b + 'e', b, w.slice(0, -1)]);
+  }
+  if (w.endsWith('ily') && w.length > 5) return firstWord([w.slice(0, -3) + 'y']);
+  if (w.endsWith('ly') && w.length >= 6) {
+    const b = w.slice(0, -2);
+    return b.length >= 4 ? firstWord([b, b + 'e']) : null;
+  }
+  if (w.endsWith('es') && /(ch|sh|x|z|ss)es$/.test(w)) return firstWord([w.slice(0, -2)]);
+  if (w.endsWith('s')) return firstWord([w.slice(0, -1)]);
+  return null;
+}
+
+/** The light rules for words the list does not know. */
+function plainStem(w: string): string {
   if (w.endsWith('ies') && w.length > 4) return w.slice(0, -3) + 'y';
   if (w.endsWith('sses')) return w.slice(0, -2);
   if (w.endsWith('ss') || w.endsWith('us') || w.endsWith('is')) return w;
