@@ -1,4 +1,5 @@
-// Hourly rollup deltas of a set of decisions, keyed like DecisionRollup's primary key. Computed
+// Rollup deltas of a set of decisions: hourly (DecisionRollup), per UTC day (DecisionRollupDaily,
+// the hourly deltas summed per day) and attempts per hour x tier x outcome (AttemptRollup). Computed
 // only from the decisions that a batch actually inserted, so replaying a batch never counts twice.
 import { addHistograms, bucketOf, emptyHistogram } from './histogram';
 import type { StoredDecision } from './normalize';
@@ -69,6 +70,60 @@ export function rollupDeltas(decisions: readonly StoredDecision[]): RollupDelta[
     r.latencyHist[bucketOf(d.latencyMs)] += 1;
   }
   return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+}
+
+/** Start (00:00 UTC) of the day of an hour bucket from hourOf(). Daily buckets are UTC days. */
+export function dayOf(hourIso: string): string {
+  return `${hourIso.slice(0, 10)}T00:00:00.000Z`;
+}
+
+/** The hourly deltas summed per UTC day, same key otherwise, sorted by key like rollupDeltas(). */
+export function dailyDeltas(hourly: readonly RollupDelta[]): RollupDelta[] {
+  const byKey = new Map<string, RollupDelta>();
+  for (const h of hourly) {
+    const d = { ...h, bucket: dayOf(h.bucket) };
+    // JSON keys: there are few deltas per batch (one per hourly key), so cost does not matter here.
+    const key = JSON.stringify([d.bucket, d.apiKeyId, d.tier, d.band, d.policyVersion, d.cacheStatus, d.status]);
+    const prev = byKey.get(key);
+    byKey.set(key, prev ? mergeDeltas(prev, d) : { ...d, latencyHist: [...d.latencyHist] });
+  }
+  return [...byKey.values()].sort(compareKeys);
+}
+
+export interface AttemptDelta {
+  bucket: string; // ISO hour start of the decision
+  tier: string; // attempt tierName
+  outcome: string;
+  count: number;
+}
+
+/** Attempts of the decisions per (hour, tier, outcome), sorted by key (lock order). */
+export function attemptDeltas(decisions: readonly StoredDecision[]): AttemptDelta[] {
+  const byKey = new Map<string, AttemptDelta>();
+  for (const d of decisions) {
+    if (d.attempts.length === 0) continue;
+    const bucket = hourOf(d.createdAt);
+    for (const a of d.attempts) {
+      // bucket and outcome never contain \u0001, so a joined key is unambiguous even if a tier name does.
+      const key = `${bucket}\u0001${a.outcome}\u0001${a.tierName}`;
+      const r = byKey.get(key);
+      if (r) r.count += 1;
+      else byKey.set(key, { bucket, tier: a.tierName, outcome: a.outcome, count: 1 });
+    }
+  }
+  return [...byKey.values()].sort((a, b) => cmp(a.bucket, b.bucket) || cmp(a.tier, b.tier) || cmp(a.outcome, b.outcome));
+}
+
+function cmp(a: string | number, b: string | number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Primary-key order of DecisionRollup(Daily) rows: the order in which upserts take row locks. */
+function compareKeys(a: RollupDelta, b: RollupDelta): number {
+  return (
+    cmp(a.bucket, b.bucket) || cmp(a.apiKeyId, b.apiKeyId) || cmp(a.tier, b.tier) || cmp(a.band, b.band) ||
+    cmp(a.policyVersion, b.policyVersion) || cmp(a.cacheStatus, b.cacheStatus) || cmp(a.status, b.status)
+  );
 }
 
 /** Sum of deltas with equal keys (for tests and read-side merges). */

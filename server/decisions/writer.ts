@@ -1,5 +1,5 @@
 // One batch of decisions -> Postgres in one transaction: decisions, their attempts and the rollup
-// deltas. Two methods:
+// deltas (hourly, daily, attempt outcomes: see upsertRollups). Two methods:
 //  * 'copy' (default): COPY the batch into per-connection temporary staging tables, then one
 //    statement moves it: INSERT INTO "Decision" SELECT ... ON CONFLICT DO NOTHING RETURNING id, and,
 //    in the same statement, the attempts of exactly the returned ids. ~4x the rows/s of 'unnest'.
@@ -11,7 +11,7 @@
 import type pg from 'pg';
 import { copyIn, copyLine } from './copy-text';
 import type { StoredDecision } from './normalize';
-import { rollupDeltas } from './rollup';
+import { attemptDeltas, dailyDeltas, rollupDeltas, type RollupDelta } from './rollup';
 
 export type WriteMethod = 'copy' | 'unnest';
 
@@ -29,7 +29,8 @@ FROM unnest($1::text[],$2::int[],$3::timestamptz[],$4::text[],$5::text[],$6::tex
   AS u(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15)
 ON CONFLICT DO NOTHING`;
 
-const ROLLUP_SQL = `INSERT INTO "DecisionRollup" AS r ("bucket","apiKeyId","tier","band","policyVersion","cacheStatus","status","count","costUsd","baselineCostUsd","tokensIn","tokensOut","latencySumMs","ttftSumMs","ttftCount","escalations","latencyHist")
+// Hourly and daily rollups share columns, key and merge rule; only the table differs.
+const rollupSql = (table: '"DecisionRollup"' | '"DecisionRollupDaily"') => `INSERT INTO ${table} AS r ("bucket","apiKeyId","tier","band","policyVersion","cacheStatus","status","count","costUsd","baselineCostUsd","tokensIn","tokensOut","latencySumMs","ttftSumMs","ttftCount","escalations","latencyHist")
 SELECT b, a, t, bd, p, c, s, n, cost, base, ti, tou, ls, ts, tc, e, h::int[]
 FROM unnest($1::timestamptz[],$2::text[],$3::text[],$4::text[],$5::int[],$6::text[],$7::text[],$8::int[],$9::float8[],$10::float8[],$11::float8[],$12::float8[],$13::float8[],$14::float8[],$15::int[],$16::int[],$17::text[])
   AS u(b, a, t, bd, p, c, s, n, cost, base, ti, tou, ls, ts, tc, e, h)
@@ -45,6 +46,12 @@ ON CONFLICT ("bucket","apiKeyId","tier","band","policyVersion","cacheStatus","st
   "escalations" = r."escalations" + EXCLUDED."escalations",
   "latencyHist" = ARRAY(SELECT coalesce(x, 0) + coalesce(y, 0)
     FROM unnest(r."latencyHist", EXCLUDED."latencyHist") WITH ORDINALITY AS z(x, y, o) ORDER BY o)`;
+const HOURLY_SQL = rollupSql('"DecisionRollup"');
+const DAILY_SQL = rollupSql('"DecisionRollupDaily"');
+
+const ATTEMPT_ROLLUP_SQL = `INSERT INTO "AttemptRollup" AS r ("bucket","tier","outcome","count")
+SELECT * FROM unnest($1::timestamptz[],$2::text[],$3::text[],$4::int[])
+ON CONFLICT ("bucket","tier","outcome") DO UPDATE SET "count" = r."count" + EXCLUDED."count"`;
 
 function columns<T, R extends unknown[]>(rows: readonly T[], pick: (r: T) => R): unknown[][] {
   const width = rows.length === 0 ? 0 : pick(rows[0]).length;
@@ -107,17 +114,25 @@ export function batchCopyText(batch: readonly StoredDecision[]): { decisions: st
   return { decisions: decisions.join(''), attempts: attempts.join('') };
 }
 
+const rollupParams = (deltas: readonly RollupDelta[]) =>
+  columns(deltas, (r) => [
+    r.bucket, r.apiKeyId, r.tier, r.band, r.policyVersion, r.cacheStatus, r.status, r.count, r.costUsd,
+    r.baselineCostUsd, r.tokensIn, r.tokensOut, r.latencySumMs, r.ttftSumMs, r.ttftCount, r.escalations,
+    `{${r.latencyHist.join(',')}}`,
+  ]);
+
+/**
+ * Hourly, daily and attempt rollup deltas of the decisions just inserted, inside the caller's
+ * transaction. Always in this table order and key order within a table, so concurrent writers
+ * queue on row locks instead of deadlocking.
+ */
 export async function upsertRollups(client: pg.ClientBase, fresh: readonly StoredDecision[]): Promise<void> {
-  const deltas = rollupDeltas(fresh);
-  if (deltas.length === 0) return;
-  await client.query(
-    ROLLUP_SQL,
-    columns(deltas, (r) => [
-      r.bucket, r.apiKeyId, r.tier, r.band, r.policyVersion, r.cacheStatus, r.status, r.count, r.costUsd,
-      r.baselineCostUsd, r.tokensIn, r.tokensOut, r.latencySumMs, r.ttftSumMs, r.ttftCount, r.escalations,
-      `{${r.latencyHist.join(',')}}`,
-    ]),
-  );
+  const hourly = rollupDeltas(fresh);
+  if (hourly.length === 0) return;
+  await client.query(HOURLY_SQL, rollupParams(hourly));
+  await client.query(DAILY_SQL, rollupParams(dailyDeltas(hourly)));
+  const attempts = attemptDeltas(fresh);
+  if (attempts.length > 0) await client.query(ATTEMPT_ROLLUP_SQL, columns(attempts, (a) => [a.bucket, a.tier, a.outcome, a.count]));
 }
 
 /** Writes one batch in one transaction; returns how many decisions were new. */
