@@ -27,3 +27,40 @@ export function checkRollback(before: Proportion, after: Proportion, opts: Rollb
     : `no significant drop: ${pct(test.before.rate)} before, ${pct(test.after.rate)} after (p = ${test.pValue.toFixed(4)})`;
   return { ...test, rollback: test.significant, reason };
 }
+
+/** Rated decisions under the version before and after a change, for one kind of traffic. */
+export interface Stratum {
+  before: Proportion;
+  after: Proportion;
+}
+
+export interface StrataVerdict {
+  rollback: boolean;
+  reason: string;
+  /** One verdict per stratum (cache misses, cache hits). */
+  strata: { misses: RollbackVerdict; hits: RollbackVerdict };
+}
+
+/**
+ * Rollback judged on answered traffic (cache misses: the routing thresholds) and on cache hits (their
+ * ratings: the similarity threshold, and which cached tiers qualify) separately. They are not pooled:
+ * a change of the similarity threshold changes the share of hits, so a pooled rate would move with the
+ * mix even if neither kind got worse, and a drop on the (usually fewer) hits would drown in the misses.
+ * Each stratum with enough ratings on both sides is tested; the significance level is split between
+ * those (Bonferroni), so judging two strata does not double the false-rollback rate.
+ */
+export function checkRollbackStrata(misses: Stratum, hits: Stratum, opts: RollbackOptions = {}): StrataVerdict {
+  const minSamples = opts.minSamples ?? 100;
+  const ready = (s: Stratum) => s.before.n >= minSamples && s.after.n >= minSamples;
+  const judged = [misses, hits].filter(ready).length;
+  const alpha = (opts.alpha ?? 0.05) / Math.max(1, judged);
+  const m = checkRollback(misses.before, misses.after, { ...opts, alpha });
+  const h = checkRollback(hits.before, hits.after, { ...opts, alpha });
+  const parts = [`cache misses: ${m.reason}`, `cache hits: ${h.reason}`];
+  const bad = [m.rollback ? parts[0] : null, h.rollback ? parts[1] : null].filter((x): x is string => x !== null);
+  return {
+    rollback: bad.length > 0,
+    reason: bad.length > 0 ? bad.join('; ') : parts.join('; '),
+    strata: { misses: m, hits: h },
+  };
+}

@@ -115,4 +115,28 @@ describe('tunerService: cache similarity threshold', () => {
     expect(active!.document.cache.similarityThreshold).toBe(0.75);
     expect(active!.document.thresholds).toEqual(defaultPolicy().thresholds);
   });
+
+  // After the test above: the misses it rated stay equal across the two versions compared here.
+  it('rolls back a change when success drops on rated cache hits alone', async () => {
+    const from = await setPolicy('auto');
+    const tuner = tunerService(prisma, { rollback: { minSamples: 40 } });
+    const r = await tuner.run();
+    expect(r).toMatchObject({ action: 'applied', similarityThreshold: 0.7 });
+    if (r.action !== 'applied') return;
+    // Semantic hits rated through the feedback service (so they reach FeedbackRollup): 90 % good under
+    // the old version, 50 % under the new one. No plan.cache here, so the cache tuner does not read them.
+    const feedback = feedbackService(prisma);
+    for (const [version, good] of [[from, 45], [r.version, 25]] as const) {
+      for (let i = 0; i < 50; i++) {
+        const id = await insertDecision(prisma, { policyVersion: version, score: 0.2, tier: 'small', cacheStatus: 'semantic' });
+        await feedback.rate({ id: 'rater', tenant: 'default' }, { decisionId: id, rating: i < good ? 'up' : 'down' });
+      }
+    }
+    const rb = await tuner.run();
+    expect(rb).toMatchObject({ action: 'rolled_back', reason: /cache hits: success fell from 90.0 % to 50.0 %/ });
+    const active = await activePolicy(prisma);
+    expect(active!.document.cache.similarityThreshold).toBe(0.75);
+    const p = await prisma.tunerProposal.findUnique({ where: { id: r.proposalId } });
+    expect(p).toMatchObject({ status: 'rolled_back', evidence: { rollback: { strata: { hits: { rollback: true }, misses: { rollback: false } } } } });
+  });
 });

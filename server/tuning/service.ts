@@ -7,7 +7,7 @@ import type { Actor } from '../runtime/stores';
 import type { EstimatorOptions } from './estimate';
 import { tuneCacheThreshold, type CacheTuneResult } from './cache-threshold';
 import { recentCacheHitRatings, recentPopulation, recentRatings, tierPrices } from './data';
-import { checkRollback, type RollbackOptions } from './rollback';
+import { checkRollbackStrata, type RollbackOptions } from './rollback';
 import { tuneThresholds, type TuneEvidence } from './tuner';
 import type { Policy } from '../routing/policy';
 import type { Thresholds } from './types';
@@ -56,8 +56,14 @@ export function tunerService(prisma: PrismaClient, opts: TunerServiceOptions = {
     if (!active) return null;
     const p = await prisma.tunerProposal.findFirst({ where: { status: 'applied', toVersion: active.version } });
     if (!p) return null;
-    const [before, after] = await Promise.all([versionSuccess(prisma, p.fromVersion), versionSuccess(prisma, active.version)]);
-    const verdict = checkRollback(before, after, opts.rollback);
+    // Answered traffic and cache hits are judged separately (see checkRollbackStrata).
+    const [mb, ma, hb, ha] = await Promise.all([
+      versionSuccess(prisma, p.fromVersion, 'misses'),
+      versionSuccess(prisma, active.version, 'misses'),
+      versionSuccess(prisma, p.fromVersion, 'hits'),
+      versionSuccess(prisma, active.version, 'hits'),
+    ]);
+    const verdict = checkRollbackStrata({ before: mb, after: ma }, { before: hb, after: ha }, opts.rollback);
     if (!verdict.rollback) return null;
     const body = p.proposal as unknown as ProposalBody;
     const what = body.cache ? 'thresholds and cache similarity threshold' : 'thresholds';
