@@ -54,7 +54,7 @@ export function resilientTierRegistry(o: RegistryOptions): Omit<TierRegistry, 's
     let c = clients.get(name);
     if (!c) clients.set(name, (c = new TierClient(cfg, o.client)));
     else if (c.tier !== cfg) c.update(cfg);
-    const st = admission.state(name);
+    const st = admission.peek(name);
     if (!st || st.maxConcurrency !== cfg.maxConcurrency) admission.configure(cfg, st?.maxQueue);
     return c;
   };
@@ -84,7 +84,7 @@ export function resilientTierRegistry(o: RegistryOptions): Omit<TierRegistry, 's
         const c = clients.get(t.name);
         const load = t.kind === 'vllm' ? scraper?.load(t.name) : undefined;
         const waiting = o.upstreamWaiting?.(t.name) ?? load?.waiting ?? 0;
-        const s: GatewayTierState = { enabled: t.enabled, breaker: c?.breaker ?? 'closed', queued: (admission.state(t.name)?.queued ?? 0) + (Number.isFinite(waiting) ? Math.max(0, waiting) : 0) };
+        const s: GatewayTierState = { enabled: t.enabled, breaker: c?.breaker ?? 'closed', queued: (admission.peek(t.name)?.queued ?? 0) + (Number.isFinite(waiting) ? Math.max(0, waiting) : 0) };
         if (load) {
           s.waiting = load.waiting;
           if (load.kvCacheUsage !== null) s.kvCacheUsage = load.kvCacheUsage;

@@ -168,6 +168,15 @@ export class Admission {
     };
   }
 
+  /**
+   * The counters the request path reads on every call (decide()'s tier states, the registry's
+   * limit check), without state()'s latency median (a sort of the window per call).
+   */
+  peek(name: string): Pick<AdmissionState, 'inFlight' | 'queued' | 'maxConcurrency' | 'maxQueue'> | undefined {
+    const s = this.tiers.get(name);
+    return s && { inFlight: s.inFlight, queued: s.queue.length, maxConcurrency: s.maxConcurrency, maxQueue: s.maxQueue };
+  }
+
   states(): AdmissionState[] {
     return [...this.tiers.keys()].map((n) => this.state(n)!);
   }

@@ -4,6 +4,7 @@
 import { TierError } from './errors';
 import { CallGuard, endpoint, headers, httpError, readTextCapped, rootUrl } from './http';
 import { MAX_BODY_BYTES, parseCompletion, requestBody, type CallOptions, type ChatResult } from './parse';
+import { discard, send, type UpstreamResponse } from './transport';
 import type { ChatRequest, TierConfig } from './types';
 
 export { chatStream } from './stream';
@@ -18,9 +19,9 @@ export async function chat(tier: TierConfig, req: ChatRequest, opts: CallOptions
   const timeoutMs = opts.timeoutMs ?? tier.timeoutMs;
   guard.arm('total', timeoutMs, 'no complete answer within the timeout');
   try {
-    let res: Response;
+    let res: UpstreamResponse;
     try {
-      res = await fetch(endpoint(tier, 'chat/completions'), {
+      res = await send(endpoint(tier, 'chat/completions'), {
         method: 'POST',
         headers: { ...headers(tier, true), 'content-type': 'application/json' },
         body: requestBody(tier, req, false),
@@ -46,9 +47,9 @@ export async function listModels(tier: TierConfig, opts: CallOptions = {}): Prom
   const guard = new CallGuard(tier.name, opts.signal);
   guard.arm('total', opts.timeoutMs ?? Math.min(tier.timeoutMs, 10_000), 'no model list within the timeout');
   try {
-    let res: Response;
+    let res: UpstreamResponse;
     try {
-      res = await fetch(endpoint(tier, 'models'), { headers: headers(tier, true), signal: guard.signal });
+      res = await send(endpoint(tier, 'models'), { headers: headers(tier, true), signal: guard.signal });
     } catch (err) {
       throw guard.explain(err, 'network', 'request failed');
     }
@@ -87,8 +88,8 @@ export async function health(tier: TierConfig, opts: CallOptions = {}): Promise<
   const guard = new CallGuard(tier.name, opts.signal);
   guard.arm('total', timeoutMs, 'health check timed out');
   try {
-    const res = await fetch(`${rootUrl(tier)}/health`, { headers: headers(tier, true), signal: guard.signal });
-    await res.body?.cancel().catch(() => undefined);
+    const res = await send(`${rootUrl(tier)}/health`, { headers: headers(tier, true), signal: guard.signal });
+    discard(res);
     if (res.ok) return { ok: true, via: 'health', latencyMs: performance.now() - started };
     if (res.status !== 404 && res.status !== 401 && res.status !== 403) {
       return { ok: false, via: 'health', latencyMs: performance.now() - started, error: `HTTP ${res.status}` };

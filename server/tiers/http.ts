@@ -1,8 +1,9 @@
 // The HTTP plumbing shared by the connector's calls: one AbortController per call that every timer
 // and the caller's signal feed, so whichever fires first decides the error kind; URL building;
-// turning non-2xx answers and fetch failures into TierErrors. Node's fetch (undici) keeps
-// connections alive by default, so repeated calls to a tier reuse sockets.
+// turning non-2xx answers and request failures into TierErrors. Calls go through transport.ts
+// (undici's request() over a keep-alive pool), so repeated calls to a tier reuse sockets.
 import { TierError, isTierError, kindForStatus, parseRetryAfter, type TierErrorKind } from './errors';
+import type { UpstreamResponse } from './transport';
 import type { TierConfig } from './types';
 
 export class CallGuard {
@@ -105,31 +106,48 @@ export function headers(tier: Pick<TierConfig, 'apiKey'>, json: boolean): Record
 }
 
 /** Reads at most `limit` bytes of a body as text; more is a bad response (no unbounded buffering). */
-export async function readTextCapped(res: Response, limit: number, guard?: CallGuard): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let size = 0;
-  let text = '';
-  for (;;) {
-    const { done, value } = await (guard ? guard.read(reader.read()) : reader.read());
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw new TierError('bad_response', `response body larger than ${limit} bytes`);
-    }
-    text += decoder.decode(value, { stream: true });
-  }
-  return text + decoder.decode();
+export function readTextCapped(res: UpstreamResponse, limit: number, guard?: CallGuard): Promise<string> {
+  const body = res.body;
+  const read = new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > limit) {
+        cleanup();
+        body.destroy();
+        reject(new TierError('bad_response', `response body larger than ${limit} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      // Invalid UTF-8 becomes U+FFFD, as TextDecoder did.
+      resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, size).toString('utf8'));
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    const cleanup = () => {
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', onError);
+    };
+    body.on('data', onData);
+    body.once('end', onEnd);
+    body.once('error', onError);
+  });
+  return guard ? guard.read(read) : read;
 }
 
 /** A non-2xx answer as a TierError, with the upstream's own message when it sent an OpenAI error body. */
-export async function httpError(tier: string, res: Response, guard?: CallGuard): Promise<TierError> {
+export async function httpError(tier: string, res: UpstreamResponse, guard?: CallGuard): Promise<TierError> {
   // OpenAI also sends retry-after-ms; prefer it when it is a sane number.
-  const msHeader = res.headers.get('retry-after-ms');
+  const msHeader = res.header('retry-after-ms');
   const ms = msHeader == null || msHeader.trim() === '' ? NaN : Number(msHeader);
-  const retryAfterMs = Number.isFinite(ms) && ms >= 0 ? ms : parseRetryAfter(res.headers.get('retry-after'));
+  const retryAfterMs = Number.isFinite(ms) && ms >= 0 ? ms : parseRetryAfter(res.header('retry-after'));
   let message = res.statusText || 'error';
   try {
     const text = await readTextCapped(res, 64 * 1024, guard);

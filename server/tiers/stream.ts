@@ -3,10 +3,11 @@
 // truncated success). Limits: time to first token (tier.timeoutMs), the gap between events after
 // that (idle), a whole-stream cap, and a token cap that stops endless streams deterministically.
 import { TierError } from './errors';
-import { CallGuard, endpoint, headers, httpError } from './http';
-import { parseCompletion, parseLogprobs, parseUsage, requestBody, type CallOptions } from './parse';
+import { CallGuard, endpoint, headers, httpError, readTextCapped } from './http';
+import { MAX_BODY_BYTES, parseCompletion, parseLogprobs, parseUsage, requestBody, type CallOptions } from './parse';
 import { SseParser } from './sse';
 import { estimateUsage } from './tokens';
+import { send, type UpstreamResponse } from './transport';
 import type { ChatRequest, TierConfig, Usage } from './types';
 
 export interface StreamOptions extends CallOptions {
@@ -43,9 +44,9 @@ export async function* chatStream(tier: TierConfig, req: ChatRequest, opts: Stre
   guard.arm('first', firstMs, 'no first token within the timeout');
   guard.arm('total', totalMs, 'stream did not finish within the stream timeout', () => emitted);
   try {
-    let res: Response;
+    let res: UpstreamResponse;
     try {
-      res = await fetch(endpoint(tier, 'chat/completions'), {
+      res = await send(endpoint(tier, 'chat/completions'), {
         method: 'POST',
         headers: { ...headers(tier, false), 'content-type': 'application/json' },
         body: requestBody(tier, req, true),
@@ -55,11 +56,10 @@ export async function* chatStream(tier: TierConfig, req: ChatRequest, opts: Stre
       throw guard.explain(err, 'network', 'request failed');
     }
     if (!res.ok) throw await httpError(name, res, guard);
-    if (!res.body) throw new TierError('bad_response', `${name}: stream response has no body`, { tier: name });
 
     // A server that ignores stream:true answers with one JSON completion: accept it as a one-chunk stream.
-    if ((res.headers.get('content-type') ?? '').includes('application/json')) {
-      const text = await guard.read(res.text()).catch((err: unknown) => {
+    if ((res.header('content-type') ?? '').includes('application/json')) {
+      const text = await readTextCapped(res, MAX_BODY_BYTES, guard).catch((err: unknown) => {
         throw guard.explain(err, 'network', 'response body unreadable');
       });
       const r = parseCompletion(tier, req, text, 0);
@@ -70,7 +70,7 @@ export async function* chatStream(tier: TierConfig, req: ChatRequest, opts: Stre
     }
 
     const parser = new SseParser();
-    const reader = res.body.getReader();
+    const reader: AsyncIterator<Buffer> = res.body[Symbol.asyncIterator]();
     let done = false;
     let finishReason: string | null = null;
     let usage: Usage | null = null;
@@ -83,9 +83,9 @@ export async function* chatStream(tier: TierConfig, req: ChatRequest, opts: Stre
       new TierError(kind, `${name}: ${why}`, { tier: name, emittedTokens: emitted });
 
     while (!done) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
+      let chunk: IteratorResult<Buffer>;
       try {
-        chunk = await guard.read(reader.read());
+        chunk = await guard.read(reader.next());
       } catch (err) {
         if (finishReason != null) break; // the answer was complete; only the goodbye was lost
         throw guard.explain(err, 'stream_cut', 'stream broke', emitted);
