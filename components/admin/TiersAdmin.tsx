@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { ms, tierClass, usd } from '@/lib/format';
 import { errorText, useTRPC } from '@/lib/trpc';
 import { emptyTier, TierEditor, type TierDraft } from './TierEditor';
+import { TierLive } from './TierLive';
 
 export function TiersAdmin() {
   const trpc = useTRPC();
@@ -33,7 +34,9 @@ export function TiersAdmin() {
           <button type="button" onClick={() => setEditing(emptyTier())}>New tier</button>
         </div>
       )}
+      <TierLive />
       <div className="panel">
+        <h2>Configuration</h2>
         {tiers.error && <div className="alert" role="alert">{errorText(tiers.error)}</div>}
         <div className="table-wrap">
           <table aria-label="Tiers">

@@ -108,6 +108,7 @@ export async function compose(e: Env): Promise<Runtime> {
       policy,
       recorder,
       testTier,
+      tierRegistry: registry,
       firstStart,
       info: { database: db.embedded ? 'embedded' : 'external', simulatorUrl: simulator?.baseUrl ?? null },
       async stop() {

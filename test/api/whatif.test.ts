@@ -16,6 +16,7 @@ import { principal, testRuntime, uid } from './helpers';
 
 let runtime: Runtime;
 let keyId: string;
+const tierIds: string[] = [];
 const names = { small: uid('wi-s'), medium: uid('wi-m'), large: uid('wi-l') };
 const PRICES = { small: [0.1, 0.2], medium: [1, 2], large: [10, 20] } as const;
 const cost = (t: keyof typeof PRICES, tin: number, tout: number) => (tin * PRICES[t][0] + tout * PRICES[t][1]) / 1e6;
@@ -65,10 +66,11 @@ beforeAll(async () => {
   keyId = await insertApiKey(prisma, 'default');
   const actor = { id: null, label: 'test' };
   for (const role of ['small', 'medium', 'large'] as const) {
-    await runtime.stores.tiers.create(
+    const t = await runtime.stores.tiers.create(
       { name: names[role], role, kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1', model: 'm', inputPricePerM: PRICES[role][0], outputPricePerM: PRICES[role][1], maxConcurrency: 4, timeoutMs: 1000, enabled: true },
       actor,
     );
+    tierIds.push(t.id);
   }
   await runtime.tiers.reload();
   // Success rates of rated cache misses: small x simple 60 %, medium x simple 90 %, large x moderate 95 %.
@@ -83,6 +85,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const id of tierIds) await runtime.stores.tiers.disable(id, { id: null, label: 'test' });
   await stopRuntime();
 });
 

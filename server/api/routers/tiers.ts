@@ -6,6 +6,7 @@ import { TIER_KINDS, tierApiKey, tierBaseUrl, tierModel, tierName } from '../../
 import type { Actor } from '../../runtime/stores';
 import type { Principal } from '../../runtime/types';
 import { adminProcedure, authedProcedure, createTRPCRouter } from '../trpc';
+import { liveTier } from './tiers-live';
 
 export const tierInput = z.object({
   name: tierName,
@@ -35,6 +36,23 @@ export const tiersRouter = createTRPCRouter({
   ),
 
   list: adminProcedure.query(({ ctx }) => ctx.runtime.stores.tiers.list()),
+
+  /** Live health, queue and load per tier from the running gateway (the tiers page polls it). */
+  live: adminProcedure.query(({ ctx }) => {
+    const reg = ctx.runtime.tierRegistry;
+    reg.states(); // keeps the vLLM scraper following the tier list
+    const tiers = reg.list().filter((t) => t.role !== 'embedding');
+    return {
+      at: new Date(),
+      tiers: tiers.map((t) =>
+        liveTier(t, {
+          breaker: (n) => reg.client(n)?.breaker,
+          admission: (n) => reg.admission.state(n),
+          scrape: (n) => (reg.scraper ? { fresh: reg.scraper.load(n), status: reg.scraper.statusOf(n) } : undefined),
+        }),
+      ),
+    };
+  }),
 
   create: adminProcedure.input(tierInput).mutation(async ({ ctx, input }) => {
     const tier = await ctx.runtime.stores.tiers.create(input, actorOf(ctx.principal));
