@@ -9,6 +9,7 @@ import { Field, invalid } from '../../Field';
 import { PolicyHistory } from './PolicyHistory';
 import { BudgetsSection, RulesSection, SettingsSection, TargetsSection } from './PolicySections';
 import { ThresholdHandles } from './ThresholdHandles';
+import { WhatIfPanel } from './WhatIfPanel';
 
 function Section({ title, children, id }: { title: string; children: ReactNode; id: string }) {
   return (
@@ -77,6 +78,7 @@ export function PolicyEditor() {
         <Section id="p-thresholds" title={`Thresholds (active: v${active.data?.version ?? '–'})`}>
           <ThresholdHandles value={draft.thresholds} onChange={(t) => set({ ...draft, thresholds: t })} bins={bins.data} errors={errs} />
         </Section>
+        <WhatIfPanel draft={draft} valid={!!check?.success} apiKeys={(keys.data ?? []).filter((k) => !k.revokedAt)} />
         <Section id="p-targets" title="Band → tier and escalation chains">
           <TargetsSection p={draft} set={set} errs={errs} tiers={(tiers.data ?? []).map((t) => t.name)} />
         </Section>
