@@ -1,7 +1,7 @@
 // `npm run cascade -- seed-demo`: fills the database with plausible, clearly synthetic decisions
 // (source "simulation") over the last days, so dashboards and the decisions explorer have something
 // to show on a fresh install, and benchmarks have 10 million rows to chew on. Rows go in with COPY
-// (server/decisions/bulk-load.ts), one transaction per chunk with its hourly rollups, so rollups
+// (server/decisions/bulk-load.ts), one transaction per chunk with its rollups (hourly, daily, attempts), so rollups
 // always match the rows. The mix is reproducible for a given --seed; times end "now" and ids are
 // fresh, so every run adds a new set (marked [demo] / source simulation).
 import { parseArgs } from 'node:util';
@@ -191,8 +191,11 @@ export async function run(argv: string[]): Promise<number> {
     // 330k dead next to 120k live rows, and dashboard scans several times slower); clean up now
     // rather than wait for autovacuum, and give the planner fresh statistics.
     await pool.query('VACUUM (ANALYZE) "DecisionRollup"');
+    // The daily rows are updated by every chunk of their day (worse than hourly); attempt rollups too.
+    await pool.query('VACUUM (ANALYZE) "DecisionRollupDaily"');
+    await pool.query('VACUUM (ANALYZE) "AttemptRollup"');
     await pool.query('ANALYZE "Decision"');
-    process.stdout.write(`wrote ${written} demo decisions (with attempts and hourly rollups) over ${days} days\n`);
+    process.stdout.write(`wrote ${written} demo decisions (with attempts and hourly, daily and attempt rollups) over ${days} days\n`);
     return 0;
   } catch (err) {
     bar.end(written);

@@ -1,15 +1,20 @@
-// The SQL behind each dashboard. Everything here reads DecisionRollup (hourly aggregates), except
-// ratings (Feedback joined to its decision by primary key: one lookup per rating, never a scan of
-// decisions) and escalation reasons (failed attempts only, in the range).
+// The SQL behind each dashboard, read from rollups: DecisionRollup (hourly) and DecisionRollupDaily
+// (UTC days) as planned by rollup-source.ts, FeedbackRollup for ratings of whole days, AttemptRollup
+// for escalation reasons. Raw tables are read only for ratings of partial days or of one API key
+// (FeedbackRollup has no key): Feedback joined to its decision by primary key, one lookup per
+// rating in that slice, never a scan of decisions. All buckets are UTC hours / UTC days.
 import type { DashboardFilters } from './filters';
+import { planRollupRead, utcDate, type TimeSlice } from './rollup-source';
 import type { EscalationReasonRow, Granularity, LatencyInput, PolicyChange, RollupRow } from './types';
 
 /** Anything that runs parameterised SQL: a pg Pool, or Prisma's $queryRawUnsafe. */
 export type Sql = <T>(text: string, params: unknown[]) => Promise<T[]>;
 
-function where(f: DashboardFilters, params: unknown[], cols: { time: string; apiKey: string; tier: string; band: string; policy: string }, blankIsNull: boolean): string {
-  params.push(f.from, f.to);
-  const parts = [`${cols.time} >= $${params.length - 1}`, `${cols.time} < $${params.length}`];
+type Cols = { time: string; apiKey: string; tier: string; band: string; policy: string };
+
+/** Conditions on the non-time filters. `blankIsNull`: raw decisions store "no policy" as NULL, rollups as 0. */
+function dims(f: DashboardFilters, params: unknown[], cols: Cols, blankIsNull: boolean): string[] {
+  const parts: string[] = [];
   const add = (col: string, v: unknown) => {
     params.push(v);
     parts.push(`${col} = $${params.length}`);
@@ -17,14 +22,20 @@ function where(f: DashboardFilters, params: unknown[], cols: { time: string; api
   if (f.apiKeyId) add(cols.apiKey, f.apiKeyId);
   if (f.tier) add(cols.tier, f.tier);
   if (f.band) add(cols.band, f.band);
-  // Rollups store "no policy" as version 0, decisions as NULL.
   if (f.policyVersion === 0 && blankIsNull) parts.push(`${cols.policy} IS NULL`);
   else if (f.policyVersion !== undefined) add(cols.policy, f.policyVersion);
-  return parts.join(' AND ');
+  return parts;
+}
+
+function where(f: DashboardFilters, params: unknown[], cols: Cols, blankIsNull: boolean, range: TimeSlice = f): string {
+  params.push(range.from, range.to);
+  return [`${cols.time} >= $${params.length - 1}`, `${cols.time} < $${params.length}`, ...dims(f, params, cols, blankIsNull)].join(' AND ');
 }
 
 const ROLLUP_COLS = { time: 'bucket', apiKey: '"apiKeyId"', tier: 'tier', band: 'band', policy: '"policyVersion"' };
 const DECISION_COLS = { time: 'd."createdAt"', apiKey: 'd."apiKeyId"', tier: 'd."finalTier"', band: 'd.band', policy: 'd."policyVersion"' };
+const FEEDBACK_ROLLUP_COLS = { time: 'day', apiKey: '', tier: 'tier', band: 'band', policy: '"policyVersion"' };
+const ROLLUP_FIELDS = `bucket, tier, band, status, "cacheStatus", count, escalations, "costUsd", "baselineCostUsd", "tokensIn", "tokensOut", "ttftSumMs", "ttftCount", "latencyHist"`;
 
 interface RawRollup {
   bucket: Date;
@@ -51,16 +62,27 @@ interface RawRating {
 }
 
 /**
- * One scan of the rollups for everything the dashboard draws: rows grouped by (bucket at
- * granularity g, tier, band) with ratings merged in, and per-tier latency facts. Histograms are
- * summed position by position (h[1], h[2], ...) rather than unnested, which would multiply the rows
- * by the bucket count.
+ * One pass over the rollups for everything the dashboard draws: rows grouped by (bucket at
+ * granularity g, tier, band) with ratings merged in, and per-tier latency facts. Whole UTC days of
+ * day-bucketed ranges come from the daily rollups, the rest from the hourly ones (rollup-source.ts);
+ * `source: 'hourly'` forces hourly rows (tests compare both). Histograms are summed position by
+ * position (h[1], h[2], ...) rather than unnested, which would multiply the rows by the bucket count.
  */
-export async function loadRollups(sql: Sql, f: DashboardFilters, g: Granularity, histBuckets = 28): Promise<{ rows: RollupRow[]; latency: LatencyInput[] }> {
+export async function loadRollups(
+  sql: Sql,
+  f: DashboardFilters,
+  g: Granularity,
+  histBuckets = 28,
+  source: 'auto' | 'hourly' = 'auto',
+): Promise<{ rows: RollupRow[]; latency: LatencyInput[] }> {
   const nHist = Math.max(1, Math.min(64, Math.floor(histBuckets)));
   const histCols = Array.from({ length: nHist }, (_, i) => `coalesce(sum("latencyHist"[${i + 1}]), 0)::float8 AS h${i + 1}`).join(', ');
+  const plan = planRollupRead(f.from, f.to, g, source);
   const p1: unknown[] = [];
-  const w1 = where(f, p1, ROLLUP_COLS, false);
+  const arms = [
+    ...plan.hourly.map((r) => `SELECT ${ROLLUP_FIELDS} FROM "DecisionRollup" WHERE ${where(f, p1, ROLLUP_COLS, false, r)}`),
+    ...(plan.daily ? [`SELECT ${ROLLUP_FIELDS} FROM "DecisionRollupDaily" WHERE ${where(f, p1, ROLLUP_COLS, false, plan.daily)}`] : []),
+  ];
   const rollups = await sql<RawRollup & { ttft_sum: number; ttft_n: number } & Record<string, number>>(
     `SELECT date_trunc('${g}', bucket, 'UTC') AS bucket, NULLIF(tier, '') AS tier, NULLIF(band, '') AS band,
         sum(count)::float8 AS requests,
@@ -72,20 +94,50 @@ export async function loadRollups(sql: Sql, f: DashboardFilters, g: Granularity,
         coalesce(sum("baselineCostUsd" - "costUsd") FILTER (WHERE "cacheStatus" IN ('exact', 'semantic')), 0)::float8 AS cache_saved,
         sum("tokensIn")::float8 AS tokens_in, sum("tokensOut")::float8 AS tokens_out,
         sum("ttftSumMs")::float8 AS ttft_sum, sum("ttftCount")::float8 AS ttft_n, ${histCols}
-     FROM "DecisionRollup" WHERE ${w1} GROUP BY 1, 2, 3`,
+     FROM (${arms.join('\n     UNION ALL ')}) r GROUP BY 1, 2, 3`,
     p1,
   );
-  const p2: unknown[] = [];
-  const w2 = where(f, p2, DECISION_COLS, true);
-  const ratings = await sql<RawRating>(
-    `SELECT date_trunc('${g}', d."createdAt", 'UTC') AS bucket, d."finalTier" AS tier, d.band AS band,
-        count(*) FILTER (WHERE f.rating > 0)::float8 AS up, count(*) FILTER (WHERE f.rating < 0)::float8 AS down
-     FROM "Feedback" f JOIN "Decision" d ON d.id = f."decisionId" AND d."createdAt" = f."decisionCreatedAt"
-     WHERE f.kind = 'explicit' AND f."decisionCreatedAt" >= $1 AND f."decisionCreatedAt" < $2 AND ${w2}
-     GROUP BY 1, 2, 3`,
-    p2,
-  );
+  const ratings = await loadRatings(sql, f, g, plan.hourly, plan.daily);
   return { rows: mergeRollupsAndRatings(rollups, ratings), latency: latencyByTier(rollups, nHist) };
+}
+
+/**
+ * Thumbs up/down per (bucket, tier, band) of the decisions in the range. Whole days come from
+ * FeedbackRollup (explicit ratings by the decision's UTC day), unless an API key is filtered
+ * (FeedbackRollup has no key): then, and for the partial days, ratings are counted from Feedback
+ * joined to its decision, bounded by the feedback index on the decision's time.
+ */
+async function loadRatings(sql: Sql, f: DashboardFilters, g: Granularity, hourly: readonly TimeSlice[], daily: TimeSlice | null): Promise<RawRating[]> {
+  const raw = daily && f.apiKeyId ? [...hourly, daily].sort((a, b) => a.from.getTime() - b.from.getTime()) : hourly;
+  const out: RawRating[] = [];
+  for (const r of raw) {
+    const p: unknown[] = [r.from, r.to];
+    const w = where(f, p, DECISION_COLS, true, r);
+    out.push(
+      ...(await sql<RawRating>(
+        `SELECT date_trunc('${g}', d."createdAt", 'UTC') AS bucket, d."finalTier" AS tier, d.band AS band,
+            count(*) FILTER (WHERE f.rating > 0)::float8 AS up, count(*) FILTER (WHERE f.rating < 0)::float8 AS down
+         FROM "Feedback" f JOIN "Decision" d ON d.id = f."decisionId" AND d."createdAt" = f."decisionCreatedAt"
+         WHERE f.kind = 'explicit' AND f."decisionCreatedAt" >= $1 AND f."decisionCreatedAt" < $2 AND ${w}
+         GROUP BY 1, 2, 3`,
+        p,
+      )),
+    );
+  }
+  if (daily && !f.apiKeyId) {
+    // day is a DATE: compare with 'YYYY-MM-DD' text so the session time zone plays no part.
+    const p: unknown[] = [utcDate(daily.from), utcDate(daily.to)];
+    const w = ['day >= $1::date', 'day < $2::date', ...dims(f, p, FEEDBACK_ROLLUP_COLS, false)].join(' AND ');
+    out.push(
+      ...(await sql<RawRating>(
+        `SELECT (day::timestamp AT TIME ZONE 'UTC') AS bucket, NULLIF(tier, '') AS tier, NULLIF(band, '') AS band,
+            sum(up)::float8 AS up, sum(ratings - up)::float8 AS down
+         FROM "FeedbackRollup" WHERE ${w} GROUP BY 1, 2, 3`,
+        p,
+      )),
+    );
+  }
+  return out;
 }
 
 /** Pure: per-tier latency inputs from grouped rollup rows carrying ttft sums and h1..hN columns. */
@@ -131,17 +183,17 @@ export function mergeRollupsAndRatings(rollups: readonly RawRollup[], ratings: r
   return [...out.values()];
 }
 
-/** Why attempts were escalated: outcomes of failed attempts in the range. */
+/** Why attempts were escalated: outcomes of failed attempts in the range (hour buckets, AttemptRollup). */
 export async function loadEscalationReasons(sql: Sql, f: DashboardFilters): Promise<EscalationReasonRow[]> {
   const p: unknown[] = [f.from, f.to];
   let extra = '';
   if (f.tier) {
     p.push(f.tier);
-    extra = ` AND "tierName" = $${p.length}`;
+    extra = ` AND tier = $${p.length}`;
   }
   const rows = await sql<{ reason: string; count: number }>(
-    `SELECT outcome AS reason, count(*)::float8 AS count FROM "DecisionAttempt"
-      WHERE "createdAt" >= $1 AND "createdAt" < $2 AND outcome <> 'ok'${extra} GROUP BY outcome`,
+    `SELECT outcome AS reason, sum(count)::float8 AS count FROM "AttemptRollup"
+      WHERE bucket >= $1 AND bucket < $2 AND outcome <> 'ok'${extra} GROUP BY outcome`,
     p,
   );
   return rows.map((r) => ({ reason: r.reason, count: Number(r.count) }));
