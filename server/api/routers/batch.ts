@@ -1,10 +1,16 @@
-// Batch jobs for the console (analyst role): create from the lines of a JSON Lines file, read
-// progress and results with the cost summary, cancel. The runner lives in server/batch; the job
-// list the console polls is analytics.batchJobs (server/analytics/admin-reads.ts).
+// Batch jobs for the console (analyst role): list, create from the lines of a JSON Lines file, read
+// progress and results with the cost summary (and what the same answers would have cost on the
+// large tier), cancel. The runner lives in server/batch.
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
-import { MAX_LINES, parseLines } from '../../batch';
+import { listBatchJobs } from '../../analytics/admin-reads';
+import { parseLines } from '../../batch';
+import type { ItemResult } from '../../batch/types';
+import { getPrisma } from '../../db/client';
+import type { Runtime } from '../../runtime';
 import { analystProcedure, createTRPCRouter } from '../trpc';
+import { batchCreateInput } from './batch-input';
+import { batchSavings } from './batch-savings';
 
 const idInput = z.object({ id: z.string().trim().min(1).max(100) });
 
@@ -12,10 +18,21 @@ function notFound(id: string): TRPCError {
   return new TRPCError({ code: 'NOT_FOUND', message: `No batch job ${JSON.stringify(id)}.` });
 }
 
+/** The baseline: the active policy's large tier (its current prices). */
+function savingsOf(runtime: Runtime, items: readonly ItemResult[]) {
+  const large = runtime.tiers.byName(runtime.policy.current().policy.targets.large);
+  return batchSavings(items, large);
+}
+
 export const batchRouter = createTRPCRouter({
+  /** Newest jobs first with their per-tier progress (the page polls this while a job runs). */
+  list: analystProcedure
+    .input(z.object({ limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }))
+    .query(({ input }) => listBatchJobs((text, params) => getPrisma().$queryRawUnsafe(text, ...params), input.limit)),
+
   /** `lines`: parsed JSON objects or raw JSON strings, one per request; bad ones become failed items with their own error. */
   create: analystProcedure
-    .input(z.object({ name: z.string().trim().min(1, 'name is required').max(200), lines: z.array(z.unknown()).min(1, 'the batch has no requests').max(MAX_LINES, `at most ${MAX_LINES} requests per batch`) }))
+    .input(batchCreateInput)
     .mutation(async ({ ctx, input }) => {
       const lines = parseLines(input.lines);
       const job = await ctx.runtime.batches.create(ctx.principal, { name: input.name, lines });
@@ -32,7 +49,14 @@ export const batchRouter = createTRPCRouter({
   results: analystProcedure.input(idInput).query(async ({ ctx, input }) => {
     const r = await ctx.runtime.batches.results(input.id);
     if (!r) throw notFound(input.id);
-    return r;
+    return { ...r, savings: savingsOf(ctx.runtime, r.items) };
+  }),
+
+  /** The cost summary alone (no item bodies): what the page shows under a job. */
+  summary: analystProcedure.input(idInput).query(async ({ ctx, input }) => {
+    const r = await ctx.runtime.batches.results(input.id);
+    if (!r) throw notFound(input.id);
+    return { summary: r.summary, savings: savingsOf(ctx.runtime, r.items) };
   }),
 
   cancel: analystProcedure.input(idInput).mutation(async ({ ctx, input }) => {
