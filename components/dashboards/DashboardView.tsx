@@ -10,6 +10,7 @@ import { RateChart } from '../charts/RateChart';
 import { SavingsChart } from '../charts/SavingsChart';
 import { StackedChart } from '../charts/StackedChart';
 import { SuccessGrid } from '../charts/SuccessGrid';
+import { ThresholdChart } from '../charts/ThresholdChart';
 import { pctFmt, usdFmt } from '../charts/palette';
 import { DecisionFilters } from '../decisions/DecisionFilters';
 
@@ -65,7 +66,7 @@ export function DashboardView() {
           ))}
           <span className="spacer" />
           <span className="small muted" aria-live="polite">
-            {q.isFetching ? 'Updating…' : d ? `${d.granularity === 'hour' ? 'Hourly' : 'Daily'} · ${filters.from.toISOString().slice(0, 10)} → ${filters.to.toISOString().slice(0, 10)}` : ''}
+            {q.isFetching ? 'Updating…' : d ? `${d.granularity === 'hour' ? 'Hourly buckets (UTC hours)' : 'Daily buckets (UTC days)'} · ${filters.from.toISOString().slice(0, 16).replace('T', ' ')} → ${filters.to.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''}
           </span>
         </div>
         <DecisionFilters params={params} setParams={setParams} options={options.data} fields={['range', 'apiKeyId', 'tier', 'band', 'policyVersion']} />
@@ -105,16 +106,7 @@ export function DashboardView() {
               <SuccessGrid tiers={d.success.tiers} bands={d.success.bands} cells={d.success.cells} />
             </Card>
             <Card id="c-thresholds" title="Thresholds and success rate">
-              <RateChart
-                points={d.thresholds}
-                label="Success rate with routing thresholds over time"
-                lines={[
-                  { key: 'success', name: 'success', color: '#22a06b' },
-                  { key: 't1', name: 't1', color: '#94a3b8', step: true, dashed: true },
-                  { key: 't2', name: 't2', color: '#64748b', step: true, dashed: true },
-                  { key: 't3', name: 't3', color: '#334155', step: true, dashed: true },
-                ]}
-              />
+              <ThresholdChart history={d.thresholds} granularity={d.granularity} />
             </Card>
             <Card id="c-latency" title="Latency by tier">
               {d.latency.length === 0 ? <div className="empty">No traffic.</div> : (

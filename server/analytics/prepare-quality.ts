@@ -73,24 +73,43 @@ export function prepareLatencyByTier(rows: readonly LatencyInput[], bounds: read
     }));
 }
 
-export interface ThresholdPoint {
+export interface SuccessPoint {
+  /** Bucket key (UTC), as on the other charts. */
   t: string;
+  /** Bucket start, ms since the epoch: the x position on a time axis. */
+  at: number;
   success: number | null;
+}
+
+export interface ThresholdStep {
+  /** From this instant (ms since the epoch) until the next step, these thresholds were active. */
+  at: number;
+  version: number | null;
   t1: number | null;
   t2: number | null;
   t3: number | null;
 }
 
+export interface ThresholdHistory {
+  success: SuccessPoint[];
+  /** Steps over [from, to]: the version active at `from`, every activation inside, and a last step at `to`. */
+  steps: ThresholdStep[];
+}
+
 /**
- * Overall success rate per bucket with the thresholds in force at the end of the bucket, so the
- * chart shows how threshold moves relate to quality. Before the first known policy: null.
+ * Overall success rate per bucket, and the thresholds actually active over the range as steps at
+ * the exact activation times (not one value per bucket: a version activated at 10:20 and rolled
+ * back at 14:40 the same day would vanish from a daily series, which hid exactly the bad versions
+ * worth seeing). Every policy change — save, tuner change, rollback — activates a version at its
+ * `activatedAt`; a rollback re-activating older thresholds is just the next activation, so the
+ * steps follow activation time, never version numbers. Before the first known policy: null.
  */
 export function prepareThresholdHistory(
   rows: readonly RollupRow[],
   changes: readonly PolicyChange[],
   range: { from: Date; to: Date },
   g: Granularity,
-): ThresholdPoint[] {
+): ThresholdHistory {
   const by = new Map<string, { up: number; down: number }>();
   for (const r of rows) {
     const k = bucketKey(r.bucket, g);
@@ -99,16 +118,34 @@ export function prepareThresholdHistory(
     c.down += r.ratedDown;
     by.set(k, c);
   }
-  const sorted = [...changes].sort((a, b) => a.activatedAt.getTime() - b.activatedAt.getTime());
-  return bucketRange(range.from, range.to, g).map((t) => {
+  const success = bucketRange(range.from, range.to, g).map((t) => {
     const c = by.get(t) ?? { up: 0, down: 0 };
-    const start = Date.parse(g === 'day' ? `${t}T00:00:00.000Z` : `${t}:00.000Z`);
-    const at = start + (g === 'day' ? 86_400_000 : 3_600_000) - 1;
-    let active: PolicyChange | undefined;
-    for (const p of sorted) if (p.activatedAt.getTime() <= at) active = p;
     const n = c.up + c.down;
-    return { t, success: n > 0 ? c.up / n : null, t1: active?.thresholds.t1 ?? null, t2: active?.thresholds.t2 ?? null, t3: active?.thresholds.t3 ?? null };
+    return { t, at: Date.parse(g === 'day' ? `${t}T00:00:00.000Z` : `${t}:00.000Z`), success: n > 0 ? c.up / n : null };
   });
+  const from = range.from.getTime();
+  const to = range.to.getTime();
+  // Stable sort: activations at the same instant keep their order (the later version wins).
+  const sorted = changes
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => a.c.activatedAt.getTime() - b.c.activatedAt.getTime() || a.c.version - b.c.version || a.i - b.i)
+    .map(({ c }) => c);
+  const step = (at: number, p: PolicyChange | undefined): ThresholdStep => ({
+    at, version: p?.version ?? null, t1: p?.thresholds.t1 ?? null, t2: p?.thresholds.t2 ?? null, t3: p?.thresholds.t3 ?? null,
+  });
+  let active: PolicyChange | undefined;
+  for (const p of sorted) if (p.activatedAt.getTime() <= from) active = p;
+  const steps: ThresholdStep[] = [step(from, active)];
+  for (const p of sorted) {
+    const at = p.activatedAt.getTime();
+    if (at <= from || at > to) continue;
+    // Two activations at the same instant: only the last one was ever in force.
+    if (steps[steps.length - 1].at === at) steps.pop();
+    steps.push(step(at, p));
+    active = p;
+  }
+  if (steps[steps.length - 1].at < to) steps.push(step(to, active));
+  return { success, steps };
 }
 
 /** Histogram of recent complexity scores in `bins` equal bins over [0, 1], for the policy editor. */

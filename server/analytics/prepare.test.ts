@@ -132,7 +132,7 @@ describe('quality', () => {
     expect(l[1].ttftMean).toBe(30);
   });
   it('overlays the thresholds in force on the success rate', () => {
-    const pts = prepareThresholdHistory(
+    const h = prepareThresholdHistory(
       [row({ bucket: d('2026-01-02T01:00:00Z'), ratedUp: 3, ratedDown: 1 })],
       [
         { version: 2, activatedAt: d('2026-01-02T12:00:00Z'), thresholds: { t1: 0.35, t2: 0.6, t3: 0.8 } },
@@ -141,8 +141,66 @@ describe('quality', () => {
       range,
       'day',
     );
-    expect(pts[0]).toEqual({ t: '2026-01-01', success: null, t1: 0.3, t2: 0.55, t3: 0.8 });
-    expect(pts[1]).toEqual({ t: '2026-01-02', success: 0.75, t1: 0.35, t2: 0.6, t3: 0.8 });
+    expect(h.success).toEqual([
+      { t: '2026-01-01', at: Date.parse('2026-01-01T00:00:00Z'), success: null },
+      { t: '2026-01-02', at: Date.parse('2026-01-02T00:00:00Z'), success: 0.75 },
+      { t: '2026-01-03', at: Date.parse('2026-01-03T00:00:00Z'), success: null },
+    ]);
+    expect(h.steps).toEqual([
+      { at: range.from.getTime(), version: 1, t1: 0.3, t2: 0.55, t3: 0.8 },
+      { at: Date.parse('2026-01-02T12:00:00Z'), version: 2, t1: 0.35, t2: 0.6, t3: 0.8 },
+      { at: range.to.getTime(), version: 2, t1: 0.35, t2: 0.6, t3: 0.8 },
+    ]);
+  });
+  it('shows a version that was rolled back the same day, and the re-activated older thresholds after the rollback', () => {
+    const v1 = { t1: 0.3, t2: 0.55, t3: 0.8 };
+    const v2 = { t1: 0.45, t2: 0.7, t3: 0.9 };
+    const h = prepareThresholdHistory(
+      [],
+      [
+        // A rollback writes v3 with v1's thresholds (append-only versions); listed out of order on purpose.
+        { version: 3, activatedAt: d('2026-01-02T14:40:00Z'), thresholds: v1 },
+        { version: 1, activatedAt: d('2025-12-01T00:00:00Z'), thresholds: v1 },
+        { version: 2, activatedAt: d('2026-01-02T10:20:00Z'), thresholds: v2 },
+      ],
+      range,
+      'day',
+    );
+    // Day buckets used to carry one value each ("in force at the end of the day"): v3 = v1 for
+    // 2026-01-02, so v2 never appeared although it routed traffic for four hours.
+    expect(h.steps).toEqual([
+      { at: range.from.getTime(), version: 1, ...v1 },
+      { at: Date.parse('2026-01-02T10:20:00Z'), version: 2, ...v2 },
+      { at: Date.parse('2026-01-02T14:40:00Z'), version: 3, ...v1 },
+      { at: range.to.getTime(), version: 3, ...v1 },
+    ]);
+    // The thresholds active at any instant are those of the last step at or before it.
+    const activeAt = (iso: string) => [...h.steps].reverse().find((s) => s.at <= Date.parse(iso))!;
+    expect(activeAt('2026-01-02T12:00:00Z').version).toBe(2);
+    expect(activeAt('2026-01-02T23:00:00Z')).toMatchObject({ version: 3, ...v1 });
+  });
+  it('re-activating the very same version (an activation event per change) and changes outside the range', () => {
+    const a = { t1: 0.2, t2: 0.5, t3: 0.7 };
+    const b = { t1: 0.25, t2: 0.5, t3: 0.7 };
+    const h = prepareThresholdHistory(
+      [],
+      [
+        { version: 1, activatedAt: d('2026-01-01T06:00:00Z'), thresholds: a },
+        { version: 2, activatedAt: d('2026-01-01T08:00:00Z'), thresholds: b },
+        { version: 1, activatedAt: d('2026-01-01T09:00:00Z'), thresholds: a },
+        { version: 4, activatedAt: d('2026-02-01T00:00:00Z'), thresholds: b },
+      ],
+      range,
+      'hour',
+    );
+    expect(h.steps.map((s) => [new Date(s.at).toISOString().slice(0, 16), s.version, s.t1])).toEqual([
+      ['2026-01-01T00:00', null, null],
+      ['2026-01-01T06:00', 1, 0.2],
+      ['2026-01-01T08:00', 2, 0.25],
+      ['2026-01-01T09:00', 1, 0.2],
+      ['2026-01-03T12:00', 1, 0.2],
+    ]);
+    expect(h.success).toHaveLength(61);
   });
   it('bins scores and ignores non-finite values', () => {
     const h = prepareScoreHistogram([0, 0.05, 0.5, 1, Number.NaN], 10);

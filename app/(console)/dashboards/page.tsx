@@ -13,7 +13,7 @@ export default async function DashboardsPage() {
       <div className="page-head">
         <div>
           <h1>Dashboards</h1>
-          <p>Cost, savings, quality and speed of routing. Filters are kept in the URL.</p>
+          <p>Cost, savings, quality and speed of routing. Filters are kept in the URL. All times and buckets are UTC (days start 00:00 UTC).</p>
         </div>
       </div>
       <Suspense>

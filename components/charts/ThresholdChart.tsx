@@ -1,0 +1,49 @@
+'use client';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { ThresholdHistory } from '@/server/analytics/prepare-quality';
+import { axisTick, pctFmt } from './palette';
+
+const LINES = [
+  { key: 't1', color: '#94a3b8' },
+  { key: 't2', color: '#64748b' },
+  { key: 't3', color: '#334155' },
+] as const;
+
+/** UTC labels: "MM-DD" for day buckets, "DD HH:MM" for hour buckets. */
+function utcLabel(ms: number, g: 'hour' | 'day'): string {
+  const iso = new Date(ms).toISOString();
+  return g === 'day' ? iso.slice(5, 10) : `${iso.slice(8, 10)} ${iso.slice(11, 16)}`;
+}
+
+/**
+ * Success rate per bucket and the routing thresholds as steps at their exact activation times, on
+ * a time axis (UTC): a change inside a bucket — say a version rolled back two hours after it went
+ * live — shows where it happened instead of being folded into one value per bucket.
+ */
+export function ThresholdChart({ history, granularity, height = 240 }: { history: ThresholdHistory; granularity: 'hour' | 'day'; height?: number }) {
+  const xs = [...history.success.map((p) => p.at), ...history.steps.map((s) => s.at)];
+  const domain: [number, number] = xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1];
+  return (
+    <div role="img" aria-label="Success rate with the routing thresholds active over time (UTC)">
+      <ResponsiveContainer width="100%" height={height}>
+        <LineChart margin={{ top: 8, right: 12, left: 4, bottom: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#eef0f4" />
+          <XAxis dataKey="at" type="number" scale="time" domain={domain} tick={axisTick} tickFormatter={(v) => utcLabel(Number(v), granularity)} minTickGap={24} allowDuplicatedCategory={false} />
+          <YAxis domain={[0, 1]} tick={axisTick} tickFormatter={pctFmt} width={48} />
+          <Tooltip labelFormatter={(v) => `${new Date(Number(v)).toISOString().slice(0, 16).replace('T', ' ')} UTC`} formatter={(v) => pctFmt(v)} />
+          <Legend />
+          <Line data={history.success} dataKey="success" name="success" type="monotone" stroke="#22a06b" dot={false} strokeWidth={2} connectNulls={false} isAnimationActive={false} />
+          {LINES.map((l) => (
+            <Line key={l.key} data={history.steps} dataKey={l.key} name={l.key} type="stepAfter" stroke={l.color} strokeDasharray="5 4" dot={false} strokeWidth={2} isAnimationActive={false} />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+      {history.steps.length > 2 && (
+        <p className="small muted" style={{ margin: '4px 0 0' }}>
+          Policy changes in range:{' '}
+          {history.steps.slice(1, -1).map((s) => `v${s.version ?? '?'} at ${new Date(s.at).toISOString().slice(0, 16).replace('T', ' ')}`).join(', ')} (UTC)
+        </p>
+      )}
+    </div>
+  );
+}
