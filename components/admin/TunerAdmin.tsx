@@ -4,7 +4,6 @@ import { useState } from 'react';
 import { dateTime } from '@/lib/format';
 import { diffPolicies, showValue } from '@/lib/policy-diff';
 import { errorText, useTRPC } from '@/lib/trpc';
-import { callMutation } from '@/lib/untyped-trpc';
 
 /** Proposals of the auto-tuner with their evidence; approving or rejecting goes to tuner.decide. */
 export function TunerAdmin() {
@@ -12,10 +11,7 @@ export function TunerAdmin() {
   const [status, setStatus] = useState<'pending' | ''>('pending');
   const list = useQuery(trpc.analytics.tunerProposals.queryOptions({ status: status || undefined, limit: 50 }));
   const [reason, setReason] = useState<Record<string, string>>({});
-  const decide = useMutation({
-    mutationFn: (v: { id: string; approve: boolean; reason: string }) => callMutation('tuner.decide', v),
-    onSuccess: () => list.refetch(),
-  });
+  const decide = useMutation(trpc.tuner.decide.mutationOptions({ onSuccess: () => list.refetch() }));
   return (
     <div className="stack">
       <div className="panel filters">
@@ -56,8 +52,8 @@ export function TunerAdmin() {
                   <label htmlFor={`reason-${p.id}`}>Reason</label>
                   <input id={`reason-${p.id}`} value={reason[p.id] ?? ''} onChange={(e) => setReason({ ...reason, [p.id]: e.target.value })} />
                 </div>
-                <button type="button" disabled={decide.isPending} onClick={() => decide.mutate({ id: p.id, approve: true, reason: reason[p.id] ?? '' })}>Approve</button>
-                <button type="button" className="danger" disabled={decide.isPending} onClick={() => decide.mutate({ id: p.id, approve: false, reason: reason[p.id] ?? '' })}>Reject</button>
+                <button type="button" aria-label={`Approve proposal from v${p.fromVersion}`} disabled={decide.isPending} onClick={() => decide.mutate({ id: p.id, approve: true, reason: reason[p.id] ?? '' })}>Approve</button>
+                <button type="button" className="danger" aria-label={`Reject proposal from v${p.fromVersion}`} disabled={decide.isPending} onClick={() => decide.mutate({ id: p.id, approve: false, reason: reason[p.id] ?? '' })}>Reject</button>
               </div>
             )}
           </section>
