@@ -30,13 +30,41 @@ try {
     pid: cascade.child.pid,
   };
   await warmUp(target, 100);
+  const idle0 = threadCpu(cascade.child.pid!);
+  await new Promise((res) => setTimeout(res, 3000));
+  const idle = diff(threadCpu(cascade.child.pid!), idle0);
+  const t0 = threadCpu(cascade.child.pid!);
   const r = await runLoad(target, { rate, seconds, connections: Math.max(4, Math.ceil(rate / 20)) });
+  const busy = diff(threadCpu(cascade.child.pid!), t0);
   console.log(JSON.stringify({ rate, achieved: r.rps, p50: r.p50, p99: r.p99, cpuMsPerRequest: r.cpuMsPerRequest, failed: r.failed }));
+  // Which threads the CPU went to (main = the event loop; onnxruntime, libuv and V8 helpers apart).
+  console.log('idle CPU ms/s by thread:', JSON.stringify(Object.fromEntries([...idle].map(([k, v]) => [k, Math.round(v / 3)]))));
+  console.log('CPU ms per request by thread:', JSON.stringify(Object.fromEntries([...busy].map(([k, v]) => [k, Number((v / r.ok).toFixed(3))]))));
 } finally {
   await cascade.stop();
   await up.stop();
   await db.drop();
 }
+/** CPU ms (user + system) per thread name of a process, from /proc (Linux, 100 Hz ticks). */
+function threadCpu(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const raw = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')'));
+      const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+      out.set(name, (out.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) * 10);
+    } catch {
+      // thread ended
+    }
+  }
+  return out;
+}
+
+function diff(a: Map<string, number>, b: Map<string, number>): Map<string, number> {
+  return new Map([...a].map(([k, v]) => [k, v - (b.get(k) ?? 0)] as [string, number]).filter(([, v]) => v > 0).sort((x, y) => y[1] - x[1]));
+}
+
 const file = readdirSync(outDir).find((f) => f.endsWith('.cpuprofile') && !before.has(f));
 if (!file) throw new Error('no profile written');
 const p = JSON.parse(readFileSync(join(outDir, file), 'utf8')) as Profile;

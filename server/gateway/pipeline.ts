@@ -166,9 +166,12 @@ export function cacheStore(r: Routed, res: ExecResult) {
   if (!r.eligibility.eligible || !r.deps.cache || res.status !== 'ok' || !res.tier) return;
   if (res.attempts.at(-1)?.outcome !== 'ok') return; // never cache an answer that failed its checks
   const rank = r.plan.kind === 'research' ? 3 : TARGET_RANK[(['small', 'medium', 'large'] as const).find((t) => r.policy.targets[t] === res.tier!.name) ?? 'large'];
-  const task = r.deps.cache
-    .store({ prompt: r.eligibility.prompt, scope: scopeFor(r.principal.tenant, r.eligibility), answer: res.content, tierName: res.tier.name, tierRank: rank, costUsd: r.log.costUsd, ttlSeconds: r.policy.cache.ttlSeconds, decisionId: r.id })
-    .catch(() => undefined);
+  const cache = r.deps.cache;
+  const entry = { prompt: r.eligibility.prompt, scope: scopeFor(r.principal.tenant, r.eligibility), answer: res.content, tierName: res.tier.name, tierRank: rank, costUsd: r.log.costUsd, ttlSeconds: r.policy.cache.ttlSeconds, decisionId: r.id };
+  // After the answer is on the wire: store() embeds the prompt synchronously before its first
+  // await, which would otherwise delay every miss's response (setImmediate runs after this turn's
+  // I/O callbacks and microtasks, i.e. after the response was written).
+  const task = new Promise<void>((resolve) => setImmediate(resolve)).then(() => cache.store(entry)).catch(() => undefined);
   r.deps.background?.(task);
 }
 

@@ -108,24 +108,54 @@ export function apiKeyStore(prisma: PrismaClient): ApiKeyStore {
 /**
  * Key -> principal with a short in-memory cache: the hot path must not hit Postgres per request.
  * Revocation takes effect within the TTL (and at once in this process, through forget()).
+ * Under load, a key's entry is refreshed in the background during the second half of its TTL, and
+ * concurrent misses of one key share one query: without this, every request arriving while the
+ * entry is expired waited for (and issued) its own Postgres round trip, every 5 s.
  */
 export function apiKeyVerifier(prisma: PrismaClient, ttlMs = 5_000): ApiKeyVerifier & { forget(): void } {
   const cache = new Map<string, { at: number; principal: Principal | null }>();
+  const pending = new Map<string, Promise<Principal | null>>();
+  let generation = 0;
+  const load = (h: string): Promise<Principal | null> => {
+    const inFlight = pending.get(h);
+    if (inFlight) return inFlight;
+    const gen = generation;
+    const p = prisma.apiKey
+      .findUnique({ where: { hash: h } })
+      .then((k) => {
+        const principal: Principal | null =
+          k && !k.revokedAt
+            ? { kind: 'apiKey', id: k.id, userId: k.createdById, apiKeyId: k.id, role: asRole(k.role), tenant: k.tenant, name: k.name }
+            : null;
+        // A forget() while the query ran (a revocation) wins over what it read.
+        if (gen === generation) {
+          if (cache.size > 10_000) cache.clear();
+          cache.set(h, { at: Date.now(), principal });
+        }
+        return principal;
+      })
+      .finally(() => {
+        if (pending.get(h) === p) pending.delete(h);
+      });
+    pending.set(h, p);
+    return p;
+  };
   return {
-    forget: () => cache.clear(),
+    forget: () => {
+      generation++;
+      cache.clear();
+      pending.clear();
+    },
     async verify(raw) {
       if (!raw.startsWith(API_KEY_PREFIX) || raw.length > 200) return null;
       const h = hashApiKey(raw);
       const hit = cache.get(h);
-      if (hit && Date.now() - hit.at < ttlMs) return hit.principal;
-      const k = await prisma.apiKey.findUnique({ where: { hash: h } });
-      const principal: Principal | null =
-        k && !k.revokedAt
-          ? { kind: 'apiKey', id: k.id, userId: k.createdById, apiKeyId: k.id, role: asRole(k.role), tenant: k.tenant, name: k.name }
-          : null;
-      if (cache.size > 10_000) cache.clear();
-      cache.set(h, { at: Date.now(), principal });
-      return principal;
+      const age = hit ? Date.now() - hit.at : Infinity;
+      if (hit && age < ttlMs) {
+        if (age > ttlMs / 2) load(h).catch(() => undefined);
+        return hit.principal;
+      }
+      return load(h);
     },
   };
 }
