@@ -139,6 +139,32 @@ describe('SemanticCache (memory store)', () => {
     await cache.close();
   });
 
+  it('is defined on the semantic path too: near-limit prompts, symbols only, combining marks, scripts', async () => {
+    const cache = await createCache({ embedder });
+    // A prompt just under the limit: stored and served exactly; a one-word variant is not served
+    // (more than 256 content words only hit exactly).
+    const huge = Array.from({ length: 4000 }, (_, i) => `word${i % 997}`).join(' ').slice(0, MAX_PROMPT_CHARS - 10);
+    await cache.store(base(huge));
+    expect((await cache.lookup(ask(huge.toUpperCase())))?.kind).toBe('exact');
+    expect(await cache.lookup(ask(`${huge.slice(0, -20)} different ending`))).toBeNull();
+    // Symbols and emoji only: an exact key, a zero embedding, never a semantic hit on another one.
+    await cache.store(base('🤖🤖'));
+    expect((await cache.lookup(ask('🤖🤖')))?.kind).toBe('exact');
+    expect(await cache.lookup(ask('🎉🎉'))).toBeNull();
+    expect(await cache.lookup(ask('?!'))).toBeNull();
+    // NFD vs NFC ("café"), zero-width joiners inside a word: the same prompt.
+    await cache.store(base('Where is the best café in Paris?'));
+    expect((await cache.lookup(ask('Where is the best cafe\u0301 in Paris?')))?.kind).toBe('exact');
+    expect((await cache.lookup(ask('Where is the best ca\u200bfé in Paris?')))?.kind).toBe('exact');
+    // The same question in another script or language is another request.
+    await cache.store(base('What is machine learning?'));
+    expect(await cache.lookup(ask('Что такое машинное обучение?'))).toBeNull();
+    await cache.store(base('机器学习是什么？'));
+    expect((await cache.lookup(ask('机器学习是什么?')))?.kind).not.toBeUndefined();
+    expect(await cache.lookup(ask('深度学习是什么？'))).toBeNull();
+    await cache.close();
+  });
+
   it('rejects invalid store input with a clear error and stores nothing', async () => {
     const cache = await createCache({ embedder });
     await expect(cache.store(base('q1', { costUsd: Number.NaN }))).rejects.toThrow(CacheInputError);

@@ -7,7 +7,7 @@ import { MemoryIndex } from './memory-index';
 import { MAX_PROMPT_CHARS, cleanUnicode, normalizePrompt, promptHash, scopeHash } from './normalize';
 import type { CacheChange, CacheEntry, CacheStore } from './store';
 import type { CacheHit, CacheLookupRequest, CacheStoreRequest, ResponseCache } from './types';
-import { verifyPair } from './verifier';
+import { sameContentWords, verifyPair } from './verifier';
 
 export interface CacheOptions {
   store: CacheStore;
@@ -43,6 +43,11 @@ export const LEXICAL_FLOOR = 0.4;
 
 /** Stored rows with no expiry use this date (the schema's expiresAt is NOT NULL). */
 export const NEVER = new Date('9999-12-31T00:00:00Z');
+
+function isZero(v: Float32Array): boolean {
+  for (let i = 0; i < v.length; i++) if (v[i] !== 0) return false;
+  return true;
+}
 
 export class CacheInputError extends Error {
   constructor(message: string) {
@@ -108,12 +113,21 @@ export class SemanticCache implements ResponseCache {
     }
     const threshold = Math.min(1, Math.max(0, req.threshold));
     const [vec] = await this.opts.embedder.embed([cleanUnicode(req.prompt)]);
+    // A prompt without content words ("🤖🤖", "What is it?") embeds to the zero vector, which the
+    // cosine index scores as identical to every other zero vector: exact layer only.
+    if (isZero(vec)) {
+      this.s.misses++;
+      return null;
+    }
     // Candidates below the threshold are still considered down to the lexical floor, but only
     // accepted when the verifier finds the same content words on both sides (typos, framing).
     const floor = Math.min(threshold, LEXICAL_FLOOR);
     for (const c of this.mem.search(scope, vec, this.k)) {
       if (c.similarity < floor) break;
       if (!this.live(c.entry, now) || c.entry.tierRank < req.minTierRank) continue;
+      // Below the threshold only the lexical path can accept: test that on tokens before paying
+      // for the full verifier (most candidates of a miss end here).
+      if (c.similarity < threshold && !sameContentWords(c.entry.promptNorm, req.prompt)) continue;
       const verdict = verifyPair(c.entry.promptNorm, req.prompt);
       if (verdict.ok && c.similarity < threshold && !verdict.lexicalMatch) continue;
       if (!verdict.ok) {

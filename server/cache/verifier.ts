@@ -43,6 +43,12 @@ interface Facts {
 }
 
 const LANGUAGE_NAMES = Object.keys(LANGUAGES).filter((n) => n.length >= 5);
+/** A misspelt language name ("pyhton", "javscript"): only unknown words of a similar length are
+ *  compared, and only with names sharing their first or last letter (cheap, and typos rarely hit both). */
+function misspeltLanguage(t: string): string | undefined {
+  if (t.length < 5 || isWord(t)) return undefined;
+  return LANGUAGE_NAMES.find((n) => Math.abs(n.length - t.length) <= 1 && (n[0] === t[0] || n[n.length - 1] === t[t.length - 1]) && isTypo(t, n));
+}
 const sortJoin = (xs: Iterable<string>) => [...xs].sort().join('|');
 
 function parseNumber(tok: string): string | null {
@@ -96,7 +102,7 @@ function extract(raw: string): Facts {
     if (glued && UNITS[glued[1]]) units.push(UNITS[glued[1]]);
     if (UNITS[t] && t !== 'in' && t !== 'm' && t !== 'g' && t !== 'l') units.push(UNITS[t]);
     if (NEGATIONS.has(t)) negations++;
-    const lang = LANGUAGES[t] ?? (t.length >= 5 && !isWord(t) ? LANGUAGE_NAMES.find((n) => isTypo(t, n)) : undefined);
+    const lang = LANGUAGES[t] ?? misspeltLanguage(t);
     if (lang) codeLangs.push(LANGUAGES[lang] ?? lang);
     if (HUMAN_LANGUAGES.has(t)) humanLangs.push(t);
     // By stem too: "safely" is "safe", "lowering" is "lower".
@@ -152,19 +158,35 @@ function entitiesOf(text: string): Set<string> {
   return out;
 }
 
-/** Optimal-string-alignment distance (an adjacent transposition costs 1), bounded by `max`. */
+// Three reusable rows for editDistance: it runs for many word pairs per lookup, so it must not
+// allocate. Grown on demand (words are at most a few dozen characters; giant tokens are cut off by
+// the length-difference bound before any row is touched only when lengths are close).
+let rows: Int32Array[] = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+
+/** Optimal-string-alignment distance (an adjacent transposition costs 1), or `max + 1` as soon as
+ *  it is certain to exceed `max`. */
 export function editDistance(a: string, b: string, max = 3): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
-  for (let j = 0; j <= b.length; j++) d[0][j] = j;
+  if (a === b) return 0;
+  const n = b.length;
+  if (rows[0].length < n + 1) rows = [new Int32Array(n + 1), new Int32Array(n + 1), new Int32Array(n + 1)];
+  let [prev2, prev, cur] = rows;
+  for (let j = 0; j <= n; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    cur[0] = i;
+    let rowMin = i;
+    const ai = a.charCodeAt(i - 1);
+    for (let j = 1; j <= n; j++) {
+      const bj = b.charCodeAt(j - 1);
+      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ai === bj ? 0 : 1));
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) v = Math.min(v, prev2[j - 2] + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
     }
+    if (rowMin > max) return max + 1;
+    [prev2, prev, cur] = [prev, cur, prev2];
   }
-  return d[a.length][b.length];
+  return prev[n];
 }
 
 const SHORT_STOPWORDS = [...STOPWORDS].filter((w) => w.length >= 3 && w.length <= 5);
@@ -182,16 +204,18 @@ function isStopTypo(w: string): boolean {
 export function isTypo(a: string, b: string): boolean {
   if (a === b) return true;
   const len = Math.max(a.length, b.length);
-  if (len < 4 || len > 40 || Math.abs(a.length - b.length) > 1 || /\p{N}/u.test(a + b)) return false;
-  if (americanSpelling(a) === americanSpelling(b)) return true;
+  if (len < 4 || len > 40 || Math.abs(a.length - b.length) > 1 || /\p{N}/u.test(a) || /\p{N}/u.test(b)) return false;
+  // Cheapest test first: almost every pair compared is more than one edit apart.
+  if (editDistance(a, b, 1) !== 1) return false;
   const wa = isWord(a);
   const wb = isWord(b);
-  if (wa && wb) return false;
-  if (editDistance(a, b, 1) !== 1) return false;
-  const transposition = a.length === b.length && [...a].sort().join('') === [...b].sort().join('');
+  if (wa && wb) return americanSpelling(a) === americanSpelling(b);
+  const transposition = a.length === b.length && sortedLetters(a) === sortedLetters(b);
   if (wa || wb) return len >= 5 || transposition || a.length !== b.length;
   return transposition || len >= 6;
 }
+
+const sortedLetters = (w: string) => [...w].sort().join('');
 
 const sameMultiset = (a: string[], b: string[]) => sortJoin(a) === sortJoin(b);
 
@@ -283,6 +307,30 @@ function facts(text: string): Facts {
     memo.set(text, f);
   }
   return f;
+}
+
+/**
+ * Cheap necessary condition for the verifier's lexical match (every content word on each side has
+ * an equal, synonym or typo partner on the other): a candidate below the similarity threshold can
+ * only be accepted that way, so the cache checks this (tokens only, no fact extraction) first.
+ */
+export function sameContentWords(storedPrompt: string, newPrompt: string): boolean {
+  const a = contentOf(storedPrompt);
+  const b = contentOf(newPrompt);
+  if (a.length === 0 || b.length === 0) return false;
+  const covered = (x: typeof a, y: typeof a) => {
+    const canonY = new Set(y.map((c) => c.canon));
+    return x.every((t) => canonY.has(t.canon) || y.some((u) => isTypo(t.raw, u.raw) || isTypo(t.canon, u.canon)));
+  };
+  return covered(a, b) && covered(b, a);
+}
+
+function contentOf(text: string): Array<{ raw: string; canon: string }> {
+  const memoised = memo.get(text);
+  if (memoised) return memoised.content;
+  const out: Array<{ raw: string; canon: string }> = [];
+  for (const raw of words(cleanUnicode(text))) if (!STOPWORDS.has(raw)) out.push({ raw, canon: canonical(raw) });
+  return out;
 }
 
 export function verifyPair(storedPrompt: string, newPrompt: string): Verdict {

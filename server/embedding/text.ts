@@ -18,9 +18,27 @@ const CONTRACTIONS: Array<[RegExp, string]> = [
   [/\b(\w+)'s\b/g, '$1'],
 ];
 
-// Whole politeness phrases, removed before tokenising: their words ("much", "love", "mind") would
-// otherwise count as content.
-const POLITE = /\b(thanks?(?: you)?(?: (?:so|very) much| a lot| in advance)?|sorry to bother you|(?:i'?d|i would) (?:love|like) to know|would you mind(?: telling me)?|quick question|dear (?:assistant|sir|madam)|if you (?:can|could)|do you know)\b/g;
+// Whole politeness and framing phrases, removed before tokenising: their words ("much", "love",
+// "mind", "silly", "morning") would otherwise count as content. A general list of English
+// courtesy formulas (greetings, thanks, hedged requests, apologies, asides); a greeting word like
+// "morning" only counts when it stands alone ("Good morning!"), not in "eat in the morning".
+const POLITE = new RegExp(
+  [
+    String.raw`thanks?(?: you)?(?: (?:so|very) much| a lot| a bunch| in advance| for (?:your|the|any) help)?`,
+    String.raw`(?:many|much) thanks|thx|cheers|much appreciated|(?:i |i would |i'd )?(?:really )?appreciate (?:it|your help|any help|the help)(?: if you (?:can|could|would))?`,
+    String.raw`sorry (?:to bother you|for bothering you|if this is a (?:silly|stupid|dumb|basic|naive) question)`,
+    String.raw`(?:(?:this (?:might|may) be|this is probably|just|maybe) a (?:silly|stupid|dumb|basic|naive|noob|newbie) question|(?:silly|stupid|dumb|basic|naive|noob|newbie) question(?=[:!,]| but))`,
+    String.raw`(?:i'?d|i would) (?:love|like) to know|(?:i am|i'm|just|i was) curious|out of curiosity`,
+    String.raw`i (?:was|am|'m) wondering(?: if| whether)?|i wonder(?: if| whether)?`,
+    String.raw`would you (?:mind|be so kind as to|be able to)(?: telling me)?|do you mind(?: telling me)?`,
+    String.raw`quick (?:question|one)|real quick|excuse me|pardon me|dear (?:assistant|sir|madam|ai|bot)`,
+    String.raw`if you (?:can|could|would|don'?t mind|do not mind)|if possible`,
+    String.raw`do you (?:happen to )?know|happen to know|any idea(?:s)?(?: on| about)?|any clue`,
+    String.raw`(?:i )?need (?:some |your |a little )?help(?: with)?|(?:please )?help(?: me)?(?: please| out)?(?=[:!,.]|$)`,
+    String.raw`(?:good (?:morning|afternoon|evening|day)|greetings|hiya|howdy)(?=[:!,.]|$)`,
+  ].map((p) => `(?:${p})`).join('|').replace(/^/, String.raw`\b(?:`).replace(/$/, String.raw`)\b`),
+  'g',
+);
 
 // Question templates that ask the same thing in other words, rewritten to one form before
 // tokenising, so that the embedder and the verifier both see the same content words. Only
@@ -44,8 +62,22 @@ const TEMPLATES: Array<[RegExp, string]> = [
   [/\bwhy (?:do|does|did|would|will) (.{1,80}?) (?:happen|occur)\b/g, 'why $1'],
 ];
 
+// The last few tokenisations: a lookup tokenises its prompt in the embedder and again in the
+// verifier (and the verifier's pre-check); the result is shared. Callers must not mutate it.
+const recentWords = new Map<string, string[]>();
+const RECENT_MAX = 16;
+
 /** Lower-cased word tokens (letters/digits, with inner . , for numbers like 3.5 and 1,000). */
 export function words(text: string): string[] {
+  let out = recentWords.get(text);
+  if (out) return out;
+  out = tokenize(text);
+  if (recentWords.size >= RECENT_MAX) recentWords.delete(recentWords.keys().next().value as string);
+  recentWords.set(text, out);
+  return out;
+}
+
+function tokenize(text: string): string[] {
   let t = cleanUnicode(text).toLowerCase();
   for (const [re, rep] of CONTRACTIONS) t = t.replace(re, rep);
   for (const [re, rep] of TEMPLATES) t = t.replace(re, rep);
