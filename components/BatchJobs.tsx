@@ -78,7 +78,7 @@ export function BatchJobs() {
                 <details open={idx === 0} style={{ marginTop: 8 }}>
                   <summary style={{ cursor: 'pointer', fontWeight: 550 }}>Cost summary</summary>
                   <div style={{ marginTop: 8 }}>
-                    <BatchCostSummary jobId={j.id} jobName={j.name} running={running} />
+                    <BatchCostSummary jobId={j.id} jobName={j.name} progress={{ status: j.status, done: j.done, failed: j.failed }} />
                   </div>
                 </details>
               </article>

@@ -37,6 +37,8 @@ test.describe('analyst', () => {
     expect((await trpc(page, 'users.list', undefined)).status).toBe(403);
     expect((await trpc(page, 'policy.save', { document: {}, reason: 'x' }, 'mutation')).status).toBe(403);
     expect((await trpc(page, 'analytics.auditLog', {})).status).toBe(403);
+    expect((await trpc(page, 'policy.whatIf', { document: {}, limit: 100 }, 'mutation')).status).toBe(403);
+    expect((await trpc(page, 'tiers.live', undefined)).status).toBe(403);
   });
 });
 

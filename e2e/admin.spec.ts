@@ -1,9 +1,48 @@
 // Admin: edits and rolls back the routing policy, creates a tier and an API key (secret shown once),
 // and sees users, audit log and tuner proposals.
 import { expect, test } from '@playwright/test';
-import { shot, stateFile } from './helpers';
+import { shot, stateFile, trpc } from './helpers';
 
 test.use({ storageState: stateFile('admin') });
+
+// Mostly easy questions, so the recorded traffic has small-tier decisions a lower t1 would move.
+const PROMPTS = ['What is 2 + 2?', 'Say hello.', 'What colour is the sky?', 'Translate "cat" into French.', 'Name a fruit.', 'Is 7 a prime number?', 'Spell "house" backwards.', 'Explain why the sky looks blue in two sentences.'];
+
+const changedCount = async (status: import('@playwright/test').Locator) => Number(/(\d+) would go elsewhere/.exec(await status.innerText())?.[1] ?? -1);
+
+test('admin previews a policy draft on recorded decisions (what-if) with the threshold handles', async ({ page }) => {
+  await page.goto('/admin/policy');
+  for (const prompt of PROMPTS) expect((await trpc(page, 'route.query', { prompt }, 'mutation')).status).toBe(200);
+  // Decisions reach Postgres through the recorder's batches: wait until the replay sees them all.
+  const active = (await trpc(page, 'policy.active', undefined)).body?.result?.data?.json as { document: unknown };
+  await expect
+    .poll(async () => ((await trpc(page, 'policy.whatIf', { document: active.document, limit: 100 }, 'mutation')).body?.result?.data?.json as { replayed: number }).replayed)
+    .toBeGreaterThanOrEqual(PROMPTS.length);
+  await page.reload();
+
+  const preview = page.getByRole('region', { name: 'What-if preview' });
+  const status = preview.getByRole('status');
+  await expect(status).toContainText(/Replayed \d+ recorded decisions/);
+  const before = await changedCount(status);
+  const cost = await preview.getByTestId('whatif-cost').innerText();
+
+  // Keyboard on the t1 handle over the histogram: Home moves it to 0, so every small decision moves to medium.
+  const handle = page.getByRole('slider', { name: /t1 handle/ });
+  await handle.focus();
+  await page.keyboard.press('Home');
+  await expect(page.getByLabel('t1 value')).toHaveValue('0');
+  await expect.poll(() => changedCount(status)).toBeGreaterThan(before);
+  await expect(preview.getByTestId('whatif-cost')).not.toHaveText(cost);
+  await expect(preview.getByRole('table', { name: 'Decisions whose tier changes' })).toContainText('small → medium');
+  await expect(preview.getByRole('table', { name: 'Tier mix, recorded and with the draft' })).toBeVisible();
+  await shot(page, '34-policy-whatif');
+
+  // An invalid draft is not replayed; the preview says why.
+  await page.getByLabel('t2 value').fill('0');
+  await expect(status).toContainText('Fix the draft');
+  await page.getByRole('button', { name: 'Discard changes' }).click();
+  await expect(status).toContainText(/Replayed \d+ recorded decisions/);
+});
 
 test('admin edits a policy, sees a client-side error, saves and rolls back', async ({ page }) => {
   await page.goto('/admin/policy');
@@ -42,6 +81,12 @@ test('admin edits a policy, sees a client-side error, saves and rolls back', asy
 test('admin creates a tier and an API key', async ({ page }) => {
   await page.goto('/admin/tiers');
   await expect(page.getByRole('table', { name: 'Tiers' })).toBeVisible();
+  // Live load from the running gateway: the small tier answered the what-if journey's questions.
+  const live = page.getByRole('table', { name: 'Live tier load' });
+  await expect(live.getByRole('row', { name: /^small/ })).toContainText(/\d+ ms|\d\.\d+ s/);
+  const asOf = page.getByText(/^as of /);
+  const first = await asOf.innerText();
+  await expect(asOf).not.toHaveText(first); // polled every few seconds
   await shot(page, '40-tiers');
   await page.getByRole('button', { name: 'New tier' }).click();
   const name = `e2e-tier-${Date.now().toString(36)}`;

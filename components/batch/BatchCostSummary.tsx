@@ -1,12 +1,22 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import { int, pct, usd } from '@/lib/format';
 import { errorText, useTRPC } from '@/lib/trpc';
 
 /** A job's cost: total, what the same answers would have cost on the large tier, savings, per tier. */
-export function BatchCostSummary({ jobId, jobName, running }: { jobId: string; jobName: string; running: boolean }) {
+export function BatchCostSummary({ jobId, jobName, progress }: { jobId: string; jobName: string; progress: { status: string; done: number; failed: number } }) {
   const trpc = useTRPC();
-  const q = useQuery(trpc.batch.summary.queryOptions({ id: jobId }, { refetchInterval: running ? 3000 : false }));
+  const q = useQuery(trpc.batch.summary.queryOptions({ id: jobId }));
+  const { refetch } = q;
+  // The job list polls progress; the summary follows it (including the last change, when the job finishes).
+  const key = `${progress.status}:${progress.done}:${progress.failed}`;
+  const seen = useRef(key);
+  useEffect(() => {
+    if (seen.current === key) return;
+    seen.current = key;
+    void refetch();
+  }, [key, refetch]);
   if (q.error) return <div className="alert" role="alert">{errorText(q.error)}</div>;
   if (!q.data) return <div className="small muted">Loading the cost summary…</div>;
   const { summary, savings } = q.data;

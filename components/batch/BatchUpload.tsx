@@ -14,12 +14,15 @@ export function BatchUpload({ onCreated }: { onCreated: () => void }) {
   const [name, setName] = useState('');
   const [fileError, setFileError] = useState<string | null>(null);
   const [tried, setTried] = useState(false);
+  // Remounts the file input after an upload, so it no longer shows the file just sent.
+  const [inputKey, setInputKey] = useState(0);
   const create = useMutation(trpc.batch.create.mutationOptions({
     onSuccess: () => {
       setText(null);
       setName('');
       setFileName('');
       setTried(false);
+      setInputKey((k) => k + 1);
       onCreated();
     },
   }));
@@ -51,7 +54,15 @@ export function BatchUpload({ onCreated }: { onCreated: () => void }) {
       <h2 style={{ margin: 0 }}>New batch</h2>
       <div className="grid grid-2" style={{ alignItems: 'start' }}>
         <Field id="batch-file" label="JSON Lines file" hint={'one request per line: {"prompt": "..."}, {"messages": [...]} or OpenAI batch lines; up to 50,000 lines, 20 MB'} error={fileErr ?? undefined}>
-          <input id="batch-file" type="file" accept=".jsonl,.ndjson,.json,application/x-ndjson" onChange={pick} {...invalid('batch-file', fileErr ?? undefined)} />
+          <input
+            key={inputKey}
+            id="batch-file"
+            type="file"
+            accept=".jsonl,.ndjson,.json,application/x-ndjson"
+            onChange={pick}
+            {...invalid('batch-file', fileErr ?? undefined)}
+            {...(fileErr && check?.lineErrors.length ? { 'aria-describedby': 'batch-file-error batch-line-errors' } : {})}
+          />
         </Field>
         <Field id="batch-name" label="Job name" error={nameErr}>
           <input id="batch-name" value={name} maxLength={250} onChange={(e) => setName(e.target.value)} {...invalid('batch-name', nameErr)} />

@@ -53,7 +53,7 @@ export function WhatIfPanel({ draft, valid, apiKeys }: { draft: Policy; valid: b
       </div>
       <div role="status" aria-live="polite" className="small">
         {!valid ? (
-          <span className="muted">Fix the draft’s errors to see the preview.</span>
+          <span className="muted">Fix the draft’s errors to see the preview{r ? ' (below: the last valid draft, dimmed)' : ''}.</span>
         ) : pending ? (
           <span className="row" style={{ gap: 8 }}>
             <span className={css.busy} aria-hidden="true" />
@@ -66,7 +66,7 @@ export function WhatIfPanel({ draft, valid, apiKeys }: { draft: Policy; valid: b
       {q.error && <div className="alert" role="alert">{errorText(q.error)}</div>}
       {r && r.replayed === 0 && <div className="empty">No recorded decisions yet: the preview needs traffic to replay.</div>}
       {r && r.replayed > 0 && (
-        <div className="stack" style={{ opacity: pending ? 0.55 : 1, transition: 'opacity 120ms' }} data-testid="whatif-result">
+        <div className="stack" style={{ opacity: !valid ? 0.4 : pending ? 0.55 : 1, transition: 'opacity 120ms' }} data-testid="whatif-result" aria-hidden={!valid}>
           <div className="grid grid-4">
             <div className="kpi">
               <div className="label">Decisions replayed</div>
@@ -75,7 +75,7 @@ export function WhatIfPanel({ draft, valid, apiKeys }: { draft: Policy; valid: b
             </div>
             <div className="kpi">
               <div className="label">Cost (recorded → draft)</div>
-              <div className="value" data-testid="whatif-cost">{usd(r.before.costUsd)} → {usd(r.after.costUsd)}</div>
+              <div className="value" style={{ fontSize: 17 }} data-testid="whatif-cost">{usd(r.before.costUsd)} → {usd(r.after.costUsd)}</div>
               <div className={`small ${r.costDelta > 0 ? 'field-error' : 'muted'}`} style={{ marginTop: 0 }}>{signedPct(r.costDeltaPct)} ({r.costDelta >= 0 ? '+' : '−'}{usd(Math.abs(r.costDelta))})</div>
             </div>
             <div className="kpi">
