@@ -122,6 +122,13 @@ describe('replayWhatIf', () => {
     expect(r.after.success).toMatchObject({ rate: 0, n: 1 });
     expect(r.samples[0]).toMatchObject({ to: 'fresh', successAfter: null, sourceAfter: 'unknown' });
   });
+  it('replays per API key: a key whose thresholds are overridden routes on its own', () => {
+    const ds = [recorded(0.2, 'simple', { apiKeyId: 'k1' }), recorded(0.2, 'simple', { apiKeyId: 'k2' }), recorded(0.25, 'simple', { apiKeyId: 'k1' })];
+    const draft = { ...defaultPolicy(), apiKeyOverrides: [{ apiKeyId: 'k2', thresholds: { t1: 0.1 } }] };
+    const r = replayWhatIf({ decisions: ds, draft, tiers: TIERS, success: SUCCESS });
+    expect(r.samples.map((s) => s.id)).toEqual([ds[1].id]);
+    expect(r.after.mix).toEqual({ small: 2, medium: 1 });
+  });
 });
 
 describe('successTable', () => {
