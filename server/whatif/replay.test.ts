@@ -90,10 +90,12 @@ describe('replayWhatIf', () => {
       recorded(0.1, 'simple', { forcedTier: 'large' }),
       { ...recorded(0.1, 'simple'), status: 'rejected', finalTier: null, costUsd: 0, plan: { kind: 'reject', chain: [], errorCode: 'budget_exceeded', reasons: [] } },
       recorded(0.1, 'simple', { score: null }),
+      // explored one tier up by the tuner: the draft would explore a similar share
+      { ...recorded(0.1, 'simple'), finalTier: 'medium', plan: { ...(recorded(0.1, 'simple').plan as object), chain: ['medium', 'small', 'large'], exploration: { from: 'small', to: 'medium', share: 0.05 } } },
     ];
     const draft = { ...defaultPolicy(), thresholds: { t1: 0.01, t2: 0.02, t3: 0.03 } };
     const r = replayWhatIf({ decisions: ds, draft, tiers: TIERS, success: SUCCESS });
-    expect(r.kept).toBe(4);
+    expect(r.kept).toBe(5);
     expect(r.changed).toBe(0);
     expect(r.after.mix).toEqual(r.before.mix);
     expect(r.before.mix).toMatchObject({ '(cache)': 1, large: 1, '(rejected)': 1 });
@@ -155,7 +157,7 @@ describe('successTable', () => {
 describe('readPlan', () => {
   it('reads kind, chain and a forced tier from a stored plan and ignores anything else', () => {
     const forced = decide({ score: 0.1, band: 'simple' } as Assessment, defaultPolicy(), states, { prompt: 'p', forcedTier: 'large' });
-    expect(readPlan(forced)).toEqual({ kind: 'cascade', chain: ['large'], errorCode: null, forced: true });
+    expect(readPlan(forced)).toEqual({ kind: 'cascade', chain: ['large'], errorCode: null, forced: true, explored: false });
     expect(readPlan(null)).toBeNull();
     expect(readPlan({ kind: 'other' })).toBeNull();
   });

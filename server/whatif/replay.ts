@@ -25,16 +25,24 @@ interface RecordedPlan {
   chain: string[];
   errorCode: string | null;
   forced: boolean;
+  /** Tuner exploration moved it a tier up or down: the draft would explore a similar share. */
+  explored: boolean;
 }
 
 /** The parts of a stored plan the replay reads; null when it is not a plan. */
 export function readPlan(plan: unknown): RecordedPlan | null {
   if (!plan || typeof plan !== 'object') return null;
-  const p = plan as { kind?: unknown; chain?: unknown; errorCode?: unknown; reasons?: unknown };
+  const p = plan as { kind?: unknown; chain?: unknown; errorCode?: unknown; reasons?: unknown; exploration?: unknown };
   if (p.kind !== 'cascade' && p.kind !== 'research' && p.kind !== 'reject') return null;
   const chain = Array.isArray(p.chain) ? p.chain.filter((x): x is string => typeof x === 'string') : [];
   const reasons = Array.isArray(p.reasons) ? p.reasons.filter((x): x is string => typeof x === 'string') : [];
-  return { kind: p.kind, chain, errorCode: typeof p.errorCode === 'string' ? p.errorCode : null, forced: reasons.some((r) => FORCED.test(r)) };
+  return {
+    kind: p.kind,
+    chain,
+    errorCode: typeof p.errorCode === 'string' ? p.errorCode : null,
+    forced: reasons.some((r) => FORCED.test(r)),
+    explored: !!p.exploration && typeof p.exploration === 'object',
+  };
 }
 
 /** The route of a plan: its first tier, 'research' or '(rejected)'. */
@@ -194,7 +202,7 @@ export function replayWhatIf(input: WhatIfInput): WhatIfResult {
     const was = recordedSuccess(d, label, lookup);
     before.add(label, d.costUsd, was);
 
-    const replayable = rec !== null && d.score !== null && Number.isFinite(d.score) && !CACHE_HITS.has(d.cacheStatus) && !rec.forced && rec.errorCode !== 'budget_exceeded';
+    const replayable = rec !== null && d.score !== null && Number.isFinite(d.score) && !CACHE_HITS.has(d.cacheStatus) && !rec.forced && !rec.explored && rec.errorCode !== 'budget_exceeded';
     if (!replayable) {
       counts.kept++;
       after.add(label, d.costUsd, was);
@@ -245,7 +253,7 @@ export function replayWhatIf(input: WhatIfInput): WhatIfResult {
   const notes = [
     'Success is the share of thumbs-up: a decision’s own ratings where it has them, otherwise the tier × band rate of rated cache misses (extrapolated).',
     'A decision the draft sends to another tier is priced with its answer’s tokens at that tier, assuming no escalation there.',
-    'Cache hits, forced tiers and budget refusals are counted as recorded; budgets and tier load are not replayed.',
+    'Cache hits, forced tiers, budget refusals and the tuner’s exploration share are counted as recorded; budgets and tier load are not replayed.',
   ];
   if (fromRefusal > 0) notes.push(`${fromRefusal} decision(s) refused when recorded would be answered under the draft; their tokens are unknown, so their cost counts as 0.`);
   if (previewRules) notes.push('Rules are matched against the stored prompt preview (redacted, at most 280 characters), not the full prompt.');

@@ -52,7 +52,7 @@ export type SuccessSource = 'observed' | 'tier_band' | 'tier' | 'unknown';
 
 /** How the draft treats a decision. */
 export type ReplayKind =
-  /** Not replayed (cache hit, forced tier, budget refusal, no score): counted as recorded on both sides. */
+  /** Not replayed (cache hit, forced tier, tuner exploration, budget refusal, no score): counted as recorded on both sides. */
   | 'kept'
   /** The draft routes it where it went: the recorded outcome stands. */
   | 'unchanged'
