@@ -2,6 +2,7 @@
 // (read path) and a CacheStore (durable copy + cross-instance sync). Writes go to the store first
 // and only then to memory, so a failed write never leaves an entry that exists only here.
 import { randomUUID } from 'node:crypto';
+import { preloadDictionary } from '../embedding/dictionary';
 import type { Embedder } from '../embedding/types';
 import { MemoryIndex } from './memory-index';
 import { MAX_PROMPT_CHARS, cleanUnicode, normalizePrompt, promptHash, scopeHash } from './normalize';
@@ -67,7 +68,8 @@ export class SemanticCache implements ResponseCache {
   private readonly s: CacheStats;
 
   constructor(private readonly opts: CacheOptions) {
-    this.mem = new MemoryIndex({ dim: opts.embedder.dim });
+    const terms = opts.embedder.terms?.bind(opts.embedder);
+    this.mem = new MemoryIndex({ dim: opts.embedder.dim, terms });
     this.maxEntries = Math.max(1, Math.floor(opts.maxEntries ?? 100_000));
     this.k = Math.max(1, opts.candidates ?? 8);
     this.now = opts.now ?? (() => new Date());
@@ -76,9 +78,14 @@ export class SemanticCache implements ResponseCache {
 
   /** Loads the store into memory (re-embedding rows of another dimension) and starts listening. */
   async start(): Promise<void> {
+    preloadDictionary(); // the verifier's word list (~100 ms once), here rather than in the first lookup
     this.unsubscribe = await this.opts.store.subscribe((c) => void this.apply(c).catch(() => this.s.syncErrors++));
     const rows = await this.opts.store.loadAll(this.now());
-    const stale = rows.filter((r) => r.embedding.length !== this.opts.embedder.dim);
+    // Rows of another dimension come from another embedder: re-embed them. The local embedder's
+    // vectors are a cheap function of the text (~40 us a row) and the table does not record which
+    // version wrote a row, so with it every row is recomputed: older versions folded words differently.
+    const recomputeAll = typeof this.opts.embedder.terms === 'function';
+    const stale = rows.filter((r) => recomputeAll || r.embedding.length !== this.opts.embedder.dim);
     if (stale.length > 0) {
       const vecs = await this.opts.embedder.embed(stale.map((r) => r.promptNorm));
       stale.forEach((r, i) => (r.embedding = vecs[i]));
@@ -112,7 +119,8 @@ export class SemanticCache implements ResponseCache {
       return null;
     }
     const threshold = Math.min(1, Math.max(0, req.threshold));
-    const [vec] = await this.opts.embedder.embed([cleanUnicode(req.prompt)]);
+    const clean = cleanUnicode(req.prompt);
+    const [vec] = await this.opts.embedder.embed([clean]);
     // A prompt without content words ("🤖🤖", "What is it?") embeds to the zero vector, which the
     // cosine index scores as identical to every other zero vector: exact layer only.
     if (isZero(vec)) {
@@ -122,7 +130,7 @@ export class SemanticCache implements ResponseCache {
     // Candidates below the threshold are still considered down to the lexical floor, but only
     // accepted when the verifier finds the same content words on both sides (typos, framing).
     const floor = Math.min(threshold, LEXICAL_FLOOR);
-    for (const c of this.mem.search(scope, vec, this.k)) {
+    for (const c of this.mem.search(scope, vec, this.k, this.opts.embedder.terms?.(clean))) {
       if (c.similarity < floor) break;
       if (!this.live(c.entry, now) || c.entry.tierRank < req.minTierRank) continue;
       // Below the threshold only the lexical path can accept: test that on tokens before paying

@@ -1,6 +1,12 @@
 // The in-memory read path: entries in LRU order, an exact map keyed by (scope, prompt hash) and
 // one usearch HNSW index (cosine) per scope partition, so a semantic search only ever sees
 // entries of the caller's tenant / system prompt / params. Pure data structure: no I/O.
+//
+// For embedders whose vectors are hashes of words (the local one: `terms` given), each partition
+// also keeps an inverted index term -> entries. A search then scores exactly, by cosine, the
+// entries sharing the most terms with the query, and only falls back to HNSW when no query term
+// is indexed (a one-word prompt with a typo). Measured on those sparse hashed vectors HNSW finds
+// the true nearest entry for only ~75 % of queries at 100k entries and costs more than this.
 import { Index, MetricKind, ScalarKind } from 'usearch';
 import type { CacheEntry } from './store';
 
@@ -12,7 +18,19 @@ export interface Candidate {
 interface Partition {
   index: Index;
   keyToId: Map<bigint, string>;
+  postings: Map<string, Set<bigint>>;
 }
+
+interface Slot {
+  entry: CacheEntry;
+  key: bigint;
+  terms: string[];
+}
+
+/** Entries scored exactly per term-index search (by shared-term count first), and the postings
+ *  walked at most: a query made only of very common terms is still bounded. */
+const TERM_CANDIDATES = 64;
+const POSTINGS_BUDGET = 20_000;
 
 export interface MemoryIndexOptions {
   dim: number;
@@ -20,11 +38,13 @@ export interface MemoryIndexOptions {
   connectivity?: number;
   expansionAdd?: number;
   expansionSearch?: number;
+  /** The terms a vector is made of (LocalEmbedder.terms): enables the exact term index. */
+  terms?: (text: string) => string[];
 }
 
 export class MemoryIndex {
   /** Map iteration order is insertion order: re-inserting on use makes the first key the LRU one. */
-  private readonly entries = new Map<string, { entry: CacheEntry; key: bigint }>();
+  private readonly entries = new Map<string, Slot>();
   private readonly exact = new Map<string, string>();
   private readonly partitions = new Map<string, Partition>();
   private nextKey = 1n;
@@ -54,11 +74,17 @@ export class MemoryIndex {
     const prior = this.exact.get(exactKey(entry.scopeHash, entry.promptHash));
     if (prior) this.remove(prior);
     const key = this.nextKey++;
-    this.entries.set(entry.id, { entry, key });
+    const terms = this.opts.terms ? [...new Set(this.opts.terms(entry.promptNorm))] : [];
+    this.entries.set(entry.id, { entry, key, terms });
     this.exact.set(exactKey(entry.scopeHash, entry.promptHash), entry.id);
     const p = this.partition(entry.scopeHash);
     p.index.add(key, entry.embedding, 1);
     p.keyToId.set(key, entry.id);
+    for (const t of terms) {
+      let set = p.postings.get(t);
+      if (!set) p.postings.set(t, (set = new Set()));
+      set.add(key);
+    }
   }
 
   remove(id: string): boolean {
@@ -71,6 +97,11 @@ export class MemoryIndex {
     if (p) {
       p.index.remove(slot.key);
       p.keyToId.delete(slot.key);
+      for (const t of slot.terms) {
+        const set = p.postings.get(t);
+        set?.delete(slot.key);
+        if (set?.size === 0) p.postings.delete(t);
+      }
       // Drop empty partitions so a churn of one-off tenants does not leak native indexes.
       if (p.keyToId.size === 0) this.partitions.delete(slot.entry.scopeHash);
     }
@@ -90,10 +121,15 @@ export class MemoryIndex {
     return id ? this.entries.get(id)?.entry : undefined;
   }
 
-  /** Up to k nearest entries of one scope, most similar first (similarity = cosine). */
-  search(scopeHash: string, vector: Float32Array, k: number): Candidate[] {
+  /** Up to k nearest entries of one scope, most similar first (similarity = cosine). With a term
+   *  index and `queryTerms`, the candidates are the entries sharing most terms, scored exactly. */
+  search(scopeHash: string, vector: Float32Array, k: number, queryTerms?: string[]): Candidate[] {
     const p = this.partitions.get(scopeHash);
     if (!p || p.keyToId.size === 0) return [];
+    if (queryTerms && queryTerms.length > 0 && this.opts.terms) {
+      const found = this.termSearch(p, vector, k, queryTerms);
+      if (found) return found;
+    }
     const n = Math.min(k, p.keyToId.size);
     const m = p.index.search(vector, n, 1);
     const out: Candidate[] = [];
@@ -105,6 +141,39 @@ export class MemoryIndex {
       out.push({ entry: slot.entry, similarity: Math.max(-1, Math.min(1, 1 - d)) });
     }
     return out;
+  }
+
+  /** null when no query term is indexed (the caller then asks HNSW). */
+  private termSearch(p: Partition, vector: Float32Array, k: number, queryTerms: string[]): Candidate[] | null {
+    const lists: Array<Set<bigint>> = [];
+    for (const t of new Set(queryTerms)) {
+      const set = p.postings.get(t);
+      if (set) lists.push(set);
+    }
+    if (lists.length === 0) return null;
+    // Rarest terms first: they say most about the question and have the shortest lists.
+    lists.sort((a, b) => a.size - b.size);
+    const counts = new Map<bigint, number>();
+    let walked = 0;
+    for (const set of lists) {
+      if (walked > 0 && walked + set.size > POSTINGS_BUDGET) break;
+      walked += set.size;
+      for (const key of set) counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    // The TERM_CANDIDATES entries with the most shared terms (bucketed by count: no big sort).
+    const buckets: bigint[][] = Array.from({ length: lists.length + 1 }, () => []);
+    for (const [key, c] of counts) buckets[c].push(key);
+    const out: Candidate[] = [];
+    for (let c = lists.length; c >= 1 && out.length < TERM_CANDIDATES; c--) {
+      for (const key of buckets[c]) {
+        if (out.length >= TERM_CANDIDATES) break;
+        const id = p.keyToId.get(key);
+        const slot = id ? this.entries.get(id) : undefined;
+        if (slot) out.push({ entry: slot.entry, similarity: dot(vector, slot.entry.embedding) });
+      }
+    }
+    out.sort((a, b) => b.similarity - a.similarity);
+    return out.slice(0, k);
   }
 
   /** Ids of the least recently used entries beyond `max`. */
@@ -143,11 +212,19 @@ export class MemoryIndex {
         expansion_search: this.opts.expansionSearch ?? 32,
         multi: false,
       });
-      p = { index, keyToId: new Map() };
+      p = { index, keyToId: new Map(), postings: new Map() };
       this.partitions.set(scopeHash, p);
     }
     return p;
   }
+}
+
+/** Cosine of two unit vectors, clamped like the HNSW path. */
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) s += a[i] * b[i];
+  return Math.max(-1, Math.min(1, s));
 }
 
 function exactKey(scopeHash: string, promptHash: string): string {

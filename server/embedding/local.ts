@@ -44,7 +44,7 @@ export class LocalEmbedder implements Embedder {
     this.w = { dim: 256, wordWeight: 1, bigramWeight: 0.3, charWeight: 2.5, ...opts };
     if (!Number.isInteger(this.w.dim) || this.w.dim < 16 || this.w.dim > 8192) throw new RangeError('dim must be an integer in 16..8192');
     this.dim = this.w.dim;
-    this.id = `local-ngram-v1-d${this.dim}`;
+    this.id = `local-ngram-v2-d${this.dim}`;
   }
 
   embedOne(text: string): Float32Array {
@@ -64,6 +64,11 @@ export class LocalEmbedder implements Embedder {
       for (let j = 0; j + 3 <= padded.length; j++) add(`c:${padded.slice(j, j + 3)}`, this.w.charWeight / grams);
     }
     return normalizeL2(v);
+  }
+
+  /** The canonical content words the vector is built from (stop words dropped, synonyms folded). */
+  terms(text: string): string[] {
+    return contentTokens(typeof text === 'string' ? text : '').slice(0, MAX_TOKENS);
   }
 
   async embed(texts: string[]): Promise<Float32Array[]> {

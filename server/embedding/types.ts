@@ -1,11 +1,14 @@
 // The embedder contract: a pure text -> unit vector map. The cache only relies on cosine similarity,
 // so every implementation returns L2-normalised vectors of exactly `dim` floats.
 export interface Embedder {
-  /** Stable identifier ("local-ngram-v1", "openai:<tier>:<model>"): entries embedded by another
+  /** Stable identifier ("local-ngram-v2", "openai:<tier>:<model>"): entries embedded by another
    *  embedder are not comparable and are re-embedded or ignored at load. */
   readonly id: string;
   readonly dim: number;
   embed(texts: string[]): Promise<Float32Array[]>;
+  /** For embedders whose vectors are hashes of words: those words. Lets the cache find candidates
+   *  exactly through an inverted index instead of approximately through HNSW. */
+  terms?(text: string): string[];
 }
 
 export class EmbeddingError extends Error {
