@@ -66,6 +66,7 @@ export function BatchJobs() {
                 <div className="progress" role="progressbar" aria-label={`${j.name} overall`} aria-valuenow={Math.round(progress * 100)} aria-valuemin={0} aria-valuemax={100} aria-valuetext={`${int(finished)} of ${int(j.total)} finished`} style={{ margin: '8px 0' }}>
                   <div style={{ width: `${progress * 100}%` }} />
                 </div>
+                {j.total > 0 && <div className="small muted" style={{ marginBottom: 2 }}>Progress per dispatch tier (an escalated item is answered by a stronger tier; the cost summary counts it there)</div>}
                 {tierProgress(j.perTier, j.total).map((t) => (
                   <div key={t.tier} className="row small" style={{ flexWrap: 'nowrap', marginBottom: 3 }}>
                     <span style={{ width: 140 }}>{t.tier}</span>
