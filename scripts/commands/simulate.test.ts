@@ -54,4 +54,22 @@ describe('cascade simulate', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no rows/);
   });
+  it('runs several seeds and summarises their spread', async () => {
+    const r = await cli([...base, '--ratings', '300', '--target', '0.9', '--json', '--every', '100', '--min-samples', '100', '--exploration', '0.2', '--seeds', '1-3']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.seeds).toEqual([1, 2, 3]);
+    expect(out.runs.map((x: { seed: number }) => x.seed)).toEqual([1, 2, 3]);
+    expect(out.summary).toMatchObject({ runs: 3, cost_ratio: { min: expect.any(Number), median: expect.any(Number), max: expect.any(Number) } });
+    expect(out.summary.cost_ratio.min).toBeLessThanOrEqual(out.summary.cost_ratio.max);
+    expect(out).toHaveProperty('optimal_cost');
+    expect((await cli([...base, '--seeds', 'x'])).stderr).toMatch(/--seeds must look like/);
+  });
+  it('simulate-bound prints the frontier and both oracles', async () => {
+    const r = await exec(process.execPath, ['--import', 'tsx', 'scripts/cascade.ts', 'simulate-bound', ...base, '--ratings', '100', '--target', '0.9', '--draws', '20', '--json'], { cwd: process.cwd() });
+    const out = JSON.parse(r.stdout);
+    expect(out.frontier).toHaveLength(9);
+    expect(out.optimal.success).toBeGreaterThanOrEqual(0.9);
+    for (const k of ['subsample_oracle', 'level_oracle']) expect(out[k]).toMatchObject({ runs: 20, cost_ratio: { median: expect.any(Number) } });
+  });
 });

@@ -86,3 +86,21 @@ export async function recentCacheHitRatings(prisma: PrismaClient, limit: number)
   }
   return out;
 }
+
+/**
+ * Up and down counts of decisions rated by two or more raters, among the newest `limit` explicit
+ * ratings (bounded like the others): their agreement is what the rater-noise estimate uses.
+ */
+export async function repeatedRatings(prisma: PrismaClient, limit: number): Promise<{ up: number; down: number }[]> {
+  const rows = await prisma.$queryRaw<{ up: bigint; down: bigint }[]>`
+    SELECT count(*) FILTER (WHERE f."rating" > 0) AS up, count(*) FILTER (WHERE f."rating" <= 0) AS down
+    FROM (
+      SELECT "decisionId", "rating" FROM "Feedback"
+      WHERE "kind" = 'explicit'
+      ORDER BY "decisionCreatedAt" DESC
+      LIMIT ${limit}
+    ) f
+    GROUP BY f."decisionId"
+    HAVING count(*) >= 2`;
+  return rows.map((r) => ({ up: Number(r.up), down: Number(r.down) }));
+}

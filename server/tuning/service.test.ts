@@ -129,4 +129,26 @@ describe('tunerService', () => {
     const r = await tunerService(prisma).run();
     expect(r).toMatchObject({ action: 'skipped', reason: /does not exist/ });
   });
+
+  it('estimates rater noise from decisions rated by two raters and puts it in the evidence', async () => {
+    await setPolicy({ mode: 'propose' });
+    // 200 decisions, each rated by two raters who disagree on 20 % of them: p = (1 − sqrt(1 − 2 · 0.2)) / 2.
+    const decisions = [];
+    const ratings = [];
+    for (let i = 0; i < 200; i++) {
+      const id = uuidv7();
+      const createdAt = new Date(Date.now() - 1000 + i);
+      decisions.push({ id, createdAt, source: 'simulation', promptHash: 'h', promptPreview: 'p', band: 'simple', score: 0.5, policyVersion: 1, finalTier: 'medium', cacheStatus: 'miss', tokensIn: 1000, tokensOut: 0, costUsd: 0, baselineCostUsd: 0, latencyMs: 1, status: 'ok' });
+      ratings.push({ decisionId: id, decisionCreatedAt: createdAt, raterId: 'a', rating: 1 }, { decisionId: id, decisionCreatedAt: createdAt, raterId: 'b', rating: i % 5 === 0 ? -1 : 1 });
+    }
+    await prisma.decision.createMany({ data: decisions });
+    await prisma.feedback.createMany({ data: ratings });
+    const r = await tunerService(prisma).run();
+    if (r.action === 'rolled_back') throw new Error('unexpected rollback');
+    expect(r.evidence?.raterNoise).toMatchObject({ pairs: 200, source: 'agreement' });
+    expect(r.evidence!.raterNoise!.noise).toBeCloseTo((1 - Math.sqrt(0.6)) / 2, 6);
+    const off = await tunerService(prisma, { raterNoise: false }).run();
+    if (off.action === 'rolled_back') throw new Error('unexpected rollback');
+    expect(off.evidence?.raterNoise).toBeUndefined();
+  });
 });

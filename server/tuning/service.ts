@@ -6,7 +6,8 @@ import { versionSuccess } from '../feedback/rollup';
 import type { Actor } from '../runtime/stores';
 import type { EstimatorOptions } from './estimate';
 import { tuneCacheThreshold, type CacheTuneResult } from './cache-threshold';
-import { recentCacheHitRatings, recentPopulation, recentRatings, tierPrices } from './data';
+import { recentCacheHitRatings, recentPopulation, recentRatings, repeatedRatings, tierPrices } from './data';
+import { agreementOf, estimateNoise, type NoisePrior } from './noise';
 import { checkRollbackStrata, type RollbackOptions } from './rollback';
 import { tuneThresholds, type TuneEvidence } from './tuner';
 import type { Policy } from '../routing/policy';
@@ -22,6 +23,11 @@ export interface TunerServiceOptions {
   populationLimit?: number;
   rollback?: RollbackOptions;
   estimator?: EstimatorOptions;
+  /**
+   * Rater noise: estimated from the agreement of decisions rated by several raters (default), with
+   * this prior if given (e.g. from a labelling audit); `false` turns the correction off.
+   */
+  raterNoise?: NoisePrior | false;
 }
 
 /** The routing-threshold evidence plus, when the cache tuner ran, its own. */
@@ -87,12 +93,14 @@ export function tunerService(prisma: PrismaClient, opts: TunerServiceOptions = {
     if (rolled) return rolled;
     const prices = await tierPrices(prisma, active.document);
     if (!prices) return { action: 'skipped', reason: 'the small, medium or large target names a tier that does not exist: no prices to optimise' };
-    const [ratings, population, cacheRatings] = await Promise.all([
+    const [ratings, population, cacheRatings, repeated] = await Promise.all([
       recentRatings(prisma, active.document, opts.ratingsLimit ?? 20_000),
       recentPopulation(prisma, prices, opts.populationLimit ?? 20_000),
       recentCacheHitRatings(prisma, opts.cacheRatingsLimit ?? 20_000),
+      opts.raterNoise === false ? Promise.resolve([]) : repeatedRatings(prisma, opts.ratingsLimit ?? 20_000),
     ]);
-    const thresholdResult = tuneThresholds({ current: active.document.thresholds, config: cfg, ratings, population, estimator: opts.estimator });
+    const raterNoise = opts.raterNoise === false ? undefined : estimateNoise(agreementOf(repeated), opts.raterNoise);
+    const thresholdResult = tuneThresholds({ current: active.document.thresholds, config: cfg, ratings, population, estimator: opts.estimator, raterNoise });
     // Same target and guardrails as the routing thresholds; the policy schema bounds it to 0.5..1.
     const simFrom = active.document.cache.similarityThreshold;
     const cacheResult = tuneCacheThreshold(simFrom, cacheRatings, { target: cfg.target, minSamples: cfg.minSamples, maxStep: cfg.maxStep });

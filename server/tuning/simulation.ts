@@ -5,8 +5,10 @@
 import type { Assessment } from '../complexity/types';
 import { decide, type TierLoadView } from '../routing/decide';
 import type { Policy } from '../routing/policy';
-import type { EstimatorOptions } from './estimate';
+import { evalBinned, fitBinned } from './binned';
+import type { EstimatorOptions, SuccessModel } from './estimate';
 import { explorePlan } from './explore-plan';
+import { agreementOf, estimateNoise, type NoisePrior } from './noise';
 import { evaluate, optimizeThresholds, uniformGrid, type OptimizeItem } from './optimize';
 import { createRng, shuffled } from './rng';
 import { tuneThresholds } from './tuner';
@@ -30,7 +32,20 @@ export interface SimOptions {
   seed: number;
   every: number;
   estimator?: EstimatorOptions;
+  /** Diagnostic: a fixed success model instead of estimating one from the ratings (see trueCurves). */
+  model?: SuccessModel;
   marginZ?: number;
+  /** Hysteresis of the tuner (see TuneInput.deadband). */
+  deadband?: number;
+  /**
+   * Share of rated requests that a second, independent user rates too (each rating counts toward
+   * `ratings`). The agreement of the two is what the tuner estimates the rater noise from.
+   */
+  secondRatingRate?: number;
+  /** A configured prior on the rater flip probability (see noise.ts). */
+  noisePrior?: NoisePrior;
+  /** Correct for rater noise at all (default true; off reproduces an uncorrected tuner). */
+  correctNoise?: boolean;
   onProgress?: (p: TrajectoryPoint) => void;
 }
 
@@ -62,6 +77,18 @@ export function assessmentFromScore(score: number, full?: Assessment): Assessmen
     signals: { keywords: [], lengthBucket: 'short', tokens: 0, sentences: 0, questions: 0, numberedParts: 0, hasCode: false, hasMath: false, multiPart: false, language: 'und', contextShare: 0, topFeatures: [], truncated: false },
     modelVersion: 'simulation',
   };
+}
+
+/**
+ * The true success curves of a file: every recorded outcome of every tier, averaged in `bins` score
+ * bins (quantiles). Given to the tuner in place of its estimate, it shows what is left of the error
+ * when the curves are known exactly (only the bins' resolution and the sampled traffic remain).
+ */
+export function trueCurves(rows: readonly SimRow[], assessments: readonly Assessment[], bins: number): SuccessModel {
+  const obs = rows.flatMap((r, i) => ([0, 1, 2] as const).map((tier) => ({ score: assessments[i].score, tier, success: r.score[tier] })));
+  const fit = fitBinned(obs, { bins, strength: 0 });
+  const summary = ([0, 1, 2] as const).map((k) => ({ n: rows.length, rate: rows.reduce((s, r) => s + r.score[k], 0) / Math.max(1, rows.length), method: 'binned' as const }));
+  return { predict: (tier, score) => evalBinned(fit, tier, score), summary: summary as SuccessModel['summary'] };
 }
 
 export function simulate(rows: readonly SimRow[], assessments: readonly Assessment[], opts: SimOptions) {
@@ -102,6 +129,21 @@ export function simulate(rows: readonly SimRow[], assessments: readonly Assessme
     };
   };
   trajectory.push(point(false, null));
+  const secondRate = opts.secondRatingRate ?? 0;
+  const repeated: { up: number; down: number }[] = [];
+  const correct = opts.correctNoise ?? true;
+  let lastNoise: number | null = null;
+  const tune = () => {
+    const raterNoise = correct && (repeated.length > 0 || opts.noisePrior) ? estimateNoise(agreementOf(repeated), opts.noisePrior) : undefined;
+    const r = tuneThresholds({ current: policy.thresholds, config: opts.config, ratings, population, estimator: opts.estimator, model: opts.model, marginZ: opts.marginZ, deadband: opts.deadband, raterNoise });
+    policy = { ...policy, thresholds: r.thresholds };
+    lastNoise = raterNoise?.noise ?? null;
+    const p = point(r.changed, r.evidence.chosen.success);
+    trajectory.push(p);
+    opts.onProgress?.(p);
+    windowUp = 0;
+    windowN = 0;
+  };
   // Requests replay the file in a fresh random order each pass; no prompt repeats within a pass.
   let order: number[] = [];
   const maxRequests = Math.ceil(opts.ratings / Math.max(opts.ratingRate, 1e-6)) * 20 + rows.length;
@@ -115,20 +157,20 @@ export function simulate(rows: readonly SimRow[], assessments: readonly Assessme
     const tier: TierIndex = plan.kind === 'reject' ? 2 : tierIndex[plan.chain[0]] ?? 2;
     population.push({ score: a.score, cost: rows[i].cost });
     if (rng() >= opts.ratingRate) continue;
-    let up = rng() < rows[i].score[tier];
-    if (rng() < opts.noise) up = !up;
-    ratings.push({ score: a.score, tier, success: up ? 1 : 0 });
-    windowUp += up ? 1 : 0;
-    windowN++;
-    if (ratings.length % opts.every === 0) {
-      const r = tuneThresholds({ current: policy.thresholds, config: opts.config, ratings, population, estimator: opts.estimator, marginZ: opts.marginZ });
-      policy = { ...policy, thresholds: r.thresholds };
-      const p = point(r.changed, r.evidence.chosen.success);
-      trajectory.push(p);
-      opts.onProgress?.(p);
-      windowUp = 0;
-      windowN = 0;
+    // The answer is good or not once; each rater then misjudges it independently with p = noise.
+    const good = rng() < rows[i].score[tier];
+    const raters = secondRate > 0 && rng() < secondRate ? 2 : 1;
+    let ups = 0;
+    let rated = 0;
+    for (; rated < raters && ratings.length < opts.ratings; rated++) {
+      const up = rng() < opts.noise ? !good : good;
+      ups += up ? 1 : 0;
+      ratings.push({ score: a.score, tier, success: up ? 1 : 0 });
+      windowUp += up ? 1 : 0;
+      windowN++;
+      if (ratings.length % opts.every === 0) tune();
     }
+    if (rated === 2) repeated.push({ up: ups, down: 2 - ups });
   }
   const final = truth(policy.thresholds);
   const optimal = optimizeThresholds(all, { target: opts.config.target, grid: uniformGrid(0, 1, 0.005), minGap: 0.005 });
@@ -136,6 +178,8 @@ export function simulate(rows: readonly SimRow[], assessments: readonly Assessme
     rows: rows.length,
     requests,
     ratings: ratings.length,
+    repeated_ratings: repeated.length,
+    estimated_noise: lastNoise === null ? null : round(lastNoise),
     trajectory,
     final_thresholds: policy.thresholds,
     final_cost: round(final.cost, 9),

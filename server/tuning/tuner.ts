@@ -1,7 +1,8 @@
 // One tuning step: estimate each tier's success curve from ratings, find the cheapest thresholds
 // that meet the target within the guardrail box, and report the change with its evidence.
-import { estimateSuccess, type EstimatorOptions, type TierSummary } from './estimate';
+import { estimateSuccess, type EstimatorOptions, type SuccessModel, type TierSummary } from './estimate';
 import { applyGuardrails } from './guardrails';
+import { correctForNoise, type NoiseEstimate } from './noise';
 import { evaluate, optimizeThresholds, uniformGrid, type OptimizeItem } from './optimize';
 import type { PopulationItem, RatedObservation, Thresholds, TunerConfig } from './types';
 
@@ -12,6 +13,8 @@ export interface TuneInput {
   /** Recent traffic (rated or not): the score distribution and per-tier costs to optimise over. */
   population: readonly PopulationItem[];
   estimator?: EstimatorOptions;
+  /** A success model fitted elsewhere (e.g. known curves in a test); `estimator` is then unused. */
+  model?: SuccessModel;
   /** Grid resolution of the candidate thresholds (default 0.005). */
   gridStep?: number;
   minGap?: number;
@@ -21,6 +24,14 @@ export interface TuneInput {
    * on noisy estimates favours those whose success is overestimated; a small margin offsets that.
    */
   marginZ?: number;
+  /**
+   * Hysteresis: the thresholds stay where they are while their estimated success is within this
+   * distance of the aim (success units). Estimates move with every batch of ratings; without a dead
+   * band the thresholds chase that noise along the steep part of the cost curve.
+   */
+  deadband?: number;
+  /** Estimated rater flip probability: the fitted curves are corrected for it (see noise.ts). */
+  raterNoise?: NoiseEstimate;
 }
 
 export interface TuneEvidence {
@@ -29,6 +40,8 @@ export interface TuneEvidence {
   target: number;
   /** The target the optimiser aimed at (target plus the safety margin). */
   aim: number;
+  /** The rater-noise correction applied, if any. */
+  raterNoise?: NoiseEstimate;
   /** Estimated mean cost / success per request under the current and the chosen thresholds. */
   current: { cost: number; success: number };
   chosen: { cost: number; success: number };
@@ -50,7 +63,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 export function tuneThresholds(input: TuneInput): TuneResult {
   const { current, config } = input;
   const minGap = input.minGap ?? 0.01;
-  const model = estimateSuccess(input.ratings, input.estimator);
+  const model = correctForNoise(input.model ?? estimateSuccess(input.ratings, input.estimator), input.raterNoise?.noise ?? 0);
   const items: OptimizeItem[] = input.population.map((p) => ({
     score: p.score,
     cost: p.cost,
@@ -60,7 +73,7 @@ export function tuneThresholds(input: TuneInput): TuneResult {
   const cur = evaluate(items, current.t1, current.t2);
   const n = input.ratings.length;
   const aim = Math.min(1, config.target + (input.marginZ ?? 0) * Math.sqrt((config.target * (1 - config.target)) / Math.max(n, 1)));
-  const base = { samples: n, perTier: model.summary, target: config.target, aim, current: cur };
+  const base = { samples: n, perTier: model.summary, target: config.target, aim, current: cur, ...(input.raterNoise ? { raterNoise: input.raterNoise } : {}) };
   if (input.ratings.length < config.minSamples || items.length === 0) {
     const note = `only ${input.ratings.length} rated decisions, need ${config.minSamples}`;
     return {
@@ -71,6 +84,11 @@ export function tuneThresholds(input: TuneInput): TuneResult {
     };
   }
   const unconstrained = optimizeThresholds(items, { target: aim, grid, minGap });
+  const deadband = input.deadband ?? 0;
+  if (deadband > 0 && Math.abs(cur.success - aim) <= deadband) {
+    const note = `estimated success ${pct(cur.success)} is within ${pct(deadband)} of the aim ${pct(aim)}: kept (hysteresis)`;
+    return { thresholds: current, changed: false, reason: `thresholds kept: ${note}`, evidence: { ...base, chosen: cur, unconstrained, feasible: cur.success >= config.target, notes: [note] } };
+  }
   const box = (x: number) => [Math.max(config.floor, x - config.maxStep), Math.min(config.ceiling, x + config.maxStep)] as const;
   let local = unconstrained;
   try {
