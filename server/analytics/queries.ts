@@ -78,11 +78,11 @@ interface RawRating {
 }
 
 /**
- * One pass over the rollups for everything the dashboard draws: rows grouped by (bucket at
- * granularity g, tier, band) with ratings merged in, and per-tier latency facts. Whole UTC days of
- * day-bucketed ranges come from the daily rollups, the rest from the hourly ones (rollup-source.ts);
- * `source: 'hourly'` forces hourly rows (tests compare both). Histograms are summed position by
- * position (h[1], h[2], ...) rather than unnested, which would multiply the rows by the bucket count.
+ * Everything the dashboard draws from the rollups: rows grouped by (bucket at granularity g, tier,
+ * band) with ratings merged in, and per-tier latency facts. Whole UTC days of day-bucketed ranges
+ * come from the daily rollups, the rest from the hourly ones (rollup-source.ts); `source: 'hourly'`
+ * forces hourly rows (tests compare both). Histograms are summed position by position (h[1],
+ * h[2], ...) rather than unnested, which would multiply the rows by the bucket count.
  */
 export async function loadRollups(
   sql: Sql,
@@ -94,66 +94,68 @@ export async function loadRollups(
   const nHist = Math.max(1, Math.min(64, Math.floor(histBuckets)));
   const histCols = Array.from({ length: nHist }, (_, i) => `coalesce(sum("latencyHist"[${i + 1}]), 0)::float8 AS h${i + 1}`).join(', ');
   const plan = planRollupRead(f.from, f.to, g, source);
+  const arms = (params: unknown[], withBucket: boolean) =>
+    [
+      ...plan.hourly.map((r) => `SELECT ${withBucket ? `${bucketExpr(g, 'hourly', r, params)} AS b, ` : ''}${ROLLUP_FIELDS} FROM "DecisionRollup" WHERE ${where(f, params, ROLLUP_COLS, false, r)}`),
+      ...(plan.daily ? [`SELECT ${withBucket ? 'bucket AS b, ' : ''}${ROLLUP_FIELDS} FROM "DecisionRollupDaily" WHERE ${where(f, params, ROLLUP_COLS, false, plan.daily)}`] : []),
+    ].join('\n     UNION ALL ');
   const p1: unknown[] = [];
-  const arms = [
-    ...plan.hourly.map((r) => `SELECT ${bucketExpr(g, 'hourly', r, p1)} AS b, ${ROLLUP_FIELDS} FROM "DecisionRollup" WHERE ${where(f, p1, ROLLUP_COLS, false, r)}`),
-    ...(plan.daily ? [`SELECT bucket AS b, ${ROLLUP_FIELDS} FROM "DecisionRollupDaily" WHERE ${where(f, p1, ROLLUP_COLS, false, plan.daily)}`] : []),
-  ];
-  const rollups = await sql<RawRollup & { ttft_sum: number; ttft_n: number } & Record<string, number>>(
-    `SELECT b AS bucket, NULLIF(tier, '') AS tier, NULLIF(band, '') AS band,
-        sum(count)::float8 AS requests,
-        coalesce(sum(count) FILTER (WHERE status <> 'ok'), 0)::float8 AS errors,
-        coalesce(sum(count) FILTER (WHERE "cacheStatus" = 'exact'), 0)::float8 AS cache_exact,
-        coalesce(sum(count) FILTER (WHERE "cacheStatus" = 'semantic'), 0)::float8 AS cache_semantic,
-        sum(escalations)::float8 AS escalated,
-        sum("costUsd")::float8 AS cost, sum("baselineCostUsd")::float8 AS baseline,
-        coalesce(sum("baselineCostUsd" - "costUsd") FILTER (WHERE "cacheStatus" IN ('exact', 'semantic')), 0)::float8 AS cache_saved,
-        sum("tokensIn")::float8 AS tokens_in, sum("tokensOut")::float8 AS tokens_out,
-        sum("ttftSumMs")::float8 AS ttft_sum, sum("ttftCount")::float8 AS ttft_n, ${histCols}
-     FROM (${arms.join('\n     UNION ALL ')}) r GROUP BY b, tier, band`,
-    p1,
-  );
-  const ratings = await loadRatings(sql, f, g, plan.hourly, plan.daily);
-  return { rows: mergeRollupsAndRatings(rollups, ratings), latency: latencyByTier(rollups, nHist) };
+  const p2: unknown[] = [];
+  // Three statements at once: sums per (bucket, tier, band); latency per tier only (the histogram
+  // columns were 28 of 44 per row, parsed for every bucket and never used per bucket); ratings.
+  const [rollups, latencyRows, ratings] = await Promise.all([
+    sql<RawRollup>(
+      `SELECT b AS bucket, NULLIF(tier, '') AS tier, NULLIF(band, '') AS band,
+          sum(count)::float8 AS requests,
+          coalesce(sum(count) FILTER (WHERE status <> 'ok'), 0)::float8 AS errors,
+          coalesce(sum(count) FILTER (WHERE "cacheStatus" = 'exact'), 0)::float8 AS cache_exact,
+          coalesce(sum(count) FILTER (WHERE "cacheStatus" = 'semantic'), 0)::float8 AS cache_semantic,
+          sum(escalations)::float8 AS escalated,
+          sum("costUsd")::float8 AS cost, sum("baselineCostUsd")::float8 AS baseline,
+          coalesce(sum("baselineCostUsd" - "costUsd") FILTER (WHERE "cacheStatus" IN ('exact', 'semantic')), 0)::float8 AS cache_saved,
+          sum("tokensIn")::float8 AS tokens_in, sum("tokensOut")::float8 AS tokens_out
+       FROM (${arms(p1, true)}) r GROUP BY b, tier, band`,
+      p1,
+    ),
+    sql<{ tier: string | null; requests: number; ttft_sum: number; ttft_n: number } & Record<string, number>>(
+      `SELECT NULLIF(tier, '') AS tier, sum(count)::float8 AS requests, sum("ttftSumMs")::float8 AS ttft_sum, sum("ttftCount")::float8 AS ttft_n, ${histCols}
+       FROM (${arms(p2, false)}) r GROUP BY tier`,
+      p2,
+    ),
+    loadRatings(sql, f, g, plan.hourly, plan.daily),
+  ]);
+  return { rows: mergeRollupsAndRatings(rollups, ratings), latency: latencyByTier(latencyRows, nHist) };
 }
 
 /**
- * Thumbs up/down per (bucket, tier, band) of the decisions in the range. Whole days come from
- * FeedbackRollup (explicit ratings by the decision's UTC day), unless an API key is filtered
- * (FeedbackRollup has no key): then, and for the partial days, ratings are counted from Feedback
- * joined to its decision, bounded by the feedback index on the decision's time.
+ * Thumbs up/down per (bucket, tier, band) of the decisions in the range, one statement. Whole days
+ * come from FeedbackRollup (explicit ratings by the decision's UTC day), unless an API key is
+ * filtered (FeedbackRollup has no key): then, and for the partial days, ratings are counted from
+ * Feedback joined to its decision, bounded by the feedback index on the decision's time.
  */
 async function loadRatings(sql: Sql, f: DashboardFilters, g: Granularity, hourly: readonly TimeSlice[], daily: TimeSlice | null): Promise<RawRating[]> {
-  const raw = daily && f.apiKeyId ? [...hourly, daily].sort((a, b) => a.from.getTime() - b.from.getTime()) : hourly;
-  const out: RawRating[] = [];
-  for (const r of raw) {
-    const p: unknown[] = [r.from, r.to];
-    const w = where(f, p, DECISION_COLS, true, r);
-    out.push(
-      ...(await sql<RawRating>(
-        `SELECT date_trunc('${g}', d."createdAt", 'UTC') AS bucket, d."finalTier" AS tier, d.band AS band,
+  const raw = daily && f.apiKeyId ? [...hourly, daily] : hourly;
+  const p: unknown[] = [];
+  const arms = raw.map((r) => {
+    p.push(r.from, r.to);
+    const [lo, hi] = [p.length - 1, p.length];
+    const w = [`f."decisionCreatedAt" >= $${lo}`, `f."decisionCreatedAt" < $${hi}`, `d."createdAt" >= $${lo}`, `d."createdAt" < $${hi}`, ...dims(f, p, DECISION_COLS, true)];
+    return `SELECT date_trunc('${g}', d."createdAt", 'UTC') AS bucket, d."finalTier" AS tier, d.band AS band,
             count(*) FILTER (WHERE f.rating > 0)::float8 AS up, count(*) FILTER (WHERE f.rating < 0)::float8 AS down
          FROM "Feedback" f JOIN "Decision" d ON d.id = f."decisionId" AND d."createdAt" = f."decisionCreatedAt"
-         WHERE f.kind = 'explicit' AND f."decisionCreatedAt" >= $1 AND f."decisionCreatedAt" < $2 AND ${w}
-         GROUP BY 1, 2, 3`,
-        p,
-      )),
-    );
-  }
+         WHERE f.kind = 'explicit' AND ${w.join(' AND ')}
+         GROUP BY 1, 2, 3`;
+  });
   if (daily && !f.apiKeyId) {
     // day is a DATE: compare with 'YYYY-MM-DD' text so the session time zone plays no part.
-    const p: unknown[] = [utcDate(daily.from), utcDate(daily.to)];
-    const w = ['day >= $1::date', 'day < $2::date', ...dims(f, p, FEEDBACK_ROLLUP_COLS, false)].join(' AND ');
-    out.push(
-      ...(await sql<RawRating>(
-        `SELECT (day::timestamp AT TIME ZONE 'UTC') AS bucket, NULLIF(tier, '') AS tier, NULLIF(band, '') AS band,
+    p.push(utcDate(daily.from), utcDate(daily.to));
+    const w = [`day >= $${p.length - 1}::date`, `day < $${p.length}::date`, ...dims(f, p, FEEDBACK_ROLLUP_COLS, false)];
+    arms.push(`SELECT (day::timestamp AT TIME ZONE 'UTC') AS bucket, NULLIF(tier, '') AS tier, NULLIF(band, '') AS band,
             sum(up)::float8 AS up, sum(ratings - up)::float8 AS down
-         FROM "FeedbackRollup" WHERE ${w} GROUP BY 1, 2, 3`,
-        p,
-      )),
-    );
+         FROM "FeedbackRollup" WHERE ${w.join(' AND ')} GROUP BY 1, 2, 3`);
   }
-  return out;
+  if (arms.length === 0) return [];
+  return sql<RawRating>(arms.map((a) => `(${a})`).join('\n UNION ALL '), p);
 }
 
 /** Pure: per-tier latency inputs from grouped rollup rows carrying ttft sums and h1..hN columns. */
