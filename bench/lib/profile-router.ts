@@ -3,6 +3,7 @@
 // rate, stops it (the profile is written on exit) and prints the heaviest functions by self time.
 // `node --import tsx bench/lib/profile-router.ts [rps=300] [seconds=15] [outDir=/tmp/cascade-prof]`
 // with TEST_DATABASE_URL set (a fresh database is created and dropped, as in the router bench).
+// outDir `-`: no profiler, only the load figures and CPU per thread (for A/B runs of two trees).
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchDatabase } from './database';
@@ -12,15 +13,16 @@ import { startTsChild } from './processes';
 const rate = Number(process.argv[2] ?? 300);
 const seconds = Number(process.argv[3] ?? 15);
 const outDir = process.argv[4] ?? '/tmp/cascade-prof';
-mkdirSync(outDir, { recursive: true });
+const profiling = outDir !== '-';
+if (profiling) mkdirSync(outDir, { recursive: true });
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
 
 const db = await benchDatabase();
 const up = await startTsChild('fake-upstream.ts', ['20']);
-const before = new Set(readdirSync(outDir));
-const cascade = await startTsChild('cascade-server.ts', [`${String(up.info.url)}/v1`, ...(db.url ? [db.url] : [])], ['--cpu-prof', `--cpu-prof-dir=${outDir}`]);
+const before = new Set(profiling ? readdirSync(outDir) : []);
+const cascade = await startTsChild('cascade-server.ts', [`${String(up.info.url)}/v1`, ...(db.url ? [db.url] : [])], profiling ? ['--cpu-prof', `--cpu-prof-dir=${outDir}`] : []);
 try {
   let i = 0;
   const target = {
@@ -65,6 +67,7 @@ function diff(a: Map<string, number>, b: Map<string, number>): Map<string, numbe
   return new Map([...a].map(([k, v]) => [k, v - (b.get(k) ?? 0)] as [string, number]).filter(([, v]) => v > 0).sort((x, y) => y[1] - x[1]));
 }
 
+if (!profiling) process.exit(0);
 const file = readdirSync(outDir).find((f) => f.endsWith('.cpuprofile') && !before.has(f));
 if (!file) throw new Error('no profile written');
 const p = JSON.parse(readFileSync(join(outDir, file), 'utf8')) as Profile;
