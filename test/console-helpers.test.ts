@@ -2,7 +2,6 @@
 // checks, batch progress, URL filters.
 import { describe, expect, it } from 'vitest';
 import { metaFrom } from '../lib/chat-stream';
-import { checkJsonl } from '../lib/jsonl';
 import { diffPolicies } from '../lib/policy-diff';
 import { parseSseChunk } from '../lib/sse';
 import { tierProgress } from '../server/analytics/admin-reads';
@@ -41,18 +40,6 @@ describe('diffPolicies', () => {
       { path: 'thresholds.t1', before: 0.3, after: 0.35 },
     ]);
     expect(diffPolicies({ a: [1] }, { a: [1] })).toEqual([]);
-  });
-});
-
-describe('checkJsonl', () => {
-  it('accepts prompt or messages lines, skips blanks and reports bad lines by number', () => {
-    const r = checkJsonl('{"prompt":"hi"}\n\n{"messages":[{"role":"user","content":"x"}]}\nnot json\n{"prompt":""}\n[1]\n');
-    expect(r.lines).toHaveLength(2);
-    expect(r.errors).toEqual([
-      { line: 4, message: 'not valid JSON' },
-      { line: 5, message: 'needs a non-empty "prompt" or "messages"' },
-      { line: 6, message: 'needs a non-empty "prompt" or "messages"' },
-    ]);
   });
 });
 

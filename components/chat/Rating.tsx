@@ -1,8 +1,8 @@
 'use client';
 import { useMutation } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import { RATING_REASONS, sendRating, type RatingReason } from '@/lib/feedback';
-import { errorText } from '@/lib/trpc';
+import { RATING_REASONS, type RatingReason } from '@/server/feedback/schema';
+import { errorText, useTRPC } from '@/lib/trpc';
 import { Thumb } from './Thumb';
 
 /** Thumbs up / down for one answer; a thumbs down asks for a reason before it is sent. */
@@ -11,7 +11,8 @@ export function Rating({ decisionId }: { decisionId: string }) {
   const [choice, setChoice] = useState<'up' | 'down' | null>(null);
   const [reason, setReason] = useState<RatingReason | ''>('');
   const [sent, setSent] = useState<'up' | 'down' | null>(null);
-  const rate = useMutation({ mutationFn: sendRating, onSuccess: (_d, v) => setSent(v.rating) });
+  const trpc = useTRPC();
+  const rate = useMutation(trpc.feedback.rate.mutationOptions({ onSuccess: (_d, v) => setSent(v.rating === 'up' || v.rating === 1 ? 'up' : 'down') }));
 
   const send = (rating: 'up' | 'down', why?: RatingReason | '') => rate.mutate({ decisionId, rating, reason: why || undefined });
 
