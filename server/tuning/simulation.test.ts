@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../routing/policy';
 import { createRng } from './rng';
-import { assessmentFromScore, simulate, type SimRow } from './simulation';
+import { assessmentFromScore, optimumOf, simulate, type SimRow } from './simulation';
 import { syntheticSuccess } from './testing';
 
 // Rows whose recorded correctness follows the synthetic curves: the optimum is known and smooth.
@@ -59,5 +59,29 @@ describe('simulate', () => {
     expect(agreement.repeated_ratings).toBeGreaterThan(1000);
     expect(Math.abs(agreement.estimated_noise! - 0.15)).toBeLessThan(0.03);
     expect(raw.estimated_noise).toBeNull();
+  });
+  it('finds the optimum over every cut point of the scores, never dearer than the 0.005 grid', () => {
+    const small = rows(300, 9);
+    const as = small.scores.map((x) => assessmentFromScore(x));
+    const { exact, grid } = optimumOf(small.rows, as, 0.8);
+    expect(exact.feasible && grid.feasible).toBe(true);
+    expect(exact.cost).toBeLessThanOrEqual(grid.cost);
+    // Brute force over all cut pairs agrees.
+    const cuts = [0, ...[...new Set(small.scores)].sort((a, b) => a - b), 2];
+    let best = Infinity;
+    for (const t1 of cuts)
+      for (const t2 of cuts) {
+        if (t2 <= t1) continue;
+        let c = 0;
+        let ok = 0;
+        small.rows.forEach((r, i) => {
+          const k = small.scores[i] < t1 ? 0 : small.scores[i] < t2 ? 1 : 2;
+          c += r.cost[k];
+          ok += r.score[k];
+        });
+        if (ok >= 0.8 * small.rows.length - 1e-9) best = Math.min(best, c / small.rows.length);
+      }
+    expect(exact.cost).toBeCloseTo(best, 12);
+    expect(optimumOf(small.rows, as, 0.8)).toBe(optimumOf(small.rows, as, 0.8));
   });
 });
