@@ -1,8 +1,8 @@
 // The SQL behind each dashboard, read from rollups: DecisionRollup (hourly) and DecisionRollupDaily
 // (UTC days) as planned by rollup-source.ts, FeedbackRollup for ratings of whole days, AttemptRollup
-// for escalation reasons. Raw tables are read only for ratings of partial days or of one API key
-// (FeedbackRollup has no key): Feedback joined to its decision by primary key, one lookup per
-// rating in that slice, never a scan of decisions. All buckets are UTC hours / UTC days.
+// for escalation reasons. Raw tables are read only for ratings of the partial first/last day:
+// Feedback joined to its decision by primary key, one lookup per rating in that slice, never a scan
+// of decisions. All buckets are UTC hours / UTC days.
 import type { DashboardFilters } from './filters';
 import { planRollupRead, utcDate, type TimeSlice } from './rollup-source';
 import type { EscalationReasonRow, Granularity, LatencyInput, PolicyChange, RollupRow } from './types';
@@ -34,7 +34,7 @@ function where(f: DashboardFilters, params: unknown[], cols: Cols, blankIsNull: 
 
 const ROLLUP_COLS = { time: 'bucket', apiKey: '"apiKeyId"', tier: 'tier', band: 'band', policy: '"policyVersion"' };
 const DECISION_COLS = { time: 'd."createdAt"', apiKey: 'd."apiKeyId"', tier: 'd."finalTier"', band: 'd.band', policy: 'd."policyVersion"' };
-const FEEDBACK_ROLLUP_COLS = { time: 'day', apiKey: '', tier: 'tier', band: 'band', policy: '"policyVersion"' };
+const FEEDBACK_ROLLUP_COLS = { time: 'day', apiKey: '"apiKeyId"', tier: 'tier', band: 'band', policy: '"policyVersion"' };
 const ROLLUP_FIELDS = `tier, band, status, "cacheStatus", count, escalations, "costUsd", "baselineCostUsd", "tokensIn", "tokensOut", "ttftSumMs", "ttftCount", "latencyHist"`;
 const DAY_MS = 86_400_000;
 
@@ -129,14 +129,13 @@ export async function loadRollups(
 
 /**
  * Thumbs up/down per (bucket, tier, band) of the decisions in the range, one statement. Whole days
- * come from FeedbackRollup (explicit ratings by the decision's UTC day), unless an API key is
- * filtered (FeedbackRollup has no key): then, and for the partial days, ratings are counted from
- * Feedback joined to its decision, bounded by the feedback index on the decision's time.
+ * come from FeedbackRollup (explicit ratings by the decision's UTC day, with its API key); only the
+ * partial first/last day is counted from Feedback joined to its decision (by primary key, bounded
+ * by the feedback index on the decision's time: cost follows that slice's ratings).
  */
 async function loadRatings(sql: Sql, f: DashboardFilters, g: Granularity, hourly: readonly TimeSlice[], daily: TimeSlice | null): Promise<RawRating[]> {
-  const raw = daily && f.apiKeyId ? [...hourly, daily] : hourly;
   const p: unknown[] = [];
-  const arms = raw.map((r) => {
+  const arms = hourly.map((r) => {
     p.push(r.from, r.to);
     const [lo, hi] = [p.length - 1, p.length];
     const w = [`f."decisionCreatedAt" >= $${lo}`, `f."decisionCreatedAt" < $${hi}`, `d."createdAt" >= $${lo}`, `d."createdAt" < $${hi}`, ...dims(f, p, DECISION_COLS, true)];
@@ -146,7 +145,7 @@ async function loadRatings(sql: Sql, f: DashboardFilters, g: Granularity, hourly
          WHERE f.kind = 'explicit' AND ${w.join(' AND ')}
          GROUP BY 1, 2, 3`;
   });
-  if (daily && !f.apiKeyId) {
+  if (daily) {
     // day is a DATE: compare with 'YYYY-MM-DD' text so the session time zone plays no part.
     p.push(utcDate(daily.from), utcDate(daily.to));
     const w = [`day >= $${p.length - 1}::date`, `day < $${p.length}::date`, ...dims(f, p, FEEDBACK_ROLLUP_COLS, false)];

@@ -55,9 +55,9 @@ function day(d: Date): Date {
 async function bumpRollup(tx: Tx, d: DecisionKey, ratings: number, up: number): Promise<void> {
   if (ratings === 0 && up === 0) return;
   await tx.$executeRaw`
-    INSERT INTO "FeedbackRollup" ("day", "tier", "band", "policyVersion", "cacheStatus", "ratings", "up")
-    VALUES (${day(d.createdAt)}::date, ${d.finalTier ?? ''}, ${d.band ?? ''}, ${d.policyVersion ?? 0}, ${d.cacheStatus}, ${ratings}, ${up})
-    ON CONFLICT ("day", "tier", "band", "policyVersion", "cacheStatus")
+    INSERT INTO "FeedbackRollup" ("day", "tier", "band", "policyVersion", "cacheStatus", "apiKeyId", "ratings", "up")
+    VALUES (${day(d.createdAt)}::date, ${d.finalTier ?? ''}, ${d.band ?? ''}, ${d.policyVersion ?? 0}, ${d.cacheStatus}, ${d.apiKeyId ?? ''}, ${ratings}, ${up})
+    ON CONFLICT ("day", "tier", "band", "policyVersion", "cacheStatus", "apiKeyId")
     DO UPDATE SET "ratings" = "FeedbackRollup"."ratings" + EXCLUDED."ratings", "up" = "FeedbackRollup"."up" + EXCLUDED."up"`;
 }
 
