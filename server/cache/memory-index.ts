@@ -17,19 +17,23 @@ export interface Candidate {
 
 interface Partition {
   index: Index;
-  keyToId: Map<bigint, string>;
-  postings: Map<string, Set<bigint>>;
+  keyToId: Map<number, string>;
+  postings: Map<string, Set<number>>;
 }
 
 interface Slot {
   entry: CacheEntry;
-  key: bigint;
+  /** Number keys (not bigint) in the maps: hashing bigints made the term walk several times slower. */
+  key: number;
   terms: string[];
 }
 
-/** Entries scored exactly per term-index search (by shared-term count first), and the postings
- *  walked at most: a query made only of very common terms is still bounded. */
-const TERM_CANDIDATES = 64;
+/** Entries scored exactly per term-index search (by shared-term count first). Postings longer than
+ *  RARE_POSTINGS (very common terms) are only walked when the prompt has no rarer indexed term, and
+ *  then at most POSTINGS_BUDGET of them: a paraphrase shares the rare terms, and a common term's
+ *  list is what makes a lookup slow. */
+const TERM_CANDIDATES = 16;
+const RARE_POSTINGS = 2_000;
 const POSTINGS_BUDGET = 20_000;
 
 export interface MemoryIndexOptions {
@@ -47,7 +51,7 @@ export class MemoryIndex {
   private readonly entries = new Map<string, Slot>();
   private readonly exact = new Map<string, string>();
   private readonly partitions = new Map<string, Partition>();
-  private nextKey = 1n;
+  private nextKey = 1;
 
   constructor(private readonly opts: MemoryIndexOptions) {}
 
@@ -78,7 +82,7 @@ export class MemoryIndex {
     this.entries.set(entry.id, { entry, key, terms });
     this.exact.set(exactKey(entry.scopeHash, entry.promptHash), entry.id);
     const p = this.partition(entry.scopeHash);
-    p.index.add(key, entry.embedding, 1);
+    p.index.add(BigInt(key), entry.embedding, 1);
     p.keyToId.set(key, entry.id);
     for (const t of terms) {
       let set = p.postings.get(t);
@@ -95,7 +99,7 @@ export class MemoryIndex {
     if (this.exact.get(ek) === id) this.exact.delete(ek);
     const p = this.partitions.get(slot.entry.scopeHash);
     if (p) {
-      p.index.remove(slot.key);
+      p.index.remove(BigInt(slot.key));
       p.keyToId.delete(slot.key);
       for (const t of slot.terms) {
         const set = p.postings.get(t);
@@ -134,7 +138,7 @@ export class MemoryIndex {
     const m = p.index.search(vector, n, 1);
     const out: Candidate[] = [];
     for (let i = 0; i < m.keys.length; i++) {
-      const id = p.keyToId.get(m.keys[i]);
+      const id = p.keyToId.get(Number(m.keys[i]));
       const slot = id ? this.entries.get(id) : undefined;
       const d = m.distances[i];
       if (!slot || !Number.isFinite(d)) continue;
@@ -145,7 +149,7 @@ export class MemoryIndex {
 
   /** null when no query term is indexed (the caller then asks HNSW). */
   private termSearch(p: Partition, vector: Float32Array, k: number, queryTerms: string[]): Candidate[] | null {
-    const lists: Array<Set<bigint>> = [];
+    const lists: Array<Set<number>> = [];
     for (const t of new Set(queryTerms)) {
       const set = p.postings.get(t);
       if (set) lists.push(set);
@@ -153,15 +157,17 @@ export class MemoryIndex {
     if (lists.length === 0) return null;
     // Rarest terms first: they say most about the question and have the shortest lists.
     lists.sort((a, b) => a.size - b.size);
-    const counts = new Map<bigint, number>();
+    const counts = new Map<number, number>();
     let walked = 0;
     for (const set of lists) {
-      if (walked > 0 && walked + set.size > POSTINGS_BUDGET) break;
-      walked += set.size;
-      for (const key of set) counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (walked > 0 && set.size > RARE_POSTINGS) break;
+      for (const key of set) {
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+        if (++walked >= POSTINGS_BUDGET) break;
+      }
     }
     // The TERM_CANDIDATES entries with the most shared terms (bucketed by count: no big sort).
-    const buckets: bigint[][] = Array.from({ length: lists.length + 1 }, () => []);
+    const buckets: number[][] = Array.from({ length: lists.length + 1 }, () => []);
     for (const [key, c] of counts) buckets[c].push(key);
     const out: Candidate[] = [];
     for (let c = lists.length; c >= 1 && out.length < TERM_CANDIDATES; c--) {
