@@ -29,6 +29,10 @@ export async function send(url: string, init: SendInit): Promise<UpstreamRespons
     headers: init.headers,
     body: init.body,
     signal: init.signal,
+    // Every call's limits are CallGuard's (tier.timeoutMs up to 10 min, idle and stream caps);
+    // undici's own 300 s header/body timeouts would cut a long tier timeout short.
+    headersTimeout: 0,
+    bodyTimeout: 0,
   });
   const h = res.headers;
   return {
