@@ -24,6 +24,17 @@ describe('eval-cache', () => {
     expect(recall).toBeGreaterThanOrEqual(0.6);
   });
 
+  it('keeps false hits <= 1 % on the second held-out set and the new dev set, typo and politeness recall >= 60 %', async () => {
+    // Paraphrase recall on holdout2 is 0.40, under the goal, and documented as such (README): not asserted.
+    const h = await evaluatePairs(readPairs('data/cache-pairs/holdout2.jsonl'), 0.75);
+    expect(h.pairs).toBeGreaterThanOrEqual(180);
+    expect(h.false_hit_rate).toBeLessThanOrEqual(0.01);
+    for (const kind of ['typo', 'politeness']) expect(h.per_kind[kind].hit_recall, kind).toBeGreaterThanOrEqual(0.6);
+    const d = await evaluatePairs(readPairs('data/cache-pairs/dev2.jsonl'), 0.75);
+    expect(d.false_hits).toBe(0);
+    expect((await crosstalk(readPairs('data/cache-pairs/holdout2.jsonl'), 0.75)).false_hit_rate).toBeLessThanOrEqual(0.01);
+  });
+
   it('keeps cross-talk false hits <= 1 % when every prompt of the set competes in one cache', async () => {
     const r = await crosstalk(readPairs('data/cache-pairs/pairs.jsonl'), 0.75);
     expect(r.prompts).toBeGreaterThan(500);
