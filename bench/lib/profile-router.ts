@@ -20,10 +20,12 @@ interface ProfileNode { id: number; callFrame: { functionName: string; url: stri
 interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
 
 const db = await benchDatabase();
-const up = await startTsChild('fake-upstream.ts', ['20']);
 const before = new Set(profiling ? readdirSync(outDir) : []);
-const cascade = await startTsChild('cascade-server.ts', [`${String(up.info.url)}/v1`, ...(db.url ? [db.url] : [])], profiling ? ['--cpu-prof', `--cpu-prof-dir=${outDir}`] : []);
+let up: Awaited<ReturnType<typeof startTsChild>> | undefined;
+let cascade: Awaited<ReturnType<typeof startTsChild>> | undefined;
 try {
+  up = await startTsChild('fake-upstream.ts', ['20']);
+  cascade = await startTsChild('cascade-server.ts', [`${String(up.info.url)}/v1`, ...(db.url ? [db.url] : [])], profiling ? ['--cpu-prof', `--cpu-prof-dir=${outDir}`] : []);
   let i = 0;
   const target = {
     label: 'cascade', url: String(cascade.info.url), path: '/api/v1/chat/completions',
@@ -43,8 +45,9 @@ try {
   console.log('idle CPU ms/s by thread:', JSON.stringify(Object.fromEntries([...idle].map(([k, v]) => [k, Math.round(v / 3)]))));
   console.log('CPU ms per request by thread:', JSON.stringify(Object.fromEntries([...busy].map(([k, v]) => [k, Number((v / r.ok).toFixed(3))]))));
 } finally {
-  await cascade.stop();
-  await up.stop();
+  // Also after a failed start: no orphaned upstream, no leftover database.
+  await cascade?.stop();
+  await up?.stop();
   await db.drop();
 }
 /** CPU ms (user + system) per thread name of a process, from /proc (Linux, 100 Hz ticks). */
