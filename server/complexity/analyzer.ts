@@ -5,6 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { DEFAULT_META_PATH, DEFAULT_MODEL_PATH, loadArtifacts } from './artifact';
 import { featureNames, featurize, type FeatureParams, type Features } from './featurize';
 import { historySignal, type HistoryStore } from './history';
+import { blendWithHistory, type BlendOptions } from './history-model';
 import { CLASSES, INPUT_NAME, OUTPUT_NAME, softmax, type LinearModel } from './model';
 import { BANDS, type Analyzer, type Assessment, type Band, type BandProbs, type Signals } from './types';
 
@@ -13,8 +14,10 @@ export interface AnalyzerOptions {
   metaPath?: string;
   /** Past queries with outcomes; when given, the k nearest neighbours tilt each assessment. */
   history?: HistoryStore;
-  /** Neighbours to consult (default 10). */
+  /** Neighbours to consult (default 10) when the store has no learned estimate for every tier. */
   historyK?: number;
+  /** How the store's learned per-tier estimate is mixed into the band probabilities. */
+  historyBlend?: BlendOptions;
   /** How many top contributing features to report in signals (default 5). */
   topFeatures?: number;
 }
@@ -110,11 +113,30 @@ export class ComplexityAnalyzer implements Analyzer {
     if (!probs.every(Number.isFinite)) probs = new Array<number>(CLASSES).fill(1 / CLASSES);
 
     let history: Signals['history'];
-    if (this.opts.history) {
-      const neighbours = await this.opts.history.neighbours(text, this.opts.historyK ?? 10);
-      const h = historySignal(neighbours);
-      if (h.shift !== 0) probs = softmax(probs.map((p, i) => Math.log(Math.max(p, 1e-12)) + h.shift * TILT[i]));
-      history = { neighbours: h.neighbours, smallSuccessRate: h.smallSuccessRate, shift: Math.round(h.shift * 1000) / 1000 };
+    // With a learned history estimate the score is blended directly (the band stays the classifier's).
+    let historyScore: number | null = null;
+    const store = this.opts.history;
+    if (store) {
+      // Learned per-tier success (one sparse dot product per tier) when the store has outcomes of
+      // every tier; otherwise the k nearest neighbours tilt the logits.
+      const est = store.estimate?.(f) ?? null;
+      const blended = est && blendWithHistory(scoreOf(probs), est, this.opts.historyBlend);
+      if (est && blended) {
+        historyScore = blended.score;
+        const r3 = (x: number | null) => (x === null ? 0 : Math.round(x * 1000) / 1000);
+        history = {
+          neighbours: 0,
+          smallSuccessRate: r3(est.success.small),
+          shift: r3(blended.score - scoreOf(probs)),
+          tierSuccess: { small: r3(est.success.small), medium: r3(est.success.medium), large: r3(est.success.large) },
+          weight: r3(blended.weight),
+        };
+      } else {
+        const neighbours = await store.neighbours(text, this.opts.historyK ?? 10);
+        const h = historySignal(neighbours);
+        if (h.shift !== 0) probs = softmax(probs.map((p, i) => Math.log(Math.max(p, 1e-12)) + h.shift * TILT[i]));
+        history = { neighbours: h.neighbours, smallSuccessRate: h.smallSuccessRate, shift: Math.round(h.shift * 1000) / 1000 };
+      }
     }
 
     const bandIndex = probs.indexOf(Math.max(...probs));
@@ -122,7 +144,7 @@ export class ComplexityAnalyzer implements Analyzer {
     const s = f.structure;
     return {
       band,
-      score: scoreOf(probs),
+      score: historyScore ?? scoreOf(probs),
       probs: asProbs(probs),
       modelVersion: this.modelVersion,
       signals: {

@@ -3,15 +3,11 @@
 // The in-memory store uses a usearch HNSW index over the featurizer's folded word n-gram vector.
 import { readFileSync } from 'node:fs';
 import { Index, MetricKind, ScalarKind } from 'usearch';
-import { embed, featurize, type FeatureParams } from './featurize';
+import { embed, featurize, type FeatureParams, type Features } from './featurize';
+import { TierSuccessModel, type TierEstimate, type TierModelOptions } from './history-model';
+import { TIERS, type Outcome, type Tier } from './history-types';
 
-export type Tier = 'small' | 'medium' | 'large';
-export const TIERS: Tier[] = ['small', 'medium', 'large'];
-
-export interface Outcome {
-  tier: Tier;
-  success: boolean;
-}
+export { TIERS, type Outcome, type Tier } from './history-types';
 
 export interface PastQuery {
   text: string;
@@ -23,6 +19,11 @@ export interface PastQuery {
 /** Where past queries come from. Implementations: in memory (below); a database-backed one can follow. */
 export interface HistoryStore {
   neighbours(text: string, k: number): Promise<PastQuery[]>;
+  /**
+   * Learned per-tier success estimate for a query featurized with the store's feature parameters
+   * (history-model.ts); null when the store has no model. Synchronous and cheap: the hot path.
+   */
+  estimate?(f: Features): TierEstimate | null;
   readonly size: number;
 }
 
@@ -39,19 +40,57 @@ export class MemoryHistoryStore implements HistoryStore {
     multi: false,
   });
   private readonly records: { text: string; outcomes: Outcome[] }[] = [];
+  private readonly model: TierSuccessModel;
+  private unfitted = 0;
+  private fitting = false;
 
-  constructor(private readonly params: FeatureParams) {}
+  constructor(
+    private readonly params: FeatureParams,
+    opts: { model?: TierModelOptions } = {},
+  ) {
+    this.model = new TierSuccessModel(params, opts.model);
+  }
 
   get size(): number {
     return this.records.length;
   }
 
+  /**
+   * Adds a past query. The learned estimate takes a few SGD steps toward it at once; when a tenth
+   * of the store (at least 30 outcomes) arrived since the last full fit, a refit starts after the
+   * current synchronous work (so a start-up loop of adds is fitted once) and runs in small chunks
+   * between requests; until it ends, estimates use the previous weights.
+   */
   add(text: string, outcomes: Outcome[]): void {
-    const vector = embed(featurize(text, this.params), EMBED_DIM);
+    const f = featurize(text, this.params);
+    const vector = embed(f, EMBED_DIM);
     // An all-zero vector (empty text) has no direction; cosine search cannot place it.
     if (!vector.some((v) => v !== 0)) return;
     this.index.add(BigInt(this.records.length), vector);
     this.records.push({ text, outcomes });
+    // While a refit is pending, its result replaces these SGD steps: skip them.
+    this.model.add(f, outcomes, !this.fitting);
+    this.unfitted++;
+    if (!this.fitting && this.unfitted >= Math.max(30, 0.1 * this.model.size)) {
+      this.fitting = true;
+      setImmediate(() => {
+        this.unfitted = 0;
+        this.model
+          .fitInBackground()
+          .catch(() => undefined)
+          .finally(() => (this.fitting = false));
+      });
+    }
+  }
+
+  /** Refits the learned estimate on everything stored now, synchronously (bulk loads, evaluation). */
+  fit(): void {
+    this.model.fit();
+    this.unfitted = 0;
+  }
+
+  estimate(f: Features): TierEstimate {
+    return this.model.estimate(f);
   }
 
   async neighbours(text: string, k: number): Promise<PastQuery[]> {
@@ -132,6 +171,7 @@ export function loadHistoryStore(dir: string, params: FeatureParams, opts: { fil
   const tiers = defaultModelTiers(dir);
   const files = opts.files ?? ['llmrouter.jsonl', 'routellm-gsm8k.jsonl', 'routellm-mmlu.jsonl'];
   for (const f of files) for (const r of outcomesFromJsonl(`${dir}/${f}`, tiers, opts.limitPerFile)) store.add(r.text, r.outcomes);
+  store.fit();
   return store;
 }
 

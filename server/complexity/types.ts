@@ -24,8 +24,12 @@ export interface Signals {
   contextShare: number;
   /** Features that moved the classifier most, for humans. */
   topFeatures: { feature: string; weight: number }[];
-  /** Historical neighbours' influence, when a history store was used. */
-  history?: { neighbours: number; smallSuccessRate: number | null; shift: number };
+  /**
+   * History's influence, when a history store was used. With a learned estimate (every tier has
+   * enough outcomes): tierSuccess per tier, its mixing weight, and shift = the score change it made
+   * (neighbours 0). Otherwise: neighbours consulted and shift = the logit tilt toward harder bands.
+   */
+  history?: { neighbours: number; smallSuccessRate: number | null; shift: number; tierSuccess?: { small: number; medium: number; large: number }; weight?: number };
   /** True when the input was cut to the featurizer's maximum length. */
   truncated: boolean;
 }

@@ -19,6 +19,9 @@ export async function loadAnalyzer(history?: HistoryExample[], modelPath?: strin
   // The store must embed with the same feature parameters the analyzer was trained with.
   const store = new MemoryHistoryStore(plain.featureParams);
   for (const h of history) store.add(h.prompt, toOutcomes(h.scores));
+  // Fit the learned per-tier estimate now (the store would also schedule it), so assessments that
+  // follow see the fitted model.
+  store.fit();
   await plain.close();
   return createAnalyzer({ ...(modelPath ? { modelPath } : {}), history: store });
 }
