@@ -8,6 +8,7 @@ import { env } from '../env';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
 import { PrismaClient } from './generated/client';
 import { migrate } from './migrate';
+import { utcSessionUrl } from './utc';
 
 export { PrismaClient };
 export type { Prisma } from './generated/client';
@@ -30,7 +31,7 @@ const state: State = (g[KEY] ??= {});
 
 /** A new client on its own pool (tests, scripts). The caller disconnects it. */
 export function createPrisma(url: string, opts: { poolSize?: number } = {}): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: url, max: opts.poolSize ?? env().DB_POOL_SIZE });
+  const adapter = new PrismaPg({ connectionString: utcSessionUrl(url), max: opts.poolSize ?? env().DB_POOL_SIZE });
   return new PrismaClient({ adapter });
 }
 
@@ -74,6 +75,7 @@ async function open(opts: { url?: string }): Promise<Database> {
     });
     url = embedded.url;
   }
+  url = utcSessionUrl(url); // every pool built from this URL (writer, cache, scripts) runs in UTC
   try {
     await migrate(url);
   } catch (err) {

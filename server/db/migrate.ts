@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { utcSessionUrl } from './utc';
 import { ensureMonthlyPartitions, monthsAround } from './partitions';
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'prisma', 'migrations');
@@ -67,7 +68,7 @@ export async function migrate(url: string, opts: MigrateOptions = {}): Promise<M
   // The schema is set per transaction (SET LOCAL), never per session: the embedded Postgres is one
   // backend session shared by every connection, so a session setting would leak to all of them.
   const table = schema ? `${ident(schema)}."_prisma_migrations"` : `"_prisma_migrations"`;
-  const client = new pg.Client({ connectionString: u.toString() });
+  const client = new pg.Client({ connectionString: utcSessionUrl(u.toString()) });
   await client.connect();
   const applied: string[] = [];
   try {

@@ -48,8 +48,10 @@ async function loadDecision(tx: Tx, decisionId: string, rater: Rater): Promise<D
   return d;
 }
 
-function day(d: Date): Date {
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+// The UTC day as 'YYYY-MM-DD' text: a Date parameter arrives as timestamptz, and its ::date cast
+// would follow the database session's time zone (a rating near midnight landing on the wrong day).
+function day(d: Date): string {
+  return d.toISOString().slice(0, 10);
 }
 
 async function bumpRollup(tx: Tx, d: DecisionKey, ratings: number, up: number): Promise<void> {
