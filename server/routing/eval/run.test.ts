@@ -41,6 +41,17 @@ describe('offline routing evaluation', () => {
     expect(r.curve.at(-1)?.quality).toBe(1);
   });
 
+  it('refines the sweep around the 95 % point to the exact cheapest setting', () => {
+    // 100 prompts scored i/100; the top 41 only the large tier answers, the rest medium does.
+    // 95 % of large quality needs 36 of them on large: cost (64·3 + 36·10) / 100 = 5.52 of 10.
+    // The 41-quantile grid only offers 35 (short of 95 %) or 38 (0.566): refining finds 36.
+    const text = Array.from({ length: 100 }, (_, i) => line(`p${i}`, 'test', 0, i >= 59 ? 0 : 1, 1)).join('\n');
+    const { rows } = selectRows(parseOutcomes(text).lines, models, 'test');
+    const r = runEval(rows, rows.map((_, i) => assess(i / 100)));
+    expect(r.cost_at_95).toBeCloseTo(0.552, 6);
+    expect(r.best_at_95?.share.large).toBeCloseTo(0.36, 6);
+  });
+
   it('refuses to evaluate nothing', () => {
     expect(() => runEval([], [])).toThrow(/no rows/);
   });
