@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { DEFAULT_META_PATH, DEFAULT_MODEL_PATH } from '../server/complexity/artifact';
 import { featurize } from '../server/complexity/featurize';
-import { createAnalyzer } from '../server/complexity';
+import { createAnalyzer, MemoryHistoryStore } from '../server/complexity';
 import { mulberry32 } from '../server/complexity/hash';
 import type { BenchRow, BenchSuite } from './index';
 
@@ -78,6 +78,36 @@ const suite: BenchSuite = {
         'onnx run p99': percentile(onnx, 99),
       });
     }
+    // With a history store of 5,000 rated queries (all three tiers): the learned per-tier estimate
+    // is what assess() consults then (history-model.ts), so this row is the hot path with history.
+    const store = new MemoryHistoryStore(params);
+    const rand = mulberry32(99);
+    const buildCpu = process.cpuUsage();
+    for (let i = 0; i < 5000; i++) {
+      const ok = (p: number) => rand() < p;
+      store.add(query(40 + (i % 60), 500_000 + i), [{ tier: 'small', success: ok(0.6) }, { tier: 'medium', success: ok(0.75) }, { tier: 'large', success: ok(0.88) }]);
+    }
+    const addCpuMs = process.cpuUsage(buildCpu);
+    const fitCpu = process.cpuUsage();
+    store.fit();
+    const fitCpuMs = process.cpuUsage(fitCpu);
+    const withHistory = await createAnalyzer({ history: store });
+    const hTexts = Array.from({ length: 32 }, (_, i) => query(100, 900_000 + i));
+    for (let i = 0; i < 200; i++) await withHistory.assess(hTexts[i % hTexts.length]);
+    const hTotal = await timeIt(3000, (i) => withHistory.assess(hTexts[i % hTexts.length]));
+    const hf = hTexts.map((t) => featurize(t, params));
+    const hEst = await timeIt(3000, (i) => store.estimate(hf[i % hf.length]));
+    rows.push({
+      words: '100 + history (5,000 stored)',
+      'p50 ms': percentile(hTotal, 50),
+      'p99 ms': percentile(hTotal, 99),
+      'cpu p50 ms': percentile(hTotal.cpu, 50),
+      'cpu p99 ms': percentile(hTotal.cpu, 99),
+      'history lookup p50': percentile(hEst, 50),
+      'history lookup p99': percentile(hEst, 99),
+    });
+    rows.push({ words: 'history: 5,000 adds / fit, CPU ms', 'p50 ms': (addCpuMs.user + addCpuMs.system) / 1000, 'p99 ms': (fitCpuMs.user + fitCpuMs.system) / 1000 });
+    await withHistory.close();
     // Throughput: back-to-back awaited assessments of 100-word queries on one thread (ORT uses 1 thread).
     const texts = Array.from({ length: 64 }, (_, i) => query(100, 77 + i));
     let done = 0;

@@ -26,7 +26,7 @@ export interface TierModelOptions {
   replay?: number;
   /** Learning rate of the live SGD steps (default 0.05). */
   onlineRate?: number;
-  /** At most this many examples are kept for fitting and replay, newest first (default 20,000). */
+  /** At most this many examples are kept for fitting and replay, newest first (default 10,000: a refit then costs ~7 s CPU, in the background). */
   maxExamples?: number;
 }
 
@@ -86,7 +86,7 @@ export class TierSuccessModel {
     this.dim = params.wordBuckets + params.charBuckets;
     this.weights = this.freshWeights();
     this.seen = new Int32Array(this.dim);
-    this.opts = { l2: 1e-3, epochs: 16, learningRate: 0.2, minOutcomes: 30, replay: 16, onlineRate: 0.05, maxExamples: 20_000, ...opts };
+    this.opts = { l2: 1e-3, epochs: 16, learningRate: 0.2, minOutcomes: 30, replay: 16, onlineRate: 0.05, maxExamples: 10_000, ...opts };
   }
 
   private freshWeights(): Weights {

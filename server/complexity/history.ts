@@ -74,6 +74,11 @@ export class MemoryHistoryStore implements HistoryStore {
     if (!this.fitting && this.unfitted >= Math.max(30, 0.1 * this.model.size)) {
       this.fitting = true;
       setImmediate(() => {
+        // A synchronous fit() since scheduling (bulk loaders, the evaluator) already did the work.
+        if (this.unfitted === 0) {
+          this.fitting = false;
+          return;
+        }
         this.unfitted = 0;
         this.model
           .fitInBackground()

@@ -4,9 +4,11 @@
 // What the store gets is the decision's promptPreview: the full prompt is not stored (by design), the
 // preview is redacted and cut to 280 characters, so neighbours are found on that text only.
 // MemoryHistoryStore can add but not remove or update entries: a rating that replaces an earlier one
-// adds a second entry for the same decision (both outcomes then count among its neighbours).
+// adds a second entry for the same decision (both outcomes then count among its neighbours and in
+// the learned estimate). The start-up loop of adds is fitted once, in the background, right after.
 import { MemoryHistoryStore, type HistoryStore, type Outcome, type PastQuery, type Tier } from '../complexity';
-import type { FeatureParams } from '../complexity/featurize';
+import type { FeatureParams, Features } from '../complexity/featurize';
+import type { TierEstimate } from '../complexity/history-model';
 import type { PrismaClient } from '../db/client';
 import type { Policy } from '../routing/policy';
 
@@ -39,6 +41,15 @@ export class LiveRatingHistory implements HistoryStore {
 
   neighbours(text: string, k: number): Promise<PastQuery[]> {
     return this.store ? this.store.neighbours(text, k) : Promise.resolve([]);
+  }
+
+  /**
+   * The store's learned per-tier success estimate. A rating gives one outcome (the tier that
+   * answered), so each tier's estimate exists once 30 ratings of that tier are stored; until all
+   * three exist the analyzer keeps tilting by neighbours.
+   */
+  estimate(f: Features): TierEstimate | null {
+    return this.store ? this.store.estimate(f) : null;
   }
 
   /** Adds one rated decision; false when it cannot be placed (unknown tier, empty preview, not attached). */
