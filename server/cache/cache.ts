@@ -41,6 +41,8 @@ export interface CacheStats {
 /** Lowest cosine at which a lexically equivalent candidate (same content words up to typos and
  *  synonyms) may still hit; see README "Thresholds". */
 export const LEXICAL_FLOOR = 0.4;
+/** Vectors of the latest lookups kept for the store that follows a miss (the pipeline stores after answering). */
+const RECENT_VECTORS = 256;
 
 /** Stored rows with no expiry use this date (the schema's expiresAt is NOT NULL). */
 export const NEVER = new Date('9999-12-31T00:00:00Z');
@@ -62,6 +64,7 @@ export class SemanticCache implements ResponseCache {
   private readonly mem: MemoryIndex;
   private readonly maxEntries: number;
   private readonly k: number;
+  private readonly recentVectors = new Map<string, Float32Array>();
   private readonly now: () => Date;
   private unsubscribe: (() => Promise<void>) | null = null;
   private purgeTimer: NodeJS.Timeout | null = null;
@@ -120,7 +123,7 @@ export class SemanticCache implements ResponseCache {
     }
     const threshold = Math.min(1, Math.max(0, req.threshold));
     const clean = cleanUnicode(req.prompt);
-    const [vec] = await this.opts.embedder.embed([clean]);
+    const vec = await this.embedOne(clean.trim());
     // A prompt without content words ("🤖🤖", "What is it?") embeds to the zero vector, which the
     // cosine index scores as identical to every other zero vector: exact layer only.
     if (isZero(vec)) {
@@ -159,7 +162,9 @@ export class SemanticCache implements ResponseCache {
     if (!Number.isFinite(req.ttlSeconds)) throw new CacheInputError(`ttlSeconds must be finite, got ${req.ttlSeconds}`);
     const now = this.now();
     const clean = cleanUnicode(req.prompt).trim();
-    const [embedding] = await this.opts.embedder.embed([clean]);
+    // A miss is stored right after its lookup: reuse the lookup's vector instead of embedding again.
+    const embedding = this.recentVectors.get(clean) ?? (await this.embedOne(clean));
+    this.recentVectors.delete(clean);
     const entry: CacheEntry = {
       id: randomUUID(),
       scopeHash: scopeHash(req.scope),
@@ -176,9 +181,8 @@ export class SemanticCache implements ResponseCache {
       expiresAt: req.ttlSeconds > 0 ? new Date(now.getTime() + req.ttlSeconds * 1000) : null,
       decisionId: req.decisionId || null,
     };
-    const stored = await this.opts.store.upsert(entry);
+    const stored = await this.opts.store.upsert(entry, { op: 'upsert', id: entry.id, origin: this.instanceId });
     this.mem.add({ ...stored, embedding });
-    await this.publish({ op: 'upsert', id: stored.id, origin: this.instanceId });
     await this.evictOverflow();
   }
 
@@ -270,6 +274,16 @@ export class SemanticCache implements ResponseCache {
     if (ids.length === 0) return;
     this.s.evictedLru += ids.length;
     await this.deleteIds(ids);
+  }
+
+  /** Embeds one prompt, remembering the vector of the last lookups for the store that follows a miss. */
+  private async embedOne(text: string): Promise<Float32Array> {
+    const hit = this.recentVectors.get(text);
+    if (hit) return hit;
+    const [vec] = await this.opts.embedder.embed([text]);
+    if (this.recentVectors.size >= RECENT_VECTORS) this.recentVectors.delete(this.recentVectors.keys().next().value as string);
+    this.recentVectors.set(text, vec);
+    return vec;
   }
 
   private async publish(c: CacheChange): Promise<void> {

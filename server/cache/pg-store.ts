@@ -72,18 +72,26 @@ export class PgCacheStore implements CacheStore {
     return rows[0] ? fromRow(rows[0]) : null;
   }
 
-  async upsert(e: CacheEntry): Promise<CacheEntry> {
-    const { rows } = await this.pool.query<Row>(
-      `INSERT INTO "CacheEntry" (${COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)
+  async upsert(e: CacheEntry, announce?: CacheChange): Promise<CacheEntry> {
+    // Every column is overwritten from the new values (hits reset to 0), so the stored row is the
+    // entry itself: only the id comes back, instead of re-parsing the embedding bytes. The NOTIFY
+    // rides in the same statement (it is delivered at commit, after the row is visible), saving the
+    // second round trip per cache miss.
+    const notify = announce ? `, pg_notify('${CHANNEL}', $15)` : '';
+    const { rows } = await this.pool.query<{ id: string }>(
+      `WITH up AS (INSERT INTO "CacheEntry" (${COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)
        ON CONFLICT ("scopeHash","promptHash") DO UPDATE SET
          "id" = EXCLUDED."id", "promptNorm" = EXCLUDED."promptNorm", "embedding" = EXCLUDED."embedding",
          "answer" = EXCLUDED."answer", "tierName" = EXCLUDED."tierName", "tierRank" = EXCLUDED."tierRank",
          "costUsd" = EXCLUDED."costUsd", "hits" = 0, "createdAt" = EXCLUDED."createdAt",
          "lastHitAt" = EXCLUDED."lastHitAt", "expiresAt" = EXCLUDED."expiresAt", "decisionId" = EXCLUDED."decisionId"
-       RETURNING ${COLUMNS}`,
-      [e.id, e.scopeHash, e.promptHash, e.promptNorm, vectorToBytes(e.embedding), e.answer, e.tierName, e.tierRank, e.costUsd, e.hits, e.createdAt, e.lastHitAt ?? e.createdAt, e.expiresAt ?? NEVER, e.decisionId],
+       RETURNING "id") SELECT up."id"${notify} FROM up`,
+      [
+        e.id, e.scopeHash, e.promptHash, e.promptNorm, vectorToBytes(e.embedding), e.answer, e.tierName, e.tierRank, e.costUsd, 0, e.createdAt, e.lastHitAt ?? e.createdAt, e.expiresAt ?? NEVER, e.decisionId,
+        ...(announce ? [JSON.stringify(announce)] : []),
+      ],
     );
-    return fromRow(rows[0]);
+    return { ...e, id: rows[0].id, hits: 0, lastHitAt: e.lastHitAt && e.lastHitAt.getTime() !== e.createdAt.getTime() ? e.lastHitAt : null };
   }
 
   async recordHit(id: string, at: Date): Promise<void> {

@@ -32,8 +32,11 @@ export interface CacheStore {
   /** Every live entry, oldest lastHit first (so LRU order survives a restart). */
   loadAll(now: Date): Promise<CacheEntry[]>;
   get(id: string): Promise<CacheEntry | null>;
-  /** Insert, or replace the entry with the same (scopeHash, promptHash); returns the stored row. */
-  upsert(entry: CacheEntry): Promise<CacheEntry>;
+  /**
+   * Insert, or replace the entry with the same (scopeHash, promptHash); returns the stored row.
+   * `announce`, when given, is broadcast as part of the same write (one round trip on the hot path).
+   */
+  upsert(entry: CacheEntry, announce?: CacheChange): Promise<CacheEntry>;
   recordHit(id: string, at: Date): Promise<void>;
   deleteIds(ids: string[]): Promise<void>;
   deleteTier(tierName: string): Promise<string[]>;
@@ -64,6 +67,7 @@ export class MemoryCacheStore implements CacheStore {
     const e = this.rows.get(id);
     return e ? { ...e } : null;
   }
+  // A single process has no one to announce a change to: the `announce` argument is not taken.
   async upsert(entry: CacheEntry): Promise<CacheEntry> {
     const key = `${entry.scopeHash}:${entry.promptHash}`;
     const prior = this.byKey.get(key);
