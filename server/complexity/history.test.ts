@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyzer, loadHistoryStore, MemoryHistoryStore } from './index';
 import { historySignal, outcomesFromJsonl, defaultModelTiers } from './history';
 
-const OUTCOMES = join(process.cwd(), '..', 'shared', 'data', 'outcomes');
+// A 40-row-per-file copy of ../shared/data/outcomes (test/fixtures/outcomes/README.md): a clean checkout has no ../shared.
+const OUTCOMES = join(process.cwd(), 'test', 'fixtures', 'outcomes');
 let plain: Awaited<ReturnType<typeof createAnalyzer>>;
 beforeAll(async () => {
   plain = await createAnalyzer();
@@ -71,8 +72,8 @@ describe('history store', () => {
   });
 
   it('assesses with a store built from recorded outcomes', async () => {
-    const store = loadHistoryStore(OUTCOMES, plain.featureParams, { limitPerFile: 150 });
-    expect(store.size).toBe(450);
+    const store = loadHistoryStore(OUTCOMES, plain.featureParams, { limitPerFile: 40 });
+    expect(store.size).toBe(120);
     const analyzer = await createAnalyzer({ history: store });
     // A paraphrase of the first GSM8K row in the recording.
     const a = await analyzer.assess("Janet's ducks lay 16 eggs per day. She eats three for breakfast and bakes muffins with four. She sells the rest at the farmers' market for $2 per egg. How much does she make every day?");
