@@ -18,7 +18,8 @@ export interface RecorderOptions {
   pool?: pg.Pool;
   url?: string;
   spoolDir: string;
-  /** 'copy' (default): COPY into staging tables; 'unnest': the older INSERT ... unnest (for comparison). */
+  /** 'copy' (default on a real Postgres): COPY into staging tables; 'unnest': INSERT ... unnest (the default on
+   *  the embedded PGlite, which does not take COPY FROM STDIN). */
   method?: WriteMethod;
   /** Decisions per batch (one transaction). */
   batchSize?: number;
@@ -133,7 +134,7 @@ export function createRecorder(opts: RecorderOptions): Recorder {
     client.on('error', swallow);
     let broken: Error | undefined;
     try {
-      const fresh = await writeBatch(client, batch, opts.method ?? 'copy');
+      const fresh = await writeBatch(client, batch, opts.method ?? (await defaultMethod(client)));
       s.written += fresh;
       s.duplicates += batch.length - fresh;
     } catch (err) {
@@ -143,6 +144,21 @@ export function createRecorder(opts: RecorderOptions): Recorder {
       client.off('error', swallow);
       client.release(broken);
     }
+  }
+
+  // The embedded PGlite behind pglite-socket drops the connection on COPY FROM STDIN ("unexpected
+  // EOF on client connection with an open transaction"): every batch spooled and none was written.
+  // It gets the INSERT ... unnest writer instead; a real Postgres keeps COPY. Asked once per recorder.
+  let method: Promise<WriteMethod> | undefined;
+  function defaultMethod(client: pg.PoolClient): Promise<WriteMethod> {
+    method ??= client
+      .query<{ v: string }>('SELECT version() AS v')
+      .then(({ rows }) => (/emscripten|wasm|pglite/i.test(rows[0]?.v ?? '') ? 'unnest' : 'copy'))
+      .catch((err: unknown) => {
+        method = undefined; // ask again on the next batch
+        throw err;
+      });
+    return method;
   }
 
   /** Throws only transient errors; rows Postgres refuses go to rejected.jsonl. */
