@@ -1,5 +1,6 @@
 // Reads a JSON request body with a byte limit enforced while the body streams in: a 10 MB body is
 // refused as soon as the limit is crossed (or up front from Content-Length), never buffered whole.
+import { joined, readCapped, type CappedBody } from '../lib/read-capped';
 import { HttpError } from './errors';
 
 export async function readJsonBody(
@@ -12,7 +13,7 @@ export async function readJsonBody(
   if (!body) throw new HttpError(400, 'Request body is empty: send a JSON object.', undefined, null, 'invalid_json');
   const { chunks, size } = isNodeReadable(body) ? await collectNode(body, limitBytes) : await collect(body, limitBytes);
   if (size === 0) throw new HttpError(400, 'Request body is empty: send a JSON object.', undefined, null, 'invalid_json');
-  const text = (chunks.length === 1 ? Buffer.from(chunks[0].buffer, chunks[0].byteOffset, chunks[0].byteLength) : Buffer.concat(chunks, size)).toString('utf8');
+  const text = joined({ chunks, size }).toString('utf8');
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
@@ -21,7 +22,7 @@ export async function readJsonBody(
   }
 }
 
-async function collect(body: AsyncIterable<Uint8Array>, limitBytes: number): Promise<{ chunks: Uint8Array[]; size: number }> {
+async function collect(body: AsyncIterable<Uint8Array>, limitBytes: number): Promise<CappedBody> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -39,46 +40,16 @@ function isNodeReadable(body: AsyncIterable<Uint8Array>): body is NodeReadable {
 }
 
 /**
- * The same as collect() for node:http's request stream, with events instead of an async iterator
- * (one promise per request instead of one per chunk: this runs on every API call). Past the
- * limit it stops reading at once; the 413 answer then closes the connection.
+ * The same as collect() for node:http's request stream. Past the limit it stops reading at once;
+ * the 413 answer then closes the connection (node-handler.ts).
  */
-function collectNode(body: NodeReadable, limitBytes: number): Promise<{ chunks: Uint8Array[]; size: number }> {
-  return new Promise((resolve, reject) => {
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    const onData = (chunk: Uint8Array) => {
-      size += chunk.byteLength;
-      if (size > limitBytes) {
-        cleanup();
-        body.pause(); // the caller answers 413 and closes the connection (node-handler.ts)
-        reject(tooLarge(limitBytes));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve({ chunks, size });
-    };
-    const onError = (err: Error) => {
-      cleanup();
-      reject(err);
-    };
-    const onClose = () => {
-      cleanup();
-      reject(new Error('request body closed before its end'));
-    };
-    const cleanup = () => {
-      body.removeListener('data', onData);
-      body.removeListener('end', onEnd);
-      body.removeListener('error', onError);
-      body.removeListener('close', onClose);
-    };
-    body.on('data', onData);
-    body.on('end', onEnd);
-    body.on('error', onError);
-    body.on('close', onClose);
+function collectNode(body: NodeReadable, limitBytes: number): Promise<CappedBody> {
+  return readCapped(body, limitBytes, {
+    overflow: (b) => {
+      b.pause();
+      return tooLarge(limitBytes);
+    },
+    closedEarly: () => new Error('request body closed before its end'),
   });
 }
 

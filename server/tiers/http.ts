@@ -2,6 +2,7 @@
 // and the caller's signal feed, so whichever fires first decides the error kind; URL building;
 // turning non-2xx answers and request failures into TierErrors. Calls go through transport.ts
 // (undici's request() over a keep-alive pool), so repeated calls to a tier reuse sockets.
+import { joined, readCapped } from '../lib/read-capped';
 import { TierError, isTierError, kindForStatus, parseRetryAfter, type TierErrorKind } from './errors';
 import type { UpstreamResponse } from './transport';
 import type { TierConfig } from './types';
@@ -107,38 +108,12 @@ export function headers(tier: Pick<TierConfig, 'apiKey'>, json: boolean): Record
 
 /** Reads at most `limit` bytes of a body as text; more is a bad response (no unbounded buffering). */
 export function readTextCapped(res: UpstreamResponse, limit: number, guard?: CallGuard): Promise<string> {
-  const body = res.body;
-  const read = new Promise<string>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size > limit) {
-        cleanup();
-        body.destroy();
-        reject(new TierError('bad_response', `response body larger than ${limit} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      // Invalid UTF-8 becomes U+FFFD, as TextDecoder did.
-      resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, size).toString('utf8'));
-    };
-    const onError = (err: Error) => {
-      cleanup();
-      reject(err);
-    };
-    const cleanup = () => {
-      body.off('data', onData);
-      body.off('end', onEnd);
-      body.off('error', onError);
-    };
-    body.on('data', onData);
-    body.once('end', onEnd);
-    body.once('error', onError);
-  });
+  const read = readCapped(res.body, limit, {
+    overflow: () => {
+      res.body.destroy();
+      return new TierError('bad_response', `response body larger than ${limit} bytes`);
+    },
+  }).then((b) => joined(b).toString('utf8')); // invalid UTF-8 becomes U+FFFD, as TextDecoder did
   return guard ? guard.read(read) : read;
 }
 
