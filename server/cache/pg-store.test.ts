@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalEmbedder } from '../embedding/local';
+import { isEmbeddedServer } from '../db/server-kind';
 import { createCache, LOCAL_EMBEDDER_THRESHOLD, type SemanticCache } from './index';
 import { scopeHash } from './normalize';
 import { bytesToVector, vectorToBytes } from './pg-store';
@@ -70,7 +71,7 @@ describe('PgCacheStore with two instances', () => {
       // The embedded PGlite (used when TEST_DATABASE_URL is unset) never delivers NOTIFY between
       // sessions: the cache must say so rather than pretend to be in sync. Real Postgres must sync.
       const version = (await pool.query<{ v: string }>('SELECT version() AS v')).rows[0].v;
-      const expected = /pglite|emscripten|wasm/i.test(version) ? 'unavailable' : 'notify';
+      const expected = isEmbeddedServer(version) ? 'unavailable' : 'notify';
       expect({ version, sync: a.stats().sync }).toEqual({ version, sync: expected });
       if (expected === 'unavailable') return;
       await a.store(t.store('Who painted the Mona Lisa?'));

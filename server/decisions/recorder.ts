@@ -8,6 +8,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ensureMonthlyPartitions, monthStart } from '../db/partitions';
+import { isEmbeddedServer } from '../db/server-kind';
 import { normalizeDecision, type StoredDecision } from './normalize';
 import { Spool } from './spool';
 import type { DecisionRecord, DecisionSink } from './types';
@@ -153,7 +154,7 @@ export function createRecorder(opts: RecorderOptions): Recorder {
   function defaultMethod(client: pg.PoolClient): Promise<WriteMethod> {
     method ??= client
       .query<{ v: string }>('SELECT version() AS v')
-      .then(({ rows }) => (/emscripten|wasm|pglite/i.test(rows[0]?.v ?? '') ? 'unnest' : 'copy'))
+      .then(({ rows }) => (isEmbeddedServer(rows[0]?.v ?? '') ? 'unnest' : 'copy'))
       .catch((err: unknown) => {
         method = undefined; // ask again on the next batch
         throw err;

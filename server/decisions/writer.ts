@@ -144,14 +144,21 @@ export async function writeBatch(client: pg.ClientBase, batch: readonly StoredDe
     staged.add(client);
   }
   const text = batchCopyText(batch);
-  await client.query('BEGIN');
-  try {
+  return inTransaction(client, async () => {
     await copyIn(client, `cascade_decision_stage (${list(DECISION_COLUMNS)})`, text.decisions);
     if (text.attempts.length > 0) await copyIn(client, `cascade_attempt_stage (${list(ATTEMPT_COLUMNS)})`, text.attempts);
-    const res = await client.query<{ id: string }>(MOVE_SQL);
-    // A repeated id inside one batch is inserted once and must be counted once.
-    const inserted = new Set(res.rows.map((r) => r.id));
-    const fresh = batch.filter((d) => inserted.delete(d.id));
+    return freshOf(batch, (await client.query<{ id: string }>(MOVE_SQL)).rows);
+  });
+}
+
+/**
+ * Runs a batch's inserts in one transaction with its rollups: `insert` returns the decisions that
+ * were new (a replayed batch inserts nothing twice), and only those are counted in the rollups.
+ */
+async function inTransaction(client: pg.ClientBase, insert: () => Promise<StoredDecision[]>): Promise<number> {
+  await client.query('BEGIN');
+  try {
+    const fresh = await insert();
     await upsertRollups(client, fresh);
     await client.query('COMMIT');
     return fresh.length;
@@ -161,9 +168,14 @@ export async function writeBatch(client: pg.ClientBase, batch: readonly StoredDe
   }
 }
 
+/** The batch's decisions whose id came back from the insert: a repeated id inside one batch is counted once. */
+function freshOf(batch: readonly StoredDecision[], rows: { id: string }[]): StoredDecision[] {
+  const inserted = new Set(rows.map((r) => r.id));
+  return batch.filter((d) => inserted.delete(d.id));
+}
+
 async function writeBatchUnnest(client: pg.ClientBase, batch: readonly StoredDecision[]): Promise<number> {
-  await client.query('BEGIN');
-  try {
+  return inTransaction(client, async () => {
     const res = await client.query<{ id: string }>(
       DECISION_SQL,
       columns(batch, (d) => [
@@ -172,9 +184,7 @@ async function writeBatchUnnest(client: pg.ClientBase, batch: readonly StoredDec
         d.costUsd, d.baselineCostUsd, d.latencyMs, d.ttftMs, d.status, d.errorCode, d.escalations,
       ]),
     );
-    // A repeated id inside one batch is inserted once and must be counted once.
-    const inserted = new Set(res.rows.map((r) => r.id));
-    const fresh = batch.filter((d) => inserted.delete(d.id));
+    const fresh = freshOf(batch, res.rows);
     const attempts = fresh.flatMap((d) => d.attempts.map((a) => ({ d, a })));
     if (attempts.length > 0) {
       await client.query(
@@ -185,11 +195,6 @@ async function writeBatchUnnest(client: pg.ClientBase, batch: readonly StoredDec
         ]),
       );
     }
-    await upsertRollups(client, fresh);
-    await client.query('COMMIT');
-    return fresh.length;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
+    return fresh;
+  });
 }
