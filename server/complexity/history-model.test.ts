@@ -35,8 +35,21 @@ describe('TierSuccessModel', () => {
     expect(code.success.large!).toBeGreaterThan(code.success.medium!);
     expect(trivia.success.small!).toBeGreaterThan(code.success.small!);
     expect(historyScore(code)!).toBeGreaterThan(historyScore(trivia)!);
-    expect(historyScore(code)!).toBeGreaterThan(0.5);
+    expect(historyScore(code)!).toBeGreaterThan(0.55); // only the large tier succeeds: the complex band (2/3)
+    expect(historyScore(trivia)!).toBeLessThan(0.3); // every tier succeeds: below the default t1 (the old 0.5-centred score gave ≥ 0.5)
     expect(code.support).toEqual({ small: 80, medium: 80, large: 80 });
+  });
+
+  it('scores on the band scale: the cheapest tier the outcomes say is needed', () => {
+    const est = (small: number, medium: number, large: number) => ({ success: { small, medium, large }, support: { small: 99, medium: 99, large: 99 }, coverage: 1 });
+    expect(historyScore(est(0.9, 0.9, 0.9))).toBe(0);
+    expect(historyScore(est(0.95, 0.9, 0.92))).toBe(0);
+    expect(historyScore(est(0.2, 0.9, 0.9))).toBeCloseTo(1 / 3, 9);
+    expect(historyScore(est(0.1, 0.1, 0.9))).toBeCloseTo(2 / 3, 9);
+    expect(historyScore(est(0.5, 0.55, 0.6))).toBeCloseTo((0.4 + 0.2) / 3, 9); // small gains count in proportion
+    // with the history fully trusted, an easy query stays below the default t1 (0.3) whatever the classifier said
+    const b = blendWithHistory(0.35, { ...est(0.9, 0.92, 0.93), support: { small: 1e6, medium: 1e6, large: 1e6 } })!;
+    expect(b.score).toBeLessThan(0.3);
   });
 
   it('gives no estimate for a tier with too few outcomes, and blending then declines', () => {

@@ -253,23 +253,30 @@ export function cheapestTier(est: TierEstimate, mode: 'nested' | 'independent' =
 export interface BlendOptions {
   /** Outcomes per tier at which history and classifier weigh equally (default 50). */
   halfWeightAt?: number;
-  /** Weight of the medium-over-small gain next to the large-over-medium gain (default 0: the large tier's gain alone orders queries; measured best, see README). */
-  mediumGain?: number;
 }
 
 /**
- * The history's score for a query: 0.5 + 0.5 · (gain_large + a · gain_medium) / (1 + a), with
- * gain_large = p_large − max(p_small, p_medium) and gain_medium = p_medium − p_small. High when a
- * dearer tier is expected to succeed where the cheaper ones fail, 0.5 when escalating is not
- * expected to change the outcome, below when the cheaper tiers do as well. Ordering queries by the
- * large tier's expected gain is what lets one threshold (t2) spend the large tier where it pays;
- * the smaller medium term orders the cheap end (t1). Null when a tier has no estimate.
+ * Success gain (in probability) at which moving to a dearer tier counts as fully needed. A quarter
+ * of the answers turning from wrong to right is worth a tier's price on any of our tier spreads;
+ * smaller gains count in proportion.
  */
-export function historyScore(est: TierEstimate, mediumGain = 0): number | null {
+export const FULL_GAIN = 0.25;
+
+/**
+ * The history's score for a query, on the classifier's scale (band index / 3):
+ * (need to leave the small tier + need for the large tier) / 3, each need = expected success gain /
+ * FULL_GAIN, capped at 1. A query every tier answers scores 0 (simple), one only the medium and
+ * large tiers answer 1/3 (moderate), one only the large tier answers 2/3 (complex); research stays
+ * the classifier's call. Why this and not a gain centred on 0.5 (session 2): that one ordered the
+ * large tier's gain well, but gave "escalating changes nothing" 0.5, so as history gained weight
+ * every easy query drifted to the medium band and the default t1 never picked the small tier.
+ * Null when a tier has no estimate.
+ */
+export function historyScore(est: TierEstimate): number | null {
   const { small: s, medium: m, large: l } = est.success;
   if (s === null || m === null || l === null) return null;
-  const g = (l - Math.max(s, m) + mediumGain * (m - s)) / (1 + mediumGain);
-  return 0.5 + 0.5 * Math.max(-1, Math.min(1, g));
+  const need = (gain: number) => Math.max(0, Math.min(1, gain / FULL_GAIN));
+  return (need(Math.max(m, l) - s) + need(l - Math.max(s, m))) / 3;
 }
 
 /**
@@ -279,7 +286,7 @@ export function historyScore(est: TierEstimate, mediumGain = 0): number | null {
  * classifier's score). Null when some tier has no estimate (the caller tilts by neighbours).
  */
 export function blendWithHistory(classifierScore: number, est: TierEstimate, opts: BlendOptions = {}): { score: number; history: number; weight: number } | null {
-  const h = historyScore(est, opts.mediumGain ?? 0);
+  const h = historyScore(est);
   if (h === null) return null;
   const n = Math.min(est.support.small, est.support.medium, est.support.large);
   const w = est.coverage * (n / (n + (opts.halfWeightAt ?? 50)));
