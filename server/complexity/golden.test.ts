@@ -1,0 +1,47 @@
+// Speed work on the analyzer must not change a single output: every text of the golden set
+// (golden.ts) gives the same features and the same assessment, bit for bit, as when the fixture
+// was written. Fails on any difference in a score, probability, band, signal or feature value.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assessmentDigest, featuresDigest, goldenTexts, readGolden } from './golden';
+import { createHash } from 'node:crypto';
+import { createAnalyzer } from './index';
+
+let analyzer: Awaited<ReturnType<typeof createAnalyzer>>;
+beforeAll(async () => {
+  analyzer = await createAnalyzer();
+});
+afterAll(async () => {
+  await analyzer.close();
+});
+
+describe('golden outputs (fixtures/golden.json)', () => {
+  const golden = readGolden();
+  const texts = goldenTexts();
+
+  it('is for the shipped model and the same texts', () => {
+    // A retrained model changes every output: regenerate the fixture then (see golden.ts).
+    expect(analyzer.modelVersion).toBe(golden.modelVersion);
+    expect(texts.length).toBe(golden.count);
+  });
+
+  it('featurize() gives the same indices, values, structure, keywords and language', () => {
+    expect(featuresDigest(texts, analyzer.featureParams)).toBe(golden.features);
+  });
+
+  it('assess() gives the same assessment for every text', async () => {
+    const changed: string[] = [];
+    for (const t of texts) {
+      const key = createHash('sha256').update(t).digest('hex').slice(0, 16);
+      if (assessmentDigest(await analyzer.assess(t)) !== golden.assessments[key]) changed.push(t.slice(0, 60));
+    }
+    expect(changed).toEqual([]);
+  });
+
+  it('concurrent assessments give the same results as sequential ones', async () => {
+    const some = texts.slice(0, 300);
+    const seq: string[] = [];
+    for (const t of some) seq.push(assessmentDigest(await analyzer.assess(t)));
+    const par = await Promise.all(some.map((t) => analyzer.assess(t).then(assessmentDigest)));
+    expect(par).toEqual(seq);
+  });
+});
