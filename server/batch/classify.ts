@@ -2,6 +2,7 @@
 // pipeline, without calling anything. The group is the first tier of the plan's chain, 'research'
 // for the research pipeline, or REJECTED_GROUP when the policy refuses the request (it still goes
 // through the pipeline, so the refusal gets its decision record and its own error).
+import type { Assessment } from '../complexity/types';
 import { decide } from '../routing/decide';
 import type { GatewayDeps } from '../gateway/types';
 import type { Principal } from '../runtime/types';
@@ -15,26 +16,31 @@ function lastUser(req: BatchRequest): string {
   return [...req.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
 }
 
-export async function classify(deps: ClassifyDeps, principal: Principal, req: BatchRequest): Promise<string> {
+export interface Classified {
+  group: string;
+  /** Handed to the pipeline with the item (GatewayRequest.preassessed) so it is not assessed twice. */
+  assessment: Assessment | null;
+}
+
+export async function classify(deps: ClassifyDeps, principal: Principal, req: BatchRequest): Promise<Classified> {
   const { policy } = deps.policy.current();
   const prompt = lastUser(req);
   const forced = req.model ?? null;
-  let assessment = null;
+  let assessment: Assessment | null = null;
   if (!forced) {
     try {
       assessment = await deps.analyzer.assess(prompt);
     } catch {
       // the pipeline routes an unassessable prompt as moderate: group it with the medium tier
-      return policy.targets.medium;
+      return { group: policy.targets.medium, assessment: null };
     }
   }
   const spent = principal.apiKeyId && deps.budgets ? await deps.budgets.spentUsd(principal.apiKeyId) : null;
   const plan = decide(assessment, policy, deps.tiers.states(), {
     prompt, apiKeyId: principal.apiKeyId, maxCostUsd: req.maxCostUsd, responseFormat: req.response_format?.type ?? null, budgetSpentUsd: spent, forcedTier: forced,
   });
-  if (plan.kind === 'reject') return REJECTED_GROUP;
-  if (plan.kind === 'research') return RESEARCH_GROUP;
-  return plan.chain[0] ?? REJECTED_GROUP;
+  const group = plan.kind === 'reject' ? REJECTED_GROUP : plan.kind === 'research' ? RESEARCH_GROUP : (plan.chain[0] ?? REJECTED_GROUP);
+  return { group, assessment };
 }
 
 /**

@@ -71,7 +71,7 @@ export function createRunner(d: RunnerDeps) {
   async function runItem(id: string, principal: Principal, item: PendingItem, signal: AbortSignal): Promise<void> {
     const { customId: _customId, ...req } = item.request;
     try {
-      const r = await d.chat.complete(principal, { ...req, source: 'batch', signal });
+      const r = await d.chat.complete(principal, { ...req, source: 'batch', signal, preassessed: item.assessment ?? undefined });
       const result = { answeredBy: r.tier, model: r.model, band: r.band, content: r.content, finishReason: r.finishReason, usage: r.usage, escalated: r.escalated, cached: r.cached };
       await d.store.finish(id, item.line, { status: 'done', result, error: null, costUsd: r.costUsd, decisionId: r.decisionId });
     } catch (err) {
@@ -119,10 +119,13 @@ export function createRunner(d: RunnerDeps) {
       await d.store.assign(id, []); // per-group counts from the items (repairs anything a crash left behind)
       for (let i = 0; i < todo.length && !signal.aborted; i += CLASSIFY_CHUNK) {
         const chunk = todo.slice(i, i + CLASSIFY_CHUNK);
-        const groups: Array<{ line: number; tier: string }> = [];
-        for (const it of chunk) groups.push({ line: it.line, tier: await classify(d.gateway, principal, it.request) });
+        const groups: Array<{ line: number; tier: string; assessment: PendingItem['assessment'] }> = [];
+        for (const it of chunk) {
+          const c = await classify(d.gateway, principal, it.request);
+          groups.push({ line: it.line, tier: c.group, assessment: c.assessment });
+        }
         await d.store.assign(id, groups);
-        chunk.forEach((it, k) => enqueue({ ...it, tier: groups[k].tier }, groups[k].tier));
+        chunk.forEach((it, k) => enqueue({ ...it, tier: groups[k].tier, assessment: groups[k].assessment }, groups[k].tier));
         notify(id);
       }
     } finally {

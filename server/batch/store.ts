@@ -1,6 +1,7 @@
 // Persistence of batch jobs (Postgres through Prisma). Counters on the job row move in the same
 // statement as the item they count, so progress never drifts from the items, and finishing an item
 // twice (a resumed job racing a late answer) counts once.
+import type { Assessment } from '../complexity/types';
 import type { PrismaClient } from '../db/client';
 import { uuidv7 } from '../decisions/ids';
 import type { Principal } from '../runtime/types';
@@ -14,6 +15,8 @@ export interface PendingItem {
   line: number;
   request: BatchRequest;
   tier: string | null;
+  /** In memory only: the assessment made when this process grouped the item (not after a restart). */
+  assessment?: Assessment | null;
 }
 
 export interface Finished {

@@ -112,7 +112,7 @@ export async function route(deps: GatewayDeps, principal: Principal, req: Gatewa
     assessment: null, plan: null as unknown as Plan, eligibility: { eligible: false, reason: 'off', detail: '' }, log: new AttemptLog(), explored: null,
   };
   try {
-    if (!forced) r.assessment = await deps.analyzer.assess(prompt);
+    if (!forced) r.assessment = req.preassessed ?? (await deps.analyzer.assess(prompt));
   } catch {
     r.assessment = null; // routed as moderate below rather than failing the request
   }

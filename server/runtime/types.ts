@@ -2,7 +2,7 @@
 // composition root (./index.ts) builds this from the modules of the core; transports depend only on
 // these shapes, so a module's internals can change without touching a route.
 import type { ChatMessage, TierConfig, Usage } from '../tiers/types';
-import type { Band } from '../complexity/types';
+import type { Assessment, Band } from '../complexity/types';
 
 export const ROLES = ['user', 'analyst', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -35,6 +35,12 @@ export interface GatewayRequest {
   /** Client-set ceiling on the cost of this request (USD). */
   maxCostUsd?: number | null;
   signal?: AbortSignal;
+  /**
+   * The analyzer's assessment of this very prompt, made moments ago in this process (batch grouping
+   * classifies every item before dispatch), so the pipeline does not assess it a second time. Never
+   * set from client input: the transports build their requests field by field.
+   */
+  preassessed?: Assessment;
 }
 
 /** Facts about an answered request, known once the tier is chosen. */

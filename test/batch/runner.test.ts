@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBatchService, parseJsonl, type BatchJobView } from '../../server/batch';
 import { createAnalyzer } from '../../server/complexity';
+import type { Analyzer } from '../../server/complexity/types';
 import { createPrisma, type PrismaClient } from '../../server/db/client';
 import type { DecisionRecord } from '../../server/decisions/types';
 import { createChatService } from '../../server/gateway/chat-service';
@@ -32,10 +33,10 @@ const policy = policySchema.parse({
 });
 const principal: Principal = { kind: 'user', id: randomUUID(), userId: null, apiKeyId: null, role: 'analyst', tenant: 'batch-test', name: 'batch@test' };
 
-function service() {
+function service(a: Analyzer = analyzer) {
   const byName = () => new Map(tiers.map((t) => [t.name, t]));
   const registry = resilientTierRegistry({ directory: { list: () => tiers, byName: (n) => byName().get(n) } });
-  const gateway = { analyzer, policy: { current: () => ({ version: 1, policy }) }, tiers: registry };
+  const gateway = { analyzer: a, policy: { current: () => ({ version: 1, policy }) }, tiers: registry };
   const chat = createChatService({ ...gateway, cache: null, sink: { record: (d) => decisions.push(d) } });
   return createBatchService({ prisma, chat, gateway, log: () => undefined });
 }
@@ -111,6 +112,24 @@ describe('batch jobs', () => {
     expect(r.summary.costUsd).toBeCloseTo(end.costUsd, 12);
     expect(r.summary.byTier.large.costUsd).toBeGreaterThan(r.summary.byTier.small.costUsd);
     expect(r.summary.byTier.small).toMatchObject({ items: 4, done: 4 });
+  });
+
+  it('assesses each auto-routed item once: the grouping assessment travels with the item to the pipeline', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const assessed: string[] = [];
+    // the real analyzer, with a tally of the prompts it is asked about
+    const tallying: Analyzer = { modelVersion: analyzer.modelVersion, assess: (text) => (assessed.push(text), analyzer.assess(text)) };
+    const svc = service(tallying);
+    const before = decisions.length;
+    const prompts = [`What is the capital of France? ${tag}`, `Write a detailed business plan for a bakery ${tag}`, `hi ${tag}`];
+    const job = await svc.create(principal, { name: `once ${tag}`, lines: parseJsonl(prompts.map((p) => JSON.stringify({ prompt: p })).join('\n')) });
+    await svc.settled(job.id);
+    expect(await svc.get(job.id)).toMatchObject({ status: 'completed', done: 3 });
+    expect(assessed.filter((t) => t.includes(tag)).sort()).toEqual([...prompts].sort());
+    // and the recorded decisions carry that assessment
+    const mine = decisions.slice(before).filter((d) => d.promptPreview?.includes(tag));
+    expect(mine).toHaveLength(3);
+    for (const d of mine) expect(d.band).not.toBeNull();
   });
 
   it('never sends a tier more than its capacity, even with two jobs at once', async () => {
