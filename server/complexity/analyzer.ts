@@ -3,7 +3,7 @@
 // hand-tuned rules: they are named input features whose weights the classifier learned.
 import * as ort from 'onnxruntime-node';
 import { DEFAULT_META_PATH, DEFAULT_MODEL_PATH, loadArtifacts } from './artifact';
-import { featureNames, featurize, type FeatureParams, type Features } from './featurize';
+import { featureNamesOfTokens, featurizeWithTokens, type FeatureParams, type Features } from './featurize';
 import { historySignal, type HistoryStore } from './history';
 import { blendWithHistory, type BlendOptions } from './history-model';
 import { CLASSES, INPUT_NAME, OUTPUT_NAME, softmax, type LinearModel } from './model';
@@ -45,7 +45,7 @@ function asProbs(p: number[]): BandProbs {
  * Features whose weight pushed most toward the chosen band (relative to the class mean). Names are
  * looked up only for the winners: naming every n-gram of a long text would cost more than the model.
  */
-function topContributions(model: LinearModel, params: FeatureParams, text: string, f: Features, band: number, n: number): Signals['topFeatures'] {
+function topContributions(model: LinearModel, params: FeatureParams, tokens: string[], f: Features, band: number, n: number): Signals['topFeatures'] {
   const out: { index: number; weight: number }[] = [];
   for (let i = 0; i < f.indices.length; i++) {
     const row = f.indices[i] * CLASSES;
@@ -56,7 +56,7 @@ function topContributions(model: LinearModel, params: FeatureParams, text: strin
     if (weight > 0) out.push({ index: f.indices[i], weight });
   }
   const top = out.sort((a, b) => b.weight - a.weight || a.index - b.index).slice(0, n);
-  const names = featureNames(text, params, top.map((x) => x.index));
+  const names = featureNamesOfTokens(tokens, params, top.map((x) => x.index));
   return top.map((x) => ({ feature: names.get(x.index) ?? `#${x.index}`, weight: Math.round(x.weight * 1000) / 1000 }));
 }
 
@@ -107,7 +107,7 @@ export class ComplexityAnalyzer implements Analyzer {
 
   async assess(text: string): Promise<Assessment> {
     if (typeof text !== 'string') throw new ComplexityInputError(`assess() needs a string, got ${text === null ? 'null' : typeof text}`);
-    const f = featurize(text, this.params);
+    const { features: f, tokens } = featurizeWithTokens(text, this.params);
     let [probs] = await this.classify([f]);
     // Never let a numeric accident through: fall back to the uniform distribution.
     if (!probs.every(Number.isFinite)) probs = new Array<number>(CLASSES).fill(1 / CLASSES);
@@ -159,7 +159,7 @@ export class ComplexityAnalyzer implements Analyzer {
         multiPart: s.multiPart,
         language: f.language,
         contextShare: Math.round(s.contextShare * 1000) / 1000,
-        topFeatures: topContributions(this.model, this.params, text, f, bandIndex, this.opts.topFeatures ?? 5),
+        topFeatures: topContributions(this.model, this.params, tokens, f, bandIndex, this.opts.topFeatures ?? 5),
         ...(history ? { history } : {}),
         truncated: f.truncated,
       },

@@ -63,19 +63,50 @@ export function dimension(p: FeatureParams): number {
 
 const log1 = (x: number, scale: number) => Math.log1p(Math.max(0, x)) / scale;
 
-function denseValues(s: Structure, keywords: string[], language: string, truncated: boolean): number[] {
-  const fired = new Set(keywords);
-  const coarse = s.tokens < 30 ? 'short' : s.tokens < 120 ? 'medium' : 'long';
-  return [
-    log1(s.tokens, 7), log1(s.chars, 10), log1(s.sentences, 4), log1(s.questions, 3), log1(s.numberedParts, 3),
-    log1(s.bullets, 3), log1(s.paragraphs, 3), s.codeBlocks > 0 ? 1 : 0, s.hasCode ? 1 : 0, s.hasMath ? 1 : 0,
-    Math.min(1, s.mathDensity * 4), log1(s.numbers, 4), s.urls > 0 ? 1 : 0, s.contextShare, s.multiPart ? 1 : 0,
-    truncated ? 1 : 0, keywords.length / 4,
-    ...BUCKETS.map((b) => (s.lengthBucket === b ? 1 : 0)),
-    ...LANGS.map((l) => (language === l ? 1 : 0)), LANGS.includes(language) ? 0 : 1,
-    ...KEYWORD_NAMES.map((k) => (fired.has(k) ? 1 : 0)),
-    ...KEYWORD_NAMES.flatMap((k) => COARSE.map((c) => (fired.has(k) && c === coarse ? 1 : 0))),
-  ];
+// Positions of the one-hot dense features, precomputed: denseValues() runs on every request.
+const BUCKET_AT = DENSE_NAMES.indexOf('len:tiny');
+const LANG_AT = DENSE_NAMES.indexOf('lang:en');
+const KW_AT = DENSE_NAMES.indexOf(`kw:${KEYWORD_NAMES[0]}`);
+const KW_INDEX = new Map(KEYWORD_NAMES.map((k, i) => [k, i]));
+const KW_CROSS_AT = KW_AT + KEYWORD_NAMES.length;
+const denseScratch = new Float64Array(DENSE);
+
+/**
+ * The dense feature values, in DENSE_NAMES order, written into a scratch array (valid until the next
+ * call). Same numbers as building the array from spreads did, without ~90 allocations per request.
+ */
+function denseValues(s: Structure, keywords: string[], language: string, truncated: boolean): Float64Array {
+  const d = denseScratch;
+  d.fill(0);
+  d[0] = log1(s.tokens, 7);
+  d[1] = log1(s.chars, 10);
+  d[2] = log1(s.sentences, 4);
+  d[3] = log1(s.questions, 3);
+  d[4] = log1(s.numberedParts, 3);
+  d[5] = log1(s.bullets, 3);
+  d[6] = log1(s.paragraphs, 3);
+  d[7] = s.codeBlocks > 0 ? 1 : 0;
+  d[8] = s.hasCode ? 1 : 0;
+  d[9] = s.hasMath ? 1 : 0;
+  d[10] = Math.min(1, s.mathDensity * 4);
+  d[11] = log1(s.numbers, 4);
+  d[12] = s.urls > 0 ? 1 : 0;
+  d[13] = s.contextShare;
+  d[14] = s.multiPart ? 1 : 0;
+  d[15] = truncated ? 1 : 0;
+  d[16] = keywords.length / 4;
+  const b = BUCKETS.indexOf(s.lengthBucket);
+  if (b >= 0) d[BUCKET_AT + b] = 1;
+  const l = LANGS.indexOf(language);
+  d[LANG_AT + (l >= 0 ? l : LANGS.length)] = 1;
+  const coarse = s.tokens < 30 ? 0 : s.tokens < 120 ? 1 : 2;
+  for (const k of keywords) {
+    const i = KW_INDEX.get(k);
+    if (i === undefined) continue;
+    d[KW_AT + i] = 1;
+    d[KW_CROSS_AT + i * COARSE.length + coarse] = 1;
+  }
+  return d;
 }
 
 /** Counts per hashed bucket, kept in reusable scratch arrays (featurizing is hot: no Maps, no strings). */
@@ -127,6 +158,49 @@ export function featureNames(input: unknown, p: FeatureParams, indices: Iterable
   for (const i of wanted) if (i < DENSE) sink.map.set(i, DENSE_NAMES[i]);
   if ([...wanted].some((i) => i >= DENSE)) hashedCounts(prepare(input).lower, p, sink);
   return sink.map;
+}
+
+/**
+ * featureNames() for a text already tokenized (featurizeWithTokens): the same names (the first
+ * n-gram, in text order, that hashed to each index) without preparing and tokenizing the text again,
+ * and it stops at the first token after which every wanted index has its name.
+ */
+export function featureNamesOfTokens(tokens: string[], p: FeatureParams, indices: Iterable<number>): Map<number, string> {
+  const map = new Map<number, string>();
+  const wanted = new Set<number>();
+  for (const i of indices) {
+    if (i < DENSE) map.set(i, DENSE_NAMES[i]);
+    else wanted.add(i);
+  }
+  let left = wanted.size;
+  const wOff = DENSE;
+  const cOff = DENSE + p.wordBuckets;
+  const take = (index: number, name: () => string) => {
+    if (wanted.has(index) && !map.has(index)) {
+      map.set(index, name());
+      left--;
+    }
+  };
+  let prevHash = 0;
+  for (let i = 0; i < tokens.length && left > 0; i++) {
+    const t = tokens[i];
+    take(wOff + (fnv1a(t, p.seeds.word) % p.wordBuckets), () => t);
+    if (i > 0) {
+      const h = extend(t, Math.imul(prevHash ^ SPACE, 0x01000193) >>> 0);
+      take(wOff + (h % p.wordBuckets), () => `${tokens[i - 1]} ${t}`);
+    }
+    prevHash = fnv1a(t, p.seeds.bigram);
+    if (t.length >= 4 && !isCjk(t)) {
+      const padded = ` ${t} `;
+      for (let j = 0; j + 3 <= padded.length; j++) {
+        let h = Math.imul(p.seeds.char ^ padded.charCodeAt(j), 0x01000193);
+        h = Math.imul(h ^ padded.charCodeAt(j + 1), 0x01000193);
+        h = Math.imul(h ^ padded.charCodeAt(j + 2), 0x01000193);
+        take(cOff + ((h >>> 0) % p.charBuckets), () => padded.slice(j, j + 3));
+      }
+    }
+  }
+  return map;
 }
 
 /** FNV-1a continued over more text: hash(a + b) === extend(hash(a), b). */
@@ -192,6 +266,11 @@ function emitBlock(c: Counter, offset: number, idf: Float32Array, idfOffset: num
 }
 
 export function featurize(input: unknown, p: FeatureParams, opts: { names?: boolean } = {}): Features {
+  return featurizeWithTokens(input, p, opts).features;
+}
+
+/** featurize(), plus the word tokens it hashed (for featureNamesOfTokens: no second tokenization). */
+export function featurizeWithTokens(input: unknown, p: FeatureParams, opts: { names?: boolean } = {}): { features: Features; tokens: string[] } {
   const prep = prepare(input);
   const sink: NameSink | undefined = opts.names ? { wanted: null, map: new Map() } : undefined;
   const names = sink?.map;
@@ -205,17 +284,18 @@ export function featurize(input: unknown, p: FeatureParams, opts: { names?: bool
   const indices = new Int32Array(nonZero + word.n + char.n);
   const values = new Float32Array(indices.length);
   let at = 0;
-  dense.forEach((v, i) => {
+  for (let i = 0; i < DENSE; i++) {
+    const v = dense[i];
     if (v !== 0 && Number.isFinite(v)) {
       indices[at] = i;
       values[at++] = v;
       names?.set(i, DENSE_NAMES[i]);
     }
-  });
+  }
   const scale = p.ngramScale ?? 1;
   at = emitBlock(word, DENSE, p.idf, 0, indices, values, at, scale);
   emitBlock(char, DENSE + p.wordBuckets, p.idf, p.wordBuckets, indices, values, at, scale);
-  return { indices, values, names, structure, keywords, language, truncated: prep.truncated };
+  return { features: { indices, values, names, structure, keywords, language, truncated: prep.truncated }, tokens };
 }
 
 /** Smooth IDF over hashed buckets: ln((1 + N) / (1 + df)) + 1. */

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assessmentDigest, featuresDigest, goldenTexts, readGolden } from './golden';
 import { createHash } from 'node:crypto';
+import { featureNames, featureNamesOfTokens, featurizeWithTokens } from './featurize';
 import { createAnalyzer } from './index';
 
 let analyzer: Awaited<ReturnType<typeof createAnalyzer>>;
@@ -43,5 +44,16 @@ describe('golden outputs (fixtures/golden.json)', () => {
     for (const t of some) seq.push(assessmentDigest(await analyzer.assess(t)));
     const par = await Promise.all(some.map((t) => analyzer.assess(t).then(assessmentDigest)));
     expect(par).toEqual(seq);
+  });
+
+  it('names features from the featurizer\'s tokens exactly as featureNames() does from the text', () => {
+    const p = analyzer.featureParams;
+    for (const t of texts.slice(0, 400)) {
+      const { features, tokens } = featurizeWithTokens(t, p);
+      // All indices, and small subsets (the early exit must not stop before a wanted name).
+      for (const wanted of [features.indices, features.indices.slice(-3), features.indices.slice(0, 1)]) {
+        expect(featureNamesOfTokens(tokens, p, wanted)).toEqual(featureNames(t, p, wanted));
+      }
+    }
   });
 });

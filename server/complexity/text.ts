@@ -77,7 +77,16 @@ const STOP: Record<string, string[]> = {
   de: ['der', 'die', 'das', 'und', 'ist', 'nicht', 'ein', 'eine', 'ich', 'wie', 'was', 'mit', 'für', 'auf', 'zu', 'den', 'mein'],
   fr: ['le', 'la', 'les', 'et', 'est', 'des', 'une', 'un', 'que', 'pour', 'dans', 'comment', 'quoi', 'avec', 'du', 'mon', 'je'],
 };
-const STOP_SETS = Object.entries(STOP).map(([lang, words]) => [lang, new Set(words)] as const);
+const STOP_LANGS = Object.keys(STOP);
+/** Stop word -> indices (into STOP_LANGS) of the languages listing it: one lookup per token, not one per language. */
+const STOP_INDEX = new Map<string, number[]>();
+STOP_LANGS.forEach((lang, li) => {
+  for (const w of STOP[lang]) {
+    const langs = STOP_INDEX.get(w) ?? [];
+    if (!langs.includes(li)) langs.push(li);
+    STOP_INDEX.set(w, langs);
+  }
+});
 
 /** ISO 639-1 guess from script first (zh/ja/ko/ru/ar/...), then stop-word votes for Latin text. */
 const NON_LATIN = /[\u0400-\u04ff\u0600-\u06ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]/;
@@ -93,14 +102,18 @@ export function detectLanguage(text: string, tokens: string[]): string {
 }
 
 function latinLanguage(text: string, tokens: string[]): string {
+  const votes = new Array<number>(STOP_LANGS.length).fill(0);
+  for (let i = 0; i < tokens.length && i < 400; i++) {
+    const langs = STOP_INDEX.get(tokens[i]);
+    if (langs) for (const li of langs) votes[li]++;
+  }
+  // The first language (in STOP's order) with the most votes, as when each was counted in turn.
   let best = 'und';
   let bestVotes = 0;
-  for (const [lang, set] of STOP_SETS) {
-    let votes = 0;
-    for (let i = 0; i < tokens.length && i < 400; i++) if (set.has(tokens[i])) votes++;
-    if (votes > bestVotes) {
-      best = lang;
-      bestVotes = votes;
+  for (let li = 0; li < STOP_LANGS.length; li++) {
+    if (votes[li] > bestVotes) {
+      best = STOP_LANGS[li];
+      bestVotes = votes[li];
     }
   }
   if (best === 'und') return /[a-z]{2,}/i.test(text) ? 'en' : 'und';
