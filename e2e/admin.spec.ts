@@ -57,6 +57,12 @@ test('admin edits a policy, sees a client-side error, saves and rolls back', asy
   await shot(page, '31-policy-invalid');
   await page.getByRole('button', { name: 'Discard changes' }).click();
 
+  // The tuner's guardrails are editable too, checked by the same schema (flip rate at most 0.45).
+  await page.getByLabel(/Rater flip-rate prior/).fill('0.6');
+  await expect(page.locator('#tuner-noise-error')).toContainText(/0\.45/);
+  await page.getByRole('button', { name: 'Discard changes' }).click();
+  await expect(page.getByLabel(/Rater flip-rate prior/)).toHaveValue('');
+
   await t1.fill('0.33');
   await page.getByLabel(/Why this change/).fill('e2e: tighten small band');
   await page.getByRole('button', { name: 'Save new version' }).click();

@@ -93,6 +93,11 @@ export const policySchema = z
         maxStep: z.number().min(0).max(1).default(0.05),
         floor: z.number().min(0).max(1).default(0.05),
         ceiling: z.number().min(0).max(1).default(0.95),
+        /**
+         * Prior rater flip rate (e.g. from a labelling audit), worth 100 pairs of repeated ratings next
+         * to the agreement the tuner measures itself; absent = agreement alone (server/tuning/noise.ts).
+         */
+        raterNoise: z.number().min(0).max(0.45).optional(),
       })
       .default({ mode: 'propose', target: 0.9, exploration: 0.05, minSamples: 200, maxStep: 0.05, floor: 0.05, ceiling: 0.95 }),
   })

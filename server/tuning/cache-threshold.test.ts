@@ -40,4 +40,23 @@ describe('tuneCacheThreshold', () => {
     expect(t).toBeGreaterThan(0.87);
     expect(t).toBeLessThan(0.93);
   });
+  it('undoes rater flips: with 10 % of ratings flipped it still converges on the knee', () => {
+    const flipped = (n: number, from: number, seed: number) => {
+      const rng = createRng(seed * 7919);
+      return hits(n, from, 0.9, seed).map((h) => (rng() < 0.1 ? { ...h, success: 1 - h.success } : h));
+    };
+    const run = (noise: number | undefined) => {
+      let t = 0.8;
+      for (let round = 0; round < 40; round++) t = tuneCacheThreshold(t, flipped(1500, t, 10 + round), { ...opts, maxStep: 0.02, noise }).threshold;
+      return t;
+    };
+    const corrected = run(0.1);
+    expect(corrected).toBeGreaterThan(0.87);
+    expect(corrected).toBeLessThan(0.93);
+    // uncorrected, flips read a true 90 % as 82 %: it climbs toward the ceiling and gives the cache up
+    expect(run(undefined)).toBeGreaterThan(0.96);
+    const r = tuneCacheThreshold(0.9, flipped(2000, 0.9, 99), { ...opts, noise: 0.1 });
+    expect(r.evidence.noise).toBe(0.1);
+    expect(r.evidence.rate).toBeGreaterThan(0.9); // reported on the corrected scale
+  });
 });

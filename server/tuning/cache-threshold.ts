@@ -17,13 +17,15 @@ export interface CacheTuneOptions {
   ceiling?: number;
   /** Ratings pooled per bin before the monotone fit. */
   minBin?: number;
+  /** Rater flip rate (server/tuning/noise.ts): observed rates are pulled toward 0.5 by it. */
+  noise?: number;
 }
 
 export interface CacheTuneResult {
   threshold: number;
   changed: boolean;
   reason: string;
-  evidence: { samples: number; rate: number; low: number; high: number; marginalRate: number | null };
+  evidence: { samples: number; rate: number; low: number; high: number; marginalRate: number | null; noise: number };
 }
 
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
@@ -33,8 +35,13 @@ export function tuneCacheThreshold(current: number, ratings: readonly CacheHitRa
   const ceiling = opts.ceiling ?? 0.99;
   const valid = ratings.filter((r) => Number.isFinite(r.similarity) && Number.isFinite(r.success));
   const total = valid.reduce((s, r) => s + Math.min(1, Math.max(0, r.success)), 0);
+  // Rater flips pull every observed rate toward 0.5 (observed = p + (1 − 2p)·true), so undo them on
+  // the rates reported and compared: uncorrected, a 60 % target with 10 % flips reads hits at a true 60 %
+  // as 58 % and raises the threshold for nothing. Same correction as the routing thresholds get.
+  const p = Math.min(0.45, Math.max(0, opts.noise ?? 0));
+  const truth = (observed: number) => (p > 0 ? Math.min(1, Math.max(0, (observed - p) / (1 - 2 * p))) : observed);
   const ci = wilson(total, valid.length);
-  const evidence = { samples: valid.length, rate: ci.rate, low: ci.low, high: ci.high, marginalRate: null as number | null };
+  const evidence = { samples: valid.length, rate: truth(ci.rate), low: truth(ci.low), high: truth(ci.high), marginalRate: null as number | null, noise: p };
   if (valid.length < opts.minSamples) {
     return { threshold: current, changed: false, reason: `only ${valid.length} rated cache hits, need ${opts.minSamples}`, evidence };
   }
@@ -47,9 +54,10 @@ export function tuneCacheThreshold(current: number, ratings: readonly CacheHitRa
     const chunk = sorted.slice(i, i + bin);
     pts.push({ x: chunk[0].similarity, y: chunk.reduce((s, r) => s + r.success, 0) / chunk.length, w: chunk.length });
   }
-  const fit = pava(pts, 'increasing');
+  const raw = pava(pts, 'increasing');
+  const fit = { ...raw, ys: raw.ys.map(truth) }; // monotone map: still increasing
   const lowest = sorted[0].similarity;
-  const marginal = evalStep(fit, lowest, ci.rate);
+  const marginal = evalStep(fit, lowest, truth(ci.rate));
   evidence.marginalRate = marginal;
   let want: number;
   let why: string;

@@ -150,5 +150,14 @@ describe('tunerService', () => {
     const off = await tunerService(prisma, { raterNoise: false }).run();
     if (off.action === 'rolled_back') throw new Error('unexpected rollback');
     expect(off.evidence?.raterNoise).toBeUndefined();
+    // an admin's prior in the policy (worth 100 pairs) joins the measured agreement, for both tuners
+    await setPolicy({ mode: 'propose', raterNoise: 0.02 });
+    const withPrior = await tunerService(prisma).run();
+    if (withPrior.action === 'rolled_back') throw new Error('unexpected rollback');
+    expect(withPrior.evidence?.raterNoise).toMatchObject({ pairs: 200, source: 'agreement+prior' });
+    const measured = (1 - Math.sqrt(0.6)) / 2;
+    expect(withPrior.evidence!.raterNoise!.noise).toBeLessThan(measured);
+    expect(withPrior.evidence!.raterNoise!.noise).toBeGreaterThan(0.02);
+    expect(withPrior.evidence!.cache!.noise).toBeCloseTo(withPrior.evidence!.raterNoise!.noise, 12);
   });
 });

@@ -99,11 +99,13 @@ export function tunerService(prisma: PrismaClient, opts: TunerServiceOptions = {
       recentCacheHitRatings(prisma, opts.cacheRatingsLimit ?? 20_000),
       opts.raterNoise === false ? Promise.resolve([]) : repeatedRatings(prisma, opts.ratingsLimit ?? 20_000),
     ]);
-    const raterNoise = opts.raterNoise === false ? undefined : estimateNoise(agreementOf(repeated), opts.raterNoise);
+    // The policy's prior (admin-set) unless the service was built with its own; `false` turns it all off.
+    const prior = opts.raterNoise === false ? undefined : (opts.raterNoise ?? (cfg.raterNoise !== undefined ? { noise: cfg.raterNoise } : undefined));
+    const raterNoise = opts.raterNoise === false ? undefined : estimateNoise(agreementOf(repeated), prior);
     const thresholdResult = tuneThresholds({ current: active.document.thresholds, config: cfg, ratings, population, estimator: opts.estimator, raterNoise });
     // Same target and guardrails as the routing thresholds; the policy schema bounds it to 0.5..1.
     const simFrom = active.document.cache.similarityThreshold;
-    const cacheResult = tuneCacheThreshold(simFrom, cacheRatings, { target: cfg.target, minSamples: cfg.minSamples, maxStep: cfg.maxStep });
+    const cacheResult = tuneCacheThreshold(simFrom, cacheRatings, { target: cfg.target, minSamples: cfg.minSamples, maxStep: cfg.maxStep, noise: raterNoise?.noise });
     const evidence: RunEvidence = {
       ...thresholdResult.evidence,
       cache: { ...cacheResult.evidence, from: simFrom, to: cacheResult.threshold, changed: cacheResult.changed, reason: cacheResult.reason },

@@ -140,6 +140,24 @@ export function SettingsSection({ p, set, errs }: { p: Policy; set: Set; errs: E
         </select>
       </Field>
       {num('tuner-target', 'Tuner success target', 'tuner.target', p.tuner.target, (n) => set({ ...p, tuner: { ...p.tuner, target: n } }))}
+      {num('tuner-exploration', 'Exploration share (0–0.2)', 'tuner.exploration', p.tuner.exploration, (n) => set({ ...p, tuner: { ...p.tuner, exploration: n } }))}
+      {num('tuner-min-samples', 'Min ratings before a move', 'tuner.minSamples', p.tuner.minSamples, (n) => set({ ...p, tuner: { ...p.tuner, minSamples: n } }), '1')}
+      {num('tuner-max-step', 'Max threshold step per change', 'tuner.maxStep', p.tuner.maxStep, (n) => set({ ...p, tuner: { ...p.tuner, maxStep: n } }))}
+      {num('tuner-floor', 'Threshold floor', 'tuner.floor', p.tuner.floor, (n) => set({ ...p, tuner: { ...p.tuner, floor: n } }))}
+      {num('tuner-ceiling', 'Threshold ceiling', 'tuner.ceiling', p.tuner.ceiling, (n) => set({ ...p, tuner: { ...p.tuner, ceiling: n } }))}
+      <Field id="tuner-noise" label="Rater flip-rate prior (blank = measure)" hint="share of ratings given the wrong thumb, e.g. from an audit" error={errs['tuner.raterNoise']}>
+        <input
+          id="tuner-noise"
+          type="number"
+          step="0.01"
+          value={p.tuner.raterNoise ?? ''}
+          onChange={(e) => {
+            const { raterNoise: _drop, ...rest } = p.tuner;
+            set({ ...p, tuner: e.target.value === '' ? rest : { ...rest, raterNoise: numOrNaN(e.target.value) } });
+          }}
+          {...invalid('tuner-noise', errs['tuner.raterNoise'])}
+        />
+      </Field>
       {num('spill-queue', 'Spill when queue deeper than', 'spill.maxQueue', p.spill.maxQueue, (n) => set({ ...p, spill: { maxQueue: n } }), '1')}
     </div>
   );
