@@ -4,6 +4,7 @@
 // a rejected paraphrase costs one model call, an accepted near miss serves a wrong answer.
 import { americanSpelling, isWord } from '../embedding/dictionary';
 import { canonical, GENERIC, NEGATIONS, stem, STOPWORDS, words } from '../embedding/text';
+import { antonymPoles, nearSynonyms } from '../embedding/wordnet';
 import { cleanUnicode } from './normalize';
 import { AMBIGUOUS_LANGUAGES, DATE_WORDS, DIRECTIONAL, HUMAN_LANGUAGES, LANGUAGES, NOT_NAMES, NUMBER_WORDS, POLARITY, UNITS } from './lexicon';
 
@@ -106,7 +107,8 @@ function extract(raw: string): Facts {
     if (lang) codeLangs.push(LANGUAGES[lang] ?? lang);
     if (HUMAN_LANGUAGES.has(t)) humanLangs.push(t);
     // By stem too: "safely" is "safe", "lowering" is "lower".
-    const pol = POLARITY[t] ?? POLARITY[stem(t)];
+    // And by canonical form, so a synonym of a degree word carries its degree ("begin" is "start").
+    const pol = POLARITY[t] ?? POLARITY[stem(t)] ?? (STOPWORDS.has(t) ? undefined : POLARITY[canonical(t)]);
     if (pol) {
       polarity.push(pol);
       polarityWords.push(t);
@@ -224,8 +226,11 @@ function reversed(a: Facts, b: Facts): string | null {
   const salient = (t: string) => /^\p{N}/u.test(t) || a.entities.has(t) || !!UNITS[t] || !!LANGUAGES[t] || HUMAN_LANGUAGES.has(t);
   const pos = (f: Facts) => {
     const m = new Map<string, number>();
+    // By canonical form: "integer to string" / "string into int" swap the same two terms.
     f.tokens.forEach((t, i) => {
-      if (!STOPWORDS.has(t) && !DIRECTIONAL.has(t) && !m.has(t)) m.set(t, i);
+      if (STOPWORDS.has(t) || DIRECTIONAL.has(t)) return;
+      const c = /^\p{N}/u.test(t) ? t : canonical(t);
+      if (!m.has(c)) m.set(c, i);
     });
     return m;
   };
@@ -289,7 +294,7 @@ function novel(a: Facts, b: Facts): string[] {
   const out = new Set<string>();
   for (const t of a.content) {
     if (canonB.has(t.canon)) continue;
-    if (b.content.some((u) => isTypo(t.raw, u.raw) || isTypo(t.canon, u.canon))) continue;
+    if (b.content.some((u) => isTypo(t.raw, u.raw) || isTypo(t.canon, u.canon) || nearSynonyms(stem(t.raw), stem(u.raw)))) continue;
     out.add(t.canon);
   }
   return [...out];
@@ -320,7 +325,7 @@ export function sameContentWords(storedPrompt: string, newPrompt: string): boole
   if (a.length === 0 || b.length === 0) return false;
   const covered = (x: typeof a, y: typeof a) => {
     const canonY = new Set(y.map((c) => c.canon));
-    return x.every((t) => canonY.has(t.canon) || y.some((u) => isTypo(t.raw, u.raw) || isTypo(t.canon, u.canon)));
+    return x.every((t) => canonY.has(t.canon) || y.some((u) => isTypo(t.raw, u.raw) || isTypo(t.canon, u.canon) || nearSynonyms(stem(t.raw), stem(u.raw))));
   };
   return covered(a, b) && covered(b, a);
 }
@@ -354,6 +359,26 @@ export function verifyPair(storedPrompt: string, newPrompt: string): Verdict {
       if (y.tokens.includes(root) && !y.tokens.includes(word)) return fail('negation', `"${word}" vs "${root}"`);
     }
   }
+  // WordNet antonyms, direct or through similar adjectives ("huge" vs "tiny", "accept" vs "reject"):
+  // an axis on which the two prompts take different sides is a different question.
+  const axes = (f: Facts) => {
+    const m = new Map<string, string>();
+    for (const c of f.content) {
+      for (const p of antonymPoles(c.raw) ?? antonymPoles(stem(c.raw)) ?? []) {
+        const id = p.slice(0, -1);
+        m.set(id, (m.get(id) ?? '') + p.slice(-1));
+      }
+    }
+    return m;
+  };
+  const axA = axes(a);
+  const axB = axes(b);
+  for (const [id, signs] of axA) {
+    const other = axB.get(id);
+    if (other === undefined) continue;
+    const norm = (x: string) => [...new Set(x)].sort().join('');
+    if (norm(signs) !== norm(other)) return fail('polarity', `antonyms (WordNet axis ${id})`);
+  }
   // A name on one side must appear (in any case) on the other: "France" vs "Germany".
   const bWords = new Set(b.tokens);
   const aWords = new Set(a.tokens);
@@ -380,6 +405,8 @@ export function verifyPair(storedPrompt: string, newPrompt: string): Verdict {
     const extra = [...added(onlyA), ...added(onlyB)];
     if (extra.length > 0) return fail('addition', `"${extra.join(' ')}" only on one side`);
   }
-  const lexicalMatch = onlyA.length === 0 && onlyB.length === 0 && a.content.length > 0;
+  // Generic paraphrase words ("purpose", "why", "main") do not break a lexical match either: they
+  // are the framing the `addition` check already lets through.
+  const lexicalMatch = added(onlyA).length === 0 && added(onlyB).length === 0 && a.content.length > 0;
   return { ok: true, lexicalMatch, reason: `ok${lexicalMatch ? ' (same content words)' : ''}: numbers, units, negation, names, quotes, languages, direction, degree and dates agree` };
 }

@@ -3,6 +3,7 @@
 // embedder treats as "the same word" is exactly what the verifier compares.
 import { cleanUnicode } from '../cache/normalize';
 import { isWord } from './dictionary';
+import { wordnetFold } from './wordnet';
 
 const CONTRACTIONS: Array<[RegExp, string]> = [
   [/\bcan'?t\b/g, 'can not'],
@@ -210,7 +211,11 @@ export function canonical(w: string): string {
   if (c === undefined) {
     const direct = SYNONYMS[w];
     const s = direct ?? stem(w);
-    c = direct ?? SYNONYMS[s] ?? s;
+    const folded = direct ?? SYNONYMS[s] ?? s;
+    // Then WordNet's dominant-sense synonym classes ("automobile" -> "car", "decision" -> "decide"),
+    // and the hand table once more, so both lists agree on one representative.
+    const wn = wordnetFold(folded);
+    c = SYNONYMS[wn] ?? wn;
     if (canonMemo.size >= 50_000) canonMemo.clear();
     canonMemo.set(w, c);
   }
