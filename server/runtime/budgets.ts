@@ -1,5 +1,5 @@
-// Month-to-date spend per API key for the budget-aware downgrade in decide(). Read from DecisionRollup
-// (small: one row per bucket x key x tier x ...), never from the raw decision table, and cached for a
+// Month-to-date spend per API key for the budget-aware downgrade in decide(). Read from the daily and
+// hourly rollups (one row per bucket x key x tier x ...), never from the raw decision table, and cached for a
 // few seconds so the request path does not query Postgres on every request.
 import type { PrismaClient } from '../db/client';
 import type { BudgetSource } from '../gateway/types';
@@ -15,15 +15,28 @@ export function monthStart(d: Date): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
 }
 
+/** First instant of the UTC day that `d` falls in (the daily rollup's bucket). */
+export function dayStart(d: Date): Date {
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+}
+
 export function rollupBudgetSource(prisma: PrismaClient, opts: RollupBudgetOptions = {}): BudgetSource & { forget(): void } {
   const ttl = opts.ttlMs ?? 5_000;
   const now = opts.now ?? (() => new Date());
   const cache = new Map<string, { usd: number; at: number; month: number; pending: Promise<number> | null }>();
 
   async function read(apiKeyId: string): Promise<number> {
-    const from = monthStart(now());
-    const r = await prisma.decisionRollup.aggregate({ where: { apiKeyId, bucket: { gte: from } }, _sum: { costUsd: true } });
-    const usd = r._sum.costUsd ?? 0;
+    const t = now();
+    const from = monthStart(t);
+    const today = dayStart(t);
+    // Whole UTC days of the month from the daily rollup (one row per day and combination, ~24x fewer
+    // rows than hourly), today's hours from the hourly one: the same sum as hourly rows alone, because
+    // the writer moves both in one transaction (server/analytics/rollup-source.ts reads the same way).
+    const [days, hours] = await Promise.all([
+      from < today ? prisma.decisionRollupDaily.aggregate({ where: { apiKeyId, bucket: { gte: from, lt: today } }, _sum: { costUsd: true } }) : null,
+      prisma.decisionRollup.aggregate({ where: { apiKeyId, bucket: { gte: today } }, _sum: { costUsd: true } }),
+    ]);
+    const usd = (days?._sum.costUsd ?? 0) + (hours._sum.costUsd ?? 0);
     return Number.isFinite(usd) && usd > 0 ? usd : 0;
   }
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrisma, type PrismaClient } from '../db/client';
 import { createAnalyzer } from '../complexity';
 import { defaultPolicy } from '../routing/policy';
-import { monthStart, rollupBudgetSource } from './budgets';
+import { dayStart, monthStart, rollupBudgetSource } from './budgets';
 import { historyTier, LiveRatingHistory, loadRatedDecisions } from './rating-history';
 import { startTunerScheduler } from './tuner-scheduler';
 
@@ -17,10 +17,11 @@ beforeAll(() => {
 });
 afterAll(() => prisma.$disconnect());
 
-async function spend(apiKeyId: string, usd: number) {
-  await prisma.decisionRollup.create({
-    data: { bucket: new Date(), apiKeyId, tier: `t-${randomUUID()}`, band: 'simple', policyVersion: 1, cacheStatus: 'miss', status: 'ok', count: 1, costUsd: usd, baselineCostUsd: usd, tokensIn: 0, tokensOut: 0, latencySumMs: 0, ttftSumMs: 0, ttftCount: 0, escalations: 0, latencyHist: [] },
-  });
+/** A decision's cost in both rollups, as the decision writer moves them (hour and UTC-day buckets). */
+async function spend(apiKeyId: string, usd: number, at = new Date()) {
+  const row = { apiKeyId, tier: `t-${randomUUID()}`, band: 'simple', policyVersion: 1, cacheStatus: 'miss', status: 'ok', count: 1, costUsd: usd, baselineCostUsd: usd, tokensIn: 0, tokensOut: 0, latencySumMs: 0, ttftSumMs: 0, ttftCount: 0, escalations: 0, latencyHist: [] };
+  await prisma.decisionRollup.create({ data: { ...row, bucket: new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000) } });
+  await prisma.decisionRollupDaily.create({ data: { ...row, bucket: dayStart(at) } });
 }
 
 describe('rollupBudgetSource', () => {
@@ -44,6 +45,23 @@ describe('rollupBudgetSource', () => {
       v = fresh.spentUsd(key);
     }
     expect(v).toBe(6);
+  });
+
+  it('sums whole days of the month from the daily rollup and today from the hourly one, each once', async () => {
+    const key = `k-${randomUUID()}`;
+    const t = new Date('2026-03-17T10:30:00Z');
+    await spend(key, 1, new Date('2026-03-01T00:00:00Z')); // first instant of the month counts
+    await spend(key, 2, new Date('2026-03-16T23:59:00Z')); // yesterday: daily table
+    await spend(key, 4, new Date('2026-03-17T00:10:00Z')); // today: hourly table
+    await spend(key, 8, new Date('2026-03-17T10:05:00Z'));
+    await spend(key, 100, new Date('2026-02-28T23:59:59Z')); // last month
+    expect(await rollupBudgetSource(prisma, { now: () => t }).spentUsd(key)).toBe(15);
+    // on the first day of a month only its hours count
+    const first = `k-${randomUUID()}`;
+    await spend(first, 3, new Date('2026-04-01T02:00:00Z'));
+    await spend(first, 50, new Date('2026-03-31T23:00:00Z'));
+    expect(await rollupBudgetSource(prisma, { now: () => new Date('2026-04-01T05:00:00Z') }).spentUsd(first)).toBe(3);
+    expect(dayStart(new Date('2026-03-31T23:59:59.999Z')).toISOString()).toBe('2026-03-31T00:00:00.000Z');
   });
 
   it('is 0 for a key that spent nothing and counts from the first instant of the UTC month', async () => {

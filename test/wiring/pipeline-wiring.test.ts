@@ -14,7 +14,7 @@ import { handleChat } from '../../server/gateway/pipeline';
 import type { PlanNotes } from '../../server/gateway/record';
 import type { GatewayDeps } from '../../server/gateway/types';
 import { defaultPolicy, policySchema, type Policy, type PolicyInput } from '../../server/routing/policy';
-import { monthStart, rollupBudgetSource } from '../../server/runtime/budgets';
+import { dayStart, monthStart, rollupBudgetSource } from '../../server/runtime/budgets';
 import type { GatewayRequest, Principal } from '../../server/runtime/types';
 import type { TierConfig } from '../../server/tiers/types';
 
@@ -111,10 +111,11 @@ describe('exploration', () => {
 });
 
 describe('budgets from DecisionRollup', () => {
-  async function spend(apiKeyId: string, usd: number, bucket: Date) {
-    await prisma.decisionRollup.create({
-      data: { bucket, apiKeyId, tier: 'large', band: 'complex', policyVersion: 3, cacheStatus: 'miss', status: 'ok', count: 1, costUsd: usd, baselineCostUsd: usd, tokensIn: 1, tokensOut: 1, latencySumMs: 1, ttftSumMs: 0, ttftCount: 0, escalations: 0, latencyHist: [] },
-    });
+  /** A cost in both rollups, as the decision writer moves them (hour and UTC-day buckets). */
+  async function spend(apiKeyId: string, usd: number, at: Date) {
+    const row = { apiKeyId, tier: 'large', band: 'complex', policyVersion: 3, cacheStatus: 'miss', status: 'ok', count: 1, costUsd: usd, baselineCostUsd: usd, tokensIn: 1, tokensOut: 1, latencySumMs: 1, ttftSumMs: 0, ttftCount: 0, escalations: 0, latencyHist: [] };
+    await prisma.decisionRollup.create({ data: { ...row, bucket: new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000) } });
+    await prisma.decisionRollupDaily.create({ data: { ...row, bucket: dayStart(at) } });
   }
 
   it('refuses a key over its monthly budget and routes a key near it one tier cheaper; last month does not count', async () => {
