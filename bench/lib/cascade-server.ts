@@ -10,6 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadEnv } from '../../server/env';
+import { createAnalyzer } from '../../server/complexity';
+import type { Assessment } from '../../server/complexity/types';
+import { createChatService } from '../../server/gateway/chat-service';
 import { createHttpServer } from '../../server/http/server';
 import { startRuntime, stopRuntime } from '../../server/runtime';
 
@@ -42,7 +45,24 @@ for (const role of ['small', 'medium', 'large'] as const) {
 await runtime.tiers.reload();
 const { key } = await runtime.stores.apiKeys.create({ name: `bench-${process.pid}`, tenant: `bench-${process.pid}`, role: 'user' }, actor);
 
-const deps = { chat: runtime.chat, tiers: runtime.tiers, apiKeys: runtime.apiKeys, feedback: runtime.feedback, batches: runtime.batches, maxBodyBytes: e.CASCADE_MAX_BODY_BYTES };
+// Ablation for profiling (bench/lib/profile-router.ts), never in the bench itself:
+// CASCADE_BENCH_WITHOUT=cache,analyzer,recorder serves the same pipeline with those parts left out
+// (no response cache; one fixed assessment instead of the analyzer; decisions dropped), so the CPU
+// each part costs per request can be read off runs made minutes apart.
+const without = new Set((process.env.CASCADE_BENCH_WITHOUT ?? '').split(',').filter(Boolean));
+let chat = runtime.chat;
+if (without.size > 0) {
+  const real = await createAnalyzer();
+  const fixed: Assessment = await real.assess('Explain what a hash table is in two sentences.');
+  chat = createChatService({
+    analyzer: without.has('analyzer') ? { modelVersion: fixed.modelVersion, assess: async () => fixed } : real,
+    cache: without.has('cache') ? null : await (await import('../../server/cache')).createCache({ url: databaseUrl! }),
+    policy: runtime.policy,
+    tiers: runtime.tierRegistry,
+    sink: without.has('recorder') ? { record: () => undefined } : runtime.recorder,
+  });
+}
+const deps = { chat, tiers: runtime.tiers, apiKeys: runtime.apiKeys, feedback: runtime.feedback, batches: runtime.batches, maxBodyBytes: e.CASCADE_MAX_BODY_BYTES };
 const server = createHttpServer(async () => deps, (_req, res) => {
   res.statusCode = 404;
   res.end();

@@ -4,6 +4,7 @@
 // `node --import tsx bench/lib/profile-router.ts [rps=300] [seconds=15] [outDir=/tmp/cascade-prof]`
 // with TEST_DATABASE_URL set (a fresh database is created and dropped, as in the router bench).
 // outDir `-`: no profiler, only the load figures and CPU per thread (for A/B runs of two trees).
+// CASCADE_BENCH_WITHOUT=cache,analyzer,recorder (any of them) leaves those parts out (cascade-server.ts).
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchDatabase } from './database';
@@ -38,11 +39,15 @@ try {
   await new Promise((res) => setTimeout(res, 3000));
   const idle = diff(threadCpu(cascade.child.pid!), idle0);
   const t0 = threadCpu(cascade.child.pid!);
+  const us0 = userSys(cascade.child.pid!);
   const r = await runLoad(target, { rate, seconds, connections: Math.max(4, Math.ceil(rate / 20)) });
   const busy = diff(threadCpu(cascade.child.pid!), t0);
+  const us1 = userSys(cascade.child.pid!);
   console.log(JSON.stringify({ rate, achieved: r.rps, p50: r.p50, p99: r.p99, cpuMsPerRequest: r.cpuMsPerRequest, failed: r.failed }));
   // Which threads the CPU went to (main = the event loop; onnxruntime, libuv and V8 helpers apart).
   console.log('idle CPU ms/s by thread:', JSON.stringify(Object.fromEntries([...idle].map(([k, v]) => [k, Math.round(v / 3)]))));
+  // System time is the kernel's share: socket reads and writes (on loopback the sender also runs the receiver's TCP path), epoll, futexes.
+  console.log('user / system CPU ms per request:', JSON.stringify({ user: Number(((us1.user - us0.user) / r.ok).toFixed(3)), system: Number(((us1.system - us0.system) / r.ok).toFixed(3)) }));
   console.log('CPU ms per request by thread:', JSON.stringify(Object.fromEntries([...busy].map(([k, v]) => [k, Number((v / r.ok).toFixed(3))]))));
 } finally {
   // Also after a failed start: no orphaned upstream, no leftover database.
@@ -64,6 +69,13 @@ function threadCpu(pid: number): Map<string, number> {
     }
   }
   return out;
+}
+
+/** User and system CPU ms of the whole process, from /proc (100 Hz ticks). */
+function userSys(pid: number): { user: number; system: number } {
+  const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+  return { user: Number(f[11]) * 10, system: Number(f[12]) * 10 };
 }
 
 function diff(a: Map<string, number>, b: Map<string, number>): Map<string, number> {
