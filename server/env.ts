@@ -31,6 +31,9 @@ export const envSchema = z.object({
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
   CASCADE_MODEL_PATH: z.string().default('models/complexity.onnx'),
+  /** Built-in embedder when no embedding tier is enabled: `local` (hashed n-grams, default) or
+   *  `use-lite` (Universal Sentence Encoder lite on TensorFlow.js wasm; see server/embedding/use-lite). */
+  CASCADE_EMBEDDER: z.enum(['local', 'use-lite']).default('local'),
   CASCADE_SPOOL_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Max request body of the OpenAI-compatible API, bytes. */

@@ -1,4 +1,4 @@
-// `npm run cascade -- eval-cache --pairs FILE [--json] [--threshold T] [--show-errors] [--crosstalk]`
+// `npm run cascade -- eval-cache --pairs FILE [--json] [--threshold T] [--show-errors] [--crosstalk] [--embedder local|use-lite]`
 // For each pair a fresh cache stores an answer for `a` and looks up `b`. Reports the false-hit rate
 // (hits where same=false) and the hit recall (hits where same=true), overall and per kind.
 import { readFileSync } from 'node:fs';
@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createCache, LOCAL_EMBEDDER_THRESHOLD } from '../../server/cache/index';
 import { LocalEmbedder } from '../../server/embedding/local';
+import type { Embedder } from '../../server/embedding/types';
+import { USE_LITE_THRESHOLD, UseLiteEmbedder } from '../../server/embedding/use-lite/index';
 
 export const description = 'Measure the semantic cache on JSONL pairs {a,b,same,kind}: false_hit_rate, hit_recall';
 
@@ -20,8 +22,7 @@ interface Tally {
 }
 const rate = (num: number, den: number) => (den === 0 ? null : Number((num / den).toFixed(4)));
 
-export async function evaluatePairs(pairs: Pair[], threshold: number) {
-  const embedder = new LocalEmbedder();
+export async function evaluatePairs(pairs: Pair[], threshold: number, embedder: Embedder = new LocalEmbedder()) {
   const scope = { tenant: 'eval', systemPrompt: '', params: '' };
   const total: Tally = { pos: 0, neg: 0, hitsPos: 0, hitsNeg: 0 };
   const kinds = new Map<string, Tally>();
@@ -64,7 +65,7 @@ export async function evaluatePairs(pairs: Pair[], threshold: number) {
  * removed. A hit on a prompt outside its paraphrase group (transitive closure of same=true pairs)
  * is a false hit that the one-pair-at-a-time protocol cannot see (many candidates compete).
  */
-export async function crosstalk(pairs: Pair[], threshold: number) {
+export async function crosstalk(pairs: Pair[], threshold: number, embedder: Embedder = new LocalEmbedder()) {
   const scope = { tenant: 'crosstalk', systemPrompt: '', params: '' };
   const prompts = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
   const group = new Map<string, number>(prompts.map((p, i) => [p, i]));
@@ -74,7 +75,7 @@ export async function crosstalk(pairs: Pair[], threshold: number) {
     return g;
   };
   for (const p of pairs) if (p.same) group.set(prompts[find(p.a)], find(p.b));
-  const cache = await createCache({ embedder: new LocalEmbedder(), maxEntries: prompts.length + 1 });
+  const cache = await createCache({ embedder, maxEntries: prompts.length + 1 });
   const put = (p: string) => cache.store({ prompt: p, scope, answer: p, tierName: 'large', tierRank: 2, costUsd: 0, ttlSeconds: 0, decisionId: 'eval' });
   for (const p of prompts) await put(p);
   const falseHits: Array<{ prompt: string; served: string; similarity: number }> = [];
@@ -111,20 +112,28 @@ export function readPairs(file: string): Pair[] {
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { pairs: { type: 'string' }, json: { type: 'boolean', default: false }, threshold: { type: 'string' }, 'show-errors': { type: 'boolean', default: false }, crosstalk: { type: 'boolean', default: false } },
+    options: { pairs: { type: 'string' }, json: { type: 'boolean', default: false }, threshold: { type: 'string' }, 'show-errors': { type: 'boolean', default: false }, crosstalk: { type: 'boolean', default: false }, embedder: { type: 'string', default: 'local' } },
   });
   if (!values.pairs) {
-    process.stderr.write('usage: npm run cascade -- eval-cache --pairs FILE [--json] [--threshold 0.75] [--show-errors] [--crosstalk]\n');
+    process.stderr.write('usage: npm run cascade -- eval-cache --pairs FILE [--json] [--threshold 0.75] [--show-errors] [--crosstalk] [--embedder local|use-lite]\n');
     return 2;
   }
-  const threshold = values.threshold === undefined ? LOCAL_EMBEDDER_THRESHOLD : Number(values.threshold);
+  if (values.embedder !== 'local' && values.embedder !== 'use-lite') {
+    process.stderr.write(`eval-cache: --embedder must be local or use-lite, got ${values.embedder}\n`);
+    return 2;
+  }
+  // Each embedder has its own default threshold: cosines of a sentence model and of hashed n-grams live on different scales.
+  const defaultThreshold = values.embedder === 'use-lite' ? USE_LITE_THRESHOLD : LOCAL_EMBEDDER_THRESHOLD;
+  const threshold = values.threshold === undefined ? defaultThreshold : Number(values.threshold);
   if (!Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
     process.stderr.write(`eval-cache: --threshold must be a number in 0..1, got ${values.threshold}\n`);
     return 2;
   }
   const pairs = readPairs(values.pairs);
-  const { errors, ...report } = await evaluatePairs(pairs, threshold);
-  const out = { ...report, ...(values['show-errors'] ? { errors } : {}), ...(values.crosstalk ? { crosstalk: await crosstalk(pairs, threshold) } : {}) };
+  const embedder = values.embedder === 'use-lite' ? new UseLiteEmbedder() : new LocalEmbedder();
+  const { errors, ...report } = await evaluatePairs(pairs, threshold, embedder);
+  const out = { ...report, ...(values['show-errors'] ? { errors } : {}), ...(values.crosstalk ? { crosstalk: await crosstalk(pairs, threshold, embedder) } : {}) };
+  if (embedder instanceof UseLiteEmbedder) await embedder.close();
   if (values.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   else {
     process.stdout.write(`false_hit_rate ${report.false_hit_rate} (${report.false_hits}/${report.negatives})  hit_recall ${report.hit_recall}  threshold ${threshold}\n`);
