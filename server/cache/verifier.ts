@@ -288,13 +288,21 @@ function permuted(a: Facts, b: Facts): string | null {
   return null;
 }
 
+/** WordNet relates `t` to `u`, and `u` is itself a word the other side lacks: a word already
+ *  matched exactly cannot also stand in for another ("fix a broken zipper" / "fix a broken button":
+ *  "zipper" is a kind of fastening = "fix", but "fix" is on both sides). */
+function related(t: { raw: string; canon: string }, u: { raw: string; canon: string }, ownCanon: Set<string>): boolean {
+  return !ownCanon.has(u.canon) && nearSynonyms(stem(t.raw), stem(u.raw));
+}
+
 /** Content words present on one side only that are not typos of a word on the other side. */
 function novel(a: Facts, b: Facts): string[] {
   const canonB = new Set(b.content.map((c) => c.canon));
+  const canonA = new Set(a.content.map((c) => c.canon));
   const out = new Set<string>();
   for (const t of a.content) {
     if (canonB.has(t.canon)) continue;
-    if (b.content.some((u) => isTypo(t.raw, u.raw) || isTypo(t.canon, u.canon) || nearSynonyms(stem(t.raw), stem(u.raw)))) continue;
+    if (b.content.some((u) => isTypo(t.raw, u.raw) || isTypo(t.canon, u.canon) || related(t, u, canonA))) continue;
     out.add(t.canon);
   }
   return [...out];
@@ -325,7 +333,8 @@ export function sameContentWords(storedPrompt: string, newPrompt: string): boole
   if (a.length === 0 || b.length === 0) return false;
   const covered = (x: typeof a, y: typeof a) => {
     const canonY = new Set(y.map((c) => c.canon));
-    return x.every((t) => canonY.has(t.canon) || y.some((u) => isTypo(t.raw, u.raw) || isTypo(t.canon, u.canon) || nearSynonyms(stem(t.raw), stem(u.raw))));
+    const canonX = new Set(x.map((c) => c.canon));
+    return x.every((t) => canonY.has(t.canon) || y.some((u) => isTypo(t.raw, u.raw) || isTypo(t.canon, u.canon) || related(t, u, canonX)));
   };
   return covered(a, b) && covered(b, a);
 }

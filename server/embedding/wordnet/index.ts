@@ -1,14 +1,20 @@
 // WordNet knowledge for the local embedder and the hit verifier, read from the committed table built
 // by ./build-table.ts (WordNet 3.1, Princeton University; license in data/licenses/WordNet.LICENSE).
-// Loaded once, lazily (or by `preloadWordNet()` at cache start); ~0.5 MB of JSON, nothing downloaded.
+// Loaded once, lazily (or by `preloadWordNet()` at cache start); nothing is downloaded. The table is
+// plain objects of strings (no Maps or arrays built at load): id lists are split only when looked up.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 interface Table {
-  fold: Map<string, string>;
-  near: Map<string, number[]>;
-  poles: Map<string, string[]>;
+  /** word -> representative of its dominant-sense synonym class */
+  fold: Record<string, string>;
+  /** word -> its first senses' synset ids (base 36, space-separated) */
+  near: Record<string, string>;
+  /** word -> verb hypernyms / adjective heads and see-also / derivations of those senses */
+  up: Record<string, string>;
+  /** word -> antonym axes "<axis><sign>" */
+  poles: Record<string, string>;
 }
 
 let table: Table | null = null;
@@ -25,9 +31,11 @@ function tablePath(): string {
 }
 
 function load(): Table {
-  const raw = JSON.parse(readFileSync(tablePath(), 'utf8')) as { fold: Record<string, string>; near: Record<string, number[]>; poles: Record<string, string[]> };
-  return { fold: new Map(Object.entries(raw.fold)), near: new Map(Object.entries(raw.near)), poles: new Map(Object.entries(raw.poles)) };
+  return JSON.parse(readFileSync(tablePath(), 'utf8')) as Table;
 }
+
+const get = (r: Record<string, string>, w: string): string | undefined => (Object.hasOwn(r, w) ? r[w] : undefined);
+const ids = (r: Record<string, string>, w: string): string[] | undefined => get(r, w)?.split(' ');
 
 export function preloadWordNet(): void {
   table ??= load();
@@ -36,30 +44,34 @@ export function preloadWordNet(): void {
 /** The representative of a word's dominant-sense synonym class ("automobile" -> "car"), or the word. */
 export function wordnetFold(w: string): string {
   table ??= load();
-  return table.fold.get(w) ?? w;
+  return get(table.fold, w) ?? w;
 }
 
 /** Antonym axes of a word, each "<axis><sign>" ("large" and "small" share an axis with opposite signs). */
 export function antonymPoles(w: string): readonly string[] | undefined {
   table ??= load();
-  return table.poles.get(w);
+  return ids(table.poles, w);
 }
 
-/** Do two (base-form) words share a synset among each one's first two senses? ("leak"/"escape").
- *  Weaker than the fold: for pairing words up in the verifier, never for merging them. */
+/** Are two (base-form) words related closely enough to pair up in the verifier: a shared synset
+ *  among their first senses, or a verb's direct hypernym ("wash"/"clean"), an adjective's head or
+ *  see-also, a derivation ("hurt"/"pain")? Siblings ("buy"/"rent") and antonyms are not. Weaker
+ *  than the fold: for pairing words up in the verifier, never for merging them. */
 export function nearSynonyms(a: string, b: string): boolean {
   if (a === b) return true;
   table ??= load();
-  const x = table.near.get(a);
-  const y = x && table.near.get(b);
-  return !!y && x.some((id) => y.includes(id)) && !opposite(a, b);
+  const na = ids(table.near, a);
+  const nb = na && ids(table.near, b);
+  if (!nb) return false;
+  const meets = (x: string[] | undefined, y: string[] | undefined) => !!x && !!y && x.some((id) => y.includes(id));
+  return (meets(na, nb) || meets(na, ids(table.up, b)) || meets(ids(table.up, a), nb)) && !opposite(a, b);
 }
 
 /** Are the two words on opposite poles of one antonym axis ("large"/"small", "huge"/"tiny")? */
 export function opposite(a: string, b: string): boolean {
   table ??= load();
-  const pa = table.poles.get(a);
-  const pb = pa && table.poles.get(b);
+  const pa = ids(table.poles, a);
+  const pb = pa && ids(table.poles, b);
   if (!pb) return false;
   return pa.some((p) => pb.includes(p.slice(0, -1) + (p.endsWith('+') ? '-' : '+')));
 }

@@ -35,8 +35,12 @@ describe('WordNet table', () => {
     expect(antonymPoles('qwzx')).toBeUndefined();
   });
 
-  it('pairs near synonyms but not co-hyponyms', () => {
+  it('pairs near synonyms and verb hypernyms but not siblings', () => {
     expect(nearSynonyms('hurt', 'pain')).toBe(true);
+    expect(nearSynonyms('wash', 'clean')).toBe(true);
+    expect(nearSynonyms('locate', 'find')).toBe(true);
+    expect(nearSynonyms('buy', 'rent')).toBe(false); // both "get"
+    expect(nearSynonyms('coffee', 'tea')).toBe(false);
     expect(nearSynonyms('dog', 'cat')).toBe(false);
     expect(nearSynonyms('salmon', 'chicken')).toBe(false);
     expect(nearSynonyms('large', 'small')).toBe(false);
@@ -65,6 +69,12 @@ describe('verifier with WordNet', () => {
       const v = verifyPair(a, b);
       expect(v.ok && v.lexicalMatch, `${a} / ${b}: ${v.reason}`).toBe(true);
     }
+  });
+
+  it('does not let a word matched on both sides stand in for a swapped one', () => {
+    // "zipper" is a kind of fastening ("fix"), but "fix" is already on both sides.
+    const v = verifyPair('How do I fix a broken zipper?', 'How do I fix a broken button?');
+    expect(v.ok && v.lexicalMatch).toBe(false);
   });
 
   it('sees a direction swap through synonyms ("integer to string" / "string into int")', () => {
