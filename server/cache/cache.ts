@@ -3,6 +3,7 @@
 // and only then to memory, so a failed write never leaves an entry that exists only here.
 import { randomUUID } from 'node:crypto';
 import { preloadDictionary } from '../embedding/dictionary';
+import { preloadWordNet } from '../embedding/wordnet';
 import type { Embedder } from '../embedding/types';
 import { MemoryIndex } from './memory-index';
 import { MAX_PROMPT_CHARS, cleanUnicode, normalizePrompt, promptHash, scopeHash } from './normalize';
@@ -82,6 +83,7 @@ export class SemanticCache implements ResponseCache {
   /** Loads the store into memory (re-embedding rows of another dimension) and starts listening. */
   async start(): Promise<void> {
     preloadDictionary(); // the verifier's word list (~100 ms once), here rather than in the first lookup
+    preloadWordNet(); // WordNet synonym/antonym table (~115 ms CPU, ~6 MB heap once), likewise
     this.unsubscribe = await this.opts.store.subscribe((c) => void this.apply(c).catch(() => this.s.syncErrors++));
     const rows = await this.opts.store.loadAll(this.now());
     // Rows of another dimension come from another embedder: re-embed them. The local embedder's

@@ -35,7 +35,19 @@ function load(): Table {
 }
 
 const get = (r: Record<string, string>, w: string): string | undefined => (Object.hasOwn(r, w) ? r[w] : undefined);
-const ids = (r: Record<string, string>, w: string): string[] | undefined => get(r, w)?.split(' ');
+// Split id lists of recently used words: the verifier asks about the same words again and again.
+const split = new Map<string, string[]>();
+const ids = (r: Record<string, string>, w: string): string[] | undefined => {
+  const s = get(r, w);
+  if (s === undefined) return undefined;
+  let out = split.get(s);
+  if (!out) {
+    if (split.size >= 50_000) split.clear();
+    out = s.split(' ');
+    split.set(s, out);
+  }
+  return out;
+};
 
 export function preloadWordNet(): void {
   table ??= load();
