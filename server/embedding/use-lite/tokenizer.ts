@@ -65,8 +65,14 @@ export class SentencePieceTokenizer {
 
   /** Token ids of `input`; '' gives []. */
   encode(input: string): number[] {
+    return this.encodeCounting(input).ids;
+  }
+
+  /** encode(), plus how many input characters (code points after NFKC, separators included) fell
+   *  outside the vocabulary (unknown, id 0), of how many. */
+  encodeCounting(input: string): { ids: number[]; unknownChars: number; chars: number } {
     const normalized = input.normalize('NFKC');
-    if (normalized.length === 0) return [];
+    if (normalized.length === 0) return { ids: [], unknownChars: 0, chars: 0 };
     const symbols = Array.from(SEPARATOR + normalized.replace(/ /g, SEPARATOR));
     const n = symbols.length;
     // best[e]: best score of a segmentation of symbols[0, e); word[e]: id of its last piece.
@@ -103,14 +109,16 @@ export class SentencePieceTokenizer {
       }
     }
     const out: number[] = [];
+    let unknownChars = 0;
     for (let e = n; e > 0; ) {
       out.push(word[e]);
+      if (word[e] === 0) unknownChars++;
       // The original steps back by the vocabulary piece's length; for id 0 (unknown) that is 1.
       e -= word[e] === 0 ? 1 : this.lengths[word[e]];
     }
     out.reverse();
     const merged: number[] = [];
     for (let i = 0; i < out.length; i++) if (!(out[i] === 0 && i > 0 && out[i - 1] === 0)) merged.push(out[i]);
-    return merged;
+    return { ids: merged, unknownChars, chars: n };
   }
 }
