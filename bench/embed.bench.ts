@@ -69,7 +69,7 @@ const suite: BenchSuite = {
     globalThis.gc?.();
     const rssAdded = (process.memoryUsage().rss - rss0) / 2 ** 20;
     rows.push({ embedder: use.id, what: `model load (${info.backend})`, n: 1, load1: load1(), 'wall p50 ms': info.loadMs, 'cpu p50 ms': info.loadCpuMs, 'rss added MiB': rssAdded });
-    // The first graph executions compile and grow the wasm heap: measured apart.
+    // load() already ran one warm-up execution; the first real one is measured apart all the same.
     const first = await perQuery(use, texts.slice(0, 1));
     rows.push({ embedder: use.id, what: 'first embed after load', n: 1, load1: load1(), 'wall p50 ms': first.wall[0], 'cpu p50 ms': first.cpu[0] });
     await perQuery(use, texts.slice(1, WARMUP));

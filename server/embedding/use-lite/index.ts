@@ -51,7 +51,7 @@ interface Loaded {
 
 export interface UseLiteLoadInfo {
   backend: UseLiteBackend;
-  /** Wall time of the load (backend init, reading 26 MB, building the graph). */
+  /** Wall time of the load (backend init, reading 26 MB, building the graph, one warm-up run). */
   loadMs: number;
   /** process.cpuUsage (user+system) during the load, all threads. */
   loadCpuMs: number;
@@ -137,16 +137,30 @@ export class UseLiteEmbedder implements Embedder {
     const dir = this.opts.modelDir ?? defaultModelDir();
     const manifest = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8')) as { modelTopology: object; weightsManifest: WeightGroup[] };
     if (!manifest.modelTopology || !Array.isArray(manifest.weightsManifest)) throw new Error(`use-lite: ${dir}/model.json is not a TensorFlow.js graph model`);
-    const shards = await Promise.all(manifest.weightsManifest.flatMap((g) => g.paths.map((p) => readFile(path.join(dir, p)))));
-    const all = Buffer.concat(shards);
-    const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
-    const weightSpecs = manifest.weightsManifest.flatMap((g) => g.weights) as Parameters<typeof tf.io.fromMemory>[1];
-    const model = await loadGraphModel(tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs, weightData }));
+    const files = manifest.weightsManifest.flatMap((g) => g.paths.map((p) => path.join(dir, p)));
+    const weightSpecs = manifest.weightsManifest.flatMap((g) => g.weights) as import('@tensorflow/tfjs-core').io.WeightsManifestEntry[];
+    // The weights are streamed shard by shard rather than handed over as one ArrayBuffer: a GraphModel
+    // keeps its artifacts, so an in-memory weightData would stay alive (26 MB) next to the tensors.
+    const getWeightStream = () =>
+      new ReadableStream<ArrayBuffer>({
+        async start(controller) {
+          for (const f of files) {
+            const b = await readFile(f);
+            controller.enqueue(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+          }
+          controller.close();
+        },
+      });
+    const model = await loadGraphModel({ load: async () => ({ modelTopology: manifest.modelTopology, weightSpecs, getWeightStream }) });
     const vocab = JSON.parse(await readFile(path.join(dir, 'vocab.json'), 'utf8')) as Vocabulary;
     const tokenizer = new SentencePieceTokenizer(vocab);
+    const loaded: Loaded = { tf, model, tokenizer, backend };
+    // The first execution costs ~30x a normal one (kernel setup, wasm heap growth): paid here, at
+    // load, rather than by the first request.
+    await this.run(loaded, [tokenizer.encode('warm up the graph')]);
     const c = process.cpuUsage(c0);
     this.info = { backend, loadMs: performance.now() - t0, loadCpuMs: (c.user + c.system) / 1000 };
-    return { tf, model, tokenizer, backend };
+    return loaded;
   }
 
   /** Token ids the model sees for `text` (after the character and token caps); [] for blank text. */
