@@ -132,7 +132,7 @@ export class ComplexityAnalyzer implements Analyzer {
           weight: r3(blended.weight),
         };
       } else {
-        const neighbours = await store.neighbours(text, this.opts.historyK ?? 10);
+        const neighbours = await store.neighbours(text, this.opts.historyK ?? 10, { f, params: this.params });
         const h = historySignal(neighbours);
         if (h.shift !== 0) probs = softmax(probs.map((p, i) => Math.log(Math.max(p, 1e-12)) + h.shift * TILT[i]));
         history = { neighbours: h.neighbours, smallSuccessRate: h.smallSuccessRate, shift: Math.round(h.shift * 1000) / 1000 };

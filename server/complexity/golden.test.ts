@@ -5,7 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assessmentDigest, featuresDigest, goldenTexts, readGolden } from './golden';
 import { createHash } from 'node:crypto';
 import { featureNames, featureNamesOfTokens, featurizeWithTokens } from './featurize';
-import { createAnalyzer } from './index';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultModelTiers, outcomesFromJsonl } from './history';
+import { createAnalyzer, loadHistoryStore, MemoryHistoryStore } from './index';
 
 let analyzer: Awaited<ReturnType<typeof createAnalyzer>>;
 beforeAll(async () => {
@@ -54,6 +57,34 @@ describe('golden outputs (fixtures/golden.json)', () => {
       for (const wanted of [features.indices, features.indices.slice(-3), features.indices.slice(0, 1)]) {
         expect(featureNamesOfTokens(tokens, p, wanted)).toEqual(featureNames(t, p, wanted));
       }
+    }
+  });
+});
+
+describe('history neighbours from the analyzer\'s own features', () => {
+  it('gives the same assessments as featurizing the text again in the store', async () => {
+    const dir = join(process.cwd(), 'test', 'fixtures', 'outcomes');
+    // Without estimate(): the neighbour path. One store takes the analyzer's features, one cannot.
+    let store: MemoryHistoryStore | null = null;
+    const shared = await createAnalyzer({ history: { size: 1, neighbours: (t, k, pre) => store!.neighbours(t, k, pre) } });
+    const again = await createAnalyzer({ history: { size: 1, neighbours: (t, k) => store!.neighbours(t, k) } });
+    // Built with the sharing analyzer's own parameter object, as the runtime's store is (LiveRatingHistory.attach).
+    store = loadHistoryStore(dir, shared.featureParams);
+    // The stored prompts themselves (and a variant of each): their neighbours are close enough to tilt.
+    const tiers = defaultModelTiers(dir);
+    const asked = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).flatMap((f) => outcomesFromJsonl(join(dir, f), tiers).map((r) => r.text));
+    const inputs = [...asked, ...asked.map((t) => `Please answer: ${t}`), ...goldenTexts().slice(0, 100)];
+    try {
+      let tilted = 0;
+      for (const t of inputs) {
+        const a = await shared.assess(t);
+        expect(assessmentDigest(a)).toBe(assessmentDigest(await again.assess(t)));
+        if ((a.signals.history?.shift ?? 0) !== 0) tilted++;
+      }
+      expect(tilted).toBeGreaterThan(10); // the history actually moved results, so a wrong neighbour set would show
+    } finally {
+      await shared.close();
+      await again.close();
     }
   });
 });

@@ -17,8 +17,15 @@ export interface PastQuery {
 }
 
 /** Where past queries come from. Implementations: in memory (below); a database-backed one can follow. */
+/** A text's features as the analyzer already made them, with the parameters they were made with. */
+export interface Prefeaturized {
+  f: Features;
+  params: FeatureParams;
+}
+
 export interface HistoryStore {
-  neighbours(text: string, k: number): Promise<PastQuery[]>;
+  /** `pre`: the analyzer's features of `text`; a store featurizing with the same parameters uses them instead of featurizing again. */
+  neighbours(text: string, k: number, pre?: Prefeaturized): Promise<PastQuery[]>;
   /**
    * Learned per-tier success estimate for a query featurized with the store's feature parameters
    * (history-model.ts); null when the store has no model. Synchronous and cheap: the hot path.
@@ -98,9 +105,11 @@ export class MemoryHistoryStore implements HistoryStore {
     return this.model.estimate(f);
   }
 
-  async neighbours(text: string, k: number): Promise<PastQuery[]> {
+  async neighbours(text: string, k: number, pre?: Prefeaturized): Promise<PastQuery[]> {
     if (this.records.length === 0 || k <= 0) return [];
-    const vector = embed(featurize(text, this.params), EMBED_DIM);
+    // The same features either way (featurize is deterministic): only the parameters must match.
+    const f = pre && pre.params === this.params ? pre.f : featurize(text, this.params);
+    const vector = embed(f, EMBED_DIM);
     if (!vector.some((v) => v !== 0)) return [];
     const found = this.index.search(vector, Math.min(k, this.records.length), 0);
     const out: PastQuery[] = [];

@@ -7,6 +7,7 @@
 // adds a second entry for the same decision (both outcomes then count among its neighbours and in
 // the learned estimate). The start-up loop of adds is fitted once, in the background, right after.
 import { MemoryHistoryStore, type HistoryStore, type Outcome, type PastQuery, type Tier } from '../complexity';
+import type { Prefeaturized } from '../complexity/history';
 import type { FeatureParams, Features } from '../complexity/featurize';
 import type { TierEstimate } from '../complexity/history-model';
 import type { PrismaClient } from '../db/client';
@@ -39,8 +40,8 @@ export class LiveRatingHistory implements HistoryStore {
     this.store ??= new MemoryHistoryStore(params);
   }
 
-  neighbours(text: string, k: number): Promise<PastQuery[]> {
-    return this.store ? this.store.neighbours(text, k) : Promise.resolve([]);
+  neighbours(text: string, k: number, pre?: Prefeaturized): Promise<PastQuery[]> {
+    return this.store ? this.store.neighbours(text, k, pre) : Promise.resolve([]);
   }
 
   /**
