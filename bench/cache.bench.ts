@@ -2,7 +2,10 @@
 // the worst case for a partitioned index), memory per entry. In-process MemoryCacheStore, local
 // embedder: this measures the cache itself, not Postgres (whose writes happen on store, off the
 // lookup path). Lookups mix exact repeats, reworded repeats (semantic path + verifier) and misses.
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { BenchSuite } from './index';
 import { createCache, LOCAL_EMBEDDER_THRESHOLD } from '../server/cache/index';
 import { LocalEmbedder } from '../server/embedding/local';
@@ -34,6 +37,51 @@ const prompt = (i: number) => `${templates[i % templates.length](pick(), pick(),
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/**
+ * The pseudo-word prompts above never meet the English word list or the WordNet table, so one
+ * more row measures real English: every distinct first prompt of data/cache-pairs/*.jsonl stored,
+ * every second prompt looked up twice (as written, and behind a politeness prefix so that the
+ * verifier's facts are not memoised). Many are hits through the verifier: the expensive path.
+ */
+async function englishRow(): Promise<Record<string, number | string>> {
+  const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'data', 'cache-pairs');
+  const pairs = readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l.trim()))
+    .map((l) => JSON.parse(l) as { a: string; b: string });
+  const cache = await createCache({ embedder: new LocalEmbedder(), maxEntries: pairs.length * 2 + 1 });
+  const scope = { tenant: 'bench-en', systemPrompt: '', params: '{}' };
+  const firsts = [...new Set(pairs.map((p) => p.a))];
+  for (const a of firsts) await cache.store({ prompt: a, scope, answer: 'answer', tierName: 'large', tierRank: 2, costUsd: 0.001, ttlSeconds: 0, decisionId: 'bench' });
+  const queries = pairs.flatMap((p) => [p.b, `Could you please tell me: ${p.b}`]);
+  const lat: number[] = [];
+  const cpuLat: number[] = [];
+  let hits = 0;
+  const load0 = loadavg()[0];
+  for (const q of queries) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    if (await cache.lookup({ prompt: q, scope, minTierRank: 0, threshold: LOCAL_EMBEDDER_THRESHOLD })) hits++;
+    lat.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpuLat.push((c.user + c.system) / 1000);
+  }
+  await cache.close();
+  lat.sort((a, b) => a - b);
+  cpuLat.sort((a, b) => a - b);
+  return {
+    entries: `${firsts.length} en`,
+    lookup_p50_ms: Number(pct(lat, 50).toFixed(3)),
+    lookup_p99_ms: Number(pct(lat, 99).toFixed(3)),
+    lookup_max_ms: Number(lat[lat.length - 1].toFixed(3)),
+    lookup_cpu_mean_ms: Number((cpuLat.reduce((x, y) => x + y, 0) / cpuLat.length).toFixed(3)),
+    lookup_cpu_p50_ms: Number(pct(cpuLat, 50).toFixed(3)),
+    lookup_cpu_p99_ms: Number(pct(cpuLat, 99).toFixed(3)),
+    hit_rate: Number((hits / queries.length).toFixed(3)),
+    load_avg_1m: Number(((load0 + loadavg()[0]) / 2).toFixed(1)),
+  };
 }
 
 const suite: BenchSuite = {
@@ -106,6 +154,7 @@ const suite: BenchSuite = {
     }
     const stats = cache.stats();
     await cache.close();
+    rows.push(await englishRow());
     return { rows, summary: { embedder: embedder.id, dim: embedder.dim, lookups_per_size: LOOKUPS, stats } };
   },
 };
