@@ -8,6 +8,7 @@ import '../../server/runtime/preload-native';
 import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { loadEnv } from '../../server/env';
 import { createAnalyzer } from '../../server/complexity';
@@ -70,6 +71,30 @@ const server = createHttpServer(async () => deps, (_req, res) => {
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const { port } = server.address() as AddressInfo;
 process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}`, key })}\n`);
+
+// SIGUSR2: print how long timers waited for the event loop since the last SIGUSR2 (then reset), so
+// a profiling run can tell a blocked event loop (our own long tasks) from a descheduled process.
+// GC pauses by kind in the same window: the usual suspect for a long task.
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
+const gcKinds: Record<number, string> = { [perfConstants.NODE_PERFORMANCE_GC_MINOR]: 'minor', [perfConstants.NODE_PERFORMANCE_GC_MAJOR]: 'major', [perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental', [perfConstants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb' };
+let gc: Record<string, { count: number; totalMs: number; maxMs: number }> = {};
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const kind = gcKinds[(e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? -1] ?? 'other';
+    const g = (gc[kind] ??= { count: 0, totalMs: 0, maxMs: 0 });
+    g.count++;
+    g.totalMs += e.duration;
+    g.maxMs = Math.max(g.maxMs, e.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
+process.on('SIGUSR2', () => {
+  const ms = (ns: number) => Number((ns / 1e6).toFixed(2));
+  const gcOut = Object.fromEntries(Object.entries(gc).map(([k, g]) => [k, { count: g.count, totalMs: Number(g.totalMs.toFixed(1)), maxMs: Number(g.maxMs.toFixed(2)) }]));
+  process.stdout.write(`${JSON.stringify({ eventLoopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max), mean: ms(loopDelay.mean) }, gc: gcOut })}\n`);
+  loopDelay.reset();
+  gc = {};
+});
 
 // SIGTERM: stop serving, flush the recorder (so every decision of the run reaches Postgres), exit.
 process.once('SIGTERM', () => {

@@ -38,16 +38,23 @@ try {
   const idle0 = threadCpu(cascade.child.pid!);
   await new Promise((res) => setTimeout(res, 3000));
   const idle = diff(threadCpu(cascade.child.pid!), idle0);
+  cascade.child.kill('SIGUSR2'); // resets the child's event-loop delay histogram
   const t0 = threadCpu(cascade.child.pid!);
   const us0 = userSys(cascade.child.pid!);
   const r = await runLoad(target, { rate, seconds, connections: Math.max(4, Math.ceil(rate / 20)) });
   const busy = diff(threadCpu(cascade.child.pid!), t0);
   const us1 = userSys(cascade.child.pid!);
+  const seen = cascade.lines.length;
+  cascade.child.kill('SIGUSR2');
+  for (let i = 0; i < 50 && !cascade.lines.slice(seen).some((l) => 'eventLoopDelayMs' in l); i++) await new Promise((res) => setTimeout(res, 20));
   console.log(JSON.stringify({ rate, achieved: r.rps, p50: r.p50, p99: r.p99, cpuMsPerRequest: r.cpuMsPerRequest, failed: r.failed }));
   // Which threads the CPU went to (main = the event loop; onnxruntime, libuv and V8 helpers apart).
   console.log('idle CPU ms/s by thread:', JSON.stringify(Object.fromEntries([...idle].map(([k, v]) => [k, Math.round(v / 3)]))));
   // System time is the kernel's share: socket reads and writes (on loopback the sender also runs the receiver's TCP path), epoll, futexes.
   console.log('user / system CPU ms per request:', JSON.stringify({ user: Number(((us1.user - us0.user) / r.ok).toFixed(3)), system: Number(((us1.system - us0.system) / r.ok).toFixed(3)) }));
+  // Timer lateness during the load: a p99 near the latency p99 means our own long tasks; a small one means waiting for a core.
+  const loop = cascade.lines.slice(seen).find((l) => 'eventLoopDelayMs' in l);
+  console.log('event-loop delay during the load:', JSON.stringify(loop?.eventLoopDelayMs ?? null), 'GC pauses:', JSON.stringify(loop?.gc ?? null));
   console.log('CPU ms per request by thread:', JSON.stringify(Object.fromEntries([...busy].map(([k, v]) => [k, Number((v / r.ok).toFixed(3))]))));
 } finally {
   // Also after a failed start: no orphaned upstream, no leftover database.
