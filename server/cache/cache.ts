@@ -123,7 +123,9 @@ export class SemanticCache implements ResponseCache {
       this.s.misses++;
       return null;
     }
-    const threshold = Math.min(1, Math.max(0, req.threshold));
+    // Policy thresholds are set on the local embedder's scale; another embedder's cosines may run
+    // higher for different questions (use-lite: unsafe below 0.90), so its measured floor wins.
+    const threshold = Math.min(1, Math.max(0, req.threshold, this.opts.embedder.minThreshold ?? 0));
     const clean = cleanUnicode(req.prompt);
     const vec = await this.embedOne(clean.trim());
     // A prompt without content words ("🤖🤖", "What is it?") embeds to the zero vector, which the

@@ -6,6 +6,12 @@ export interface Embedder {
   readonly id: string;
   readonly dim: number;
   embed(texts: string[]): Promise<Float32Array[]>;
+  /**
+   * The lowest similarity threshold this embedder was measured safe at (no false hit on the dev
+   * pair sets). Cosine scales differ between embedders, so the cache never applies a policy
+   * threshold below it. Absent: the policy's threshold applies as it is.
+   */
+  readonly minThreshold?: number;
   /** For embedders whose vectors are hashes of words: those words. Lets the cache find candidates
    *  exactly through an inverted index instead of approximately through HNSW. */
   terms?(text: string): string[];

@@ -73,7 +73,7 @@ export async function compose(e: Env): Promise<Runtime> {
       const { policy: active } = policy.current();
       for (const r of await loadRatedDecisions(prisma, RATING_HISTORY_LIMIT)) history.add(active, r);
     }
-    const cache = await loadCache(db.url);
+    const cache = await loadCache(db.url, tiers.list());
     if (cache) closers.push(() => cache.close());
     closers.push(() => analyzer.close());
     const registry = resilientTierRegistry({ directory: tiers });
@@ -156,10 +156,18 @@ async function testTier(tier: TierConfig): Promise<TierTestResult> {
  * The response cache is an optimization: when it cannot start (e.g. its native ANN index is not
  * built on this machine) Cascade serves without it and says so, instead of refusing to start.
  */
-async function loadCache(url: string): Promise<(ResponseCache & { close(): Promise<void> }) | null> {
+async function loadCache(url: string, tiers: TierConfig[]): Promise<(ResponseCache & { close(): Promise<void> }) | null> {
   try {
-    const { createCache } = await import('../cache');
-    return await createCache({ url });
+    const [{ createCache }, { createEmbedder }] = await Promise.all([import('../cache'), import('../embedding')]);
+    // An enabled tier with role 'embedding' (vLLM, TEI, Ollama /v1/embeddings), else the built-in one
+    // CASCADE_EMBEDDER names. Chosen at start: a later embedding tier takes effect at the next start.
+    const embedder = await createEmbedder(tiers).catch((err: unknown) => {
+      // An embedding tier that is down at start must not take the cache with it.
+      console.warn(`cascade: embedding tier unusable (${err instanceof Error ? err.message : String(err)}); using the built-in embedder`);
+      return createEmbedder([]);
+    });
+    console.log(`cascade: cache embedder ${embedder.id}`);
+    return await createCache({ url, embedder });
   } catch (err) {
     console.warn(`cascade: response cache disabled: ${err instanceof Error ? err.message : String(err)}`);
     return null;

@@ -98,6 +98,7 @@ interface WeightGroup {
 export class UseLiteEmbedder implements Embedder {
   readonly id = USE_LITE_ID;
   readonly dim = USE_LITE_DIM;
+  readonly minThreshold = USE_LITE_THRESHOLD;
   private loading: Promise<Loaded> | null = null;
   private info: UseLiteLoadInfo | null = null;
   /** Graph executions run one at a time (one global engine; bounds memory under concurrent lookups). */

@@ -148,6 +148,20 @@ describe('use-lite behind the cache and its verifier', () => {
     await cache.close();
   });
 
+  it("never applies a policy threshold below its measured floor (the policy's 0.75 is on the local scale)", async () => {
+    const cache = await createCache({ embedder: e, maxEntries: 100 });
+    const scope = { tenant: 't', systemPrompt: '', params: '' };
+    await cache.store({ prompt: 'How do I handle exceptions in Python?', scope, answer: 'try/except', tierName: 'large', tierRank: 2, costUsd: 0.01, ttlSeconds: 0, decisionId: 'd' });
+    // same template, other question: use-lite cosine ~0.85, and the verifier alone lets it through
+    const [a, b] = await e.embed(['How do I handle exceptions in Python?', 'How do I create a class in Python?']);
+    expect(cosine(a, b)).toBeGreaterThan(0.75);
+    expect(cosine(a, b)).toBeLessThan(USE_LITE_THRESHOLD);
+    expect(e.minThreshold).toBe(USE_LITE_THRESHOLD);
+    expect(await cache.lookup({ prompt: 'How do I create a class in Python?', scope, minTierRank: 0, threshold: 0.75 })).toBeNull();
+    expect((await cache.lookup({ prompt: 'How can I handle exceptions in Python?', scope, minTierRank: 0, threshold: 0.75 }))?.answer).toBe('try/except');
+    await cache.close();
+  });
+
   it('is selected by createEmbedder when asked (default stays local)', async () => {
     expect((await createEmbedder([], 'use-lite')).id).toBe('use-lite-v1');
     expect((await createEmbedder([], 'local')).id).toMatch(/^local-ngram/);
