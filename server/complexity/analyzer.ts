@@ -46,16 +46,24 @@ function asProbs(p: number[]): BandProbs {
  * looked up only for the winners: naming every n-gram of a long text would cost more than the model.
  */
 function topContributions(model: LinearModel, params: FeatureParams, tokens: string[], f: Features, band: number, n: number): Signals['topFeatures'] {
-  const out: { index: number; weight: number }[] = [];
+  // The n largest positive weights (ties: lower index first), kept in order as they are found: the
+  // same n, in the same order, as sorting every positive one, without an object per feature.
+  const top: { index: number; weight: number }[] = [];
+  const before = (w: number, ix: number, o: { index: number; weight: number }) => w > o.weight || (w === o.weight && ix < o.index);
   for (let i = 0; i < f.indices.length; i++) {
     const row = f.indices[i] * CLASSES;
     let mean = 0;
     for (let c = 0; c < CLASSES; c++) mean += model.weights[row + c];
     mean /= CLASSES;
     const weight = f.values[i] * (model.weights[row + band] - mean);
-    if (weight > 0) out.push({ index: f.indices[i], weight });
+    if (!(weight > 0) || n <= 0) continue;
+    const index = f.indices[i];
+    if (top.length === n && !before(weight, index, top[n - 1])) continue;
+    let at = top.length < n ? top.length : n - 1;
+    while (at > 0 && before(weight, index, top[at - 1])) at--;
+    if (top.length === n) top.pop();
+    top.splice(at, 0, { index, weight });
   }
-  const top = out.sort((a, b) => b.weight - a.weight || a.index - b.index).slice(0, n);
   const names = featureNamesOfTokens(tokens, params, top.map((x) => x.index));
   return top.map((x) => ({ feature: names.get(x.index) ?? `#${x.index}`, weight: Math.round(x.weight * 1000) / 1000 }));
 }

@@ -175,19 +175,22 @@ export function featureNamesOfTokens(tokens: string[], p: FeatureParams, indices
   let left = wanted.size;
   const wOff = DENSE;
   const cOff = DENSE + p.wordBuckets;
-  const take = (index: number, name: () => string) => {
-    if (wanted.has(index) && !map.has(index)) {
-      map.set(index, name());
-      left--;
-    }
-  };
+  // Names are built only for wanted, not yet named indices (no closure or string per n-gram).
+  const open = (index: number) => wanted.has(index) && !map.has(index);
   let prevHash = 0;
   for (let i = 0; i < tokens.length && left > 0; i++) {
     const t = tokens[i];
-    take(wOff + (fnv1a(t, p.seeds.word) % p.wordBuckets), () => t);
+    const uni = wOff + (fnv1a(t, p.seeds.word) % p.wordBuckets);
+    if (open(uni)) {
+      map.set(uni, t);
+      left--;
+    }
     if (i > 0) {
-      const h = extend(t, Math.imul(prevHash ^ SPACE, 0x01000193) >>> 0);
-      take(wOff + (h % p.wordBuckets), () => `${tokens[i - 1]} ${t}`);
+      const bi = wOff + (extend(t, Math.imul(prevHash ^ SPACE, 0x01000193) >>> 0) % p.wordBuckets);
+      if (open(bi)) {
+        map.set(bi, `${tokens[i - 1]} ${t}`);
+        left--;
+      }
     }
     prevHash = fnv1a(t, p.seeds.bigram);
     if (t.length >= 4 && !isCjk(t)) {
@@ -196,7 +199,11 @@ export function featureNamesOfTokens(tokens: string[], p: FeatureParams, indices
         let h = Math.imul(p.seeds.char ^ padded.charCodeAt(j), 0x01000193);
         h = Math.imul(h ^ padded.charCodeAt(j + 1), 0x01000193);
         h = Math.imul(h ^ padded.charCodeAt(j + 2), 0x01000193);
-        take(cOff + ((h >>> 0) % p.charBuckets), () => padded.slice(j, j + 3));
+        const c = cOff + ((h >>> 0) % p.charBuckets);
+        if (open(c)) {
+          map.set(c, padded.slice(j, j + 3));
+          left--;
+        }
       }
     }
   }

@@ -48,8 +48,8 @@ const TOKEN = /[\p{L}\p{N}_]+|[^\s\p{L}\p{N}_]/gu;
  */
 export function tokenize(lower: string): string[] {
   const out: string[] = [];
-  for (const m of lower.matchAll(TOKEN)) {
-    const tok = m[0];
+  // match() with the g flag returns the matched strings only: no match object per token.
+  for (const tok of lower.match(TOKEN) ?? []) {
     if (CJK.test(tok)) {
       let run = '';
       for (const ch of tok) {
