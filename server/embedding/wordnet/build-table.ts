@@ -169,6 +169,48 @@ for (const [lemma, own] of [...ownOf].sort((x, y) => (x[0] < y[0] ? -1 : 1))) {
   if (ups.length) up[lemma] = ups;
 }
 
+// 3c. Taxonomic kin, for the verifier's semantic-swap rule only (kin.json, loaded lazily: the local
+// embedder never reads it). A noun's or verb's "kin" synsets are its first three senses' hypernyms
+// (also instance hypernyms) up to three levels; two words are kin when one's kin set meets the other's
+// own or kin set: siblings and cousins ("dog"/"cat" under carnivore, "carbon"/"nitrogen",
+// "buy"/"rent") and hypernym/hyponym pairs ("salmon"/"fish"). A sentence embedder scores such swaps
+// high (they share a context), so its similarity cannot vouch for them: the verifier keeps
+// rejecting them whatever the cosine.
+const KIN_DEPTH = Number(process.env.KIN_DEPTH ?? 3);
+const kinOwn = new Map<string, string[]>();
+const kinUp = new Map<string, string[]>();
+for (const [lemma, list] of senses) {
+  if (!usable(lemma) || excluded(lemma) || inflected(lemma)) continue;
+  const own = list.filter((x) => x.num <= NEAR_SENSES && (x.pos === 'n' || x.pos === 'v')).map((x) => x.syn);
+  if (own.length === 0) continue;
+  const anc = new Set<string>();
+  let frontier = own;
+  for (let d = 0; d < KIN_DEPTH; d++) {
+    const next: string[] = [];
+    for (const syn of frontier) for (const p of synsets.get(syn)?.ptrs ?? []) if ((p.sym === '@' || p.sym === '@i') && !anc.has(p.target)) {
+      anc.add(p.target);
+      next.push(p.target);
+    }
+    frontier = next;
+  }
+  kinOwn.set(lemma, own);
+  kinUp.set(lemma, [...anc]);
+}
+const kinUsed = new Set([...kinUp.values()].flat());
+const kinNum = new Map<string, number>();
+const kid = (syn: string) => {
+  let n = kinNum.get(syn);
+  if (n === undefined) kinNum.set(syn, (n = kinNum.size));
+  return n;
+};
+const kinTable: Record<string, string> = {};
+for (const [lemma, own] of [...kinOwn].sort((x, y) => (x[0] < y[0] ? -1 : 1))) {
+  // "own ids | ancestor ids"; own ids only when they can meet someone's ancestor.
+  const o = own.filter((syn) => kinUsed.has(syn)).map(kid);
+  const u = kinUp.get(lemma)!.map(kid);
+  if (o.length || u.length) kinTable[lemma] = `${o.map((x) => x.toString(36)).join(' ')}|${u.map((x) => x.toString(36)).join(' ')}`;
+}
+
 // 4. Antonym poles.
 const poles = new Map<string, Set<string>>();
 let axis = 0;
@@ -254,4 +296,5 @@ const table = {
   poles: packed(poleOut),
 };
 writeFileSync(out, JSON.stringify(table) + '\n');
-process.stdout.write(`near ${Object.keys(near).length} words, up ${Object.keys(up).length}; fold ${Object.keys(fold).length} words in ${classes.size} classes (${split} split for antonyms); poles ${Object.keys(poleOut).length} words on ${axis} axes\n`);
+writeFileSync(join(dirname(out), 'kin.json'), JSON.stringify({ source: table.source, kin: kinTable }) + '\n');
+process.stdout.write(`kin ${Object.keys(kinTable).length} words; near ${Object.keys(near).length} words, up ${Object.keys(up).length}; fold ${Object.keys(fold).length} words in ${classes.size} classes (${split} split for antonyms); poles ${Object.keys(poleOut).length} words on ${axis} axes\n`);

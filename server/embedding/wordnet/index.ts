@@ -87,3 +87,34 @@ export function opposite(a: string, b: string): boolean {
   if (!pb) return false;
   return pa.some((p) => pb.includes(p.slice(0, -1) + (p.endsWith('+') ? '-' : '+')));
 }
+
+// Taxonomic kin (kin.json, built with table.json): loaded on first use only, by the verifier's
+// semantic-swap rule, which runs only for embedders that set `Embedder.swapMinSimilarity`.
+let kinTable: Record<string, string> | null = null;
+const kinSplit = new Map<string, [string[], string[]]>();
+function kinOf(w: string): [string[], string[]] | undefined {
+  kinTable ??= (JSON.parse(readFileSync(join(dirname(tablePath()), 'kin.json'), 'utf8')) as { kin: Record<string, string> }).kin;
+  const s = get(kinTable, w);
+  if (s === undefined) return undefined;
+  let out = kinSplit.get(w);
+  if (!out) {
+    if (kinSplit.size >= 50_000) kinSplit.clear();
+    const [own, up] = s.split('|');
+    out = [own ? own.split(' ') : [], up ? up.split(' ') : []];
+    kinSplit.set(w, out);
+  }
+  return out;
+}
+
+/** Are two (base-form) nouns or verbs taxonomic kin: siblings or cousins under a hypernym within three
+ *  levels ("dog"/"cat", "carbon"/"nitrogen", "coffee"/"tea"), or one a hypernym of the other within
+ *  three levels ("salmon"/"fish")? Such a swap keeps the context (a sentence embedder scores it high)
+ *  and changes the question. */
+export function kin(a: string, b: string): boolean {
+  if (a === b) return false;
+  const ka = kinOf(a);
+  const kb = ka && kinOf(b);
+  if (!kb) return false;
+  const meets = (x: string[], y: string[]) => x.some((id) => y.includes(id));
+  return meets(ka[1], kb[1]) || meets(ka[1], kb[0]) || meets(kb[1], ka[0]);
+}

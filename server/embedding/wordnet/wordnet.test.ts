@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyPair } from '../../cache/verifier';
 import { canonical } from '../text';
-import { antonymPoles, nearSynonyms, opposite, wordnetFold } from './index';
+import { antonymPoles, kin, nearSynonyms, opposite, wordnetFold } from './index';
 
 describe('WordNet table', () => {
   it('folds words whose dominant sense is one synset, and act nouns into their verb', () => {
@@ -84,5 +84,16 @@ describe('verifier with WordNet', () => {
   it('sees a direction swap through synonyms ("integer to string" / "string into int")', () => {
     const v = verifyPair('How do I convert an integer to a string in Java?', 'How to convert a string into an int in Java?');
     expect(v.check).toBe('direction');
+  });
+});
+
+describe('WordNet kin (kin.json)', () => {
+  it('marks siblings, cousins and hypernyms as kin', () => {
+    for (const [a, b] of [['dog', 'cat'], ['carbon', 'nitrogen'], ['coffee', 'tea'], ['salmon', 'fish'], ['oven', 'microwave'], ['flu', 'measles'], ['height', 'weight']]) {
+      expect([a, b, kin(a, b), kin(b, a)]).toEqual([a, b, true, true]);
+    }
+  });
+  it('does not mark synonyms-in-context or unrelated words as kin', () => {
+    for (const [a, b] of [['origin', 'come'], ['point', 'temperature'], ['dog', 'dog'], ['laptop', 'zzzz']]) expect([a, b, kin(a, b)]).toEqual([a, b, false]);
   });
 });
