@@ -1,4 +1,6 @@
-// `npm run cascade -- eval-cache --pairs FILE [--json] [--threshold T] [--show-errors] [--crosstalk] [--embedder local|use-lite]`
+// `npm run cascade -- eval-cache --pairs FILE [--json] [--threshold T] [--show-errors] [--crosstalk] [--embedder local|use-lite] [--explain]`
+// --explain adds `explain`: for every wrong pair, the embedder's cosine and every verifier check that
+// fails (not just the first), and counts of those checks over missed positives and refused negatives.
 // For each pair a fresh cache stores an answer for `a` and looks up `b`. Reports the false-hit rate
 // (hits where same=false) and the hit recall (hits where same=true), overall and per kind.
 import { readFileSync } from 'node:fs';
@@ -6,7 +8,8 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createCache, LOCAL_EMBEDDER_THRESHOLD } from '../../server/cache/index';
 import { LocalEmbedder } from '../../server/embedding/local';
-import type { Embedder } from '../../server/embedding/types';
+import { cosine, type Embedder } from '../../server/embedding/types';
+import { verifyPair } from '../../server/cache/verifier';
 import { USE_LITE_THRESHOLD, UseLiteEmbedder } from '../../server/embedding/use-lite/index';
 
 export const description = 'Measure the semantic cache on JSONL pairs {a,b,same,kind}: false_hit_rate, hit_recall';
@@ -21,6 +24,25 @@ interface Tally {
   hitsNeg: number;
 }
 const rate = (num: number, den: number) => (den === 0 ? null : Number((num / den).toFixed(4)));
+
+/** Every failing verifier check of each pair, with the embedder's cosine (diagnosis: which check stops
+ *  which paraphrases, and which near misses each check is the only one to stop). */
+export async function explainPairs(pairs: Pair[], embedder: Embedder) {
+  const rows: Array<{ kind: string; same: boolean; cosine: number; checks: string[]; reasons: string[]; a: string; b: string }> = [];
+  const any: Record<string, Record<string, number>> = { positives: {}, negatives: {} };
+  const sole: Record<string, Record<string, number>> = { positives: {}, negatives: {} };
+  for (const p of pairs) {
+    const [va, vb] = await embedder.embed([p.a, p.b]);
+    const sim = cosine(va, vb);
+    const v = verifyPair(p.a, p.b, { all: true, similarity: sim, swapMinSimilarity: embedder.swapMinSimilarity });
+    const checks = [...new Set((v.failures ?? []).map((f) => f.check))];
+    const side = p.same ? 'positives' : 'negatives';
+    for (const c of checks) any[side][c] = (any[side][c] ?? 0) + 1;
+    if (checks.length === 1) sole[side][checks[0]] = (sole[side][checks[0]] ?? 0) + 1;
+    if (checks.length > 0 && p.same) rows.push({ kind: p.kind ?? 'unspecified', same: p.same, cosine: Number(sim.toFixed(3)), checks, reasons: (v.failures ?? []).map((f) => f.reason), a: p.a, b: p.b });
+  }
+  return { rejected_by_check: any, sole_rejecting_check: sole, rejected_positives: rows };
+}
 
 export async function evaluatePairs(pairs: Pair[], threshold: number, embedder: Embedder = new LocalEmbedder()) {
   const scope = { tenant: 'eval', systemPrompt: '', params: '' };
@@ -112,10 +134,10 @@ export function readPairs(file: string): Pair[] {
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { pairs: { type: 'string' }, json: { type: 'boolean', default: false }, threshold: { type: 'string' }, 'show-errors': { type: 'boolean', default: false }, crosstalk: { type: 'boolean', default: false }, embedder: { type: 'string', default: 'local' } },
+    options: { pairs: { type: 'string' }, json: { type: 'boolean', default: false }, threshold: { type: 'string' }, 'show-errors': { type: 'boolean', default: false }, crosstalk: { type: 'boolean', default: false }, embedder: { type: 'string', default: 'local' }, explain: { type: 'boolean', default: false } },
   });
   if (!values.pairs) {
-    process.stderr.write('usage: npm run cascade -- eval-cache --pairs FILE [--json] [--threshold 0.75] [--show-errors] [--crosstalk] [--embedder local|use-lite]\n');
+    process.stderr.write('usage: npm run cascade -- eval-cache --pairs FILE [--json] [--threshold 0.75] [--show-errors] [--crosstalk] [--embedder local|use-lite] [--explain]\n');
     return 2;
   }
   if (values.embedder !== 'local' && values.embedder !== 'use-lite') {
@@ -132,13 +154,17 @@ export async function run(argv: string[]): Promise<number> {
   const pairs = readPairs(values.pairs);
   const embedder = values.embedder === 'use-lite' ? new UseLiteEmbedder() : new LocalEmbedder();
   const { errors, ...report } = await evaluatePairs(pairs, threshold, embedder);
-  const out = { ...report, ...(values['show-errors'] ? { errors } : {}), ...(values.crosstalk ? { crosstalk: await crosstalk(pairs, threshold, embedder) } : {}) };
+  const out = { ...report, ...(values['show-errors'] ? { errors } : {}), ...(values.crosstalk ? { crosstalk: await crosstalk(pairs, threshold, embedder) } : {}), ...(values.explain ? { explain: await explainPairs(pairs, embedder) } : {}) };
   if (embedder instanceof UseLiteEmbedder) await embedder.close();
   if (values.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   else {
     process.stdout.write(`false_hit_rate ${report.false_hit_rate} (${report.false_hits}/${report.negatives})  hit_recall ${report.hit_recall}  threshold ${threshold}\n`);
     for (const [k, v] of Object.entries(report.per_kind)) process.stdout.write(`  ${k.padEnd(28)} n=${String(v.pairs).padEnd(4)} false_hit_rate=${v.false_hit_rate ?? '-'}  hit_recall=${v.hit_recall ?? '-'}\n`);
     if (out.crosstalk) process.stdout.write(`crosstalk: ${out.crosstalk.false_hits} false hits among ${out.crosstalk.prompts} prompts\n${out.crosstalk.examples.map((e) => `  ${e.similarity} ${JSON.stringify(e.prompt)} -> ${JSON.stringify(e.served)}`).join('\n')}\n`);
+    if (out.explain) {
+      process.stdout.write(`verifier checks failing, any / sole: ${JSON.stringify(out.explain.rejected_by_check)} / ${JSON.stringify(out.explain.sole_rejecting_check)}\n`);
+      for (const r of out.explain.rejected_positives) process.stdout.write(`  REJECTED [${r.kind}] cos ${r.cosine} ${r.reasons.join('; ')}  ${JSON.stringify(r.a)} -> ${JSON.stringify(r.b)}\n`);
+    }
     if (values['show-errors']) for (const e of errors) process.stdout.write(`  ${e.same ? 'MISS ' : 'FALSE'} [${e.kind}] ${e.hit}  ${JSON.stringify(e.a)} -> ${JSON.stringify(e.b)}\n`);
   }
   return 0;

@@ -143,7 +143,7 @@ export class SemanticCache implements ResponseCache {
       // Below the threshold only the lexical path can accept: test that on tokens before paying
       // for the full verifier (most candidates of a miss end here).
       if (c.similarity < threshold && !sameContentWords(c.entry.promptNorm, req.prompt)) continue;
-      const verdict = verifyPair(c.entry.promptNorm, req.prompt);
+      const verdict = verifyPair(c.entry.promptNorm, req.prompt, { similarity: c.similarity, swapMinSimilarity: this.opts.embedder.swapMinSimilarity });
       if (verdict.ok && c.similarity < threshold && !verdict.lexicalMatch) continue;
       if (!verdict.ok) {
         const check = verdict.check ?? 'other';

@@ -99,3 +99,90 @@ describe('typo tolerance', () => {
     expect(isTypo('organise', 'organize')).toBe(true);
   });
 });
+
+// The semantic-swap rule: a sentence embedder (use-lite sets Embedder.swapMinSimilarity) may vouch
+// for one or two swapped content words; the lexical embedder sets no minimum and never does.
+describe('semantic swaps (embedder-vouched substitutions)', () => {
+  const sure = { similarity: 0.95, swapMinSimilarity: 0.9 };
+  const paraphrases: Array<[string, string]> = [
+    ['What is the origin of the word salary?', 'Where does the word salary come from?'],
+    ['What is the boiling point of water at sea level?', 'At sea level, what temperature does water boil at?'],
+  ];
+  it.each(paraphrases)('accepts a swap the embedder is sure of: %s / %s', (a, b) => {
+    expect(verifyPair(a, b)).toMatchObject({ ok: false, check: 'substitution' });
+    expect(verifyPair(a, b, sure)).toMatchObject({ ok: true, lexicalMatch: false });
+    // Not below the embedder's minimum, and not without one (the lexical embedder).
+    expect(verifyPair(a, b, { similarity: 0.89, swapMinSimilarity: 0.9 })).toMatchObject({ ok: false, check: 'substitution' });
+    expect(verifyPair(a, b, { similarity: 0.99 })).toMatchObject({ ok: false, check: 'substitution' });
+  });
+
+  // Near misses a sentence model scores high because the context is shared: refused at any similarity.
+  const nearMisses: Array<[string, string, string]> = [
+    ['substitution', 'Which foods are safe for dogs?', 'Which foods are safe for cats?'], // WordNet kin (carnivores)
+    ['substitution', 'What is the atomic number of carbon?', 'What is the atomic number of nitrogen?'], // kin (elements)
+    ['substitution', 'How do I cook salmon?', 'How do I cook fish?'], // hypernym: narrows/widens
+    ['substitution', 'Is coffee bad for sleep?', 'Is tea bad for sleep?'],
+    ['substitution', 'How do I prevent mold in my bathroom?', 'How do I prevent mold in my basement?'],
+    ['substitution', 'What are the symptoms of the flu?', 'What are the symptoms of the flue?'], // look-alike
+    ['substitution', 'What is the price of gold?', 'What is the price of golf?'],
+    ['substitution', 'Fill in the form', 'Fill in the from'],
+    ['substitution', 'How tall is a giraffe?', 'How heavy is a giraffe?'],
+    ['substitution', 'Should I buy a house?', 'Should I rent a house?'], // one-sided "buy" is left to the word checks
+    ['polarity', 'Should I buy a house?', 'Is renting a house a good idea for me?'], // reworded: degree word "good" on one side, "buy" on the other
+    ['polarity', 'Which planet is the largest?', 'Which planet is the smallest?'],
+    ['addition', 'What are the symptoms of measles?', 'What are the early symptoms of measles?'],
+    ['entity', 'What is the capital of France?', 'What is the capital of Germany?'],
+  ];
+  it.each(nearMisses)('still refuses a %s near miss at similarity 0.99: %s / %s', (check, a, b) => {
+    expect(verifyPair(a, b, { similarity: 0.99, swapMinSimilarity: 0.9 })).toMatchObject({ ok: false, check });
+  });
+
+  it('lists every failing check on request (eval-cache --explain)', () => {
+    const v = verifyPair('What is 15% of 80 in France?', 'What is 20% of 80 in Germany?', { all: true });
+    expect(v).toMatchObject({ ok: false, check: 'number' });
+    expect(v.failures?.map((f) => f.check)).toEqual(expect.arrayContaining(['number', 'entity']));
+    expect(verifyPair('What is 15% of 80?', 'What is 20% of 80?').failures).toBeUndefined();
+  });
+});
+
+describe('semantic swaps in programming questions', () => {
+  it('never vouches for a swapped operation when a programming language is named', () => {
+    // Dev cross-talk under use-lite: served each other at cosine 0.939.
+    expect(verifyPair('How to split a string in Java?', 'How to get the length of a string in Java?', { similarity: 0.99, swapMinSimilarity: 0.9 })).toMatchObject({ ok: false, check: 'substitution' });
+  });
+});
+
+describe('one-sided degree words in a reworded question (sentence embedder only)', () => {
+  const sure = { similarity: 0.93, swapMinSimilarity: 0.9 };
+  it('leaves a degree word that the other side rewords to the word checks', () => {
+    const [a, b] = ['How do I make my plants grow faster?', "How can I speed up my plants' growth?"];
+    expect(verifyPair(a, b)).toMatchObject({ ok: false, check: 'polarity' });
+    expect(verifyPair(a, b, sure)).toMatchObject({ ok: true });
+    expect(verifyPair(a, b, { similarity: 0.85, swapMinSimilarity: 0.9 })).toMatchObject({ ok: false, check: 'polarity' });
+  });
+  const refused: Array<[string, string, string]> = [
+    ['polarity', 'How do I invest money?', 'How do I invest money safely?'], // added qualifier: nothing reworded
+    ['polarity', 'How do I get to the airport?', 'What is the fastest way to get to the airport?'],
+    ['polarity', 'What is the cheapest way to fly to Paris?', 'What is the quickest way to fly to Paris?'], // degree words on both sides
+    ['polarity', 'How do I increase my credit score?', 'How do I lower my credit score?'],
+    ['substitution', 'How do I improve my credit score?', 'How do I raise my credit score?'], // same slot: refused although a paraphrase
+    ['substitution', 'How do I plant tomatoes?', 'How do I prune tomatoes?'],
+    ['substitution', 'What are the symptoms of a cold?', 'What are the causes of a cold?'],
+  ];
+  it.each(refused)('still refuses (%s): %s / %s', (check, a, b) => {
+    expect(verifyPair(a, b, { similarity: 0.99, swapMinSimilarity: 0.9 })).toMatchObject({ ok: false, check });
+  });
+});
+
+describe('inflected framing verbs', () => {
+  it('drops "gone", "goes", "shows" like their base forms', () => {
+    expect(verifyPair('How do I know if an egg is bad?', 'How can I tell if an egg has gone bad?')).toMatchObject({ ok: true });
+    expect(verifyPair('What happens when a star goes supernova?', 'What happens when a star becomes a supernova?').ok).toBe(false); // "becomes" is still a word of its own
+  });
+});
+
+it('never vouches for a swapped action word, even reworded', () => {
+  // "buy" is on the change axis (left out of the kin table): without the action guard this reworded
+  // swap would pass at a sentence-model similarity of 0.99.
+  expect(verifyPair('Should I buy a house now?', 'Is renting a house now wise?', { similarity: 0.99, swapMinSimilarity: 0.9 })).toMatchObject({ ok: false });
+});

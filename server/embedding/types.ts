@@ -12,6 +12,13 @@ export interface Embedder {
    * threshold below it. Absent: the policy's threshold applies as it is.
    */
   readonly minThreshold?: number;
+  /**
+   * For sentence models only: the similarity at or above which the hit verifier lets this
+   * embedder's cosine vouch for one or two swapped content words that WordNet does not mark as kin
+   * ("dog"/"cat"), antonyms or look-alikes (server/cache/verifier.ts `vouchedSwap`). Absent (the
+   * lexical embedder, whose cosine only counts shared words): a swap of unrelated words is refused.
+   */
+  readonly swapMinSimilarity?: number;
   /** For embedders whose vectors are hashes of words: those words. Lets the cache find candidates
    *  exactly through an inverted index instead of approximately through HNSW. */
   terms?(text: string): string[];

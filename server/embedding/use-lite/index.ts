@@ -99,6 +99,8 @@ export class UseLiteEmbedder implements Embedder {
   readonly id = USE_LITE_ID;
   readonly dim = USE_LITE_DIM;
   readonly minThreshold = USE_LITE_THRESHOLD;
+  /** Chosen on the dev pair sets by the verifier's owner (server/cache/README.md "semantic swaps"). */
+  readonly swapMinSimilarity = USE_LITE_THRESHOLD;
   private loading: Promise<Loaded> | null = null;
   private info: UseLiteLoadInfo | null = null;
   /** Graph executions run one at a time (one global engine; bounds memory under concurrent lookups). */
