@@ -79,7 +79,12 @@ export function TierEditor({ initial, onDone }: { initial: TierDraft; onDone: ()
       <h2>{d.id ? `Edit tier ${initial.name}` : 'New tier'}</h2>
       <div className="grid grid-4">
         {F('name', 'Name', {}, 'clients can force it as the model')}
-        <Field id="tier-role" label="Role" error={errors.role}>
+        <Field
+          id="tier-role"
+          label="Role"
+          error={errors.role}
+          hint={d.role === 'embedding' ? 'the semantic cache embeds with the first enabled embedding tier from the next start; re-tune its similarity threshold for this model' : undefined}
+        >
           <select id="tier-role" value={d.role} onChange={set('role')}>
             {['small', 'medium', 'large', 'embedding'].map((r) => <option key={r}>{r}</option>)}
           </select>
