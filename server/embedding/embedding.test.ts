@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TierConfig } from '../tiers/types';
-import { cosine, createEmbedder, EmbeddingError, LocalEmbedder, OpenAIEmbedder } from './index';
+import { cacheEmbedder, cosine, createEmbedder, EmbeddingError, LocalEmbedder, OpenAIEmbedder } from './index';
 
 describe('LocalEmbedder', () => {
   const e = new LocalEmbedder();
@@ -83,6 +83,17 @@ describe('OpenAIEmbedder against a loopback /v1/embeddings', () => {
     expect(e.id).toBe('openai:embed:text-embed');
     expect(e.dim).toBe(3);
     expect((await createEmbedder([tier({ enabled: false })])).id).toMatch(/^local-ngram/);
+  });
+
+  it('the cache falls back to the built-in embedder, with a warning, when the embedding tier fails its probe', async () => {
+    const warnings: string[] = [];
+    const down = await cacheEmbedder([tier({ baseUrl: 'http://127.0.0.1:1/v1' })], (m) => warnings.push(m), 'local');
+    expect(down.id).toMatch(/^local-ngram/);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^embedding tier unusable \(.+\); using the built-in embedder$/);
+    mode = 'ok';
+    expect((await cacheEmbedder([tier()], (m) => warnings.push(m), 'local')).id).toBe('openai:embed:text-embed');
+    expect(warnings).toHaveLength(1);
   });
 
   it('turns bad responses into EmbeddingError with a code', async () => {

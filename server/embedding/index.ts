@@ -17,6 +17,20 @@ export type BuiltinEmbedder = 'local' | 'use-lite';
 
 /** Picks the first enabled embedding tier (probing its dimension), else the built-in embedder. The
  *  use-lite model loads lazily (first embed); its threshold is USE_LITE_THRESHOLD, not 0.75. */
+/**
+ * The cache's embedder at start: createEmbedder, except that an embedding tier failing its probe
+ * (down, wrong URL, garbage) falls back to the built-in embedder with `warn` instead of failing,
+ * so an unreachable embedding server cannot take the cache down with it.
+ */
+export async function cacheEmbedder(tiers: TierConfig[], warn: (msg: string) => void, builtin: BuiltinEmbedder = env().CASCADE_EMBEDDER): Promise<Embedder> {
+  try {
+    return await createEmbedder(tiers, builtin);
+  } catch (err) {
+    warn(`embedding tier unusable (${err instanceof Error ? err.message : String(err)}); using the built-in embedder`);
+    return createEmbedder([], builtin);
+  }
+}
+
 export async function createEmbedder(tiers: TierConfig[] = [], builtin: BuiltinEmbedder = env().CASCADE_EMBEDDER): Promise<Embedder> {
   const tier = tiers.find((t) => t.role === 'embedding' && t.enabled);
   if (!tier) return builtin === 'use-lite' ? new UseLiteEmbedder() : new LocalEmbedder();

@@ -158,14 +158,10 @@ async function testTier(tier: TierConfig): Promise<TierTestResult> {
  */
 async function loadCache(url: string, tiers: TierConfig[]): Promise<(ResponseCache & { close(): Promise<void> }) | null> {
   try {
-    const [{ createCache }, { createEmbedder }] = await Promise.all([import('../cache'), import('../embedding')]);
+    const [{ createCache }, { cacheEmbedder }] = await Promise.all([import('../cache'), import('../embedding')]);
     // An enabled tier with role 'embedding' (vLLM, TEI, Ollama /v1/embeddings), else the built-in one
     // CASCADE_EMBEDDER names. Chosen at start: a later embedding tier takes effect at the next start.
-    const embedder = await createEmbedder(tiers).catch((err: unknown) => {
-      // An embedding tier that is down at start must not take the cache with it.
-      console.warn(`cascade: embedding tier unusable (${err instanceof Error ? err.message : String(err)}); using the built-in embedder`);
-      return createEmbedder([]);
-    });
+    const embedder = await cacheEmbedder(tiers, (msg) => console.warn(`cascade: ${msg}`));
     console.log(`cascade: cache embedder ${embedder.id}`);
     return await createCache({ url, embedder });
   } catch (err) {
