@@ -4,7 +4,7 @@
 // `node --import tsx bench/lib/ab-analyzer.ts /path/to/base-checkout /path/to/after-checkout`
 // (each checkout needs its node_modules, e.g. a symlink to this tree's).
 import { resolve } from 'node:path';
-import { mulberry32 } from '../../server/complexity/hash';
+import { query } from './queries';
 
 type Mod = { a: { assess(t: string): Promise<unknown>; featureParams: unknown }; featurize(t: string, p: unknown): unknown };
 const [baseRoot, afterRoot] = process.argv.slice(2).map((p) => resolve(p));
@@ -19,19 +19,7 @@ async function load(root: string): Promise<Mod> {
 }
 const mods: Record<'base' | 'after', Mod> = { base: await load(baseRoot), after: await load(afterRoot) };
 
-// The complexity bench's 100-word queries and the router bench's prompts.
-const WORDS = (
-  'the a of to and in for on with how what why can you please write explain compare analyze market business plan ' +
-  'python function error code data report sources study customer email quickly detailed summary table list steps ' +
-  'design system users growth strategy budget team project review evidence price energy battery model weather city ' +
-  'travel recipe health sleep school history science language learn simple question answer example describe create'
-).split(' ');
-function query(words: number, seed: number): string {
-  const rand = mulberry32(seed);
-  const out: string[] = [];
-  for (let i = 0; i < words; i++) out.push(WORDS[Math.floor(rand() * WORDS.length)] + ((i + 1) % 14 === 0 ? '.' : ''));
-  return `${out.join(' ')}?`;
-}
+// The complexity bench's 100-word queries (bench/lib/queries.ts) and the router bench's prompts.
 const ROUTER = ['What is the capital of France?', 'Translate "good morning" into Spanish.', 'Write a haiku about autumn leaves.', 'Explain what a hash table is in two sentences.', 'Give me three name ideas for a bakery.', 'How many days are there in a leap year?', 'Summarize the plot of Romeo and Juliet briefly.', 'What does HTTP status 404 mean?'];
 const sets: Record<string, string[]> = {
   'router-bench prompts': Array.from({ length: 64 }, (_, i) => `${ROUTER[i % 8]} (request ${i * 7919})`),

@@ -196,10 +196,7 @@ export function featureNamesOfTokens(tokens: string[], p: FeatureParams, indices
     if (t.length >= 4 && !isCjk(t)) {
       const padded = ` ${t} `;
       for (let j = 0; j + 3 <= padded.length; j++) {
-        let h = Math.imul(p.seeds.char ^ padded.charCodeAt(j), 0x01000193);
-        h = Math.imul(h ^ padded.charCodeAt(j + 1), 0x01000193);
-        h = Math.imul(h ^ padded.charCodeAt(j + 2), 0x01000193);
-        const c = cOff + ((h >>> 0) % p.charBuckets);
+        const c = cOff + (char3(padded, j, p.seeds.char) % p.charBuckets);
         if (open(c)) {
           map.set(c, padded.slice(j, j + 3));
           left--;
@@ -208,6 +205,14 @@ export function featureNamesOfTokens(tokens: string[], p: FeatureParams, indices
     }
   }
   return map;
+}
+
+/** FNV-style hash of the 3 code units of `s` at `j`, straight from the string (no substring). */
+function char3(s: string, j: number, seed: number): number {
+  let h = Math.imul(seed ^ s.charCodeAt(j), 0x01000193);
+  h = Math.imul(h ^ s.charCodeAt(j + 1), 0x01000193);
+  h = Math.imul(h ^ s.charCodeAt(j + 2), 0x01000193);
+  return h >>> 0;
 }
 
 /** FNV-1a continued over more text: hash(a + b) === extend(hash(a), b). */
@@ -243,10 +248,7 @@ export function hashedCounts(lower: string, p: FeatureParams, names?: NameSink) 
       // 3-grams of " t ", hashed straight from the code units.
       const padded = ` ${t} `;
       for (let j = 0; j + 3 <= padded.length; j++) {
-        let h = Math.imul(p.seeds.char ^ padded.charCodeAt(j), 0x01000193);
-        h = Math.imul(h ^ padded.charCodeAt(j + 1), 0x01000193);
-        h = Math.imul(h ^ padded.charCodeAt(j + 2), 0x01000193);
-        const b = (h >>> 0) % p.charBuckets;
+        const b = char3(padded, j, p.seeds.char) % p.charBuckets;
         char.add(b);
         if (names) nameIt(names, cOff + b, () => padded.slice(j, j + 3));
       }
