@@ -63,6 +63,16 @@ test('admin edits a policy, sees a client-side error, saves and rolls back', asy
   await page.getByRole('button', { name: 'Discard changes' }).click();
   await expect(page.getByLabel(/Rater flip-rate prior/)).toHaveValue('');
 
+  // Per-key overrides: a key must be chosen, and the cache threshold keeps the policy-wide bounds.
+  await page.getByRole('button', { name: 'Add override' }).click();
+  await page.getByLabel('Cache similarity (blank = policy)').fill('0.3');
+  await expect(page.locator('#ovr-0-cache-error')).toContainText(/0\.5/);
+  await expect(page.locator('#ovr-0-key-error')).toContainText('choose an API key');
+  await expect(page.getByRole('alert').filter({ hasText: 't2 must be greater than t1' })).toHaveCount(0); // no stale preview error
+  await shot(page, '35-policy-overrides-invalid');
+  await page.getByRole('button', { name: 'Discard changes' }).click();
+  await expect(page.getByRole('button', { name: 'Remove override 1' })).toHaveCount(0);
+
   await t1.fill('0.33');
   await page.getByLabel(/Why this change/).fill('e2e: tighten small band');
   await page.getByRole('button', { name: 'Save new version' }).click();

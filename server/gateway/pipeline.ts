@@ -68,7 +68,7 @@ export function finish(r: Routed, f: { finalTier: string | null; cacheStatus: Ca
   const large = r.deps.tiers.tier(r.policy.targets.large);
   const plan: RecordedPlan = { ...r.plan };
   if (r.explored) plan.exploration = r.explored;
-  if (f.hit) plan.cache = { entryId: f.hit.entryId, kind: f.hit.kind, similarity: f.hit.similarity, threshold: r.policy.cache.similarityThreshold, verifier: f.hit.verifier };
+  if (f.hit) plan.cache = { entryId: f.hit.entryId, kind: f.hit.kind, similarity: f.hit.similarity, threshold: cacheThreshold(r), verifier: f.hit.verifier };
   const decision = buildDecision({
     id: r.id, createdAt: r.createdAt, principal: { id: r.principal.id, apiKeyId: r.principal.apiKeyId }, source: r.req.source,
     messages: r.req.messages, prompt: r.prompt, assessment: r.assessment, policyVersion: r.policyVersion, plan,
@@ -150,12 +150,19 @@ async function spendOf(deps: GatewayDeps, apiKeyId: string | null): Promise<{ us
   }
 }
 
+/** The similarity threshold of this request's scope: the key's override, else the policy's. */
+export function cacheThreshold(r: Pick<Routed, 'policy' | 'principal'>): number {
+  const key = r.principal.apiKeyId;
+  const o = key ? r.policy.apiKeyOverrides.find((x) => x.apiKeyId === key) : undefined;
+  return o?.cacheSimilarityThreshold ?? r.policy.cache.similarityThreshold;
+}
+
 export async function cacheLookup(r: Routed) {
   if (!r.eligibility.eligible || !r.deps.cache) return null;
   try {
     return await r.deps.cache.lookup({
       prompt: r.eligibility.prompt, scope: scopeFor(r.principal.tenant, r.eligibility),
-      minTierRank: TARGET_RANK[r.plan.target!], threshold: r.policy.cache.similarityThreshold,
+      minTierRank: TARGET_RANK[r.plan.target!], threshold: cacheThreshold(r),
     });
   } catch {
     return null; // a failing cache is a miss, never a failed request

@@ -25,7 +25,7 @@ export const ruleSchema = z.object({
 });
 
 export const budgetSchema = z.object({
-  apiKeyId: z.string().min(1),
+  apiKeyId: z.string().min(1, 'choose an API key'),
   /** USD per calendar month. */
   monthlyUsd: z.number().nonnegative('budget must not be negative'),
   /** Share of the budget after which requests are routed one tier cheaper. */
@@ -59,7 +59,14 @@ export const policySchema = z
       .default({ enabled: true, maxSubQuestions: 5, parallelism: 3 }),
     rules: z.array(ruleSchema).default([]),
     apiKeyOverrides: z
-      .array(z.object({ apiKeyId: z.string().min(1), thresholds: z.object({ t1: z.number(), t2: z.number(), t3: z.number() }).partial() }))
+      .array(
+        z.object({
+          apiKeyId: z.string().min(1, 'choose an API key'),
+          thresholds: z.object({ t1: z.number(), t2: z.number(), t3: z.number() }).partial(),
+          /** This key's cache similarity threshold (the cache is scoped per tenant anyway); absent = the policy's. */
+          cacheSimilarityThreshold: z.number().min(0.5).max(1).optional(),
+        }),
+      )
       .default([]),
     budgets: z.array(budgetSchema).default([]),
     validators: z

@@ -77,6 +77,28 @@ describe('exploration', () => {
     for (const x of decisions.filter((y) => !planOf(y).exploration)) expect(planOf(x).target).toBe(planOf(x).scoredTarget);
   });
 
+  it("uses a key's own cache similarity threshold where the policy gives one, and records it", async () => {
+    const cache = await createCache();
+    try {
+      const pending: Promise<unknown>[] = [];
+      const policy = policyOf({ apiKeyOverrides: [{ apiKeyId: 'k-strict', thresholds: {}, cacheSimilarityThreshold: 0.97 }] });
+      const d = deps(policy, { cache, background: (t) => pending.push(t) });
+      await handleChat(d, principal('k-strict'), ask('Which rivers flow through Vienna?', { temperature: 0 }));
+      await Promise.all(pending);
+      await handleChat(d, principal('k-strict'), ask('Could you tell me which rivers flow through Vienna?', { temperature: 0 }));
+      await handleChat(d, principal('k-other'), ask('Could you please tell me which rivers flow through Vienna?', { temperature: 0 }));
+      const [, strict, other] = decisions;
+      expect(strict.cacheStatus).toBe('semantic');
+      expect(other.cacheStatus).toBe('semantic');
+      expect((planOf(strict) as PlanNotes & { cache: { threshold: number } }).cache.threshold).toBe(0.97);
+      expect((planOf(other) as PlanNotes & { cache: { threshold: number } }).cache.threshold).toBe(policy.cache.similarityThreshold);
+      // the schema bounds it like the policy-wide threshold
+      expect(policySchema.safeParse({ ...defaultPolicy(), apiKeyOverrides: [{ apiKeyId: 'k', thresholds: {}, cacheSimilarityThreshold: 0.2 }] }).success).toBe(false);
+    } finally {
+      await cache.close();
+    }
+  });
+
   it('bypasses the cache for explored requests, so the explored tier really answers', async () => {
     const cache = await createCache();
     try {

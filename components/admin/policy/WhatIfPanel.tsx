@@ -20,16 +20,21 @@ export function WhatIfPanel({ draft, valid, apiKeys }: { draft: Policy; valid: b
   const [limit, setLimit] = useState(1000);
   const [apiKeyId, setApiKeyId] = useState('');
   // Debounced on the draft's JSON, so a dragged handle replays once it rests, not on every step.
-  const key = useDebounced(JSON.stringify(draft), 400);
+  const current = JSON.stringify(draft);
+  const key = useDebounced(current, 400);
+  // Only the draft on screen is replayed: while the debounce catches up, `key` may still hold an
+  // earlier draft that was invalid (a query for it would come back as an error about a draft the
+  // admin already fixed, and stay on screen).
+  const settled = key === current;
   const q = useQuery({
     queryKey: ['policy.whatIf', key, limit, apiKeyId],
     queryFn: () => client.policy.whatIf.mutate({ document: JSON.parse(key) as Policy, limit, apiKeyId: apiKeyId || undefined }),
-    enabled: valid,
+    enabled: valid && settled,
     placeholderData: keepPreviousData,
     staleTime: 30_000,
     retry: false,
   });
-  const pending = valid && (q.isFetching || key !== JSON.stringify(draft));
+  const pending = valid && (q.isFetching || !settled);
   const r = q.data;
 
   return (
@@ -63,7 +68,7 @@ export function WhatIfPanel({ draft, valid, apiKeys }: { draft: Policy; valid: b
           <span className="muted">Replayed {int(r.replayed)} recorded decisions with the draft: {int(r.changed)} would go elsewhere, {int(r.unchanged)} stay, {int(r.kept)} counted as recorded.</span>
         ) : null}
       </div>
-      {q.error && <div className="alert" role="alert">{errorText(q.error)}</div>}
+      {valid && q.error && <div className="alert" role="alert">{errorText(q.error)}</div>}
       {r && r.replayed === 0 && <div className="empty">No recorded decisions yet: the preview needs traffic to replay.</div>}
       {r && r.replayed > 0 && (
         <div className="stack" style={{ opacity: !valid ? 0.4 : pending ? 0.55 : 1, transition: 'opacity 120ms' }} data-testid="whatif-result" aria-hidden={!valid}>
