@@ -2,11 +2,12 @@
 // pairs that an embedding scores as close but that ask a different question. Each check extracts a
 // small set of "must agree" facts from both prompts and compares them. It errs towards rejecting:
 // a rejected paraphrase costs one model call, an accepted near miss serves a wrong answer.
-import { americanSpelling, isWord } from '../embedding/dictionary';
-import { canonical, GENERIC, NEGATIONS, stem, STOPWORDS, words } from '../embedding/text';
+// Facts come from facts.ts, typo tests from typo.ts; this file holds the checks and their order.
+import { canonical, GENERIC, STOPWORDS, stem, words } from '../embedding/text';
 import { antonymPoles, kin, nearSynonyms, opposite } from '../embedding/wordnet';
-import { cleanUnicode } from './normalize';
-import { AMBIGUOUS_LANGUAGES, DATE_WORDS, DIRECTIONAL, HUMAN_LANGUAGES, LANGUAGES, NOT_NAMES, NUMBER_WORDS, POLARITY, UNITS } from './lexicon';
+import { contentOf, facts, sortJoin, type Facts } from './facts';
+import { DIRECTIONAL, HUMAN_LANGUAGES, LANGUAGES, POLARITY, UNITS } from './lexicon';
+import { editDistance, isStopTypo, isTypo } from './typo';
 
 export type VerifierCheck =
   | 'number' | 'unit' | 'negation' | 'entity' | 'quoted' | 'code_language' | 'human_language'
@@ -28,6 +29,8 @@ export interface Verdict {
   failures?: Array<{ check: VerifierCheck; reason: string }>;
 }
 
+export { editDistance, isTypo } from './typo';
+
 export interface VerifyOptions {
   /** Run every check and list all failures instead of stopping at the first (diagnosis only). */
   all?: boolean;
@@ -37,205 +40,6 @@ export interface VerifyOptions {
    *  content words that WordNet does not mark as kin, antonyms or look-alikes (see `vouchedSwap`). */
   swapMinSimilarity?: number;
 }
-
-interface Facts {
-  tokens: string[]; // lower-case word tokens in order
-  numbers: string[];
-  units: string[];
-  negations: number;
-  entities: Set<string>;
-  quoted: string[];
-  codeLangs: string[];
-  humanLangs: string[];
-  polarity: string[];
-  polarityWords: string[];
-  dates: string[];
-  scripts: string;
-  prefixed: Map<string, string>;
-  content: Array<{ raw: string; canon: string }>; // content tokens, raw and canonical
-}
-
-/** Inflected forms of the framing verbs in STOPWORDS ("go", "get", "say", "give", "show", "know",
- *  "want", "need", "help", "let") that the suffix stripper does not reduce: "has the egg gone bad" /
- *  "is the egg bad". Dropped from the verifier's content words like their base forms. */
-const FRAMING_FORMS = new Set('gone goes went gets getting gotten says gives given giving shows showing shown knows known wants needs helps lets'.split(' '));
-const isContent = (t: string) => !STOPWORDS.has(t) && !FRAMING_FORMS.has(t);
-
-const LANGUAGE_NAMES = Object.keys(LANGUAGES).filter((n) => n.length >= 5);
-/** A misspelt language name ("pyhton", "javscript"): only unknown words of a similar length are
- *  compared, and only with names sharing their first or last letter (cheap, and typos rarely hit both). */
-function misspeltLanguage(t: string): string | undefined {
-  if (t.length < 5 || isWord(t)) return undefined;
-  return LANGUAGE_NAMES.find((n) => Math.abs(n.length - t.length) <= 1 && (n[0] === t[0] || n[n.length - 1] === t[t.length - 1]) && isTypo(t, n));
-}
-const sortJoin = (xs: Iterable<string>) => [...xs].sort().join('|');
-
-function parseNumber(tok: string): string | null {
-  if (!/^\p{N}/u.test(tok)) return null;
-  const plain = /^\d{1,3}(,\d{3})+(\.\d+)?$/.test(tok) ? tok.replace(/,/g, '') : tok.replace(/,/g, '.');
-  const n = Number(plain);
-  return Number.isFinite(n) ? String(n) : tok;
-}
-
-function scriptsOf(text: string): string {
-  // Fast path: plain ASCII is Latin (or no letters at all); the per-character regexes are slow.
-  if (/^[\x00-\x7f]*$/.test(text)) return /[a-z]/i.test(text) ? 'latin' : '';
-  const s = new Set<string>();
-  for (const ch of text) {
-    if (/\p{Script=Latin}/u.test(ch)) s.add('latin');
-    else if (/\p{Script=Cyrillic}/u.test(ch)) s.add('cyrillic');
-    else if (/\p{Script=Greek}/u.test(ch)) s.add('greek');
-    else if (/\p{Script=Han}|\p{Script=Hiragana}|\p{Script=Katakana}/u.test(ch)) s.add('cjk');
-    else if (/\p{Script=Hangul}/u.test(ch)) s.add('hangul');
-    else if (/\p{Script=Arabic}|\p{Script=Hebrew}/u.test(ch)) s.add('rtl');
-    else if (/\p{Script=Devanagari}|\p{Script=Thai}/u.test(ch)) s.add('indic');
-  }
-  return sortJoin(s);
-}
-
-// Frequent function words of other languages: a prompt written in French and one written in
-// English are different requests even when the embedder maps them close.
-const FOREIGN = /\b(le|la|les|des|est|quel|quelle|comment|pourquoi|el|los|las|qué|cómo|cuál|es|der|die|das|ist|wie|was|warum|il|che|come|qual|é|o|de|da|do|een|het|wat|och|är|hur)\b/g;
-function foreignWeight(lower: string): number {
-  return (lower.match(FOREIGN) ?? []).length;
-}
-
-function extract(raw: string): Facts {
-  const text = cleanUnicode(raw);
-  const lower = text.toLowerCase();
-  const tokens = words(text);
-  const numbers: string[] = [];
-  const units: string[] = [];
-  const codeLangs: string[] = [];
-  const humanLangs: string[] = [];
-  const polarity: string[] = [];
-  const polarityWords: string[] = [];
-  const dates: string[] = [];
-  let negations = 0;
-  for (const t of tokens) {
-    const num = parseNumber(t);
-    if (num !== null) numbers.push(num);
-    else if (NUMBER_WORDS[t]) numbers.push(NUMBER_WORDS[t]);
-    // "5km": digits glued to a unit.
-    const glued = /^\p{N}+(?:[.,]\p{N}+)*([a-z]+)$/u.exec(t);
-    if (glued && UNITS[glued[1]]) units.push(UNITS[glued[1]]);
-    if (UNITS[t] && t !== 'in' && t !== 'm' && t !== 'g' && t !== 'l') units.push(UNITS[t]);
-    if (NEGATIONS.has(t)) negations++;
-    const lang = LANGUAGES[t] ?? misspeltLanguage(t);
-    if (lang) codeLangs.push(LANGUAGES[lang] ?? lang);
-    if (HUMAN_LANGUAGES.has(t)) humanLangs.push(t);
-    // By stem too: "safely" is "safe", "lowering" is "lower".
-    // And by canonical form, so a synonym of a degree word carries its degree ("begin" is "start").
-    const pol = POLARITY[t] ?? POLARITY[stem(t)] ?? (STOPWORDS.has(t) ? undefined : POLARITY[canonical(t)]);
-    if (pol) {
-      polarity.push(pol);
-      polarityWords.push(t);
-    }
-    if (DATE_WORDS[t]) dates.push(DATE_WORDS[t]);
-  }
-  for (const sym of ['$', '€', '£', '¥', '%', '°c', '°f']) if (lower.includes(sym)) units.push(UNITS[sym]);
-  // Words with a negating prefix, by root: "unsafe" vs "safe", "disallow" vs "allow".
-  const prefixed = new Map<string, string>();
-  for (const m of lower.matchAll(/\b(?:un|im|in|dis|non-?|il|ir)([a-z]{3,})\b/g)) prefixed.set(m[1], m[0]);
-  // Ambiguous language names only count when capitalised ("Go", "C", "R") or spelled "c language".
-  for (const m of text.matchAll(/\b(Go|C|R|Swift)\b(?!['’]s\b)/g)) codeLangs.push(AMBIGUOUS_LANGUAGES[m[1].toLowerCase()]);
-  for (const m of lower.matchAll(/\b(go|c|r|swift)\s+(?:language|lang|code|program|programming)\b/g)) codeLangs.push(AMBIGUOUS_LANGUAGES[m[1]]);
-  const foreign = foreignWeight(lower);
-  const langGuess = foreign >= 2 && foreign * 4 >= tokens.length ? 'foreign' : 'en';
-  const quoted = [...text.matchAll(/"([^"]{1,500})"|'([^'\s][^']{0,498}[^'\s])'|`([^`]{1,500})`/g)].map((m) => (m[1] ?? m[2] ?? m[3]).trim());
-  return {
-    tokens,
-    numbers,
-    units,
-    negations,
-    entities: entitiesOf(text),
-    quoted,
-    prefixed,
-    codeLangs: [...new Set(codeLangs)],
-    humanLangs: [...new Set(humanLangs)],
-    polarity,
-    polarityWords,
-    dates: [...new Set(dates)],
-    scripts: `${scriptsOf(text)}:${langGuess}`,
-    content: tokens.filter(isContent).map((raw) => ({ raw, canon: canonical(raw) })),
-  };
-}
-
-/** Capitalised words that are not sentence-initial: names, places, products. A sentence-initial
- *  word counts only when written in capitals ("NASA"): "Quick question" or "Sorting ..." are not names. */
-function entitiesOf(text: string): Set<string> {
-  const out = new Set<string>();
-  // An all-caps prompt ("WHAT IS THE CAPITAL OF FRANCE") says nothing about names.
-  if (text === text.toUpperCase()) return out;
-  for (const m of text.matchAll(/(^|[.!?:]\s+|\s|["'(\[])(\p{Lu}[\p{L}\p{N}&.+#-]*)/gu)) {
-    const w = m[2].replace(/[.-]+$/, '');
-    const lower = w.toLowerCase();
-    const initial = m[1] === '' || /[.!?:]/.test(m[1]);
-    if (NOT_NAMES.has(lower) || w.length < 2) continue;
-    if (initial && w !== w.toUpperCase()) continue;
-    out.add(lower);
-  }
-  return out;
-}
-
-// Three reusable rows for editDistance: it runs for many word pairs per lookup, so it must not
-// allocate. Grown on demand (words are at most a few dozen characters; giant tokens are cut off by
-// the length-difference bound before any row is touched only when lengths are close).
-let rows: Int32Array[] = [new Int32Array(64), new Int32Array(64), new Int32Array(64)];
-
-/** Optimal-string-alignment distance (an adjacent transposition costs 1), or `max + 1` as soon as
- *  it is certain to exceed `max`. */
-export function editDistance(a: string, b: string, max = 3): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  if (a === b) return 0;
-  const n = b.length;
-  if (rows[0].length < n + 1) rows = [new Int32Array(n + 1), new Int32Array(n + 1), new Int32Array(n + 1)];
-  let [prev2, prev, cur] = rows;
-  for (let j = 0; j <= n; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    let rowMin = i;
-    const ai = a.charCodeAt(i - 1);
-    for (let j = 1; j <= n; j++) {
-      const bj = b.charCodeAt(j - 1);
-      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ai === bj ? 0 : 1));
-      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) v = Math.min(v, prev2[j - 2] + 1);
-      cur[j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return max + 1;
-    [prev2, prev, cur] = [prev, cur, prev2];
-  }
-  return prev[n];
-}
-
-const SHORT_STOPWORDS = [...STOPWORDS].filter((w) => w.length >= 3 && w.length <= 5);
-/** "teh", "dose", "waht": a misspelt function word. */
-function isStopTypo(w: string): boolean {
-  return SHORT_STOPWORDS.some((s) => s.length === w.length && editDistance(s, w, 1) <= 1 && [...s].sort().join('') === [...w].sort().join(''));
-}
-
-/** Is `a` plausibly a typo of `b` (or vice versa)? One edit (an adjacent transposition counts as
- *  one), and never between two common English words: "form"/"from", "cat"/"car", "sped"/"speed"
- *  are different words. A common word and a non-word are a misspelling ("slep"/"sleep",
- *  "fod"/"food"; in words under 5 letters only a dropped/added letter or a transposition, so
- *  "gpu"/"cpu" is not). Between two unknown words (names, jargon) only transpositions from 4
- *  letters and single edits from 6. British/American spellings ("colour"/"color") are equal. */
-export function isTypo(a: string, b: string): boolean {
-  if (a === b) return true;
-  const len = Math.max(a.length, b.length);
-  if (len < 4 || len > 40 || Math.abs(a.length - b.length) > 1 || /\p{N}/u.test(a) || /\p{N}/u.test(b)) return false;
-  // Cheapest test first: almost every pair compared is more than one edit apart.
-  if (editDistance(a, b, 1) !== 1) return false;
-  const wa = isWord(a);
-  const wb = isWord(b);
-  if (wa && wb) return americanSpelling(a) === americanSpelling(b);
-  const transposition = a.length === b.length && sortedLetters(a) === sortedLetters(b);
-  if (wa || wb) return len >= 5 || transposition || a.length !== b.length;
-  return transposition || len >= 6;
-}
-
-const sortedLetters = (w: string) => [...w].sort().join('');
 
 const sameMultiset = (a: string[], b: string[]) => sortJoin(a) === sortJoin(b);
 
@@ -390,20 +194,6 @@ function vouchedSwap(a: Facts, b: Facts, onlyA: string[], onlyB: string[]): bool
   return wa.every((x) => wb.every((y) => !kin(x, y) && !opposite(x, y) && editDistance(x, y, 2) > 2));
 }
 
-// Facts of recently seen prompts: a lookup verifies one new prompt against up to k stored ones,
-// and hot stored prompts are verified again and again. Bounded; cleared wholesale when full.
-const memo = new Map<string, Facts>();
-const MEMO_MAX = 20_000;
-function facts(text: string): Facts {
-  let f = memo.get(text);
-  if (!f) {
-    if (memo.size >= MEMO_MAX) memo.clear();
-    f = extract(text);
-    memo.set(text, f);
-  }
-  return f;
-}
-
 /**
  * Cheap necessary condition for the verifier's lexical match (every content word on each side has
  * an equal, synonym or typo partner on the other): a candidate below the similarity threshold can
@@ -420,14 +210,6 @@ export function sameContentWords(storedPrompt: string, newPrompt: string): boole
     return x.every((t) => canonY.has(t.canon) || y.some((u) => isTypo(t.raw, u.raw) || isTypo(t.canon, u.canon) || related(t, u, canonX)) || isStopTypo(t.canon));
   };
   return covered(a, b) && covered(b, a);
-}
-
-function contentOf(text: string): Array<{ raw: string; canon: string }> {
-  const memoised = memo.get(text);
-  if (memoised) return memoised.content;
-  const out: Array<{ raw: string; canon: string }> = [];
-  for (const raw of words(cleanUnicode(text))) if (isContent(raw)) out.push({ raw, canon: canonical(raw) });
-  return out;
 }
 
 export function verifyPair(storedPrompt: string, newPrompt: string, opts: VerifyOptions = {}): Verdict {

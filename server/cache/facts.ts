@@ -1,0 +1,170 @@
+// The "must agree" facts of one prompt that the hit verifier compares (numbers, units, negations,
+// names, quotes, languages, degree words, dates, script, content words), extracted once per prompt
+// and memoised: a lookup verifies one new prompt against up to k stored ones.
+import { isWord } from '../embedding/dictionary';
+import { canonical, NEGATIONS, stem, STOPWORDS, words } from '../embedding/text';
+import { cleanUnicode } from './normalize';
+import { AMBIGUOUS_LANGUAGES, DATE_WORDS, HUMAN_LANGUAGES, LANGUAGES, NOT_NAMES, NUMBER_WORDS, POLARITY, UNITS } from './lexicon';
+import { isTypo } from './typo';
+
+export interface Facts {
+  tokens: string[]; // lower-case word tokens in order
+  numbers: string[];
+  units: string[];
+  negations: number;
+  entities: Set<string>;
+  quoted: string[];
+  codeLangs: string[];
+  humanLangs: string[];
+  polarity: string[];
+  polarityWords: string[];
+  dates: string[];
+  scripts: string;
+  prefixed: Map<string, string>;
+  content: Array<{ raw: string; canon: string }>; // content tokens, raw and canonical
+}
+
+/** Inflected forms of the framing verbs in STOPWORDS ("go", "get", "say", "give", "show", "know",
+ *  "want", "need", "help", "let") that the suffix stripper does not reduce: "has the egg gone bad" /
+ *  "is the egg bad". Dropped from the verifier's content words like their base forms. */
+const FRAMING_FORMS = new Set('gone goes went gets getting gotten says gives given giving shows showing shown knows known wants needs helps lets'.split(' '));
+const isContent = (t: string) => !STOPWORDS.has(t) && !FRAMING_FORMS.has(t);
+
+const LANGUAGE_NAMES = Object.keys(LANGUAGES).filter((n) => n.length >= 5);
+/** A misspelt language name ("pyhton", "javscript"): only unknown words of a similar length are
+ *  compared, and only with names sharing their first or last letter (cheap, and typos rarely hit both). */
+function misspeltLanguage(t: string): string | undefined {
+  if (t.length < 5 || isWord(t)) return undefined;
+  return LANGUAGE_NAMES.find((n) => Math.abs(n.length - t.length) <= 1 && (n[0] === t[0] || n[n.length - 1] === t[t.length - 1]) && isTypo(t, n));
+}
+export const sortJoin = (xs: Iterable<string>) => [...xs].sort().join('|');
+
+function parseNumber(tok: string): string | null {
+  if (!/^\p{N}/u.test(tok)) return null;
+  const plain = /^\d{1,3}(,\d{3})+(\.\d+)?$/.test(tok) ? tok.replace(/,/g, '') : tok.replace(/,/g, '.');
+  const n = Number(plain);
+  return Number.isFinite(n) ? String(n) : tok;
+}
+
+function scriptsOf(text: string): string {
+  // Fast path: plain ASCII is Latin (or no letters at all); the per-character regexes are slow.
+  if (/^[\x00-\x7f]*$/.test(text)) return /[a-z]/i.test(text) ? 'latin' : '';
+  const s = new Set<string>();
+  for (const ch of text) {
+    if (/\p{Script=Latin}/u.test(ch)) s.add('latin');
+    else if (/\p{Script=Cyrillic}/u.test(ch)) s.add('cyrillic');
+    else if (/\p{Script=Greek}/u.test(ch)) s.add('greek');
+    else if (/\p{Script=Han}|\p{Script=Hiragana}|\p{Script=Katakana}/u.test(ch)) s.add('cjk');
+    else if (/\p{Script=Hangul}/u.test(ch)) s.add('hangul');
+    else if (/\p{Script=Arabic}|\p{Script=Hebrew}/u.test(ch)) s.add('rtl');
+    else if (/\p{Script=Devanagari}|\p{Script=Thai}/u.test(ch)) s.add('indic');
+  }
+  return sortJoin(s);
+}
+
+// Frequent function words of other languages: a prompt written in French and one written in
+// English are different requests even when the embedder maps them close.
+const FOREIGN = /\b(le|la|les|des|est|quel|quelle|comment|pourquoi|el|los|las|qué|cómo|cuál|es|der|die|das|ist|wie|was|warum|il|che|come|qual|é|o|de|da|do|een|het|wat|och|är|hur)\b/g;
+function foreignWeight(lower: string): number {
+  return (lower.match(FOREIGN) ?? []).length;
+}
+
+function extract(raw: string): Facts {
+  const text = cleanUnicode(raw);
+  const lower = text.toLowerCase();
+  const tokens = words(text);
+  const numbers: string[] = [];
+  const units: string[] = [];
+  const codeLangs: string[] = [];
+  const humanLangs: string[] = [];
+  const polarity: string[] = [];
+  const polarityWords: string[] = [];
+  const dates: string[] = [];
+  let negations = 0;
+  for (const t of tokens) {
+    const num = parseNumber(t);
+    if (num !== null) numbers.push(num);
+    else if (NUMBER_WORDS[t]) numbers.push(NUMBER_WORDS[t]);
+    // "5km": digits glued to a unit.
+    const glued = /^\p{N}+(?:[.,]\p{N}+)*([a-z]+)$/u.exec(t);
+    if (glued && UNITS[glued[1]]) units.push(UNITS[glued[1]]);
+    if (UNITS[t] && t !== 'in' && t !== 'm' && t !== 'g' && t !== 'l') units.push(UNITS[t]);
+    if (NEGATIONS.has(t)) negations++;
+    const lang = LANGUAGES[t] ?? misspeltLanguage(t);
+    if (lang) codeLangs.push(LANGUAGES[lang] ?? lang);
+    if (HUMAN_LANGUAGES.has(t)) humanLangs.push(t);
+    // By stem too: "safely" is "safe", "lowering" is "lower".
+    // And by canonical form, so a synonym of a degree word carries its degree ("begin" is "start").
+    const pol = POLARITY[t] ?? POLARITY[stem(t)] ?? (STOPWORDS.has(t) ? undefined : POLARITY[canonical(t)]);
+    if (pol) {
+      polarity.push(pol);
+      polarityWords.push(t);
+    }
+    if (DATE_WORDS[t]) dates.push(DATE_WORDS[t]);
+  }
+  for (const sym of ['$', '€', '£', '¥', '%', '°c', '°f']) if (lower.includes(sym)) units.push(UNITS[sym]);
+  // Words with a negating prefix, by root: "unsafe" vs "safe", "disallow" vs "allow".
+  const prefixed = new Map<string, string>();
+  for (const m of lower.matchAll(/\b(?:un|im|in|dis|non-?|il|ir)([a-z]{3,})\b/g)) prefixed.set(m[1], m[0]);
+  // Ambiguous language names only count when capitalised ("Go", "C", "R") or spelled "c language".
+  for (const m of text.matchAll(/\b(Go|C|R|Swift)\b(?!['’]s\b)/g)) codeLangs.push(AMBIGUOUS_LANGUAGES[m[1].toLowerCase()]);
+  for (const m of lower.matchAll(/\b(go|c|r|swift)\s+(?:language|lang|code|program|programming)\b/g)) codeLangs.push(AMBIGUOUS_LANGUAGES[m[1]]);
+  const foreign = foreignWeight(lower);
+  const langGuess = foreign >= 2 && foreign * 4 >= tokens.length ? 'foreign' : 'en';
+  const quoted = [...text.matchAll(/"([^"]{1,500})"|'([^'\s][^']{0,498}[^'\s])'|`([^`]{1,500})`/g)].map((m) => (m[1] ?? m[2] ?? m[3]).trim());
+  return {
+    tokens,
+    numbers,
+    units,
+    negations,
+    entities: entitiesOf(text),
+    quoted,
+    prefixed,
+    codeLangs: [...new Set(codeLangs)],
+    humanLangs: [...new Set(humanLangs)],
+    polarity,
+    polarityWords,
+    dates: [...new Set(dates)],
+    scripts: `${scriptsOf(text)}:${langGuess}`,
+    content: tokens.filter(isContent).map((raw) => ({ raw, canon: canonical(raw) })),
+  };
+}
+
+/** Capitalised words that are not sentence-initial: names, places, products. A sentence-initial
+ *  word counts only when written in capitals ("NASA"): "Quick question" or "Sorting ..." are not names. */
+function entitiesOf(text: string): Set<string> {
+  const out = new Set<string>();
+  // An all-caps prompt ("WHAT IS THE CAPITAL OF FRANCE") says nothing about names.
+  if (text === text.toUpperCase()) return out;
+  for (const m of text.matchAll(/(^|[.!?:]\s+|\s|["'(\[])(\p{Lu}[\p{L}\p{N}&.+#-]*)/gu)) {
+    const w = m[2].replace(/[.-]+$/, '');
+    const lower = w.toLowerCase();
+    const initial = m[1] === '' || /[.!?:]/.test(m[1]);
+    if (NOT_NAMES.has(lower) || w.length < 2) continue;
+    if (initial && w !== w.toUpperCase()) continue;
+    out.add(lower);
+  }
+  return out;
+}
+
+// Facts of recently seen prompts: a lookup verifies one new prompt against up to k stored ones,
+// and hot stored prompts are verified again and again. Bounded; cleared wholesale when full.
+const memo = new Map<string, Facts>();
+const MEMO_MAX = 20_000;
+export function facts(text: string): Facts {
+  let f = memo.get(text);
+  if (!f) {
+    if (memo.size >= MEMO_MAX) memo.clear();
+    f = extract(text);
+    memo.set(text, f);
+  }
+  return f;
+}
+
+export function contentOf(text: string): Array<{ raw: string; canon: string }> {
+  const memoised = memo.get(text);
+  if (memoised) return memoised.content;
+  const out: Array<{ raw: string; canon: string }> = [];
+  for (const raw of words(cleanUnicode(text))) if (isContent(raw)) out.push({ raw, canon: canonical(raw) });
+  return out;
+}
