@@ -237,19 +237,6 @@ export class TierSuccessModel {
   }
 }
 
-/**
- * The probability that each tier is the cheapest one to succeed, from per-tier success estimates,
- * assuming a query a cheaper tier answers is answered by the dearer ones too: small p_s, medium
- * (p_m − p_s)+, large (p_l − max(p_s, p_m))+. The rest, 1 − max p (no tier is likely to succeed),
- * is returned separately: escalating would not help there, so the caller keeps its prior for it.
- */
-export function cheapestTier(est: TierEstimate, mode: 'nested' | 'independent' = 'nested'): { probs: [number, number, number]; undecided: number } | null {
-  const { small: s, medium: m, large: l } = est.success;
-  if (s === null || m === null || l === null) return null;
-  const probs: [number, number, number] = mode === 'nested' ? [s, Math.max(0, m - s), Math.max(0, l - Math.max(s, m))] : [s, (1 - s) * m, (1 - s) * (1 - m) * l];
-  return { probs, undecided: Math.max(0, 1 - probs[0] - probs[1] - probs[2]) };
-}
-
 export interface BlendOptions {
   /** Outcomes per tier at which history and classifier weigh equally (default 50). */
   halfWeightAt?: number;

@@ -4,7 +4,7 @@ import type { Analyzer } from './types';
 
 export { ComplexityAnalyzer, ComplexityInputError, scoreOf, type AnalyzerOptions } from './analyzer';
 export { MemoryHistoryStore, loadHistoryStore, historySignal, type HistoryStore, type PastQuery, type Outcome, type Tier } from './history';
-export { TierSuccessModel, cheapestTier, type TierEstimate, type TierModelOptions } from './history-model';
+export { TierSuccessModel, type TierEstimate, type TierModelOptions } from './history-model';
 export { MAX_CHARS } from './text';
 export * from './types';
 

@@ -12,7 +12,7 @@ import { decide } from '../routing/decide';
 import { executeChat, type ExecResult } from '../routing/executor';
 import { TARGET_RANK, type Plan } from '../routing/plan';
 import { admissionPriority } from './priority';
-import type { Policy } from '../routing/policy';
+import { keyOverride, type Policy } from '../routing/policy';
 import { prepareResearch } from '../routing/research';
 import { ruleMatches } from '../routing/rules';
 import { explorePlan } from '../tuning/explore-plan';
@@ -152,9 +152,7 @@ async function spendOf(deps: GatewayDeps, apiKeyId: string | null): Promise<{ us
 
 /** The similarity threshold of this request's scope: the key's override, else the policy's. */
 export function cacheThreshold(r: Pick<Routed, 'policy' | 'principal'>): number {
-  const key = r.principal.apiKeyId;
-  const o = key ? r.policy.apiKeyOverrides.find((x) => x.apiKeyId === key) : undefined;
-  return o?.cacheSimilarityThreshold ?? r.policy.cache.similarityThreshold;
+  return keyOverride(r.policy, r.principal.apiKeyId)?.cacheSimilarityThreshold ?? r.policy.cache.similarityThreshold;
 }
 
 export async function cacheLookup(r: Routed) {

@@ -2,7 +2,7 @@
 // state and the request context. No I/O, no clock, no randomness: the offline evaluator, the server
 // and the tests all run exactly this code, and the reasons it returns are what the console shows.
 import type { Assessment } from '../complexity/types';
-import type { Policy, RouteTarget } from './policy';
+import { keyOverride, type Policy, type RouteTarget } from './policy';
 import { TARGET_RANK, type CascadePlan, type DecideContext, type Plan, type RejectCode, type RejectPlan, type TierLoadView, type TierStates } from './plan';
 import { applyRules } from './rules';
 
@@ -18,7 +18,7 @@ function stateOf(states: TierStates, name: string): TierLoadView | undefined {
 /** The thresholds in force for this API key: per-key overrides on top of the policy's. */
 export function effectiveThresholds(policy: Policy, apiKeyId: string | null | undefined, reasons?: string[]) {
   const base = policy.thresholds;
-  const o = apiKeyId ? policy.apiKeyOverrides.find((x) => x.apiKeyId === apiKeyId) : undefined;
+  const o = keyOverride(policy, apiKeyId);
   if (!o) return base;
   const merged = { t1: o.thresholds.t1 ?? base.t1, t2: o.thresholds.t2 ?? base.t2, t3: o.thresholds.t3 ?? base.t3 };
   if (!(merged.t1 < merged.t2 && merged.t2 < merged.t3)) {

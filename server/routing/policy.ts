@@ -145,3 +145,8 @@ export function defaultPolicy(): Policy {
     research: { enabled: true, planner: 'large', worker: 'medium', synthesizer: 'large' },
   });
 }
+
+/** The per-key override of `apiKeyId` in this policy, if any (thresholds, cache similarity). */
+export function keyOverride(policy: Policy, apiKeyId: string | null | undefined): Policy['apiKeyOverrides'][number] | undefined {
+  return apiKeyId ? policy.apiKeyOverrides.find((x) => x.apiKeyId === apiKeyId) : undefined;
+}
