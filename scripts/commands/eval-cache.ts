@@ -10,7 +10,7 @@ import { createCache, LOCAL_EMBEDDER_THRESHOLD } from '../../server/cache/index'
 import { LocalEmbedder } from '../../server/embedding/local';
 import { cosine, type Embedder } from '../../server/embedding/types';
 import { verifyPair } from '../../server/cache/verifier';
-import { USE_LITE_THRESHOLD, UseLiteEmbedder } from '../../server/embedding/use-lite/index';
+import { createEmbedder } from '../../server/embedding/index';
 
 export const description = 'Measure the semantic cache on JSONL pairs {a,b,same,kind}: false_hit_rate, hit_recall';
 
@@ -144,18 +144,22 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`eval-cache: --embedder must be local or use-lite, got ${values.embedder}\n`);
     return 2;
   }
-  // Each embedder has its own default threshold: cosines of a sentence model and of hashed n-grams live on different scales.
-  const defaultThreshold = values.embedder === 'use-lite' ? USE_LITE_THRESHOLD : LOCAL_EMBEDDER_THRESHOLD;
-  const threshold = values.threshold === undefined ? defaultThreshold : Number(values.threshold);
+  const embedder = await createEmbedder([], values.embedder);
+  // Each embedder has its own default threshold: cosines of a sentence model and of hashed n-grams live
+  // on different scales. An embedder's measured floor (minThreshold) is its default, and the cache never
+  // applies a lower threshold, so a --threshold below it measures the floor.
+  const threshold = values.threshold === undefined ? (embedder.minThreshold ?? LOCAL_EMBEDDER_THRESHOLD) : Number(values.threshold);
   if (!Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
     process.stderr.write(`eval-cache: --threshold must be a number in 0..1, got ${values.threshold}\n`);
     return 2;
   }
+  if (embedder.minThreshold !== undefined && threshold < embedder.minThreshold) {
+    process.stderr.write(`eval-cache: ${embedder.id} is never used below its floor ${embedder.minThreshold}: --threshold ${threshold} measures ${embedder.minThreshold}\n`);
+  }
   const pairs = readPairs(values.pairs);
-  const embedder = values.embedder === 'use-lite' ? new UseLiteEmbedder() : new LocalEmbedder();
   const { errors, ...report } = await evaluatePairs(pairs, threshold, embedder);
   const out = { ...report, ...(values['show-errors'] ? { errors } : {}), ...(values.crosstalk ? { crosstalk: await crosstalk(pairs, threshold, embedder) } : {}), ...(values.explain ? { explain: await explainPairs(pairs, embedder) } : {}) };
-  if (embedder instanceof UseLiteEmbedder) await embedder.close();
+  await embedder.close?.();
   if (values.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   else {
     process.stdout.write(`false_hit_rate ${report.false_hit_rate} (${report.false_hits}/${report.negatives})  hit_recall ${report.hit_recall}  threshold ${threshold}\n`);

@@ -12,6 +12,8 @@ export interface Embedder {
    * threshold below it. Absent: the policy's threshold applies as it is.
    */
   readonly minThreshold?: number;
+  /** Releases what the embedder holds (a loaded model); absent when there is nothing to release. */
+  close?(): Promise<void>;
   /**
    * For sentence models only: the similarity at or above which the hit verifier lets this
    * embedder's cosine vouch for one or two swapped content words that WordNet does not mark as kin
