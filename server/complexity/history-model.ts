@@ -247,7 +247,7 @@ export interface BlendOptions {
  * of the answers turning from wrong to right is worth a tier's price on any of our tier spreads;
  * smaller gains count in proportion.
  */
-export const FULL_GAIN = 0.25;
+const FULL_GAIN = 0.25;
 
 /**
  * The history's score for a query, on the classifier's scale (band index / 3):

@@ -99,9 +99,9 @@ export function tunerService(prisma: PrismaClient, opts: TunerServiceOptions = {
       recentCacheHitRatings(prisma, opts.cacheRatingsLimit ?? 20_000),
       opts.raterNoise === false ? Promise.resolve([]) : repeatedRatings(prisma, opts.ratingsLimit ?? 20_000),
     ]);
-    // The policy's prior (admin-set) unless the service was built with its own; `false` turns it all off.
-    const prior = opts.raterNoise === false ? undefined : (opts.raterNoise ?? (cfg.raterNoise !== undefined ? { noise: cfg.raterNoise } : undefined));
-    const raterNoise = opts.raterNoise === false ? undefined : estimateNoise(agreementOf(repeated), prior);
+    // The service's own prior, else the policy's (admin-set); `false` turns the correction off.
+    const policyPrior = cfg.raterNoise !== undefined ? { noise: cfg.raterNoise } : undefined;
+    const raterNoise = opts.raterNoise === false ? undefined : estimateNoise(agreementOf(repeated), opts.raterNoise ?? policyPrior);
     const thresholdResult = tuneThresholds({ current: active.document.thresholds, config: cfg, ratings, population, estimator: opts.estimator, raterNoise });
     // Same target and guardrails as the routing thresholds; the policy schema bounds it to 0.5..1.
     const simFrom = active.document.cache.similarityThreshold;
