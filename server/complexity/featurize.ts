@@ -22,8 +22,6 @@ export interface FeatureParams {
 export interface Features {
   indices: Int32Array;
   values: Float32Array;
-  /** Human names of the non-zero features, only when requested (explanations). */
-  names?: Map<number, string>;
   structure: Structure;
   keywords: string[];
   language: string;
@@ -141,14 +139,14 @@ function counters(p: FeatureParams) {
   return c;
 }
 
-/** Collects human names of feature indices: all of them, or only the `wanted` ones (cheap). */
+/** Collects human names of the `wanted` feature indices (featureNames). */
 export interface NameSink {
-  wanted: Set<number> | null;
+  wanted: Set<number>;
   map: Map<number, string>;
 }
 
 function nameIt(sink: NameSink, index: number, name: () => string) {
-  if ((sink.wanted === null || sink.wanted.has(index)) && !sink.map.has(index)) sink.map.set(index, name());
+  if (sink.wanted.has(index) && !sink.map.has(index)) sink.map.set(index, name());
 }
 
 /** Names of the given feature indices in a text (the first n-gram that hashed there). */
@@ -274,16 +272,14 @@ function emitBlock(c: Counter, offset: number, idf: Float32Array, idfOffset: num
   return at + c.n;
 }
 
-export function featurize(input: unknown, p: FeatureParams, opts: { names?: boolean } = {}): Features {
-  return featurizeWithTokens(input, p, opts).features;
+export function featurize(input: unknown, p: FeatureParams): Features {
+  return featurizeWithTokens(input, p).features;
 }
 
 /** featurize(), plus the word tokens it hashed (for featureNamesOfTokens: no second tokenization). */
-export function featurizeWithTokens(input: unknown, p: FeatureParams, opts: { names?: boolean } = {}): { features: Features; tokens: string[] } {
+export function featurizeWithTokens(input: unknown, p: FeatureParams): { features: Features; tokens: string[] } {
   const prep = prepare(input);
-  const sink: NameSink | undefined = opts.names ? { wanted: null, map: new Map() } : undefined;
-  const names = sink?.map;
-  const { tokens, word, char } = hashedCounts(prep.lower, p, sink);
+  const { tokens, word, char } = hashedCounts(prep.lower, p);
   const structure = analyzeStructure(prep.text, tokens);
   const keywords = matchKeywords(prep.lower);
   const language = detectLanguage(prep.lower, tokens);
@@ -298,13 +294,12 @@ export function featurizeWithTokens(input: unknown, p: FeatureParams, opts: { na
     if (v !== 0 && Number.isFinite(v)) {
       indices[at] = i;
       values[at++] = v;
-      names?.set(i, DENSE_NAMES[i]);
     }
   }
   const scale = p.ngramScale ?? 1;
   at = emitBlock(word, DENSE, p.idf, 0, indices, values, at, scale);
   emitBlock(char, DENSE + p.wordBuckets, p.idf, p.wordBuckets, indices, values, at, scale);
-  return { features: { indices, values, names, structure, keywords, language, truncated: prep.truncated }, tokens };
+  return { features: { indices, values, structure, keywords, language, truncated: prep.truncated }, tokens };
 }
 
 /** Smooth IDF over hashed buckets: ln((1 + N) / (1 + df)) + 1. */
