@@ -53,4 +53,12 @@ test('analyst searches decisions, exports CSV and opens one', async ({ page }) =
   expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBe(0);
   await expect(page.locator('main script')).toHaveCount(0);
   await shot(page, '23-decision-detail');
+
+  // A follow-up turn is not served from the cache; the decision says why instead of a bare "bypass".
+  const r = await page.request.post('/api/chat/stream', { data: { prompt: 'And in Spanish?', history: [{ role: 'user', content: 'Say hello in French' }, { role: 'assistant', content: 'Bonjour' }] } });
+  expect(r.status(), await r.text()).toBe(200);
+  await page.goto('/decisions?q=in%20Spanish');
+  await expect(rows).toHaveCount(1);
+  await rows.first().getByRole('link').click();
+  await expect(page.getByTestId('cache-status')).toHaveText('bypass — 2 earlier turn(s)');
 });

@@ -13,6 +13,18 @@ function Json({ value }: { value: unknown }) {
   return <pre>{JSON.stringify(value, null, 2)}</pre>;
 }
 
+/** Why the cache answered or was skipped, from the notes the gateway keeps in the recorded plan. */
+function cacheNote(plan: unknown): string | null {
+  const p = (plan ?? {}) as { cache?: { similarity?: number; threshold?: number; verifier?: string | null }; cacheBypass?: { detail?: string } };
+  if (p.cacheBypass?.detail) return p.cacheBypass.detail;
+  const c = p.cache;
+  if (c && typeof c.similarity === 'number') {
+    const th = typeof c.threshold === 'number' ? ` (threshold ${c.threshold.toFixed(2)})` : '';
+    return `similarity ${c.similarity.toFixed(3)}${th}${c.verifier ? `, accepted as ${c.verifier}` : ''}`;
+  }
+  return null;
+}
+
 export function DecisionDetailView({ id }: { id: string }) {
   const trpc = useTRPC();
   const q = useQuery(trpc.analytics.decision.queryOptions({ id }, { retry: false }));
@@ -40,7 +52,7 @@ export function DecisionDetailView({ id }: { id: string }) {
             <dt>Source</dt><dd>{d.source}</dd>
             <dt>API key</dt><dd>{d.apiKeyId ?? '–'}</dd>
             <dt>Policy version</dt><dd>{d.policyVersion ?? '–'}</dd>
-            <dt>Cache</dt><dd>{d.cacheStatus}</dd>
+            <dt>Cache</dt><dd data-testid="cache-status">{d.cacheStatus}{cacheNote(d.plan) && <span className="muted"> — {cacheNote(d.plan)}</span>}</dd>
             <dt>Status</dt><dd><span className={`badge ${d.status === 'ok' ? 'ok' : 'error'}`}>{d.status}</span> {d.errorCode ?? ''}</dd>
             <dt>Tokens</dt><dd>{int(d.tokensIn)} in · {int(d.tokensOut)} out</dd>
           </dl>

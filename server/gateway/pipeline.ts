@@ -69,6 +69,7 @@ export function finish(r: Routed, f: { finalTier: string | null; cacheStatus: Ca
   const plan: RecordedPlan = { ...r.plan };
   if (r.explored) plan.exploration = r.explored;
   if (f.hit) plan.cache = { entryId: f.hit.entryId, kind: f.hit.kind, similarity: f.hit.similarity, threshold: cacheThreshold(r), verifier: f.hit.verifier };
+  if (f.cacheStatus === 'bypass' && !r.eligibility.eligible && r.eligibility.detail) plan.cacheBypass = { reason: r.eligibility.reason, detail: r.eligibility.detail };
   const decision = buildDecision({
     id: r.id, createdAt: r.createdAt, principal: { id: r.principal.id, apiKeyId: r.principal.apiKeyId }, source: r.req.source,
     messages: r.req.messages, prompt: r.prompt, assessment: r.assessment, policyVersion: r.policyVersion, plan,
@@ -133,7 +134,9 @@ export async function route(deps: GatewayDeps, principal: Principal, req: Gatewa
     finish(r, { finalTier: null, cacheStatus: 'bypass', status: 'rejected', errorCode: r.plan.errorCode, ttftMs: null, answer: null });
     throw new GatewayError(r.plan.errorCode, r.plan.message, r.id);
   }
-  r.eligibility = deps.cache && policy.cache.enabled && !forced ? cacheEligibility(r.chatReq, policy.cache) : { eligible: false, reason: 'off', detail: 'cache off' };
+  r.eligibility = !deps.cache || !policy.cache.enabled ? { eligible: false, reason: 'off', detail: 'cache off' }
+    : forced ? { eligible: false, reason: 'off', detail: 'the request named a tier' }
+    : cacheEligibility(r.chatReq, policy.cache);
   // An explored request exists to observe the explored tier: a cache hit would observe nothing.
   if (r.explored && r.eligibility.eligible) r.eligibility = { eligible: false, reason: 'off', detail: 'exploration bypasses the cache' };
   return r;

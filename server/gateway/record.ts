@@ -30,6 +30,8 @@ export interface PlanNotes {
   exploration?: { from: string; to: string; share: number };
   /** Set on cache hits: which entry answered and how similar it was (data for the cache-threshold tuner; the entry id lets a thumbs-down evict it). */
   cache?: { entryId: string; kind: 'exact' | 'semantic'; similarity: number; threshold: number; verifier: string | null };
+  /** Set when the cache was on but not used for this request: why (a console reader otherwise sees a bare "bypass"). */
+  cacheBypass?: { reason: string; detail: string };
 }
 
 export type RecordedPlan = Plan & PlanNotes;

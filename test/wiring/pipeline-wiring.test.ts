@@ -100,6 +100,24 @@ describe('exploration', () => {
     }
   });
 
+  it('records why the cache was bypassed, so the console can say it', async () => {
+    const cache = await createCache();
+    try {
+      const d = deps(policyOf({ tuner: { ...defaultPolicy().tuner, mode: 'off' } }), { cache });
+      await handleChat(d, principal(), { ...ask('And the capital of Spain?'), messages: [{ role: 'user', content: 'What is the capital of France?' }, { role: 'assistant', content: 'Paris.' }, { role: 'user', content: 'And the capital of Spain?' }] });
+      await handleChat(d, principal(), { ...ask('What is the capital of Spain?'), model: 'small' });
+      await handleChat(d, principal(), ask('What is the capital of Portugal?', { temperature: 0 }));
+      const [conversation, named, plain] = decisions;
+      expect(conversation.cacheStatus).toBe('bypass');
+      expect((planOf(conversation) as PlanNotes).cacheBypass).toEqual({ reason: 'conversation', detail: '2 earlier turn(s)' });
+      expect((planOf(named) as PlanNotes).cacheBypass).toEqual({ reason: 'off', detail: 'the request named a tier' });
+      expect(plain.cacheStatus).toBe('miss');
+      expect((planOf(plain) as PlanNotes).cacheBypass).toBeUndefined();
+    } finally {
+      await cache.close();
+    }
+  });
+
   it('bypasses the cache for explored requests, so the explored tier really answers', async () => {
     const cache = await createCache();
     try {
@@ -112,6 +130,7 @@ describe('exploration', () => {
       const explored = decisions.filter((x) => planOf(x).exploration);
       expect(explored.length).toBeGreaterThan(0);
       for (const x of explored) expect(x).toMatchObject({ cacheStatus: 'bypass', finalTier: planOf(x).target });
+      for (const x of explored) expect((planOf(x) as PlanNotes).cacheBypass).toEqual({ reason: 'off', detail: 'exploration bypasses the cache' });
       expect(decisions.filter((x) => !planOf(x).exploration).slice(1).every((x) => x.cacheStatus === 'exact')).toBe(true);
     } finally {
       await cache.close();
