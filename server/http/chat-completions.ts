@@ -49,7 +49,7 @@ export async function chatCompletions(deps: V1Deps, req: V1Request): Promise<Htt
       return { status: 200, headers: { ...sseHeaders(), ...cascadeHeaders(stream.meta) }, stream: sse(stream, body) };
     }
     const result = await deps.chat.complete(principal, gatewayReq);
-    return json(200, completionBody(result), { ...cascadeHeaders(result), 'x-cascade-cost-usd': String(result.costUsd) });
+    return json(200, completionBody(result), { ...cascadeHeaders(result), 'x-cascade-cost-usd': decimalUsd(result.costUsd) });
   } catch (err) {
     return errorResult(toHttpError(err));
   }
@@ -121,4 +121,10 @@ async function* sse(stream: ChatStream, body: ChatCompletionBody): AsyncGenerato
     }
   }
   yield 'data: [DONE]\n\n';
+}
+
+/** Plain decimal, no float noise ("0.000010300000000000001") and no exponent ("1e-7"): clients parse it as money. */
+export function decimalUsd(x: number): string {
+  if (!Number.isFinite(x) || x <= 0) return '0';
+  return x.toFixed(10).replace(/\.?0+$/, '') || '0';
 }

@@ -5,6 +5,7 @@ import '../../server/runtime/preload-native';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopRuntime, type Runtime } from '../../server/runtime';
+import { decimalUsd } from '../../server/http/chat-completions';
 import { startApiServer } from './helpers-http';
 import { testRuntime, uid } from './helpers';
 
@@ -56,8 +57,20 @@ describe('OpenAI SDK against Cascade', () => {
     expect(['simple', 'moderate', 'complex', 'research']).toContain(response.headers.get('x-cascade-band'));
     await runtime.recorder.flush();
     const d = await runtime.stores.decisions.get(decisionId!);
+    // a plain decimal equal to the recorded cost to 10 places
+    const cost = response.headers.get('x-cascade-cost-usd')!;
+    expect(cost).toMatch(/^\d+(\.\d{1,10})?$/);
+    expect(Number(cost)).toBeCloseTo(d!.costUsd, 10);
     expect(d).toMatchObject({ apiKeyId: keyId, finalTier: data.model, status: 'ok', source: 'api' });
     expect(d!.attempts.length).toBeGreaterThan(0);
+  });
+
+  it('writes the cost header as a plain decimal, without float noise or an exponent', () => {
+    expect(decimalUsd(0.0000094 + 0.0000009)).toBe('0.0000103');
+    expect(decimalUsd(1e-7)).toBe('0.0000001');
+    expect(decimalUsd(0.1 + 0.2)).toBe('0.3');
+    expect(decimalUsd(12)).toBe('12');
+    expect(decimalUsd(0)).toBe('0');
   });
 
   it('answers from the tier named as the model', async () => {
