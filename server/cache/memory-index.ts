@@ -31,7 +31,8 @@ interface Slot {
 /** Entries scored exactly per term-index search (by shared-term count first). Postings longer than
  *  RARE_POSTINGS (very common terms) are only walked when the prompt has no rarer indexed term, and
  *  then at most POSTINGS_BUDGET of them: a paraphrase shares the rare terms, and a common term's
- *  list is what makes a lookup slow. */
+ *  list is what makes a lookup slow. That walk is the definition (sharedTermsWalk); sharedTermsFast
+ *  finds the same entries in the same order and usually stops after a few dozen postings. */
 const TERM_CANDIDATES = 16;
 const RARE_POSTINGS = 2_000;
 const POSTINGS_BUDGET = 20_000;
@@ -48,6 +49,12 @@ export interface MemoryIndexOptions {
   quantization?: ScalarKind;
   /** The terms a vector is made of (LocalEmbedder.terms): enables the exact term index. */
   terms?: (text: string) => string[];
+  /** Always select term-search candidates by the full postings walk (the reference the early-stopping
+   *  selection is tested against; same results, slower on templated traffic). */
+  exhaustiveTermWalk?: boolean;
+  /** RARE_POSTINGS and POSTINGS_BUDGET (tests use small ones to reach every branch with few entries). */
+  rarePostings?: number;
+  postingsBudget?: number;
 }
 
 export class MemoryIndex {
@@ -56,6 +63,8 @@ export class MemoryIndex {
   private readonly exact = new Map<string, string>();
   private readonly partitions = new Map<string, Partition>();
   private nextKey = 1;
+  /** Term-search counters: how candidates were selected and how many postings that visited. */
+  readonly stats: TermWalkStats = { fast: 0, walks: 0, visited: 0 };
 
   constructor(private readonly opts: MemoryIndexOptions) {}
 
@@ -161,26 +170,16 @@ export class MemoryIndex {
     if (lists.length === 0) return null;
     // Rarest terms first: they say most about the question and have the shortest lists.
     lists.sort((a, b) => a.size - b.size);
-    const counts = new Map<number, number>();
-    let walked = 0;
-    for (const set of lists) {
-      if (walked > 0 && set.size > RARE_POSTINGS) break;
-      for (const key of set) {
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-        if (++walked >= POSTINGS_BUDGET) break;
-      }
-    }
-    // The TERM_CANDIDATES entries with the most shared terms (bucketed by count: no big sort).
-    const buckets: number[][] = Array.from({ length: lists.length + 1 }, () => []);
-    for (const [key, c] of counts) buckets[c].push(key);
+    const usable = (key: number) => {
+      const id = p.keyToId.get(key);
+      return !!id && this.entries.has(id);
+    };
+    const limits = { rare: this.opts.rarePostings ?? RARE_POSTINGS, budget: this.opts.postingsBudget ?? POSTINGS_BUDGET };
+    const keys = (this.opts.exhaustiveTermWalk ? null : sharedTermsFast(lists, usable, limits, this.stats)) ?? sharedTermsWalk(lists, usable, limits, this.stats);
     const out: Candidate[] = [];
-    for (let c = lists.length; c >= 1 && out.length < TERM_CANDIDATES; c--) {
-      for (const key of buckets[c]) {
-        if (out.length >= TERM_CANDIDATES) break;
-        const id = p.keyToId.get(key);
-        const slot = id ? this.entries.get(id) : undefined;
-        if (slot) out.push({ entry: slot.entry, similarity: dot(vector, slot.entry.embedding) });
-      }
+    for (const key of keys) {
+      const slot = this.entries.get(p.keyToId.get(key)!)!;
+      out.push({ entry: slot.entry, similarity: dot(vector, slot.entry.embedding) });
     }
     out.sort((a, b) => b.similarity - a.similarity);
     return out.slice(0, k);
@@ -227,6 +226,106 @@ export class MemoryIndex {
     }
     return p;
   }
+}
+
+interface Limits {
+  rare: number;
+  budget: number;
+}
+
+/** Postings visited by term searches (tests and benches read it: the fast path must stay cheap). */
+export interface TermWalkStats {
+  /** Searches answered by the early-stopping selection / by the full walk. */
+  fast: number;
+  walks: number;
+  /** Postings (entry keys) visited, both ways together. */
+  visited: number;
+}
+
+/**
+ * The reference selection (the definition): walk the postings rarest first — a list longer than
+ * RARE_POSTINGS only when nothing was walked yet, at most POSTINGS_BUDGET postings — count the
+ * shared terms per entry, and return up to TERM_CANDIDATES usable entries, most shared terms
+ * first, ties in the order the walk first met them. Its cost grows with the lists: on templated
+ * traffic ("… (request 1234)") the rarest term of a prompt is in every entry of its template.
+ */
+function sharedTermsWalk(lists: Array<Set<number>>, usable: (key: number) => boolean, limits: Limits, stats: TermWalkStats): number[] {
+  stats.walks++;
+  const counts = new Map<number, number>();
+  let walked = 0;
+  for (const set of lists) {
+    if (walked > 0 && set.size > limits.rare) break;
+    for (const key of set) {
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (++walked >= limits.budget) break;
+    }
+  }
+  stats.visited += walked;
+  // Bucketed by count: no big sort.
+  const buckets: number[][] = Array.from({ length: lists.length + 1 }, () => []);
+  for (const [key, c] of counts) buckets[c].push(key);
+  const out: number[] = [];
+  for (let c = lists.length; c >= 1 && out.length < TERM_CANDIDATES; c--) {
+    for (const key of buckets[c]) {
+      if (out.length >= TERM_CANDIDATES) break;
+      if (usable(key)) out.push(key);
+    }
+  }
+  return out;
+}
+
+/**
+ * The same selection as sharedTermsWalk, in the same order, without counting every posting: the
+ * entries sharing c of the n walked lists, in the order the walk would first meet them, for
+ * c = n, n-1, …, until TERM_CANDIDATES are found. An entry in c of the n lists is in one of the
+ * first n-c+1 (so the pass for c only scans those), and the walk meets it first in the first list
+ * holding it (so a key also in an earlier list is skipped: it was offered there). On templated
+ * traffic the first pass finds them all after TERM_CANDIDATES postings. Returns null — the caller
+ * then walks — when the walk would have been cut by POSTINGS_BUDGET (its counts would then depend on
+ * where it stopped) or when this costs more membership tests than a quarter of the walk.
+ */
+function sharedTermsFast(lists: Array<Set<number>>, usable: (key: number) => boolean, limits: Limits, stats: TermWalkStats): number[] | null {
+  // The lists the walk visits: the first, then the following ones up to RARE_POSTINGS long.
+  let n = 0;
+  let total = 0;
+  for (const set of lists) {
+    if (total > 0 && set.size > limits.rare) break;
+    n++;
+    total += set.size;
+  }
+  if (n > 1 && total >= limits.budget) return null;
+  const maxWork = 64 + total / 4;
+  let work = 0;
+  const out: number[] = [];
+  for (let c = n; c >= 1; c--) {
+    for (let i = 0; i <= n - c; i++) {
+      // With one list the walk counts only its first POSTINGS_BUDGET postings.
+      let left = limits.budget;
+      for (const key of lists[i]) {
+        if (--left < 0) break;
+        work += n;
+        if (work > maxWork) {
+          stats.visited += work;
+          return null;
+        }
+        let earlier = false;
+        for (let j = 0; j < i && !earlier; j++) earlier = lists[j].has(key);
+        if (earlier) continue;
+        let count = 1;
+        for (let j = i + 1; j < n; j++) if (lists[j].has(key)) count++;
+        if (count !== c || !usable(key)) continue;
+        out.push(key);
+        if (out.length >= TERM_CANDIDATES) {
+          stats.fast++;
+          stats.visited += work;
+          return out;
+        }
+      }
+    }
+  }
+  stats.fast++;
+  stats.visited += work;
+  return out;
 }
 
 /** Cosine of two unit vectors, clamped like the HNSW path. */
