@@ -9,7 +9,7 @@ import { MemoryIndex } from './memory-index';
 import { MAX_PROMPT_CHARS, cleanUnicode, normalizePrompt, promptHash, scopeHash } from './normalize';
 import type { CacheChange, CacheEntry, CacheStore } from './store';
 import type { CacheHit, CacheLookupRequest, CacheStoreRequest, ResponseCache } from './types';
-import { sameContentWords, verifyPair } from './verifier';
+import { earlyRejection, sameContentWords, verifyPair } from './verifier';
 
 export interface CacheOptions {
   store: CacheStore;
@@ -21,6 +21,9 @@ export interface CacheOptions {
   /** Expired rows are deleted this often (0 = never; lookups ignore them either way). */
   purgeEveryMs?: number;
   now?: () => Date;
+  /** Run the verifier's first three checks on the prompts' gates before verifyPair (default true; same
+   *  decisions and rejection counts either way — false is the reference the tests compare with). */
+  earlyChecks?: boolean;
 }
 
 export interface CacheStats {
@@ -143,6 +146,12 @@ export class SemanticCache implements ResponseCache {
       // Below the threshold only the lexical path can accept: test that on tokens before paying
       // for the full verifier (most candidates of a miss end here).
       if (c.similarity < threshold && !sameContentWords(c.entry.promptNorm, req.prompt)) continue;
+      // Length, script and numbers first, from the cheap gates: what verifyPair would reject it for.
+      const early = this.opts.earlyChecks === false ? null : earlyRejection(c.entry.promptNorm, req.prompt);
+      if (early) {
+        this.s.verifierRejections[early] = (this.s.verifierRejections[early] ?? 0) + 1;
+        continue;
+      }
       const verdict = verifyPair(c.entry.promptNorm, req.prompt, { similarity: c.similarity, swapMinSimilarity: this.opts.embedder.swapMinSimilarity });
       if (verdict.ok && c.similarity < threshold && !verdict.lexicalMatch) continue;
       if (!verdict.ok) {

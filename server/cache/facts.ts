@@ -22,6 +22,22 @@ export interface Facts {
   scripts: string;
   prefixed: Map<string, string>;
   content: Array<{ raw: string; canon: string }>; // content tokens, raw and canonical
+  /** The facts of the verifier's first three checks, compared as strings (see `Gate`). */
+  gate: Gate;
+}
+
+/**
+ * The facts behind the verifier's first three checks — length (content words), script/language,
+ * numbers — computed without the rest of `Facts` (no names, units, degree words, canonical forms):
+ * on templated traffic ("… (request 1234)") nearly every candidate fails the number check, and this
+ * is all that takes. `extract` builds its own fields from the same function, so the two agree.
+ */
+export interface Gate {
+  contentWords: number;
+  scripts: string;
+  numbers: string[];
+  /** sortJoin(numbers): the number check compares multisets. */
+  numbersKey: string;
 }
 
 /** Inflected forms of the framing verbs in STOPWORDS ("go", "get", "say", "give", "show", "know",
@@ -69,11 +85,25 @@ function foreignWeight(lower: string): number {
   return (lower.match(FOREIGN) ?? []).length;
 }
 
+function gateOf(text: string, lower: string, tokens: string[]): Gate {
+  const numbers: string[] = [];
+  let contentWords = 0;
+  for (const t of tokens) {
+    const num = parseNumber(t);
+    if (num !== null) numbers.push(num);
+    else if (NUMBER_WORDS[t]) numbers.push(NUMBER_WORDS[t]);
+    if (isContent(t)) contentWords++;
+  }
+  const foreign = foreignWeight(lower);
+  const langGuess = foreign >= 2 && foreign * 4 >= tokens.length ? 'foreign' : 'en';
+  return { contentWords, scripts: `${scriptsOf(text)}:${langGuess}`, numbers, numbersKey: sortJoin(numbers) };
+}
+
 function extract(raw: string): Facts {
   const text = cleanUnicode(raw);
   const lower = text.toLowerCase();
   const tokens = words(text);
-  const numbers: string[] = [];
+  const gate = gateOf(text, lower, tokens);
   const units: string[] = [];
   const codeLangs: string[] = [];
   const humanLangs: string[] = [];
@@ -82,9 +112,6 @@ function extract(raw: string): Facts {
   const dates: string[] = [];
   let negations = 0;
   for (const t of tokens) {
-    const num = parseNumber(t);
-    if (num !== null) numbers.push(num);
-    else if (NUMBER_WORDS[t]) numbers.push(NUMBER_WORDS[t]);
     // "5km": digits glued to a unit.
     const glued = /^\p{N}+(?:[.,]\p{N}+)*([a-z]+)$/u.exec(t);
     if (glued && UNITS[glued[1]]) units.push(UNITS[glued[1]]);
@@ -109,12 +136,10 @@ function extract(raw: string): Facts {
   // Ambiguous language names only count when capitalised ("Go", "C", "R") or spelled "c language".
   for (const m of text.matchAll(/\b(Go|C|R|Swift)\b(?!['’]s\b)/g)) codeLangs.push(AMBIGUOUS_LANGUAGES[m[1].toLowerCase()]);
   for (const m of lower.matchAll(/\b(go|c|r|swift)\s+(?:language|lang|code|program|programming)\b/g)) codeLangs.push(AMBIGUOUS_LANGUAGES[m[1]]);
-  const foreign = foreignWeight(lower);
-  const langGuess = foreign >= 2 && foreign * 4 >= tokens.length ? 'foreign' : 'en';
   const quoted = [...text.matchAll(/"([^"]{1,500})"|'([^'\s][^']{0,498}[^'\s])'|`([^`]{1,500})`/g)].map((m) => (m[1] ?? m[2] ?? m[3]).trim());
   return {
     tokens,
-    numbers,
+    numbers: gate.numbers,
     units,
     negations,
     entities: entitiesOf(text),
@@ -125,8 +150,9 @@ function extract(raw: string): Facts {
     polarity,
     polarityWords,
     dates: [...new Set(dates)],
-    scripts: `${scriptsOf(text)}:${langGuess}`,
+    scripts: gate.scripts,
     content: tokens.filter(isContent).map((raw) => ({ raw, canon: canonical(raw) })),
+    gate,
   };
 }
 
@@ -159,6 +185,22 @@ export function facts(text: string): Facts {
     memo.set(text, f);
   }
   return f;
+}
+
+// Gates of prompts whose full facts were not needed (most candidates of templated traffic).
+const gateMemo = new Map<string, Gate>();
+/** `facts(text).gate`, without extracting the rest when the facts are not memoised. */
+export function gate(text: string): Gate {
+  const f = memo.get(text);
+  if (f) return f.gate;
+  let g = gateMemo.get(text);
+  if (!g) {
+    if (gateMemo.size >= MEMO_MAX) gateMemo.clear();
+    const clean = cleanUnicode(text);
+    g = gateOf(clean, clean.toLowerCase(), words(clean));
+    gateMemo.set(text, g);
+  }
+  return g;
 }
 
 export function contentOf(text: string): Array<{ raw: string; canon: string }> {

@@ -30,6 +30,7 @@ export interface CreateCacheOptions {
   candidates?: number;
   purgeEveryMs?: number;
   now?: () => Date;
+  earlyChecks?: boolean;
 }
 
 export async function createCache(opts: CreateCacheOptions = {}): Promise<SemanticCache> {
@@ -39,7 +40,7 @@ export async function createCache(opts: CreateCacheOptions = {}): Promise<Semant
   else if (opts.pool) store = new PgCacheStore({ pool: opts.pool });
   else if (opts.url) store = new PgCacheStore({ pool: new pg.Pool({ connectionString: opts.url, max: 4 }), ownsPool: true });
   else store = new MemoryCacheStore();
-  const cache = new SemanticCache({ store, embedder, maxEntries: opts.maxEntries, candidates: opts.candidates, purgeEveryMs: opts.purgeEveryMs, now: opts.now });
+  const cache = new SemanticCache({ store, embedder, maxEntries: opts.maxEntries, candidates: opts.candidates, purgeEveryMs: opts.purgeEveryMs, now: opts.now, earlyChecks: opts.earlyChecks });
   try {
     await cache.start();
   } catch (err) {

@@ -5,7 +5,7 @@
 // Facts come from facts.ts, typo tests from typo.ts; this file holds the checks and their order.
 import { canonical, GENERIC, STOPWORDS, stem, words } from '../embedding/text';
 import { antonymPoles, kin, nearSynonyms, opposite } from '../embedding/wordnet';
-import { contentOf, facts, sortJoin, type Facts } from './facts';
+import { contentOf, facts, gate, sortJoin, type Facts, type Gate } from './facts';
 import { DIRECTIONAL, HUMAN_LANGUAGES, LANGUAGES, POLARITY, UNITS } from './lexicon';
 import { editDistance, isStopTypo, isTypo } from './typo';
 
@@ -212,6 +212,24 @@ export function sameContentWords(storedPrompt: string, newPrompt: string): boole
   return covered(a, b) && covered(b, a);
 }
 
+const tooLong = (a: Gate, b: Gate) => a.contentWords > MAX_VERIFIED_WORDS || b.contentWords > MAX_VERIFIED_WORDS;
+
+/**
+ * The verifier's first three checks alone — length, script/language, numbers, in verifyPair's order —
+ * from the prompts' gates (facts.ts), without extracting their other facts: the check verifyPair
+ * would reject the pair with when it is one of these three, else null (then only verifyPair can
+ * decide). The cache runs it before verifyPair: on templated traffic ("… (request 1234)") every
+ * candidate differs in a number, and the new prompt's full facts are then never extracted.
+ */
+export function earlyRejection(storedPrompt: string, newPrompt: string): VerifierCheck | null {
+  const a = gate(storedPrompt);
+  const b = gate(newPrompt);
+  if (tooLong(a, b)) return 'length';
+  if (a.scripts !== b.scripts) return 'script';
+  if (a.numbersKey !== b.numbersKey) return 'number';
+  return null;
+}
+
 export function verifyPair(storedPrompt: string, newPrompt: string, opts: VerifyOptions = {}): Verdict {
   const a = facts(storedPrompt);
   const b = facts(newPrompt);
@@ -222,12 +240,13 @@ export function verifyPair(storedPrompt: string, newPrompt: string, opts: Verify
     return !opts.all;
   };
   const rejected = (): Verdict => ({ ok: false, ...failures[0], ...(opts.all ? { failures } : {}) });
-  if (a.content.length > MAX_VERIFIED_WORDS || b.content.length > MAX_VERIFIED_WORDS) {
+  // The first three checks read only the gates (earlyRejection runs the same three).
+  if (tooLong(a.gate, b.gate)) {
     fail('length', `more than ${MAX_VERIFIED_WORDS} content words: exact hits only`);
     return rejected();
   }
-  if (a.scripts !== b.scripts && fail('script', `${a.scripts} vs ${b.scripts}`)) return rejected();
-  if (!sameMultiset(a.numbers, b.numbers) && fail('number', `[${a.numbers}] vs [${b.numbers}]`)) return rejected();
+  if (a.gate.scripts !== b.gate.scripts && fail('script', `${a.scripts} vs ${b.scripts}`)) return rejected();
+  if (a.gate.numbersKey !== b.gate.numbersKey && fail('number', `[${a.numbers}] vs [${b.numbers}]`)) return rejected();
   if (sortJoin(new Set(a.units)) !== sortJoin(new Set(b.units)) && fail('unit', `[${a.units}] vs [${b.units}]`)) return rejected();
   if (a.negations !== b.negations && fail('negation', `${a.negations} vs ${b.negations} negations`)) return rejected();
   if (!sameMultiset(a.quoted, b.quoted) && fail('quoted', 'quoted strings differ')) return rejected();
