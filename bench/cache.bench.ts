@@ -84,6 +84,68 @@ async function englishRow(): Promise<Record<string, number | string>> {
   };
 }
 
+/**
+ * Templated traffic as the router bench sends it: 8 everyday prompts + "(request N)", every lookup a
+ * miss that is stored right after. Every stored prompt of a template shares all its words with the
+ * new one and differs in the number, so all candidates clear the threshold and the verifier rejects
+ * them (`number`); before the early-stopping term search the postings walk grew with the index here.
+ */
+const ROUTER_PROMPTS = [
+  'What is the capital of France?',
+  'Translate "good morning" into Spanish.',
+  'Write a haiku about autumn leaves.',
+  'Explain what a hash table is in two sentences.',
+  'Give me three name ideas for a bakery.',
+  'How many days are there in a leap year?',
+  'Summarize the plot of Romeo and Juliet briefly.',
+  'What does HTTP status 404 mean?',
+];
+async function templatedRows(): Promise<Array<Record<string, number | string>>> {
+  const cache = await createCache({ embedder: new LocalEmbedder(), maxEntries: SIZES[SIZES.length - 1] + LOOKUPS + 1 });
+  const scope = { tenant: 'bench-templated', systemPrompt: '', params: '{}' };
+  const templated = (i: number) => `${ROUTER_PROMPTS[i % ROUTER_PROMPTS.length]} (request ${i})`;
+  const store = (prompt: string) => cache.store({ prompt, scope, answer: 'answer', tierName: 'large', tierRank: 2, costUsd: 0.001, ttlSeconds: 0, decisionId: 'bench' });
+  const rows: Array<Record<string, number | string>> = [];
+  let n = 0;
+  for (const size of SIZES) {
+    while (n < size) await store(templated(n++));
+    const lat: number[] = [];
+    const cpuLat: number[] = [];
+    let storeCpu = 0;
+    let hits = 0;
+    const load0 = loadavg()[0];
+    for (let i = 0; i < LOOKUPS; i++) {
+      const q = templated(n++);
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      if (await cache.lookup({ prompt: q, scope, minTierRank: 0, threshold: LOCAL_EMBEDDER_THRESHOLD })) hits++;
+      lat.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cpuLat.push((c.user + c.system) / 1000);
+      const s0 = process.cpuUsage();
+      await store(q);
+      const s = process.cpuUsage(s0);
+      storeCpu += (s.user + s.system) / 1000;
+    }
+    lat.sort((a, b) => a - b);
+    cpuLat.sort((a, b) => a - b);
+    rows.push({
+      entries: `${size} templated`,
+      lookup_p50_ms: Number(pct(lat, 50).toFixed(3)),
+      lookup_p99_ms: Number(pct(lat, 99).toFixed(3)),
+      lookup_max_ms: Number(lat[lat.length - 1].toFixed(3)),
+      lookup_cpu_mean_ms: Number((cpuLat.reduce((x, y) => x + y, 0) / cpuLat.length).toFixed(3)),
+      lookup_cpu_p50_ms: Number(pct(cpuLat, 50).toFixed(3)),
+      lookup_cpu_p99_ms: Number(pct(cpuLat, 99).toFixed(3)),
+      store_cpu_mean_ms: Number((storeCpu / LOOKUPS).toFixed(3)),
+      hit_rate: Number((hits / LOOKUPS).toFixed(3)),
+      load_avg_1m: Number(((load0 + loadavg()[0]) / 2).toFixed(1)),
+    });
+  }
+  await cache.close();
+  return rows;
+}
+
 const suite: BenchSuite = {
   name: 'cache',
   async run() {
@@ -155,6 +217,7 @@ const suite: BenchSuite = {
     const stats = cache.stats();
     await cache.close();
     rows.push(await englishRow());
+    rows.push(...(await templatedRows()));
     return { rows, summary: { embedder: embedder.id, dim: embedder.dim, lookups_per_size: LOOKUPS, stats } };
   },
 };
