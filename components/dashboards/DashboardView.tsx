@@ -1,4 +1,5 @@
 'use client';
+import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { filtersFromSearch } from '@/server/analytics/filters';
@@ -76,7 +77,12 @@ export function DashboardView() {
       {!d && !q.error && <div className="panel empty">Loading…</div>}
       {d && (
         <>
-          {d.totals.requests === 0 && <div className="notice" role="status">No traffic matches these filters in this range yet.</div>}
+          {d.totals.requests === 0 && (
+            <div className="notice" role="status">
+              No traffic matches these filters in this range yet. On a new install, ask something in <Link href="/chat">Chat</Link>, call the
+              API, or load two weeks of synthetic demo traffic with <code>npm run cascade -- seed-demo</code>.
+            </div>
+          )}
           <div className="grid grid-4">
             <Kpi label="Requests" value={int(d.totals.requests)} sub={`${pct(d.totals.requests ? d.totals.errors / d.totals.requests : null)} errors`} />
             <Kpi label="Spent" value={usd(d.savings.totalCost, 2)} sub={`always-large: ${usd(d.savings.totalBaseline, 2)}`} />

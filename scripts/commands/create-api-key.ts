@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { connectDatabase } from '../../server/db/client';
 import { env } from '../../server/env';
-import { runningServerDatabase } from '../../server/runtime/process-file';
+import { cliDatabaseUrl } from '../../server/runtime/process-file';
 import { ROLES } from '../../server/runtime/types';
 import { apiKeyStore } from '../../server/runtime/stores/users';
 
@@ -38,9 +38,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`create-api-key: ${parsed.error.issues.map((i) => i.message).join('; ')}\n`);
     return 2;
   }
-  const e = env();
-  const url = e.DATABASE_URL ?? runningServerDatabase(e.CASCADE_DATA_DIR) ?? undefined;
-  const db = await connectDatabase({ url });
+  const db = await connectDatabase({ url: cliDatabaseUrl(undefined, env()) });
   try {
     const { key, apiKey } = await apiKeyStore(db.prisma).create(parsed.data, { id: null, label: 'cli' });
     process.stderr.write(`created API key "${apiKey.name}" (id ${apiKey.id}, tenant ${apiKey.tenant}, role ${apiKey.role}); it is shown only now:\n`);

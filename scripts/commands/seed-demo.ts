@@ -173,7 +173,10 @@ export async function run(argv: string[]): Promise<number> {
   }
   const { connectDatabase } = await import('../../server/db/client');
   const { bulkLoad } = await import('../../server/decisions/bulk-load');
-  const db = await connectDatabase({ url: values.url });
+  const { cliDatabaseUrl } = await import('../../server/runtime/process-file');
+  const { env } = await import('../../server/env');
+  // a running `npm start` owns the embedded folder: seed through its socket, so its dashboards show the rows at once
+  const db = await connectDatabase({ url: cliDatabaseUrl(values.url, env()) });
   const pool = new pg.Pool({ connectionString: db.url, max: 3 });
   pool.on('error', () => undefined);
   const bar = progressBar(count);

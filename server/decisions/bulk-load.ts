@@ -3,11 +3,14 @@
 // recorder needs for replays. Each chunk is one transaction holding its decisions, their attempts
 // and its rollup deltas, so the rollups match the rows after every commit, also when the load is
 // interrupted. A few chunks are in flight at once to overlap generating rows in JS with Postgres.
+// The embedded PGlite drops the connection on COPY FROM STDIN, so there each chunk goes through the
+// recorder's unnest INSERT instead (same transaction-with-rollups), one chunk at a time.
 import type pg from 'pg';
 import { ensureMonthlyPartitions, monthStart } from '../db/partitions';
+import { isEmbeddedServer } from '../db/server-kind';
 import { copyIn } from './copy-text';
 import type { StoredDecision } from './normalize';
-import { ATTEMPT_COPY_TARGET, batchCopyText, DECISION_COPY_TARGET, upsertRollups } from './writer';
+import { ATTEMPT_COPY_TARGET, batchCopyText, DECISION_COPY_TARGET, upsertRollups, writeBatch } from './writer';
 
 export interface BulkLoadOptions {
   /** Chunks written at once, each on its own connection. */
@@ -16,10 +19,23 @@ export interface BulkLoadOptions {
   onProgress?: (written: number) => void;
 }
 
-async function writeChunk(pool: pg.Pool, chunk: readonly StoredDecision[]): Promise<void> {
-  const text = batchCopyText(chunk);
+async function writeChunk(pool: pg.Pool, chunk: readonly StoredDecision[], embedded: boolean): Promise<void> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  if (embedded) {
+    try {
+      const n = await writeBatch(client, chunk, 'unnest');
+      // bulk-loaded ids are fresh by contract; a silently skipped row would make the count lie
+      if (n !== chunk.length) throw new Error(`${chunk.length - n} of ${chunk.length} decisions already existed`);
+    } catch (err) {
+      broken = err as Error;
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+    return;
+  }
+  const text = batchCopyText(chunk);
   try {
     await client.query('BEGIN');
     try {
@@ -43,7 +59,9 @@ async function writeChunk(pool: pg.Pool, chunk: readonly StoredDecision[]): Prom
  * chunks committed before it stay (with their rollups).
  */
 export async function bulkLoad(pool: pg.Pool, chunks: Iterable<StoredDecision[]>, opts: BulkLoadOptions = {}): Promise<number> {
-  const concurrency = Math.max(1, opts.concurrency ?? 2);
+  const { rows } = await pool.query<{ v: string }>('SELECT version() AS v');
+  const embedded = isEmbeddedServer(rows[0]?.v ?? '');
+  const concurrency = embedded ? 1 : Math.max(1, opts.concurrency ?? 2);
   const months = new Set<number>();
   const inFlight = new Set<Promise<void>>();
   let written = 0;
@@ -55,7 +73,7 @@ export async function bulkLoad(pool: pg.Pool, chunks: Iterable<StoredDecision[]>
       await ensureMonthlyPartitions(pool, newMonths.map((m) => new Date(m)));
       newMonths.forEach((m) => months.add(m));
     }
-    const p: Promise<void> = writeChunk(pool, chunk).then(
+    const p: Promise<void> = writeChunk(pool, chunk, embedded).then(
       () => {
         written += chunk.length;
         opts.onProgress?.(written);

@@ -33,3 +33,12 @@ export function runningServerDatabase(dataDir: string): string | null {
     return null;
   }
 }
+
+/**
+ * Where a CLI command that writes to the app's database connects: an explicit URL, else DATABASE_URL,
+ * else the running server's embedded database (through its socket); undefined lets connectDatabase
+ * open the embedded folder itself (no server running).
+ */
+export function cliDatabaseUrl(explicit: string | undefined, e: { DATABASE_URL?: string; CASCADE_DATA_DIR: string }): string | undefined {
+  return explicit ?? e.DATABASE_URL ?? runningServerDatabase(e.CASCADE_DATA_DIR) ?? undefined;
+}
