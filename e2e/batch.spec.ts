@@ -1,5 +1,6 @@
 // Analyst: uploads a JSON Lines batch. A file with a bad line is refused in the browser (the
-// server's own line schema) with the error next to the field and nothing uploaded; a good file runs
+// server's own line schema) with the error next to the field and nothing uploaded, unless the user
+// chooses to run the valid lines and get the bad ones back as errors; a good file runs
 // to completion with per-tier progress, a cost summary against the large tier, and a download.
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
@@ -19,6 +20,14 @@ test('analyst uploads a batch, sees its cost summary and downloads the results',
   await page.getByRole('button', { name: 'Start batch' }).click();
   await shot(page, '80-batch-invalid');
   await expect(page.getByRole('article', { name: `Batch bad-${tag}.jsonl` })).toHaveCount(0);
+
+  // The user may run the valid line anyway: each bad line then comes back as its own error.
+  await page.getByLabel(/Run the 1 valid line anyway/).check();
+  await expect(page.getByRole('status').filter({ hasText: '1 request ready' })).toContainText('2 bad lines, reported in the results');
+  await page.getByRole('button', { name: 'Start batch' }).click();
+  const partial = page.getByRole('article', { name: `Batch bad-${tag}.jsonl` });
+  await expect(partial).toContainText('completed', { timeout: 60_000 });
+  await expect(partial).toContainText('1 done · 2 failed of 3');
 
   const name = `e2e-${tag}.jsonl`;
   const lines = ['{"prompt": "What is 2 + 2?", "custom_id": "a"}', '{"prompt": "Name three primary colours.", "custom_id": "b"}', '{"messages": [{"role": "user", "content": "Say hello in Spanish."}]}'];

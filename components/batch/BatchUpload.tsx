@@ -6,6 +6,8 @@ import { errorText, useTRPC } from '@/lib/trpc';
 import { Field, invalid } from '../Field';
 import { checkUpload, MAX_BYTES, type UploadCheck } from './upload-check';
 
+const plural = (n: number, noun: string) => `${int(n)} ${noun}${n === 1 ? '' : 's'}`;
+
 /** Upload form: a JSON Lines file checked in the browser with the server's schemas, then batch.create. */
 export function BatchUpload({ onCreated }: { onCreated: () => void }) {
   const trpc = useTRPC();
@@ -14,6 +16,7 @@ export function BatchUpload({ onCreated }: { onCreated: () => void }) {
   const [name, setName] = useState('');
   const [fileError, setFileError] = useState<string | null>(null);
   const [tried, setTried] = useState(false);
+  const [keepBadLines, setKeepBadLines] = useState(false);
   // Remounts the file input after an upload, so it no longer shows the file just sent.
   const [inputKey, setInputKey] = useState(0);
   const create = useMutation(trpc.batch.create.mutationOptions({
@@ -22,11 +25,12 @@ export function BatchUpload({ onCreated }: { onCreated: () => void }) {
       setName('');
       setFileName('');
       setTried(false);
+      setKeepBadLines(false);
       setInputKey((k) => k + 1);
       onCreated();
     },
   }));
-  const check: UploadCheck | null = text === null ? null : checkUpload(name, text);
+  const check: UploadCheck | null = text === null ? null : checkUpload(name, text, keepBadLines);
   const fileErr = fileError ?? (tried && text === null ? 'choose a file' : check?.fields.lines);
   const nameErr = tried || (check && name !== '') ? check?.fields.name : undefined;
 
@@ -72,9 +76,15 @@ export function BatchUpload({ onCreated }: { onCreated: () => void }) {
         <div className="alert" id="batch-line-errors">
           Lines to fix{check.badLines > check.lineErrors.length ? ` (first ${check.lineErrors.length} of ${int(check.badLines)})` : ''}:
           <ul style={{ margin: '4px 0 0' }}>{check.lineErrors.map((er) => <li key={er.line}>line {er.line}: {er.message}</li>)}</ul>
+          {check.badLines < check.lines.length && (
+            <label className="row small" style={{ marginTop: 8, gap: 6 }}>
+              <input type="checkbox" checked={keepBadLines} onChange={(e) => setKeepBadLines(e.target.checked)} />
+              Run the {plural(check.lines.length - check.badLines, 'valid line')} anyway; each bad line gets its own error in the results
+            </label>
+          )}
         </div>
       )}
-      {check && Object.keys(check.fields).length === 0 && <div className="notice" role="status">{int(check.lines.length)} requests ready in {fileName}.</div>}
+      {check && Object.keys(check.fields).length === 0 && <div className="notice" role="status">{plural(check.lines.length - check.badLines, 'request')} ready in {fileName}{check.badLines > 0 ? ` (and ${plural(check.badLines, 'bad line')}, reported in the results)` : ''}.</div>}
       <div className="row">
         <button type="submit" disabled={create.isPending}>{create.isPending ? 'Uploading…' : 'Start batch'}</button>
         {create.data && <span className="small muted" role="status">Started {create.data.job.name}.</span>}

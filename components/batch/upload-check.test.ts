@@ -19,6 +19,16 @@ describe('checkUpload', () => {
     expect(c.fields.lines).toMatch(/2 lines to fix/);
   });
 
+  it('lets the good lines run when the user keeps the bad ones as result errors, unless none is good', () => {
+    const text = ['{"prompt": "ok"}', '{oops', '{"prompt": "fine"}'].join('\n');
+    const kept = checkUpload('x', text, true);
+    expect(kept.fields).toEqual({});
+    expect(kept.lines).toHaveLength(3); // the server numbers and reports the bad line itself
+    expect(kept.badLines).toBe(1);
+    expect(checkUpload('x', text).fields.lines).toMatch(/1 line to fix; nothing was uploaded/);
+    expect(checkUpload('x', '{oops\n{"prompt": ""}', true).fields.lines).toBe('no valid line: 2 lines to fix');
+  });
+
   it('puts the input schema errors on their fields', () => {
     expect(checkUpload('  ', '{"prompt": "x"}').fields.name).toBe('name is required');
     expect(checkUpload('x', '\n\n').fields.lines).toBe('the batch has no requests');

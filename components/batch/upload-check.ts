@@ -17,7 +17,12 @@ export interface UploadCheck {
   badLines: number;
 }
 
-export function checkUpload(name: string, text: string): UploadCheck {
+/**
+ * `keepBadLines`: the user chose to run the good lines and let each bad one come back as its own
+ * error in the results (what the server does with a malformed line anyway); then bad lines block
+ * the upload only when no good line is left.
+ */
+export function checkUpload(name: string, text: string, keepBadLines = false): UploadCheck {
   let parsed;
   try {
     parsed = parseJsonl(text);
@@ -29,6 +34,9 @@ export function checkUpload(name: string, text: string): UploadCheck {
   const lines = parsed.map((l) => rows[l.line - 1]);
   const check = batchCreateInput.safeParse({ name, lines });
   const fields = check.success ? {} : zodFieldErrors(check.error);
-  if (bad.length > 0 && !fields.lines) fields.lines = `${bad.length} line${bad.length === 1 ? '' : 's'} to fix; nothing was uploaded`;
+  const allBad = bad.length === lines.length;
+  if (bad.length > 0 && !fields.lines && (!keepBadLines || allBad)) {
+    fields.lines = allBad ? `no valid line: ${bad.length} line${bad.length === 1 ? '' : 's'} to fix` : `${bad.length} line${bad.length === 1 ? '' : 's'} to fix; nothing was uploaded`;
+  }
   return { lines, fields, lineErrors: bad.slice(0, SHOWN).map((l) => ({ line: l.line, message: l.error ?? '' })), badLines: bad.length };
 }
