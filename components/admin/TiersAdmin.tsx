@@ -42,8 +42,8 @@ export function TiersAdmin() {
           <table aria-label="Tiers">
             <thead>
               <tr>
-                <th>Name</th><th>Role</th><th>Kind / model</th><th>Endpoint</th><th className="num">In $/M</th><th className="num">Out $/M</th>
-                <th className="num">Concurrency</th><th className="num">Timeout</th><th>Status</th><th>Health</th><th><span className="sr-only">Actions</span></th>
+                <th>Name</th><th>Role</th><th>Kind / model</th><th>Endpoint</th><th className="num">$/M in · out</th>
+                <th className="num">Concurrency</th><th className="num">Timeout</th><th>Status</th><th><span className="sr-only">Actions</span></th>
               </tr>
             </thead>
             <tbody>
@@ -53,12 +53,13 @@ export function TiersAdmin() {
                   <td><span className={tierClass(t.role)}>{t.role}</span></td>
                   <td>{t.kind} · <code>{t.model}</code></td>
                   <td className="small" style={{ maxWidth: 220, overflow: 'hidden', textOverflow: 'ellipsis' }} title={t.baseUrl}>{t.baseUrl}{t.hasApiKey ? ' 🔑' : ''}</td>
-                  <td className="num">{usd(t.inputPricePerM, 2)}</td>
-                  <td className="num">{usd(t.outputPricePerM, 2)}</td>
+                  <td className="num" style={{ whiteSpace: 'nowrap' }}>{usd(t.inputPricePerM, 2)} · {usd(t.outputPricePerM, 2)}</td>
                   <td className="num">{t.maxConcurrency}</td>
                   <td className="num">{ms(t.timeoutMs)}</td>
-                  <td><span className={`badge ${t.enabled ? 'ok' : 'bad'}`}>{t.enabled ? 'enabled' : 'disabled'}</span></td>
-                  <td className="small" role="status">{health[t.id] ?? '–'}</td>
+                  <td>
+                    <span className={`badge ${t.enabled ? 'ok' : 'bad'}`}>{t.enabled ? 'enabled' : 'disabled'}</span>
+                    <div className="small" role="status">{health[t.id] ?? ''}</div>
+                  </td>
                   <td>
                     <div className="row" style={{ flexWrap: 'nowrap' }}>
                       <button type="button" className="secondary" aria-label={`Test ${t.name}`} onClick={() => check(t.id)}>Test</button>

@@ -6,11 +6,11 @@ import { hash as argonHash } from '@node-rs/argon2';
 import { defaultPolicy } from '../routing/policy';
 import type { Prisma, PrismaClient } from './client';
 
-/** Prices in USD per million tokens, in the range of hosted 8B / 70B / frontier models (2025). */
+/** The product's three classes (small 1–3B, medium 7–13B, large 70B+); prices in USD per million tokens, the large one priced like a frontier API, the always-large baseline most traffic is sent to today. */
 export const SIMULATED_TIERS = [
-  { name: 'small', role: 'small', model: 'sim-small-8b', inputPricePerM: 0.1, outputPricePerM: 0.2, maxConcurrency: 32, timeoutMs: 30_000 },
-  { name: 'medium', role: 'medium', model: 'sim-medium-70b', inputPricePerM: 0.6, outputPricePerM: 1.2, maxConcurrency: 16, timeoutMs: 60_000 },
-  { name: 'large', role: 'large', model: 'sim-large-frontier', inputPricePerM: 3, outputPricePerM: 15, maxConcurrency: 8, timeoutMs: 120_000 },
+  { name: 'small', role: 'small', model: 'sim-small-3b', inputPricePerM: 0.1, outputPricePerM: 0.2, maxConcurrency: 32, timeoutMs: 30_000 },
+  { name: 'medium', role: 'medium', model: 'sim-medium-13b', inputPricePerM: 0.6, outputPricePerM: 1.2, maxConcurrency: 16, timeoutMs: 60_000 },
+  { name: 'large', role: 'large', model: 'sim-large-70b', inputPricePerM: 3, outputPricePerM: 15, maxConcurrency: 8, timeoutMs: 120_000 },
 ] as const;
 
 export interface SeedOptions {

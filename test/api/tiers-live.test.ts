@@ -45,6 +45,12 @@ describe('tiers.live', () => {
     expect(live.p50LatencyMs).not.toBeNull();
   });
 
+  it('lists the tiers cheapest first, like the configuration table', async () => {
+    const prices = (await as('admin').tiers.live()).tiers.map((t) => runtime.tiers.list().find((c) => c.name === t.name)!.inputPricePerM);
+    expect(prices.length).toBeGreaterThan(1);
+    expect(prices).toEqual([...prices].sort((a, b) => a - b));
+  });
+
   it('is for admins only', async () => {
     const err = await as('analyst').tiers.live().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TRPCError);

@@ -41,7 +41,8 @@ export const tiersRouter = createTRPCRouter({
   live: adminProcedure.query(({ ctx }) => {
     const reg = ctx.runtime.tierRegistry;
     reg.states(); // keeps the vLLM scraper following the tier list
-    const tiers = reg.list().filter((t) => t.role !== 'embedding');
+    // cheapest first, like the configuration table below it
+    const tiers = reg.list().filter((t) => t.role !== 'embedding').sort((a, b) => a.inputPricePerM - b.inputPricePerM || a.name.localeCompare(b.name));
     return {
       at: new Date(),
       tiers: tiers.map((t) =>
