@@ -13,6 +13,13 @@ export const SIMULATED_TIERS = [
   { name: 'large', role: 'large', model: 'sim-large-70b', inputPricePerM: 3, outputPricePerM: 15, maxConcurrency: 8, timeoutMs: 120_000 },
 ] as const;
 
+/** Model names earlier versions seeded: databases created then still route to them, so the simulator serves them too. */
+export const LEGACY_SIMULATED_MODELS = [
+  { model: 'sim-small-8b', role: 'small' },
+  { model: 'sim-medium-70b', role: 'medium' },
+  { model: 'sim-large-frontier', role: 'large' },
+] as const;
+
 export interface SeedOptions {
   /** OpenAI-compatible base URL of the built-in simulator (e.g. http://127.0.0.1:4010/v1); null: no simulated tiers. */
   simulatorBaseUrl: string | null;

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { ResponseCache } from '../cache/types';
 import { createAnalyzer } from '../complexity';
-import { ensureSeed, SIMULATED_TIERS } from '../db/seed';
+import { ensureSeed, LEGACY_SIMULATED_MODELS, SIMULATED_TIERS } from '../db/seed';
 import { createBatchService } from '../batch';
 import { createChatService } from '../gateway/chat-service';
 import { successRates } from '../feedback/rollup';
@@ -46,7 +46,7 @@ export async function compose(e: Env): Promise<Runtime> {
       ? await startSimulator({
           port: e.CASCADE_SIMULATOR_PORT,
           host: '127.0.0.1',
-          models: Object.fromEntries(SIMULATED_TIERS.map((t) => [t.model, { role: t.role }])),
+          models: Object.fromEntries([...SIMULATED_TIERS, ...LEGACY_SIMULATED_MODELS].map((t) => [t.model, { role: t.role }])),
         })
       : null;
     if (simulator) closers.push(() => simulator.close());
