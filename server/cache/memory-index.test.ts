@@ -126,17 +126,17 @@ describe('MemoryIndex term search: early stop equals the full walk', () => {
 
   it('where the budget cuts the walk, the walk decides', () => {
     const rand = rng(7);
-    const limits = { rarePostings: 100, postingsBudget: 25 };
+    const limits = { rarePostings: 100, postingsBudget: 50 };
     const fast = new MemoryIndex({ dim: DIM, terms: words, ...limits });
     const walk = new MemoryIndex({ dim: DIM, terms: words, exhaustiveTermWalk: true, ...limits });
-    // Lists b (e0-e19) and c (e10-e29): the walk counts all of b and the first five of c, so e10-e14
-    // share two terms and e15-e19 one; counting all of c would rank e15-e19 above e0-e9.
-    const texts = [...Array.from({ length: 10 }, () => 'b'), ...Array.from({ length: 10 }, () => 'b c'), ...Array.from({ length: 10 }, () => 'c')];
-    texts.forEach((t, i) => {
-      const e = row(`e${i}`, t, rand);
+    // Lists b = [e0, e1..e30] and c = [x1..x40, e1..e30]: the walk counts all of b and only x1..x19
+    // of c, so every entry shares one term and b's order decides (e0..e15); counting all of c would
+    // put e1..e16 (two shared terms) first.
+    const rows = [...Array.from({ length: 40 }, (_, i) => row(`x${i + 1}`, 'c', rand)), row('e0', 'b', rand), ...Array.from({ length: 30 }, (_, i) => row(`e${i + 1}`, 'b c', rand))];
+    for (const e of rows) {
       fast.add(e);
       walk.add(e);
-    });
+    }
     const v = row('q', '', rand).embedding;
     const found = fast.search('s1', v, 16, ['b', 'c']);
     expect(found.map((c) => Number(c.entry.id.slice(1))).sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);

@@ -282,7 +282,8 @@ function sharedTermsWalk(lists: Array<Set<number>>, usable: (key: number) => boo
  * holding it (so a key also in an earlier list is skipped: it was offered there). On templated
  * traffic the first pass finds them all after TERM_CANDIDATES postings. Returns null — the caller
  * then walks — when the walk would have been cut by POSTINGS_BUDGET (its counts would then depend on
- * where it stopped) or when this costs more membership tests than a quarter of the walk.
+ * where it stopped) or when this costs more than an eighth of the walk's postings (prompts whose
+ * rare terms share few entries, where the walk is short anyway).
  */
 function sharedTermsFast(lists: Array<Set<number>>, usable: (key: number) => boolean, limits: Limits, stats: TermWalkStats): number[] | null {
   // The lists the walk visits: the first, then the following ones up to RARE_POSTINGS long.
@@ -294,7 +295,8 @@ function sharedTermsFast(lists: Array<Set<number>>, usable: (key: number) => boo
     total += set.size;
   }
   if (n > 1 && total >= limits.budget) return null;
-  const maxWork = 64 + total / 4;
+  // Work = postings looked at + membership tests; past an eighth of the walk's postings, walk.
+  const maxWork = 32 + total / 8;
   let work = 0;
   const out: number[] = [];
   for (let c = n; c >= 1; c--) {
@@ -303,16 +305,16 @@ function sharedTermsFast(lists: Array<Set<number>>, usable: (key: number) => boo
       let left = limits.budget;
       for (const key of lists[i]) {
         if (--left < 0) break;
-        work += n;
-        if (work > maxWork) {
+        if (++work > maxWork) {
           stats.visited += work;
           return null;
         }
         let earlier = false;
-        for (let j = 0; j < i && !earlier; j++) earlier = lists[j].has(key);
+        for (let j = 0; j < i && !earlier; j++, work++) earlier = lists[j].has(key);
         if (earlier) continue;
+        // Its count, as far as it decides "exactly c": stop once above c or unable to reach it.
         let count = 1;
-        for (let j = i + 1; j < n; j++) if (lists[j].has(key)) count++;
+        for (let j = i + 1; j < n && count <= c && count + (n - j) >= c; j++, work++) if (lists[j].has(key)) count++;
         if (count !== c || !usable(key)) continue;
         out.push(key);
         if (out.length >= TERM_CANDIDATES) {
