@@ -9,7 +9,7 @@ let runtime: Runtime;
 beforeAll(async () => {
   runtime = await testRuntime();
 }, 120_000);
-afterAll(() => stopRuntime(runtime));
+afterAll(() => stopRuntime());
 
 describe('the embedded simulator', () => {
   it('answers the current and the earlier seeded model names', async () => {
