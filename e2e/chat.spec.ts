@@ -43,3 +43,19 @@ test('HTML and script in prompts and answers never run', async ({ page }) => {
   await expect(page.locator('main a[href^="javascript:"]')).toHaveCount(0);
   await shot(page, '12-chat-html-escaped');
 });
+
+test('a research question shows its progress (plan, sub-questions, writing) before the answer', async ({ page }) => {
+  await page.goto('/chat');
+  // The default policy sends the classifier's research band to the research pipeline.
+  await page.getByLabel('Message').fill(`Write a comprehensive literature survey of retrieval-augmented generation: taxonomy of methods, benchmark results, open problems, with citations to the key papers. (${Date.now()})`);
+  await page.getByRole('button', { name: 'Send' }).click();
+  const answer = page.getByTestId('assistant-message').last();
+  const progress = answer.getByRole('progressbar', { name: 'Research progress' });
+  await expect(progress).toBeVisible({ timeout: 30_000 });
+  await expect(answer.getByTestId('research-progress')).toContainText('Research:');
+  await shot(page, '12-chat-research-progress');
+  await expect(answer).toHaveAttribute('aria-busy', 'false', { timeout: 90_000 });
+  await expect(progress).toHaveCount(0);
+  await expect(answer.getByTestId('tier-badge')).toBeVisible();
+  await expect(answer).toContainText('band: research');
+});

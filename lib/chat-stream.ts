@@ -5,6 +5,7 @@
 //   event: reset    data: { reason? }   (an escalation discards the partial answer; not sent today)
 //   event: done     data: { decisionId, tier, band, costUsd, usage, finishReason, cached, escalated, simulated }
 //   event: error    data: { code, message }
+//   event: progress data: { stage: 'plan' | 'sub' | 'synthesize', done, total }   (research, before meta)
 // Unknown frames are ignored so the server can add events without breaking the page.
 import { readSse } from './sse';
 
@@ -30,7 +31,22 @@ export type StreamUpdate =
   | { kind: 'text'; text: string }
   | { kind: 'reset' }
   | { kind: 'meta'; meta: Partial<AnswerMeta> }
-  | { kind: 'error'; message: string };
+  | { kind: 'error'; message: string }
+  | { kind: 'progress'; progress: ResearchStep };
+
+/** Where a research answer's preparation is: planning, sub-questions answered, writing. */
+export interface ResearchStep {
+  stage: 'plan' | 'sub' | 'synthesize';
+  done: number;
+  total: number;
+}
+
+/** The line shown while a research answer is prepared. */
+export function progressText(p: ResearchStep): string {
+  if (p.stage === 'plan') return 'Research: planning sub-questions…';
+  if (p.stage === 'sub') return `Research: ${p.done} of ${p.total} sub-question${p.total === 1 ? '' : 's'} answered`;
+  return 'Research: writing the answer from the findings…';
+}
 
 function num(v: unknown): number | null | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
@@ -98,6 +114,9 @@ export async function* streamChat(
       yield { kind: 'meta', meta: { escalated: true } };
     } else if (f.event === 'meta' || f.event === 'done' || f.event === 'decision') {
       yield { kind: 'meta', meta: metaFrom(d) };
+    } else if (f.event === 'progress') {
+      const stage = d.stage;
+      if (stage === 'plan' || stage === 'sub' || stage === 'synthesize') yield { kind: 'progress', progress: { stage, done: Number(d.done) || 0, total: Number(d.total) || 0 } };
     } else if (f.event === 'error') {
       yield { kind: 'error', message: typeof d.message === 'string' ? d.message : 'The answer failed.' };
     }

@@ -1,6 +1,6 @@
 'use client';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { emptyMeta, streamChat, type AnswerMeta } from '@/lib/chat-stream';
+import { emptyMeta, progressText, streamChat, type AnswerMeta, type ResearchStep } from '@/lib/chat-stream';
 import { Markdown } from '../Markdown';
 import { AnswerMetaBar } from './AnswerMetaBar';
 import { Rating } from './Rating';
@@ -12,6 +12,8 @@ interface Turn {
   meta?: AnswerMeta;
   error?: string;
   streaming?: boolean;
+  /** A research answer's preparation, until its first token. */
+  progress?: ResearchStep;
 }
 
 export function ChatView() {
@@ -48,6 +50,7 @@ export function ChatView() {
         if (u.kind === 'text') update(answer.id, (t) => ({ ...t, text: t.text + u.text }));
         else if (u.kind === 'reset') update(answer.id, (t) => ({ ...t, text: '' }));
         else if (u.kind === 'meta') update(answer.id, (t) => ({ ...t, meta: { ...(t.meta ?? emptyMeta()), ...u.meta } }));
+        else if (u.kind === 'progress') update(answer.id, (t) => ({ ...t, progress: u.progress }));
         else update(answer.id, (t) => ({ ...t, error: u.message }));
       }
     } catch (err) {
@@ -82,6 +85,8 @@ export function ChatView() {
                 <div className={t.streaming ? 'cursor' : undefined}>
                   <Markdown text={t.text} />
                 </div>
+              ) : t.progress ? (
+                <ResearchProgress step={t.progress} />
               ) : (
                 <span className="muted cursor">Thinking</span>
               )}
@@ -107,6 +112,21 @@ export function ChatView() {
           </button>
         )}
       </form>
+    </div>
+  );
+}
+
+/** Plan, then each sub-question, then the synthesis: one bar over the steps, and what is happening now. */
+function ResearchProgress({ step }: { step: ResearchStep }) {
+  // plan counts as one step and the synthesis as one, so the bar moves from the start
+  const total = step.total + 2;
+  const done = step.stage === 'plan' ? 0 : step.stage === 'sub' ? 1 + step.done : total - 1;
+  return (
+    <div className="stack" style={{ gap: 6 }} data-testid="research-progress">
+      <span className="muted cursor">{progressText(step)}</span>
+      <div className="progress" role="progressbar" aria-label="Research progress" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done} style={{ maxWidth: 320 }}>
+        <div style={{ width: `${(done / total) * 100}%` }} />
+      </div>
     </div>
   );
 }

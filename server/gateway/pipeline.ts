@@ -13,7 +13,7 @@ import { executeChat, type ExecResult } from '../routing/executor';
 import { TARGET_RANK, type Plan } from '../routing/plan';
 import { admissionPriority } from './priority';
 import { keyOverride, type Policy } from '../routing/policy';
-import { prepareResearch } from '../routing/research';
+import { prepareResearch, type ResearchProgress } from '../routing/research';
 import { ruleMatches } from '../routing/rules';
 import { explorePlan } from '../tuning/explore-plan';
 import type { ChatRequest, Usage } from '../tiers/types';
@@ -188,7 +188,9 @@ export async function answerStep(r: Routed): Promise<{ chain: string[]; request:
   const priority = admissionPriority(r.plan.target!, r.req.source);
   if (r.plan.kind !== 'research') return { chain: r.plan.chain, request: r.chatReq, step: 'answer' };
   const steps = r.plan.steps;
-  const prep = await prepareResearch(r.deps.tiers, { steps, request: r.chatReq, validators: r.policy.validators, log: r.log, signal: r.req.signal, priority });
+  const listener = r.req.onProgress;
+  const onProgress = listener && ((p: ResearchProgress) => listener({ ...p, decisionId: r.id }));
+  const prep = await prepareResearch(r.deps.tiers, { steps, request: r.chatReq, validators: r.policy.validators, log: r.log, signal: r.req.signal, priority, onProgress });
   return { chain: [steps.synthesizer, ...r.plan.chain.filter((t) => t !== steps.synthesizer)], request: prep.synthesis, step: 'synthesize' };
 }
 

@@ -4,7 +4,12 @@
 //   token {content}                                                    many
 //   done  {decisionId, tier, band, costUsd, usage, finishReason, cached, escalated, simulated}
 //   error {code, message}                                              instead of done, if the answer failed
+//   progress {stage: plan|sub|synthesize, done, total, decisionId}     research only, before meta
+// A research request takes seconds before its first token (plan, sub-questions). Its first progress
+// event commits the response (200, SSE) so the page can show where it is; a failure after that is an
+// error event, like a failure mid-stream. Every other request keeps the HTTP status of its outcome.
 import { z } from 'zod';
+import type { ResearchProgress } from '../routing/research';
 import type { ChatService, ChatStream, Principal, TierDirectory } from '../runtime/types';
 import type { ChatMessage } from '../tiers/types';
 import { readJsonBody } from './body';
@@ -50,18 +55,77 @@ export async function chatStreamHandler(
       ...input.history,
       { role: 'user', content: input.prompt },
     ];
-    const stream = await deps.chat.stream(principal, { model, messages, max_tokens: input.maxTokens, source: 'chat', signal: req.signal });
-    return {
-      status: 200,
-      headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no', 'x-cascade-decision-id': stream.meta.decisionId },
-      stream: events(stream),
-    };
+    const progress = new ProgressQueue();
+    const pending = deps.chat.stream(principal, { model, messages, max_tokens: input.maxTokens, source: 'chat', signal: req.signal, onProgress: (p) => progress.push(p) });
+    pending.catch(() => undefined); // observed below, possibly after the race
+    const first = await Promise.race([pending.then((stream) => ({ stream })), progress.first()]);
+    if ('stream' in first) return sse(first.stream.meta.decisionId, events(first.stream));
+    return sse(first.decisionId, early(progress, pending));
   } catch (err) {
     return errorResult(toHttpError(err));
   }
 }
 
 const frame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
+type Progress = ResearchProgress & { decisionId: string };
+
+function sse(decisionId: string, stream: AsyncGenerator<string>): HttpResult {
+  return {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no', 'x-cascade-decision-id': decisionId },
+    stream,
+  };
+}
+
+/** Progress events in arrival order, waited on one at a time. */
+class ProgressQueue {
+  private items: Progress[] = [];
+  private wake: (() => void) | null = null;
+  private firstSeen: Promise<Progress>;
+  private resolveFirst!: (p: Progress) => void;
+  constructor() {
+    this.firstSeen = new Promise((resolve) => (this.resolveFirst = resolve));
+  }
+  push(p: Progress) {
+    this.items.push(p);
+    this.resolveFirst(p);
+    this.wake?.();
+  }
+  first(): Promise<Progress> {
+    return this.firstSeen;
+  }
+  take(): Progress[] {
+    const out = this.items;
+    this.items = [];
+    return out;
+  }
+  next(): Promise<void> {
+    return this.items.length > 0 ? Promise.resolve() : new Promise((resolve) => (this.wake = resolve));
+  }
+}
+
+/** A research answer: progress frames until the stream is ready, then the stream's own frames (or an error frame). */
+async function* early(progress: ProgressQueue, pending: Promise<ChatStream>): AsyncGenerator<string> {
+  let settled: { stream: ChatStream } | { error: unknown } | null = null;
+  const done = pending.then((stream) => (settled = { stream }), (error: unknown) => (settled = { error }));
+  let decisionId = '';
+  for (;;) {
+    for (const p of progress.take()) {
+      decisionId = p.decisionId;
+      yield frame('progress', { stage: p.stage, done: p.done, total: p.total, decisionId: p.decisionId });
+    }
+    if (settled) break;
+    await Promise.race([done, progress.next()]);
+  }
+  const s = settled as { stream: ChatStream } | { error: unknown };
+  if ('stream' in s) {
+    yield* events(s.stream);
+    return;
+  }
+  const e = toHttpError(s.error);
+  yield frame('error', { code: e.code ?? 'internal_error', message: e.message, decisionId });
+}
 
 async function* events(stream: ChatStream): AsyncGenerator<string> {
   let meta = { ...stream.meta };

@@ -17,6 +17,13 @@ export interface SubAnswer {
   error: string | null;
 }
 
+/** Where the preparation is, for a person waiting on it: planning, n of m sub-questions answered, writing. */
+export interface ResearchProgress {
+  stage: 'plan' | 'sub' | 'synthesize';
+  done: number;
+  total: number;
+}
+
 export interface PreparedResearch {
   subQuestions: string[];
   /** 'json' when the planner's JSON parsed, 'lines' for the list fallback, 'question' when nothing worked. */
@@ -85,9 +92,17 @@ function question(messages: ChatMessage[]): string {
 
 export async function prepareResearch(
   inv: TierInvoker,
-  input: { steps: ResearchSteps; request: ChatRequest; validators: ValidatorConfig; log: AttemptLog; signal?: AbortSignal; priority?: number },
+  input: { steps: ResearchSteps; request: ChatRequest; validators: ValidatorConfig; log: AttemptLog; signal?: AbortSignal; priority?: number; onProgress?: (p: ResearchProgress) => void },
 ): Promise<PreparedResearch> {
   const { steps, request, validators, log, signal, priority } = input;
+  const progress = (p: ResearchProgress) => {
+    try {
+      input.onProgress?.(p);
+    } catch {
+      // a listener's failure is not the research's
+    }
+  };
+  progress({ stage: 'plan', done: 0, total: 0 });
   const q = question(request.messages);
   const planReq: ChatRequest = {
     messages: [{ role: 'system', content: PLANNER_PROMPT(steps.maxSubQuestions) }, { role: 'user', content: q }],
@@ -98,6 +113,8 @@ export async function prepareResearch(
   const parsed = plan.status === 'ok' ? parseSubQuestions(plan.content, steps.maxSubQuestions) : null;
   const subQuestions = parsed?.questions ?? [q];
   const planSource = parsed?.source ?? 'question';
+  let answered = 0;
+  progress({ stage: 'sub', done: 0, total: subQuestions.length });
 
   const subAnswers = await mapLimit(subQuestions, steps.parallelism, async (sq, i): Promise<SubAnswer> => {
     const r = await executeChat(inv, {
@@ -109,8 +126,10 @@ export async function prepareResearch(
       signal,
       priority,
     });
+    progress({ stage: 'sub', done: ++answered, total: subQuestions.length });
     return r.status === 'ok' ? { question: sq, answer: r.content, error: null } : { question: sq, answer: null, error: r.error?.message ?? 'failed' };
   });
+  progress({ stage: 'synthesize', done: subQuestions.length, total: subQuestions.length });
 
   const findings = subAnswers.map((s, i) => `[${i + 1}] ${s.question}\n${s.answer ?? `(unavailable: ${s.error})`}`).join('\n\n');
   const synthesis: ChatRequest = {

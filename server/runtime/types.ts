@@ -1,6 +1,7 @@
 // What the transports (server/http, server/api, app/api) need from the running process. The
 // composition root (./index.ts) builds this from the modules of the core; transports depend only on
 // these shapes, so a module's internals can change without touching a route.
+import type { ResearchProgress } from '../routing/research';
 import type { ChatMessage, TierConfig, Usage } from '../tiers/types';
 import type { Assessment, Band } from '../complexity/types';
 
@@ -41,6 +42,8 @@ export interface GatewayRequest {
    * set from client input: the transports build their requests field by field.
    */
   preassessed?: Assessment;
+  /** Told where a research request's preparation is (plan, sub-questions, synthesis), before its first token. */
+  onProgress?: (p: ResearchProgress & { decisionId: string }) => void;
 }
 
 /** Facts about an answered request, known once the tier is chosen. */

@@ -5,7 +5,9 @@ import { startFakeUpstream, type FakeUpstream } from '../fixtures/upstream';
 import { createAnalyzer } from '../../server/complexity';
 import { createCache } from '../../server/cache';
 import type { DecisionRecord } from '../../server/decisions/types';
+import { createChatService } from '../../server/gateway/chat-service';
 import { directTierRegistry } from '../../server/gateway/direct-tiers';
+import { chatStreamHandler } from '../../server/http/chat-stream';
 import { GatewayError, handleChat } from '../../server/gateway/pipeline';
 import type { GatewayDeps } from '../../server/gateway/types';
 import { defaultPolicy, policySchema, type Policy } from '../../server/routing/policy';
@@ -130,6 +132,53 @@ describe('request pipeline (non-streaming)', () => {
     expect(r.kind === 'complete' && r.result).toMatchObject({ tier: 'large', content: 'Synthesis [1] [2].' });
     expect(decisions[0].attempts.map((a) => a.step).sort()).toEqual(['plan', 'sub:1', 'sub:2', 'synthesize']);
     expect(decisions[0].costUsd).toBeCloseTo(decisions[0].attempts.reduce((s, a) => s + a.costUsd, 0), 12);
+  });
+});
+
+describe('chat page stream (POST /api/chat/stream handler)', () => {
+  const body = (v: unknown) => ({ body: (async function* () { yield new TextEncoder().encode(JSON.stringify(v)); })(), contentLength: null });
+  const chatDeps = () => ({ chat: createChatService(deps()), tiers: { list: () => tiers, byName: (n: string) => tiers.find((t) => t.name === n) }, maxBodyBytes: 1 << 20 });
+  const user: Principal = { kind: 'user', id: 'u1', userId: 'u1', apiKeyId: null, role: 'user', tenant: 't1', name: 'u@test' };
+  async function frames(r: Awaited<ReturnType<typeof chatStreamHandler>>) {
+    if (!('stream' in r)) throw new Error(`expected a stream, got ${r.status}: ${'body' in r ? r.body : ''}`);
+    let text = '';
+    for await (const s of r.stream) text += s;
+    return text.trim().split('\n\n').map((f) => {
+      const [ev, data] = f.split('\n');
+      return { event: ev.replace('event: ', ''), data: JSON.parse(data.replace('data: ', '')) as Record<string, unknown> };
+    });
+  }
+
+  it('shows a research answer\'s progress (plan, each sub-question, synthesis) before its tokens', async () => {
+    ups.large.setBehaviour({ content: (b) => (b.messages?.[0]?.content.startsWith('You plan research') ? '["Q1?", "Q2?", "Q3?"]' : 'Synthesis [1] [2] [3].') });
+    const r = await chatStreamHandler(chatDeps(), user, body({ prompt: 'RESEARCH the lithium market' }));
+    expect(r.status).toBe(200);
+    const f = await frames(r);
+    const progress = f.filter((x) => x.event === 'progress').map((x) => `${x.data.stage as string} ${x.data.done as number}/${x.data.total as number}`);
+    expect(progress).toEqual(['plan 0/0', 'sub 0/3', 'sub 1/3', 'sub 2/3', 'sub 3/3', 'synthesize 3/3']);
+    const firstToken = f.findIndex((x) => x.event === 'token');
+    expect(f.findLastIndex((x) => x.event === 'progress')).toBeLessThan(firstToken);
+    expect(f.at(-1)).toMatchObject({ event: 'done', data: { tier: 'large', band: expect.any(String) } });
+    expect(new Set(f.filter((x) => x.event !== 'token').map((x) => x.data.decisionId))).toEqual(new Set([decisions[0].id]));
+    expect('headers' in r && r.headers['x-cascade-decision-id']).toBe(decisions[0].id);
+  });
+
+  it('a research answer that fails after its progress began ends with an error event, and is recorded', async () => {
+    // the planner fails (the question itself becomes the one sub-question), so does the synthesis
+    ups.large.setBehaviour({ status: 500 });
+    const r = await chatStreamHandler(chatDeps(), user, body({ prompt: 'RESEARCH the cobalt market' }));
+    const f = await frames(r);
+    expect(f[0].event).toBe('progress');
+    expect(f.at(-1)?.event).toBe('error');
+    expect(decisions).toHaveLength(1);
+    expect(decisions[0].status).toBe('error');
+  });
+
+  it('keeps the HTTP status of a plain answer (no progress, no early commit)', async () => {
+    const r = await chatStreamHandler(chatDeps(), user, body({ prompt: 'EASY: name a colour' }));
+    const f = await frames(r);
+    expect(f.some((x) => x.event === 'progress')).toBe(false);
+    expect(f[0].event).toBe('meta');
   });
 });
 
