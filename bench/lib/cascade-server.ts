@@ -15,6 +15,7 @@ import { createAnalyzer } from '../../server/complexity';
 import type { Assessment } from '../../server/complexity/types';
 import { createChatService } from '../../server/gateway/chat-service';
 import { createHttpServer } from '../../server/http/server';
+import { STAGE_TRACE, stageSummary } from '../../server/gateway/stage-trace';
 import { startRuntime, stopRuntime } from '../../server/runtime';
 
 const [upstream, databaseUrl] = process.argv.slice(2);
@@ -91,7 +92,8 @@ new PerformanceObserver((list) => {
 process.on('SIGUSR2', () => {
   const ms = (ns: number) => Number((ns / 1e6).toFixed(2));
   const gcOut = Object.fromEntries(Object.entries(gc).map(([k, g]) => [k, { count: g.count, totalMs: Number(g.totalMs.toFixed(1)), maxMs: Number(g.maxMs.toFixed(2)) }]));
-  process.stdout.write(`${JSON.stringify({ eventLoopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max), mean: ms(loopDelay.mean) }, gc: gcOut })}\n`);
+  const stages = STAGE_TRACE ? { stages: stageSummary() } : {};
+  process.stdout.write(`${JSON.stringify({ eventLoopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max), mean: ms(loopDelay.mean) }, gc: gcOut, ...stages })}\n`);
   loopDelay.reset();
   gc = {};
 });

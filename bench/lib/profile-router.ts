@@ -5,8 +5,13 @@
 // with TEST_DATABASE_URL set (a fresh database is created and dropped, as in the router bench).
 // outDir `-`: no profiler, only the load figures and CPU per thread (for A/B runs of two trees).
 // CASCADE_BENCH_WITHOUT=cache,analyzer,recorder (any of them) leaves those parts out (cascade-server.ts).
+// rps 0: one connection, one request at a time (the bench's "1 conn" row). CASCADE_TRACE_STAGES=1
+// (inherited by the child) also prints the per-stage wall times of server/gateway/stage-trace.ts, and
+// the same load is first run against the upstream directly, so the overhead (p50/p99 minus the
+// direct call's) is printed next to them.
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { benchDatabase } from './database';
 import { runLoad, warmUp } from './load';
 import { startTsChild } from './processes';
@@ -35,13 +40,21 @@ try {
     pid: cascade.child.pid,
   };
   await warmUp(target, 100);
+  const connections = rate > 0 ? Math.max(4, Math.ceil(rate / 20)) : 1;
+  const load = { rate: rate > 0 ? rate : null, seconds, connections };
+  let direct: Awaited<ReturnType<typeof runLoad>> | null = null;
+  if (process.env.CASCADE_TRACE_STAGES === '1') {
+    const upTarget = { label: 'direct', url: String(up.info.url), path: '/v1/chat/completions', headers: {}, body: (n: number) => JSON.stringify({ model: 'fake-model', messages: [{ role: 'user', content: `Explain what a hash table is in two sentences. (request ${n})` }] }), pid: up.child.pid };
+    await warmUp(upTarget, 50);
+    direct = await runLoad(upTarget, load);
+  }
   const idle0 = threadCpu(cascade.child.pid!);
   await new Promise((res) => setTimeout(res, 3000));
   const idle = diff(threadCpu(cascade.child.pid!), idle0);
   cascade.child.kill('SIGUSR2'); // resets the child's event-loop delay histogram
   const t0 = threadCpu(cascade.child.pid!);
   const us0 = userSys(cascade.child.pid!);
-  const r = await runLoad(target, { rate, seconds, connections: Math.max(4, Math.ceil(rate / 20)) });
+  const r = await runLoad(target, load);
   const busy = diff(threadCpu(cascade.child.pid!), t0);
   const us1 = userSys(cascade.child.pid!);
   const seen = cascade.lines.length;
@@ -55,6 +68,12 @@ try {
   // Timer lateness during the load: a p99 near the latency p99 means our own long tasks; a small one means waiting for a core.
   const loop = cascade.lines.slice(seen).find((l) => 'eventLoopDelayMs' in l);
   console.log('event-loop delay during the load:', JSON.stringify(loop?.eventLoopDelayMs ?? null), 'GC pauses:', JSON.stringify(loop?.gc ?? null));
+  if (direct) {
+    const f = (x: number) => Number(x.toFixed(2));
+    console.log('direct p50 / p99:', f(direct.p50), f(direct.p99), ' overhead p50 / p99:', f(r.p50 - direct.p50), f(r.p99 - direct.p99), ' load average:', loadavg().map((x) => x.toFixed(2)).join(' '));
+    console.log('stages (ms):');
+    for (const [k, v] of Object.entries((loop as { stages?: Record<string, unknown> } | undefined)?.stages ?? {})) console.log(`  ${k.padEnd(22)} ${JSON.stringify(v)}`);
+  }
   console.log('CPU ms per request by thread:', JSON.stringify(Object.fromEntries([...busy].map(([k, v]) => [k, Number((v / r.ok).toFixed(3))]))));
 } finally {
   // Also after a failed start: no orphaned upstream, no leftover database.

@@ -7,6 +7,7 @@ import { featureNamesOfTokens, featurizeWithTokens, type FeatureParams, type Fea
 import { historySignal, type HistoryStore } from './history';
 import { blendWithHistory, type BlendOptions } from './history-model';
 import { CLASSES, INPUT_NAME, OUTPUT_NAME, softmax, type LinearModel } from './model';
+import { sample, STAGE_TRACE } from '../gateway/stage-trace';
 import { BANDS, type Analyzer, type Assessment, type Band, type BandProbs, type Signals } from './types';
 
 export interface AnalyzerOptions {
@@ -102,7 +103,11 @@ export class ComplexityAnalyzer implements Analyzer {
       for (let j = 0; j < f.indices.length; j++) x[i * dim + f.indices[j]] = f.values[j];
     });
     try {
+      const t0 = STAGE_TRACE ? performance.now() : 0;
+      // The setImmediate ORT's run() defers to is queued right after this one: the gap is the hop.
+      if (STAGE_TRACE) setImmediate(() => sample('assess.onnx.hop', performance.now() - t0));
       const out = await this.session.run({ [INPUT_NAME]: new ort.Tensor('float32', x, [features.length, dim]) });
+      if (STAGE_TRACE) sample('assess.onnx.wall', performance.now() - t0);
       const data = out[OUTPUT_NAME].data as Float32Array;
       return features.map((_, i) => Array.from(data.subarray(i * CLASSES, (i + 1) * CLASSES)));
     } finally {
@@ -115,7 +120,9 @@ export class ComplexityAnalyzer implements Analyzer {
 
   async assess(text: string): Promise<Assessment> {
     if (typeof text !== 'string') throw new ComplexityInputError(`assess() needs a string, got ${text === null ? 'null' : typeof text}`);
+    const t0 = STAGE_TRACE ? performance.now() : 0;
     const { features: f, tokens } = featurizeWithTokens(text, this.params);
+    if (STAGE_TRACE) sample('assess.featurize', performance.now() - t0);
     let [probs] = await this.classify([f]);
     // Never let a numeric accident through: fall back to the uniform distribution.
     if (!probs.every(Number.isFinite)) probs = new Array<number>(CLASSES).fill(1 / CLASSES);

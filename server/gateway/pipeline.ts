@@ -20,6 +20,7 @@ import type { ChatRequest, Usage } from '../tiers/types';
 import type { AnswerMeta, ChatResult, ChatStream, GatewayRequest, Principal } from '../runtime/types';
 import { buildDecision, type PlanNotes, type RecordedPlan } from './record';
 import { streamAnswer } from './pipeline-stream';
+import { mark, sample, STAGE_TRACE } from './stage-trace';
 import type { GatewayDeps } from './types';
 
 /** A domain error with a code the transports map to HTTP (server/http/errors.ts). */
@@ -113,12 +114,15 @@ export async function route(deps: GatewayDeps, principal: Principal, req: Gatewa
     assessment: null, plan: null as unknown as Plan, eligibility: { eligible: false, reason: 'off', detail: '' }, log: new AttemptLog(), explored: null,
   };
   try {
+    if (STAGE_TRACE) mark(req.signal, 'gw.setup');
     if (!forced) r.assessment = req.preassessed ?? (await deps.analyzer.assess(prompt));
   } catch {
     r.assessment = null; // routed as moderate below rather than failing the request
   }
+  if (STAGE_TRACE) mark(req.signal, 'gw.assess');
   const budget = principal.apiKeyId ? policy.budgets.find((b) => b.apiKeyId === principal.apiKeyId) : undefined;
   const spent = await spendOf(deps, budget?.apiKeyId ?? null);
+  if (STAGE_TRACE) mark(req.signal, 'gw.spend');
   const ctx = { prompt, apiKeyId: principal.apiKeyId, maxCostUsd: req.maxCostUsd, responseFormat: req.response_format?.type ?? null, budgetSpentUsd: spent.usd, forcedTier: forced };
   r.plan = decide(r.assessment ?? (forced ? null : neutralAssessment(policy)), policy, deps.tiers.states(), ctx);
   if (!r.assessment && !forced) r.plan.reasons.unshift('the complexity analyzer failed; routed as moderate');
@@ -139,6 +143,7 @@ export async function route(deps: GatewayDeps, principal: Principal, req: Gatewa
     : cacheEligibility(r.chatReq, policy.cache);
   // An explored request exists to observe the explored tier: a cache hit would observe nothing.
   if (r.explored && r.eligibility.eligible) r.eligibility = { eligible: false, reason: 'off', detail: 'exploration bypasses the cache' };
+  if (STAGE_TRACE) mark(req.signal, 'gw.decide');
   return r;
 }
 
@@ -179,8 +184,21 @@ export function cacheStore(r: Routed, res: ExecResult) {
   // After the answer is on the wire: store() embeds the prompt synchronously before its first
   // await, which would otherwise delay every miss's response (setImmediate runs after this turn's
   // I/O callbacks and microtasks, i.e. after the response was written).
-  const task = new Promise<void>((resolve) => setImmediate(resolve)).then(() => cache.store(entry)).catch(() => undefined);
+  const task = STAGE_TRACE ? tracedStore(() => cache.store(entry)) : new Promise<void>((resolve) => setImmediate(resolve)).then(() => cache.store(entry)).catch(() => undefined);
   r.deps.background?.(task);
+}
+
+/** cacheStore's task with its parts timed: the deferral, store()'s synchronous part, the whole. */
+function tracedStore(store: () => Promise<void>): Promise<void> {
+  const t0 = performance.now();
+  return new Promise<number>((resolve) => setImmediate(() => resolve(performance.now())))
+    .then((t1) => {
+      sample('after.store.defer', t1 - t0);
+      const p = store();
+      sample('after.store.sync', performance.now() - t1);
+      return p.then(() => sample('after.store.total', performance.now() - t1));
+    })
+    .catch(() => undefined);
 }
 
 /** The chain and request of the answering step: the plan's own, or the research synthesis. */
@@ -201,6 +219,7 @@ function finishReasonOf(f: string | null): ChatResult['finishReason'] {
 export async function completeChat(deps: GatewayDeps, principal: Principal, req: GatewayRequest): Promise<ChatResult> {
   const r = await route(deps, principal, req);
   const hit = await cacheLookup(r);
+  if (STAGE_TRACE) mark(req.signal, 'gw.cacheLookup');
   if (hit) {
     finish(r, { finalTier: hit.tierName, cacheStatus: hit.kind, status: 'ok', errorCode: null, ttftMs: performance.now() - r.t0, answer: null, baselineOverrideUsd: hit.costSavedUsd, hit });
     const usage: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
@@ -210,6 +229,7 @@ export async function completeChat(deps: GatewayDeps, principal: Principal, req:
   let res: ExecResult;
   try {
     const step = await answerStep(r);
+    if (STAGE_TRACE) mark(req.signal, 'gw.answerStep');
     res = await executeChat(deps.tiers, { chain: step.chain, request: step.request, validators: r.policy.validators, step: step.step, log: r.log, signal: req.signal, priority: admissionPriority(r.plan.target!, r.req.source) });
   } catch (err) {
     finish(r, { finalTier: null, cacheStatus, status: 'error', errorCode: 'internal_error', ttftMs: null, answer: null });
@@ -220,8 +240,10 @@ export async function completeChat(deps: GatewayDeps, principal: Principal, req:
     finish(r, { finalTier: null, cacheStatus, status: 'error', errorCode: res.error?.code ?? 'upstream_error', ttftMs: null, answer: null });
     throw new GatewayError(res.error?.code === 'cancelled' ? 'bad_request' : 'upstream_error', res.error?.message ?? 'no tier could answer', r.id);
   }
+  if (STAGE_TRACE) mark(req.signal, 'gw.execReturn');
   cacheStore(r, res);
   const cost = finish(r, { finalTier: res.tier.name, cacheStatus, status: 'ok', errorCode: null, ttftMs: answer?.ttftMs ?? null, answer });
+  if (STAGE_TRACE) mark(req.signal, 'gw.record');
   return { ...metaOf(r, res.tier.name), content: res.content, finishReason: finishReasonOf(res.finishReason), usage: res.usage!, costUsd: cost };
 }
 

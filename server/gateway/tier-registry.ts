@@ -10,6 +10,7 @@ import { TierClient, type TierClientOptions } from '../tiers/client';
 import { MetricsScraper, type ScraperOptions } from '../tiers/metrics-scraper';
 import type { ChatRequest, TierConfig } from '../tiers/types';
 import type { TierRegistry } from './types';
+import { mark, STAGE_TRACE, upstreamAdmitted, upstreamReturned } from './stage-trace';
 
 export interface RegistryOptions {
   directory: { list(): TierConfig[]; byName(name: string): TierConfig | undefined };
@@ -95,9 +96,19 @@ export function resilientTierRegistry(o: RegistryOptions): Omit<TierRegistry, 's
     },
     async chat(name: string, req: ChatRequest, opts: TierCallOptions = {}) {
       const c = need(name);
+      if (STAGE_TRACE) mark(opts.signal, 'tier.need');
       const permit = await admit(name, opts);
+      if (STAGE_TRACE) {
+        mark(opts.signal, 'tier.admit');
+        upstreamAdmitted();
+      }
       try {
-        return await c.chat(req, { signal: opts.signal });
+        const out = await c.chat(req, { signal: opts.signal });
+        if (STAGE_TRACE) {
+          upstreamReturned();
+          mark(opts.signal, 'tier.upstream');
+        }
+        return out;
       } finally {
         permit.release();
       }

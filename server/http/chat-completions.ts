@@ -8,6 +8,7 @@ import { readJsonBody } from './body';
 import { HttpError, toHttpError } from './errors';
 import { errorResult, json, type HttpResult } from './result';
 import { parseChatRequest, type ChatCompletionBody } from './schema';
+import { mark, STAGE_TRACE } from '../gateway/stage-trace';
 
 export interface V1Deps {
   chat: ChatService;
@@ -28,9 +29,12 @@ export const AUTO_MODEL = 'auto';
 export async function chatCompletions(deps: V1Deps, req: V1Request): Promise<HttpResult> {
   try {
     const principal = await authenticate(deps.apiKeys, req.header('authorization'));
+    if (STAGE_TRACE) mark(req.signal, 'http.auth');
     const raw = await readJsonBody(req.body, deps.maxBodyBytes, req.header('content-length'));
+    if (STAGE_TRACE) mark(req.signal, 'http.body');
     const { body, messages } = parseChatRequest(raw);
     const model = resolveModel(deps.tiers, body.model);
+    if (STAGE_TRACE) mark(req.signal, 'http.parse');
     const gatewayReq: GatewayRequest = {
       model,
       messages,
@@ -49,6 +53,7 @@ export async function chatCompletions(deps: V1Deps, req: V1Request): Promise<Htt
       return { status: 200, headers: { ...sseHeaders(), ...cascadeHeaders(stream.meta) }, stream: sse(stream, body) };
     }
     const result = await deps.chat.complete(principal, gatewayReq);
+    if (STAGE_TRACE) mark(req.signal, 'gw.return');
     return json(200, completionBody(result), { ...cascadeHeaders(result), 'x-cascade-cost-usd': decimalUsd(result.costUsd) });
   } catch (err) {
     return errorResult(toHttpError(err));

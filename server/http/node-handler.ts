@@ -7,6 +7,7 @@ import { HttpError } from './errors';
 import { postFeedback } from './feedback';
 import { listModels } from './models';
 import { errorResult, writeNode, type HttpResult } from './result';
+import { mark, STAGE_TRACE, traceAlias, traceEnd, traceStart } from '../gateway/stage-trace';
 
 export const V1_PREFIX = '/api/v1/';
 
@@ -15,6 +16,10 @@ export function createV1NodeHandler(getDeps: () => Promise<V1Deps & Pick<BatchHt
     const url = req.url ?? '/';
     if (!url.startsWith(V1_PREFIX) && !url.startsWith('/v1/')) return false;
     const path = url.split('?')[0].replace(/^\/api\/v1\//, '/v1/');
+    if (STAGE_TRACE && path === '/v1/chat/completions') {
+      traceStart(res);
+      res.once('finish', () => traceEnd(res, 'http.flushed'));
+    }
     let result: HttpResult;
     try {
       result = await route(await getDeps(), req, res, path, url);
@@ -27,7 +32,9 @@ export function createV1NodeHandler(getDeps: () => Promise<V1Deps & Pick<BatchHt
       res.setHeader('connection', 'close');
       res.once('finish', () => req.destroy());
     }
+    if (STAGE_TRACE) mark(res, 'http.shape');
     await writeNode(res, result);
+    if (STAGE_TRACE) mark(res, 'http.write');
     return true;
   };
 }
@@ -40,6 +47,7 @@ async function route(deps: V1Deps & Pick<BatchHttpDeps, 'batches'>, req: Incomin
   if (path === '/v1/chat/completions') {
     if (req.method !== 'POST') return errorResult(methodNotAllowed('POST'));
     const abort = new AbortController();
+    if (STAGE_TRACE) traceAlias(res, abort.signal);
     // A client that disconnects before the answer is complete cancels the upstream call.
     res.once('close', () => {
       if (!res.writableFinished) abort.abort();
