@@ -2,6 +2,7 @@
 // tilt -> { band, score, probs, signals }. The keyword and structure analyses are not separate
 // hand-tuned rules: they are named input features whose weights the classifier learned.
 import * as ort from 'onnxruntime-node';
+import { binding, initOrt } from 'onnxruntime-node/dist/binding';
 import { DEFAULT_META_PATH, DEFAULT_MODEL_PATH, loadArtifacts } from './artifact';
 import { featureNamesOfTokens, featurizeWithTokens, type FeatureParams, type Features } from './featurize';
 import { historySignal, type HistoryStore } from './history';
@@ -21,6 +22,8 @@ export interface AnalyzerOptions {
   historyBlend?: BlendOptions;
   /** How many top contributing features to report in signals (default 5). */
   topFeatures?: number;
+  /** Run the model through onnxruntime's public async InferenceSession.run() (tests compare the two paths). */
+  asyncSession?: boolean;
 }
 
 /** Thrown for input that is not text at all (e.g. a number or an object); text of any content is assessed. */
@@ -69,9 +72,38 @@ function topContributions(model: LinearModel, params: FeatureParams, tokens: str
   return top.map((x) => ({ feature: names.get(x.index) ?? `#${x.index}`, weight: Math.round(x.weight * 1000) / 1000 }));
 }
 
+/** onnxruntime-node's native session, as its own InferenceSession wraps it: run() is synchronous. */
+interface NativeSession {
+  loadModel(buffer: ArrayBuffer, byteOffset: number, byteLength: number, options: ort.InferenceSession.SessionOptions): void;
+  run(feeds: Record<string, ort.Tensor>, fetches: Record<string, null>, options: ort.InferenceSession.RunOptions): Record<string, { data: unknown }>;
+  dispose(): void;
+}
+
+const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1 };
+
+/**
+ * The model in a native session called directly. onnxruntime-node's InferenceSession.run() (1.30)
+ * makes the same native call on the main thread, but inside a setImmediate: the request waits for
+ * a turn of the event loop, behind every I/O callback and deferred task ready at that moment (at
+ * 100 req/s in the router bench 1.6 ms p50, 17.6 ms p99, for a ~0.1–0.3 ms computation). Same
+ * library, same model bytes, same options, same thread: the same numbers (analyzer.test.ts compares
+ * them bit for bit). null when the binding is not where this version keeps it: then the public API.
+ */
+function nativeSession(bytes: Uint8Array): NativeSession | null {
+  try {
+    initOrt();
+    const s = new binding.InferenceSession() as unknown as NativeSession;
+    s.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, SESSION_OPTIONS);
+    return s;
+  } catch {
+    return null;
+  }
+}
+
 export class ComplexityAnalyzer implements Analyzer {
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly session: ort.InferenceSession | null,
+    private readonly native: NativeSession | null,
     private readonly model: LinearModel,
     private readonly params: FeatureParams,
     readonly modelVersion: string,
@@ -80,8 +112,9 @@ export class ComplexityAnalyzer implements Analyzer {
 
   static async create(opts: AnalyzerOptions = {}): Promise<ComplexityAnalyzer> {
     const a = loadArtifacts(opts.modelPath ?? DEFAULT_MODEL_PATH, opts.metaPath ?? DEFAULT_META_PATH);
-    const session = await ort.InferenceSession.create(a.onnxBytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-    return new ComplexityAnalyzer(session, a.model, a.params, a.meta.modelVersion, opts);
+    const native = opts.asyncSession ? null : nativeSession(a.onnxBytes);
+    const session = native ? null : await ort.InferenceSession.create(a.onnxBytes, SESSION_OPTIONS);
+    return new ComplexityAnalyzer(session, native, a.model, a.params, a.meta.modelVersion, opts);
   }
 
   /** The feature parameters this analyzer was trained with (e.g. to build a matching history store). */
@@ -89,32 +122,59 @@ export class ComplexityAnalyzer implements Analyzer {
     return this.params;
   }
 
-  // Input rows for single-query runs. ORT reads a buffer while run() is pending, so a buffer is
-  // taken from the pool for one run and returned afterwards with only its non-zeros cleared: no
-  // 100 kB allocation and memset per query.
+  // Input rows for single-query runs. The async path's ORT reads a buffer while run() is pending, so
+  // a buffer is taken from the pool for one run and returned afterwards with only its non-zeros
+  // cleared: no 100 kB allocation and memset per query.
   private readonly pool: Float32Array[] = [];
 
   /** Class probabilities from ONNX Runtime for a batch of featurized texts. */
   async classify(features: Features[]): Promise<number[][]> {
+    return this.native ? this.classifyNow(features) : this.classifyAsync(features);
+  }
+
+  private input(features: Features[]): Float32Array {
     const dim = this.model.dim;
-    const single = features.length === 1;
-    const x = single ? (this.pool.pop() ?? new Float32Array(dim)) : new Float32Array(features.length * dim);
+    const x = features.length === 1 ? (this.pool.pop() ?? new Float32Array(dim)) : new Float32Array(features.length * dim);
     features.forEach((f, i) => {
       for (let j = 0; j < f.indices.length; j++) x[i * dim + f.indices[j]] = f.values[j];
     });
+    return x;
+  }
+
+  private release(features: Features[], x: Float32Array): void {
+    if (features.length !== 1) return;
+    for (const j of features[0].indices) x[j] = 0;
+    if (this.pool.length < 16) this.pool.push(x);
+  }
+
+  private rows(features: Features[], data: Float32Array): number[][] {
+    return features.map((_, i) => Array.from(data.subarray(i * CLASSES, (i + 1) * CLASSES)));
+  }
+
+  /** The native session, in this turn of the event loop (see nativeSession). */
+  private classifyNow(features: Features[]): number[][] {
+    const x = this.input(features);
+    try {
+      const t0 = STAGE_TRACE ? performance.now() : 0;
+      const out = this.native!.run({ [INPUT_NAME]: new ort.Tensor('float32', x, [features.length, this.model.dim]) }, { [OUTPUT_NAME]: null }, {});
+      if (STAGE_TRACE) sample('assess.onnx.wall', performance.now() - t0);
+      return this.rows(features, out[OUTPUT_NAME].data as Float32Array);
+    } finally {
+      this.release(features, x);
+    }
+  }
+
+  private async classifyAsync(features: Features[]): Promise<number[][]> {
+    const x = this.input(features);
     try {
       const t0 = STAGE_TRACE ? performance.now() : 0;
       // The setImmediate ORT's run() defers to is queued right after this one: the gap is the hop.
       if (STAGE_TRACE) setImmediate(() => sample('assess.onnx.hop', performance.now() - t0));
-      const out = await this.session.run({ [INPUT_NAME]: new ort.Tensor('float32', x, [features.length, dim]) });
+      const out = await this.session!.run({ [INPUT_NAME]: new ort.Tensor('float32', x, [features.length, this.model.dim]) });
       if (STAGE_TRACE) sample('assess.onnx.wall', performance.now() - t0);
-      const data = out[OUTPUT_NAME].data as Float32Array;
-      return features.map((_, i) => Array.from(data.subarray(i * CLASSES, (i + 1) * CLASSES)));
+      return this.rows(features, out[OUTPUT_NAME].data as Float32Array);
     } finally {
-      if (single) {
-        for (const j of features[0].indices) x[j] = 0;
-        if (this.pool.length < 16) this.pool.push(x);
-      }
+      this.release(features, x);
     }
   }
 
@@ -123,7 +183,7 @@ export class ComplexityAnalyzer implements Analyzer {
     const t0 = STAGE_TRACE ? performance.now() : 0;
     const { features: f, tokens } = featurizeWithTokens(text, this.params);
     if (STAGE_TRACE) sample('assess.featurize', performance.now() - t0);
-    let [probs] = await this.classify([f]);
+    let [probs] = this.native ? this.classifyNow([f]) : await this.classifyAsync([f]);
     // Never let a numeric accident through: fall back to the uniform distribution.
     if (!probs.every(Number.isFinite)) probs = new Array<number>(CLASSES).fill(1 / CLASSES);
 
@@ -182,6 +242,7 @@ export class ComplexityAnalyzer implements Analyzer {
   }
 
   async close(): Promise<void> {
-    await this.session.release();
+    this.native?.dispose();
+    await this.session?.release();
   }
 }
