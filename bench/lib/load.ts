@@ -88,3 +88,48 @@ export async function warmUp(t: LoadTarget, n: number): Promise<number> {
   times.sort((a, b) => a - b);
   return percentile(times, 50);
 }
+
+/**
+ * Open-loop load at an even pace: request i is sent at start + i/rate whatever the earlier answers
+ * did, over a keep-alive pool of up to `connections` sockets (undici), and its latency counts from
+ * that scheduled time (a late send counts against the target, no coordinated omission). autocannon's
+ * overallRate instead lets every connection send its per-second quota back to back from the start of
+ * each second, so N connections arrive as bursts of N concurrent requests: at "100 req/s" (5
+ * connections) the router sees waves of 5 simultaneous requests and the last waits for the other
+ * four's CPU work. This is what "N requests per second" means for the overhead goal.
+ */
+export async function runPaced(t: LoadTarget, opts: { rate: number; seconds: number; connections: number }): Promise<LoadResult> {
+  const { Pool } = await import('undici');
+  const pool = new Pool(t.url, { connections: opts.connections, pipelining: 1 });
+  const times: number[] = [];
+  let failed = 0;
+  const total = Math.round(opts.rate * opts.seconds);
+  const cpu0 = cpuMs(t.pid);
+  const start = performance.now() + 5;
+  const one = async (i: number) => {
+    const at = start + (i * 1000) / opts.rate;
+    const wait = at - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    try {
+      const res = await pool.request({ method: 'POST', path: t.path, headers: { 'content-type': 'application/json', ...t.headers }, body: t.body(seq++) });
+      await res.body.dump();
+      if (res.statusCode >= 200 && res.statusCode < 300) times.push(performance.now() - at);
+      else failed++;
+    } catch {
+      failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: total }, (_, i) => one(i)));
+  const cpu1 = cpuMs(t.pid);
+  await pool.close();
+  times.sort((a, b) => a - b);
+  return {
+    rps: times.length / opts.seconds,
+    ok: times.length,
+    failed,
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    connections: opts.connections,
+    cpuMsPerRequest: cpu0 !== null && cpu1 !== null && times.length > 0 ? (cpu1 - cpu0) / times.length : null,
+  };
+}

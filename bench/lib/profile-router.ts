@@ -5,15 +5,16 @@
 // with TEST_DATABASE_URL set (a fresh database is created and dropped, as in the router bench).
 // outDir `-`: no profiler, only the load figures and CPU per thread (for A/B runs of two trees).
 // CASCADE_BENCH_WITHOUT=cache,analyzer,recorder (any of them) leaves those parts out (cascade-server.ts).
-// rps 0: one connection, one request at a time (the bench's "1 conn" row). CASCADE_TRACE_STAGES=1
-// (inherited by the child) also prints the per-stage wall times of server/gateway/stage-trace.ts, and
-// the same load is first run against the upstream directly, so the overhead (p50/p99 minus the
-// direct call's) is printed next to them.
+// rps 0: one connection, one request at a time (the bench's "1 conn" row). PROFILE_DIRECT=1 first runs
+// the same load against the upstream directly and prints the overhead (Cascade's p50/p99 minus the
+// direct call's); CASCADE_TRACE_STAGES=1 (inherited by the child) does too, and also prints the
+// per-stage wall times of server/gateway/stage-trace.ts. PROFILE_PACED=1: the load is open-loop at an
+// even pace (load.ts runPaced) instead of autocannon's per-second quotas (bursts), for both targets.
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { benchDatabase } from './database';
-import { runLoad, warmUp } from './load';
+import { runLoad, runPaced, warmUp } from './load';
 import { startTsChild } from './processes';
 
 const rate = Number(process.argv[2] ?? 300);
@@ -42,11 +43,13 @@ try {
   await warmUp(target, 100);
   const connections = rate > 0 ? Math.max(4, Math.ceil(rate / 20)) : 1;
   const load = { rate: rate > 0 ? rate : null, seconds, connections };
+  const paced = process.env.PROFILE_PACED === '1' && rate > 0;
+  const drive = (t: Parameters<typeof runLoad>[0]) => (paced ? runPaced(t, { rate, seconds, connections: 32 }) : runLoad(t, load));
   let direct: Awaited<ReturnType<typeof runLoad>> | null = null;
-  if (process.env.CASCADE_TRACE_STAGES === '1') {
+  if (process.env.CASCADE_TRACE_STAGES === '1' || process.env.PROFILE_DIRECT === '1') {
     const upTarget = { label: 'direct', url: String(up.info.url), path: '/v1/chat/completions', headers: {}, body: (n: number) => JSON.stringify({ model: 'fake-model', messages: [{ role: 'user', content: `Explain what a hash table is in two sentences. (request ${n})` }] }), pid: up.child.pid };
     await warmUp(upTarget, 50);
-    direct = await runLoad(upTarget, load);
+    direct = await drive(upTarget);
   }
   const idle0 = threadCpu(cascade.child.pid!);
   await new Promise((res) => setTimeout(res, 3000));
@@ -54,7 +57,7 @@ try {
   cascade.child.kill('SIGUSR2'); // resets the child's event-loop delay histogram
   const t0 = threadCpu(cascade.child.pid!);
   const us0 = userSys(cascade.child.pid!);
-  const r = await runLoad(target, load);
+  const r = await drive(target);
   const busy = diff(threadCpu(cascade.child.pid!), t0);
   const us1 = userSys(cascade.child.pid!);
   const seen = cascade.lines.length;
@@ -71,8 +74,9 @@ try {
   if (direct) {
     const f = (x: number) => Number(x.toFixed(2));
     console.log('direct p50 / p99:', f(direct.p50), f(direct.p99), ' overhead p50 / p99:', f(r.p50 - direct.p50), f(r.p99 - direct.p99), ' load average:', loadavg().map((x) => x.toFixed(2)).join(' '));
-    console.log('stages (ms):');
-    for (const [k, v] of Object.entries((loop as { stages?: Record<string, unknown> } | undefined)?.stages ?? {})) console.log(`  ${k.padEnd(22)} ${JSON.stringify(v)}`);
+    const stages = Object.entries((loop as { stages?: Record<string, unknown> } | undefined)?.stages ?? {});
+    if (stages.length) console.log('stages (ms):');
+    for (const [k, v] of stages) console.log(`  ${k.padEnd(22)} ${JSON.stringify(v)}`);
   }
   console.log('CPU ms per request by thread:', JSON.stringify(Object.fromEntries([...busy].map(([k, v]) => [k, Number((v / r.ok).toFixed(3))]))));
 } finally {
@@ -87,7 +91,8 @@ function threadCpu(pid: number): Map<string, number> {
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
       const raw = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')'));
+      // The event loop's thread shares its name with V8's and libuv's helpers: tell it apart.
+      const name = tid === String(pid) ? 'main' : raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')'));
       const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
       out.set(name, (out.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) * 10);
     } catch {
