@@ -2,7 +2,7 @@
 // tilt -> { band, score, probs, signals }. The keyword and structure analyses are not separate
 // hand-tuned rules: they are named input features whose weights the classifier learned.
 import * as ort from 'onnxruntime-node';
-import { binding, initOrt } from 'onnxruntime-node/dist/binding';
+import { createRequire } from 'node:module';
 import { DEFAULT_META_PATH, DEFAULT_MODEL_PATH, loadArtifacts } from './artifact';
 import { featureNamesOfTokens, featurizeWithTokens, type FeatureParams, type Features } from './featurize';
 import { historySignal, type HistoryStore } from './history';
@@ -87,10 +87,16 @@ const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { intraOpNumThreads
  * a turn of the event loop, behind every I/O callback and deferred task ready at that moment (at
  * 100 req/s in the router bench 1.6 ms p50, 17.6 ms p99, for a ~0.1–0.3 ms computation). Same
  * library, same model bytes, same options, same thread: the same numbers (analyzer.test.ts compares
- * them bit for bit). null when the binding is not where this version keeps it: then the public API.
+ * them bit for bit). null when the binding is not where this version keeps it (an internal path,
+ * required here rather than imported so that an upgrade that moves it falls back instead of failing
+ * to load): then the public API.
  */
 function nativeSession(bytes: Uint8Array): NativeSession | null {
   try {
+    const { binding, initOrt } = createRequire(import.meta.url)('onnxruntime-node/dist/binding') as {
+      binding: { InferenceSession: new () => unknown };
+      initOrt: () => void;
+    };
     initOrt();
     const s = new binding.InferenceSession() as unknown as NativeSession;
     s.loadModel(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength, SESSION_OPTIONS);
