@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { BenchSuite } from './index';
 import { createCache, LOCAL_EMBEDDER_THRESHOLD } from '../server/cache/index';
 import { LocalEmbedder } from '../server/embedding/local';
+import { templatedPrompt } from './lib/queries';
 
 const SIZES = [10_000, 100_000];
 const LOOKUPS = 2_000;
@@ -90,32 +91,21 @@ async function englishRow(): Promise<Record<string, number | string>> {
  * new one and differs in the number, so all candidates clear the threshold and the verifier rejects
  * them (`number`); before the early-stopping term search the postings walk grew with the index here.
  */
-const ROUTER_PROMPTS = [
-  'What is the capital of France?',
-  'Translate "good morning" into Spanish.',
-  'Write a haiku about autumn leaves.',
-  'Explain what a hash table is in two sentences.',
-  'Give me three name ideas for a bakery.',
-  'How many days are there in a leap year?',
-  'Summarize the plot of Romeo and Juliet briefly.',
-  'What does HTTP status 404 mean?',
-];
 async function templatedRows(): Promise<Array<Record<string, number | string>>> {
   const cache = await createCache({ embedder: new LocalEmbedder(), maxEntries: SIZES[SIZES.length - 1] + LOOKUPS + 1 });
   const scope = { tenant: 'bench-templated', systemPrompt: '', params: '{}' };
-  const templated = (i: number) => `${ROUTER_PROMPTS[i % ROUTER_PROMPTS.length]} (request ${i})`;
   const store = (prompt: string) => cache.store({ prompt, scope, answer: 'answer', tierName: 'large', tierRank: 2, costUsd: 0.001, ttlSeconds: 0, decisionId: 'bench' });
   const rows: Array<Record<string, number | string>> = [];
   let n = 0;
   for (const size of SIZES) {
-    while (n < size) await store(templated(n++));
+    while (n < size) await store(templatedPrompt(n++));
     const lat: number[] = [];
     const cpuLat: number[] = [];
     let storeCpu = 0;
     let hits = 0;
     const load0 = loadavg()[0];
     for (let i = 0; i < LOOKUPS; i++) {
-      const q = templated(n++);
+      const q = templatedPrompt(n++);
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       if (await cache.lookup({ prompt: q, scope, minTierRank: 0, threshold: LOCAL_EMBEDDER_THRESHOLD })) hits++;

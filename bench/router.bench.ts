@@ -10,25 +10,13 @@ import type { BenchRow, BenchSuite } from './index';
 import { benchDatabase } from './lib/database';
 import { runLoad, runPaced, warmUp, type LoadResult, type LoadTarget } from './lib/load';
 import { startPortkey, startTsChild } from './lib/processes';
+import { templatedPrompt } from './lib/queries';
 
 const UPSTREAM_LATENCY_MS = 20;
 const SECONDS = 5;
 const RATES = [100, 500, 1000];
 const PACED_RATES = [100, 500];
 const MAX_CONNECTIONS = 64;
-
-// Varied everyday prompts; the request number makes each one unique, so every request is a miss.
-const PROMPTS = [
-  'What is the capital of France?',
-  'Translate "good morning" into Spanish.',
-  'Write a haiku about autumn leaves.',
-  'Explain what a hash table is in two sentences.',
-  'Give me three name ideas for a bakery.',
-  'How many days are there in a leap year?',
-  'Summarize the plot of Romeo and Juliet briefly.',
-  'What does HTTP status 404 mean?',
-];
-const prompt = (i: number) => `${PROMPTS[i % PROMPTS.length]} (request ${i})`;
 
 const round = (x: number) => (Number.isFinite(x) ? Number(x.toFixed(2)) : null);
 
@@ -42,7 +30,7 @@ const suite: BenchSuite = {
     const cascade = await startTsChild('cascade-server.ts', [`${upUrl}/v1`, ...(db.url ? [db.url] : [])]);
     const portkey = await startPortkey();
     try {
-      const chatBody = (model: string) => (i: number) => JSON.stringify({ model, messages: [{ role: 'user', content: prompt(i) }] });
+      const chatBody = (model: string) => (i: number) => JSON.stringify({ model, messages: [{ role: 'user', content: templatedPrompt(i) }] });
       const targets: LoadTarget[] = [
         { label: 'direct', url: upUrl, path: '/v1/chat/completions', headers: {}, body: chatBody('fake-model'), pid: up.child.pid },
         { label: 'cascade', url: String(cascade.info.url), path: '/api/v1/chat/completions', headers: { authorization: `Bearer ${String(cascade.info.key)}` }, body: chatBody('auto'), pid: cascade.child.pid },

@@ -37,6 +37,20 @@ export function percentile(sorted: number[], p: number): number {
 let seq = 0;
 
 /** rate null: unthrottled (max throughput) with `connections` connections. */
+/** Latencies (ms, any order) and CPU readings of a run to its result. */
+function summarize(times: number[], failed: number, opts: { seconds: number; connections: number }, cpu0: number | null, cpu1: number | null): LoadResult {
+  times.sort((a, b) => a - b);
+  return {
+    rps: times.length / opts.seconds,
+    ok: times.length,
+    failed,
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    connections: opts.connections,
+    cpuMsPerRequest: cpu0 !== null && cpu1 !== null && times.length > 0 ? (cpu1 - cpu0) / times.length : null,
+  };
+}
+
 export async function runLoad(t: LoadTarget, opts: { rate: number | null; seconds: number; connections: number }): Promise<LoadResult> {
   const times: number[] = [];
   let failed = 0;
@@ -63,16 +77,7 @@ export async function runLoad(t: LoadTarget, opts: { rate: number | null; second
   const result = await instance;
   failed += result.errors + result.timeouts;
   const cpu1 = cpuMs(t.pid);
-  times.sort((a, b) => a - b);
-  return {
-    rps: times.length / opts.seconds,
-    ok: times.length,
-    failed,
-    p50: percentile(times, 50),
-    p99: percentile(times, 99),
-    connections: opts.connections,
-    cpuMsPerRequest: cpu0 !== null && cpu1 !== null && times.length > 0 ? (cpu1 - cpu0) / times.length : null,
-  };
+  return summarize(times, failed, opts, cpu0, cpu1);
 }
 
 /** Sequential warm-up requests; returns their median latency (ms). */
@@ -122,14 +127,5 @@ export async function runPaced(t: LoadTarget, opts: { rate: number; seconds: num
   await Promise.all(Array.from({ length: total }, (_, i) => one(i)));
   const cpu1 = cpuMs(t.pid);
   await pool.close();
-  times.sort((a, b) => a - b);
-  return {
-    rps: times.length / opts.seconds,
-    ok: times.length,
-    failed,
-    p50: percentile(times, 50),
-    p99: percentile(times, 99),
-    connections: opts.connections,
-    cpuMsPerRequest: cpu0 !== null && cpu1 !== null && times.length > 0 ? (cpu1 - cpu0) / times.length : null,
-  };
+  return summarize(times, failed, opts, cpu0, cpu1);
 }
