@@ -7,7 +7,8 @@ import type { CacheScope } from './types';
 
 export type CachePolicy = Policy['cache'];
 
-export type BypassReason = 'off' | 'no_prompt' | 'empty' | 'too_long' | 'conversation' | 'temperature' | 'logprobs';
+/** Why a request does not use the cache; `forced` (a tier named in the request) and `explored` (the tuner's exploration) are set by the gateway. */
+export type BypassReason = 'off' | 'no_prompt' | 'empty' | 'too_long' | 'conversation' | 'temperature' | 'logprobs' | 'forced' | 'explored';
 
 export type Eligibility =
   | { eligible: true; prompt: string; systemPrompt: string; params: string }

@@ -139,10 +139,10 @@ export async function route(deps: GatewayDeps, principal: Principal, req: Gatewa
     throw new GatewayError(r.plan.errorCode, r.plan.message, r.id);
   }
   r.eligibility = !deps.cache || !policy.cache.enabled ? { eligible: false, reason: 'off', detail: 'cache off' }
-    : forced ? { eligible: false, reason: 'off', detail: 'the request named a tier' }
+    : forced ? { eligible: false, reason: 'forced', detail: 'the request named a tier' }
     : cacheEligibility(r.chatReq, policy.cache);
   // An explored request exists to observe the explored tier: a cache hit would observe nothing.
-  if (r.explored && r.eligibility.eligible) r.eligibility = { eligible: false, reason: 'off', detail: 'exploration bypasses the cache' };
+  if (r.explored && r.eligibility.eligible) r.eligibility = { eligible: false, reason: 'explored', detail: 'exploration bypasses the cache' };
   if (STAGE_TRACE) mark(req.signal, 'gw.decide');
   return r;
 }

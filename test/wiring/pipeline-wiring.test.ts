@@ -110,7 +110,7 @@ describe('exploration', () => {
       const [conversation, named, plain] = decisions;
       expect(conversation.cacheStatus).toBe('bypass');
       expect((planOf(conversation) as PlanNotes).cacheBypass).toEqual({ reason: 'conversation', detail: '2 earlier turn(s)' });
-      expect((planOf(named) as PlanNotes).cacheBypass).toEqual({ reason: 'off', detail: 'the request named a tier' });
+      expect((planOf(named) as PlanNotes).cacheBypass).toEqual({ reason: 'forced', detail: 'the request named a tier' });
       expect(plain.cacheStatus).toBe('miss');
       expect((planOf(plain) as PlanNotes).cacheBypass).toBeUndefined();
     } finally {
@@ -130,7 +130,7 @@ describe('exploration', () => {
       const explored = decisions.filter((x) => planOf(x).exploration);
       expect(explored.length).toBeGreaterThan(0);
       for (const x of explored) expect(x).toMatchObject({ cacheStatus: 'bypass', finalTier: planOf(x).target });
-      for (const x of explored) expect((planOf(x) as PlanNotes).cacheBypass).toEqual({ reason: 'off', detail: 'exploration bypasses the cache' });
+      for (const x of explored) expect((planOf(x) as PlanNotes).cacheBypass).toEqual({ reason: 'explored', detail: 'exploration bypasses the cache' });
       expect(decisions.filter((x) => !planOf(x).exploration).slice(1).every((x) => x.cacheStatus === 'exact')).toBe(true);
     } finally {
       await cache.close();
