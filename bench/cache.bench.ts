@@ -40,6 +40,42 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+const ms3 = (x: number) => Number(x.toFixed(3));
+
+/**
+ * Wall and CPU time of each timed call, and the row fields they make. CPU time (process.cpuUsage)
+ * next to wall time: on a shared machine wall time includes waiting for a core, CPU time is what
+ * the lookup itself costs.
+ */
+function lookupTimer() {
+  const lat: number[] = [];
+  const cpuLat: number[] = [];
+  return {
+    async time<T>(f: () => Promise<T>): Promise<{ value: T; cpuMs: number }> {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      const value = await f();
+      lat.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      const cpuMs = (c.user + c.system) / 1000;
+      cpuLat.push(cpuMs);
+      return { value, cpuMs };
+    },
+    fields() {
+      lat.sort((a, b) => a - b);
+      cpuLat.sort((a, b) => a - b);
+      return {
+        lookup_p50_ms: ms3(pct(lat, 50)),
+        lookup_p99_ms: ms3(pct(lat, 99)),
+        lookup_max_ms: ms3(lat[lat.length - 1]),
+        lookup_cpu_mean_ms: ms3(cpuLat.reduce((x, y) => x + y, 0) / cpuLat.length),
+        lookup_cpu_p50_ms: ms3(pct(cpuLat, 50)),
+        lookup_cpu_p99_ms: ms3(pct(cpuLat, 99)),
+      };
+    },
+  };
+}
+
 /**
  * The pseudo-word prompts above never meet the English word list or the WordNet table, so one
  * more row measures real English: every distinct first prompt of data/cache-pairs/*.jsonl stored,
@@ -57,29 +93,16 @@ async function englishRow(): Promise<Record<string, number | string>> {
   const firsts = [...new Set(pairs.map((p) => p.a))];
   for (const a of firsts) await cache.store({ prompt: a, scope, answer: 'answer', tierName: 'large', tierRank: 2, costUsd: 0.001, ttlSeconds: 0, decisionId: 'bench' });
   const queries = pairs.flatMap((p) => [p.b, `Could you please tell me: ${p.b}`]);
-  const lat: number[] = [];
-  const cpuLat: number[] = [];
+  const timer = lookupTimer();
   let hits = 0;
   const load0 = loadavg()[0];
   for (const q of queries) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    if (await cache.lookup({ prompt: q, scope, minTierRank: 0, threshold: LOCAL_EMBEDDER_THRESHOLD })) hits++;
-    lat.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpuLat.push((c.user + c.system) / 1000);
+    if ((await timer.time(() => cache.lookup({ prompt: q, scope, minTierRank: 0, threshold: LOCAL_EMBEDDER_THRESHOLD }))).value) hits++;
   }
   await cache.close();
-  lat.sort((a, b) => a - b);
-  cpuLat.sort((a, b) => a - b);
   return {
     entries: `${firsts.length} en`,
-    lookup_p50_ms: Number(pct(lat, 50).toFixed(3)),
-    lookup_p99_ms: Number(pct(lat, 99).toFixed(3)),
-    lookup_max_ms: Number(lat[lat.length - 1].toFixed(3)),
-    lookup_cpu_mean_ms: Number((cpuLat.reduce((x, y) => x + y, 0) / cpuLat.length).toFixed(3)),
-    lookup_cpu_p50_ms: Number(pct(cpuLat, 50).toFixed(3)),
-    lookup_cpu_p99_ms: Number(pct(cpuLat, 99).toFixed(3)),
+    ...timer.fields(),
     hit_rate: Number((hits / queries.length).toFixed(3)),
     load_avg_1m: Number(((load0 + loadavg()[0]) / 2).toFixed(1)),
   };
@@ -99,34 +122,21 @@ async function templatedRows(): Promise<Array<Record<string, number | string>>> 
   let n = 0;
   for (const size of SIZES) {
     while (n < size) await store(templatedPrompt(n++));
-    const lat: number[] = [];
-    const cpuLat: number[] = [];
+    const timer = lookupTimer();
     let storeCpu = 0;
     let hits = 0;
     const load0 = loadavg()[0];
     for (let i = 0; i < LOOKUPS; i++) {
       const q = templatedPrompt(n++);
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      if (await cache.lookup({ prompt: q, scope, minTierRank: 0, threshold: LOCAL_EMBEDDER_THRESHOLD })) hits++;
-      lat.push(performance.now() - t0);
-      const c = process.cpuUsage(c0);
-      cpuLat.push((c.user + c.system) / 1000);
+      if ((await timer.time(() => cache.lookup({ prompt: q, scope, minTierRank: 0, threshold: LOCAL_EMBEDDER_THRESHOLD }))).value) hits++;
       const s0 = process.cpuUsage();
       await store(q);
       const s = process.cpuUsage(s0);
       storeCpu += (s.user + s.system) / 1000;
     }
-    lat.sort((a, b) => a - b);
-    cpuLat.sort((a, b) => a - b);
     rows.push({
       entries: `${size} templated`,
-      lookup_p50_ms: Number(pct(lat, 50).toFixed(3)),
-      lookup_p99_ms: Number(pct(lat, 99).toFixed(3)),
-      lookup_max_ms: Number(lat[lat.length - 1].toFixed(3)),
-      lookup_cpu_mean_ms: Number((cpuLat.reduce((x, y) => x + y, 0) / cpuLat.length).toFixed(3)),
-      lookup_cpu_p50_ms: Number(pct(cpuLat, 50).toFixed(3)),
-      lookup_cpu_p99_ms: Number(pct(cpuLat, 99).toFixed(3)),
+      ...timer.fields(),
       store_cpu_mean_ms: Number((storeCpu / LOOKUPS).toFixed(3)),
       hit_rate: Number((hits / LOOKUPS).toFixed(3)),
       load_avg_1m: Number(((load0 + loadavg()[0]) / 2).toFixed(1)),
@@ -160,10 +170,7 @@ const suite: BenchSuite = {
       const insertCpu = process.cpuUsage(insertCpu0);
       const insertCpuSec = (insertCpu.user + insertCpu.system) / 1e6;
       const mem = process.memoryUsage();
-      const lat: number[] = [];
-      // Per-lookup CPU time too: on a shared machine wall time includes waiting for a core, CPU
-      // time (process.cpuUsage, microseconds) is what the lookup itself costs. By kind of lookup.
-      const cpuLat: number[] = [];
+      const timer = lookupTimer();
       const cpuByKind = [0, 0, 0];
       let hits = 0;
       const load0 = loadavg()[0];
@@ -172,29 +179,19 @@ const suite: BenchSuite = {
         const r = i % 3;
         const base = stored[Math.floor(rand() * stored.length)];
         const q = r === 0 ? base.toUpperCase() : r === 1 ? `Could you please tell me: ${base}` : prompt(size + i);
-        const c0 = process.cpuUsage();
-        const t0 = performance.now();
-        const hit = await cache.lookup({ prompt: q, scope, minTierRank: 0, threshold: LOCAL_EMBEDDER_THRESHOLD });
-        lat.push(performance.now() - t0);
-        const c = process.cpuUsage(c0);
-        cpuLat.push((c.user + c.system) / 1000);
-        cpuByKind[r] += (c.user + c.system) / 1000;
+        const { value: hit, cpuMs } = await timer.time(() => cache.lookup({ prompt: q, scope, minTierRank: 0, threshold: LOCAL_EMBEDDER_THRESHOLD }));
+        cpuByKind[r] += cpuMs;
         if (hit) hits++;
       }
       const cpuMs = process.cpuUsage(cpu0);
-      lat.sort((a, b) => a - b);
-      cpuLat.sort((a, b) => a - b);
       const perKind = LOOKUPS / 3;
       rows.push({
         entries: size,
         insert_per_s: Math.round((size - before) / insertSec),
         insert_per_cpu_s: Math.round((size - before) / insertCpuSec),
-        lookup_p50_ms: Number(pct(lat, 50).toFixed(3)),
-        lookup_p99_ms: Number(pct(lat, 99).toFixed(3)),
-        lookup_max_ms: Number(lat[lat.length - 1].toFixed(3)),
-        lookup_cpu_mean_ms: Number(((cpuMs.user + cpuMs.system) / 1000 / LOOKUPS).toFixed(3)),
-        lookup_cpu_p50_ms: Number(pct(cpuLat, 50).toFixed(3)),
-        lookup_cpu_p99_ms: Number(pct(cpuLat, 99).toFixed(3)),
+        ...timer.fields(),
+        // the whole loop's CPU, key selection included (as before), not the sum of timed calls
+        lookup_cpu_mean_ms: ms3((cpuMs.user + cpuMs.system) / 1000 / LOOKUPS),
         cpu_exact_ms: Number((cpuByKind[0] / perKind).toFixed(3)),
         cpu_semantic_ms: Number((cpuByKind[1] / perKind).toFixed(3)),
         cpu_miss_ms: Number((cpuByKind[2] / perKind).toFixed(3)),

@@ -33,6 +33,7 @@ export function DecisionDetailView({ id }: { id: string }) {
   const d = q.data;
   const probs = (d.probs ?? {}) as Record<string, number>;
   const maxCf = Math.max(...d.counterfactual.map((c) => c.costUsd), 1e-12);
+  const note = cacheNote(d.plan);
 
   return (
     <div className="stack">
@@ -52,7 +53,7 @@ export function DecisionDetailView({ id }: { id: string }) {
             <dt>Source</dt><dd>{d.source}</dd>
             <dt>API key</dt><dd>{d.apiKeyId ?? '–'}</dd>
             <dt>Policy version</dt><dd>{d.policyVersion ?? '–'}</dd>
-            <dt>Cache</dt><dd data-testid="cache-status">{d.cacheStatus}{cacheNote(d.plan) && <span className="muted"> — {cacheNote(d.plan)}</span>}</dd>
+            <dt>Cache</dt><dd data-testid="cache-status">{d.cacheStatus}{note && <span className="muted"> — {note}</span>}</dd>
             <dt>Status</dt><dd><span className={`badge ${d.status === 'ok' ? 'ok' : 'error'}`}>{d.status}</span> {d.errorCode ?? ''}</dd>
             <dt>Tokens</dt><dd>{int(d.tokensIn)} in · {int(d.tokensOut)} out</dd>
           </dl>

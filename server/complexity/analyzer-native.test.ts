@@ -5,18 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ComplexityAnalyzer } from './analyzer';
 import { loadHoldout } from './data';
 import { featurize } from './featurize';
+import { EDGE_TEXTS } from './fixtures/edge-texts';
 
-const TEXTS = [
-  "What's 2+2?",
-  'Explain quantum physics',
-  'Write a business plan for a bakery',
-  'Research and analyze the EV battery market across sources',
-  '',
-  '   \n\t ',
-  '🙂🙃 مرحبا こんにちは Привет hello',
-  'x'.repeat(50_000),
-  ...loadHoldout().map((r) => r.text),
-];
+const TEXTS = [...EDGE_TEXTS, ...loadHoldout().map((r) => r.text)];
 
 let native: ComplexityAnalyzer;
 let viaPublicApi: ComplexityAnalyzer;

@@ -5,20 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { loadArtifacts, paramsFromMeta } from './artifact';
 import { loadHoldout } from './data';
 import { featurize, toDense, type FeatureParams } from './featurize';
+import { EDGE_TEXTS } from './fixtures/edge-texts';
 import { forwardSparse, fromOnnx } from './model';
 import { trainArtifacts } from './pipeline';
 
-const SAMPLE = [
-  "What's 2+2?",
-  'Explain quantum physics',
-  'Write a business plan for a bakery',
-  'Research and analyze the EV battery market across sources',
-  '',
-  '   \n\t ',
-  '🙂🙃 مرحبا こんにちは Привет hello',
-  'x'.repeat(50_000),
-  ...loadHoldout().slice(0, 40).map((r) => r.text),
-];
+const SAMPLE = [...EDGE_TEXTS, ...loadHoldout().slice(0, 40).map((r) => r.text)];
 
 /** Max |ONNX Runtime - TypeScript reference| over all class probabilities, batched run. */
 async function onnxVsReference(onnxBytes: Uint8Array, params: FeatureParams, texts: string[]): Promise<number> {

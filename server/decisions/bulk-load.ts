@@ -22,34 +22,34 @@ export interface BulkLoadOptions {
 async function writeChunk(pool: pg.Pool, chunk: readonly StoredDecision[], embedded: boolean): Promise<void> {
   const client = await pool.connect();
   let broken: Error | undefined;
-  if (embedded) {
-    try {
-      const n = await writeBatch(client, chunk, 'unnest');
-      // bulk-loaded ids are fresh by contract; a silently skipped row would make the count lie
-      if (n !== chunk.length) throw new Error(`${chunk.length - n} of ${chunk.length} decisions already existed`);
-    } catch (err) {
-      broken = err as Error;
-      throw err;
-    } finally {
-      client.release(broken);
-    }
-    return;
-  }
-  const text = batchCopyText(chunk);
   try {
-    await client.query('BEGIN');
-    try {
-      await copyIn(client, DECISION_COPY_TARGET, text.decisions);
-      if (text.attempts.length > 0) await copyIn(client, ATTEMPT_COPY_TARGET, text.attempts);
-      await upsertRollups(client, chunk);
-      await client.query('COMMIT');
-    } catch (err) {
-      broken = err as Error;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
+    await (embedded ? insertChunk(client, chunk) : copyChunk(client, chunk));
+  } catch (err) {
+    broken = err as Error;
+    throw err;
   } finally {
     client.release(broken);
+  }
+}
+
+/** The embedded server's path: the recorder's unnest INSERT, one transaction with its rollups. */
+async function insertChunk(client: pg.PoolClient, chunk: readonly StoredDecision[]): Promise<void> {
+  const n = await writeBatch(client, chunk, 'unnest');
+  // bulk-loaded ids are fresh by contract; a silently skipped row would make the count lie
+  if (n !== chunk.length) throw new Error(`${chunk.length - n} of ${chunk.length} decisions already existed`);
+}
+
+async function copyChunk(client: pg.PoolClient, chunk: readonly StoredDecision[]): Promise<void> {
+  const text = batchCopyText(chunk);
+  await client.query('BEGIN');
+  try {
+    await copyIn(client, DECISION_COPY_TARGET, text.decisions);
+    if (text.attempts.length > 0) await copyIn(client, ATTEMPT_COPY_TARGET, text.attempts);
+    await upsertRollups(client, chunk);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
   }
 }
 
