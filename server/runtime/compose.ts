@@ -22,14 +22,14 @@ import { createPolicyProvider } from './policy-provider';
 import { LiveRatingHistory, loadRatedDecisions } from './rating-history';
 import { startTunerScheduler } from './tuner-scheduler';
 import { authSecret } from './secrets';
-import type { TierTestResult } from './stores';
-import { decisionReader } from './stores/decisions';
-import { policyStore } from './stores/policies';
+import type { TierTestResult } from '../contracts/stores';
+import { decisionReader } from '../db/repos/decisions';
+import { policyStore } from '../db/repos/policies';
 import { writeProcessFile } from './process-file';
-import { tierStore } from './stores/tiers';
-import { apiKeyStore, apiKeyVerifier, userAuth, userStore } from './stores/users';
+import { tierStore } from '../db/repos/tiers';
+import { apiKeyStore, apiKeyVerifier, userAuth, userStore } from '../db/repos/users';
 import { createTierDirectory } from './tier-directory';
-import type { ChatService } from './types';
+import type { ChatService } from '../contracts/chat';
 
 export async function compose(e: Env): Promise<Runtime> {
   const db = await connectDatabase({ url: e.DATABASE_URL });

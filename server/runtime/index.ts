@@ -3,8 +3,9 @@
 // on globalThis under a registered symbol; the first caller starts it, everyone else awaits the same
 // promise.
 import { env, type Env } from '../env';
-import type { Stores, TierTestResult } from './stores';
-import type { ApiKeyVerifier, ChatService, FeedbackPort, TierDirectory, UserAuth } from './types';
+import type { Stores, TierTestResult } from '../contracts/stores';
+import type { ChatService } from '../contracts/chat';
+import type { ApiKeyVerifier, FeedbackPort, TierDirectory, UserAuth } from '../contracts/ports';
 import type { Policy } from '../routing/policy';
 import type { TierConfig } from '../tiers/types';
 import type { Recorder } from '../decisions/recorder';

@@ -11,7 +11,7 @@ import type { DecisionRecord } from '../../server/decisions/types';
 import { createChatService } from '../../server/gateway/chat-service';
 import { resilientTierRegistry } from '../../server/gateway/tier-registry';
 import { defaultPolicy, policySchema } from '../../server/routing/policy';
-import type { Principal } from '../../server/runtime/types';
+import type { Principal } from '../../server/contracts/principal';
 import type { TierConfig } from '../../server/tiers/types';
 import { tierConfig } from '../routing/invoker';
 import { startCountingUpstream, type CountingUpstream } from './counting-upstream';

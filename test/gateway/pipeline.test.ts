@@ -11,7 +11,8 @@ import { chatStreamHandler } from '../../server/http/chat-stream';
 import { GatewayError, handleChat } from '../../server/gateway/pipeline';
 import type { GatewayDeps } from '../../server/gateway/types';
 import { defaultPolicy, policySchema, type Policy } from '../../server/routing/policy';
-import type { GatewayRequest, Principal } from '../../server/runtime/types';
+import type { Principal } from '../../server/contracts/principal';
+import type { GatewayRequest } from '../../server/contracts/chat';
 import type { TierConfig } from '../../server/tiers/types';
 import { tierConfig } from '../routing/invoker';
 

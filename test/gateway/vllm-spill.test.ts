@@ -8,7 +8,7 @@ import type { DecisionRecord } from '../../server/decisions/types';
 import { handleChat } from '../../server/gateway/pipeline';
 import { resilientTierRegistry } from '../../server/gateway/tier-registry';
 import { defaultPolicy, policySchema } from '../../server/routing/policy';
-import type { Principal } from '../../server/runtime/types';
+import type { Principal } from '../../server/contracts/principal';
 import type { TierConfig } from '../../server/tiers/types';
 import { tierConfig } from '../routing/invoker';
 

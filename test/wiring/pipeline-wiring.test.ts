@@ -15,7 +15,8 @@ import type { PlanNotes } from '../../server/gateway/record';
 import type { GatewayDeps } from '../../server/gateway/types';
 import { defaultPolicy, policySchema, type Policy, type PolicyInput } from '../../server/routing/policy';
 import { dayStart, monthStart, rollupBudgetSource } from '../../server/runtime/budgets';
-import type { GatewayRequest, Principal } from '../../server/runtime/types';
+import type { Principal } from '../../server/contracts/principal';
+import type { GatewayRequest } from '../../server/contracts/chat';
 import type { TierConfig } from '../../server/tiers/types';
 
 const NAMES = ['small', 'medium', 'large'] as const;
