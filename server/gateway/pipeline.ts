@@ -21,7 +21,7 @@ import type { Principal } from '../contracts/principal';
 import type { AnswerMeta, ChatResult, ChatStream, GatewayRequest } from '../contracts/chat';
 import { buildDecision, type PlanNotes, type RecordedPlan } from './record';
 import { streamAnswer } from './pipeline-stream';
-import { mark, sample, STAGE_TRACE } from './stage-trace';
+import { mark, sample, STAGE_TRACE } from '../lib/stage-trace';
 import type { GatewayDeps } from './types';
 
 /** A domain error with a code the transports map to HTTP (server/http/errors.ts). */

@@ -9,7 +9,7 @@ import { readJsonBody } from './body';
 import { HttpError, toHttpError } from './errors';
 import { errorResult, json, type HttpResult } from './result';
 import { parseChatRequest, type ChatCompletionBody } from './schema';
-import { mark, STAGE_TRACE } from '../gateway/stage-trace';
+import { mark, STAGE_TRACE } from '../lib/stage-trace';
 
 export interface V1Deps {
   chat: ChatService;

@@ -7,7 +7,7 @@ import { ensureSeed, LEGACY_SIMULATED_MODELS, SIMULATED_TIERS } from '../db/seed
 import { createBatchService } from '../batch';
 import { createChatService } from '../gateway/chat-service';
 import { successRates } from '../feedback/rollup';
-import { resilientTierRegistry } from '../gateway/tier-registry';
+import { createTierRegistry } from '../tiers/registry';
 import { startSimulator } from '../tiers/simulator';
 import { connectDatabase } from '../db/client';
 import { createRecorder } from '../decisions/recorder';
@@ -76,7 +76,7 @@ export async function compose(e: Env): Promise<Runtime> {
     const cache = await loadCache(db.url, tiers.list());
     if (cache) closers.push(() => cache.close());
     closers.push(() => analyzer.close());
-    const registry = resilientTierRegistry({ directory: tiers });
+    const registry = createTierRegistry({ directory: tiers });
     const budgets = rollupBudgetSource(prisma);
     const chat: ChatService = createChatService({ analyzer, cache, policy, tiers: registry, sink: recorder, budgets });
     const tuner = startTunerScheduler(prisma, { intervalMs: tunerInterval(e), onPolicyChange: () => policy.invalidate() });

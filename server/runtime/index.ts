@@ -12,7 +12,7 @@ import type { Recorder } from '../decisions/recorder';
 import type { BatchService } from '../batch/types';
 import type { SuccessDimension, SuccessFilter, SuccessRow } from '../feedback/rollup';
 import type { TunerScheduler } from './tuner-scheduler';
-import type { resilientTierRegistry } from '../gateway/tier-registry';
+import type { createTierRegistry } from '../tiers/registry';
 
 export interface PolicyProvider {
   /** The active policy version, cached in memory; refreshed by invalidate() after a change. */
@@ -39,7 +39,7 @@ export interface Runtime {
   quality: { successRates(filter: SuccessFilter, by: readonly SuccessDimension[]): Promise<SuccessRow[]> };
   testTier(tier: TierConfig): Promise<TierTestResult>;
   /** The gateway's live tier registry (breakers, admission queues, vLLM scrapes): read by the tiers page. */
-  tierRegistry: ReturnType<typeof resilientTierRegistry>;
+  tierRegistry: ReturnType<typeof createTierRegistry>;
   /** The decision recorder (flush() in tests; closed by stop()). */
   recorder: Recorder;
   /** Set on the very first start of a fresh install: the generated admin password, to print once. */

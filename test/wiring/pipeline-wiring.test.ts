@@ -9,7 +9,7 @@ import { createAnalyzer } from '../../server/complexity';
 import { createCache } from '../../server/cache';
 import { createPrisma, type PrismaClient } from '../../server/db/client';
 import type { DecisionRecord } from '../../server/decisions/types';
-import { directTierRegistry } from '../../server/gateway/direct-tiers';
+import { createTierRegistry } from '../../server/tiers/registry';
 import { handleChat } from '../../server/gateway/pipeline';
 import type { PlanNotes } from '../../server/gateway/record';
 import type { GatewayDeps } from '../../server/gateway/types';
@@ -51,7 +51,7 @@ function deps(policy: Policy, extra: Partial<GatewayDeps> = {}): GatewayDeps {
     analyzer,
     cache: null,
     policy: { current: () => ({ version: 3, policy }) },
-    tiers: directTierRegistry({ list: () => tiers, byName: (n) => byName.get(n) }),
+    tiers: createTierRegistry({ directory: { list: () => tiers, byName: (n) => byName.get(n) }, vllmMetrics: false }),
     sink: { record: (d) => decisions.push(d) },
     ...extra,
   };
