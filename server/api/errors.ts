@@ -2,6 +2,7 @@
 // (see server/http/errors.ts for the table); their HTTP status picks the tRPC code.
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
+import { explainDatabaseFailure } from '../db/failures';
 import { HttpError, domainCode, statusForCode } from '../http/errors';
 
 type TrpcCode = TRPCError['code'];
@@ -20,8 +21,9 @@ const CODE_BY_STATUS: Record<number, TrpcCode> = {
 };
 
 /** A TRPCError for a known domain failure, or null to leave the error as it is (an internal error). */
-export function mapDomainError(err: unknown): TRPCError | null {
-  if (err instanceof TRPCError) return null;
+export function mapDomainError(raw: unknown): TRPCError | null {
+  if (raw instanceof TRPCError) return null;
+  const err = explainDatabaseFailure(raw);
   if (err instanceof ZodError) {
     const first = err.issues[0];
     const path = first?.path.map(String).join('.');

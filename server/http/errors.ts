@@ -1,5 +1,6 @@
 // OpenAI-style errors for the HTTP API, and the one table mapping domain error codes (thrown by the
 // core as `{ code, message }`) to HTTP statuses. tRPC's error middleware reuses the same table.
+import { explainDatabaseFailure } from '../db/failures';
 
 export interface OpenAIErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
@@ -69,8 +70,9 @@ export function domainCode(err: unknown): string | null {
 }
 
 /** Any error to an HttpError: known domain codes keep their message, anything else is a 500 without internals. */
-export function toHttpError(err: unknown): HttpError {
-  if (err instanceof HttpError) return err;
+export function toHttpError(raw: unknown): HttpError {
+  if (raw instanceof HttpError) return raw;
+  const err = explainDatabaseFailure(raw);
   const code = domainCode(err);
   if (code) {
     const status = STATUS_BY_CODE[code];
