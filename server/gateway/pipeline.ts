@@ -23,6 +23,7 @@ import { buildDecision, type PlanNotes, type RecordedPlan } from './record';
 import { streamAnswer } from './pipeline-stream';
 import { mark, sample, STAGE_TRACE } from '../lib/stage-trace';
 import type { GatewayDeps } from './types';
+import { explainDatabaseFailure } from '../db/failures';
 
 /** A domain error with a code the transports map to HTTP (server/http/errors.ts). */
 export class GatewayError extends Error {
@@ -155,7 +156,8 @@ async function spendOf(deps: GatewayDeps, apiKeyId: string | null): Promise<{ us
     const usd = await deps.budgets.spentUsd(apiKeyId);
     return { usd: Number.isFinite(usd) ? usd : null, error: null };
   } catch (err) {
-    return { usd: null, error: err instanceof Error ? err.message : String(err) };
+    const shown = explainDatabaseFailure(err); // never host:port or Prisma's text in a stored plan
+    return { usd: null, error: shown instanceof Error ? shown.message : String(shown) };
   }
 }
 

@@ -13,6 +13,8 @@ export class HttpError extends Error {
     readonly type: string = typeForStatus(status),
     readonly param: string | null = null,
     readonly code: string | null = null,
+    /** Seconds a client should wait before retrying (503 and 429 answers carry it as Retry-After). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'HttpError';
@@ -77,7 +79,8 @@ export function toHttpError(raw: unknown): HttpError {
   if (code) {
     const status = STATUS_BY_CODE[code];
     const message = err instanceof Error ? err.message : String((err as { message?: unknown }).message ?? code);
-    return new HttpError(status, message, typeForStatus(status), null, code);
+    const retry = (err as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+    return new HttpError(status, message, typeForStatus(status), null, code, typeof retry === 'number' ? retry : undefined);
   }
   return new HttpError(500, 'Internal error while handling the request.', 'server_error', null, 'internal_error');
 }

@@ -15,6 +15,8 @@ export function json(status: number, value: unknown, headers: Record<string, str
 export function errorResult(err: HttpError): HttpResult {
   const headers: Record<string, string> = {};
   if (err.status === 401) headers['www-authenticate'] = 'Bearer';
+  // Worth retrying later: say when (a database outage, a full queue, shed load).
+  if (err.status === 503 || err.status === 429) headers['retry-after'] = String(err.retryAfterSeconds ?? (err.status === 503 ? 5 : 1));
   return json(err.status, err.toBody(), headers);
 }
 

@@ -28,6 +28,7 @@ import { policyStore } from '../db/repos/policies';
 import { writeProcessFile } from './process-file';
 import { tierStore } from '../db/repos/tiers';
 import { apiKeyStore, apiKeyVerifier, userAuth, userStore } from '../db/repos/users';
+import { outageTolerantVerifier } from '../resilience/outage-keys';
 import { createTierDirectory } from './tier-directory';
 import type { ChatService } from '../contracts/chat';
 
@@ -38,7 +39,9 @@ export async function compose(e: Env): Promise<Runtime> {
   try {
     const tiersStore = tierStore(prisma, cipherFromEnv(e));
     const policies = policyStore(prisma);
-    const verifier = apiKeyVerifier(prisma);
+    // Known keys keep working through a database outage (server/resilience/outage-keys.ts).
+    const keyCheck = apiKeyVerifier(prisma);
+    const verifier = outageTolerantVerifier(keyCheck);
     const keys = apiKeyStore(prisma);
     // Embedded mode answers with no GPU and no key: a loopback simulator serves the seeded tiers.
     // It also serves the seed's model names (the seed and the simulator name models independently).
@@ -101,7 +104,7 @@ export async function compose(e: Env): Promise<Runtime> {
         tiers: tiersStore,
         policies,
         // Revocation must take effect at once in this process, not after the verifier's cache TTL.
-        apiKeys: { ...keys, revoke: async (id, actor) => { const k = await keys.revoke(id, actor); verifier.forget(); return k; } },
+        apiKeys: { ...keys, revoke: async (id, actor) => { const k = await keys.revoke(id, actor); keyCheck.forget(); verifier.revoked(id); return k; } },
         users: userStore(prisma),
         decisions: decisionReader(prisma),
       },
