@@ -41,6 +41,10 @@ export const envSchema = z.object({
   CASCADE_SPOOL_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Max request body of the OpenAI-compatible API, bytes. */
+  /** SIGTERM: how long in-flight requests (streams included) may run before they are cut. */
+  CASCADE_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
+  /** Largest tRPC request body (the console's API); bigger ones get 413 before they are read. */
+  CASCADE_TRPC_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
   CASCADE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
   /** How often the auto-tuner runs (ms); 0 = never. Unset: every 15 minutes, never under NODE_ENV=test. */
   CASCADE_TUNER_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
