@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const app = next({ dev, dir, hostname: e.HOST, port: e.PORT });
   await app.prepare();
   const nextHandler = app.getRequestHandler();
-  const deps = { chat: runtime.chat, tiers: runtime.tiers, apiKeys: runtime.apiKeys, feedback: runtime.feedback, batches: runtime.batches, maxBodyBytes: e.CASCADE_MAX_BODY_BYTES };
+  const deps = { chat: runtime.chat, tiers: runtime.tiers, apiKeys: runtime.apiKeys, feedback: runtime.feedback, batches: runtime.batches, maxBodyBytes: e.CASCADE_MAX_BODY_BYTES, durable: () => runtime.recorder.durable() };
   const drain = createDrain();
   const guard = databaseGuard();
   const server = createHttpServer(async () => deps, (req, res) => nextHandler(req, res), {

@@ -7,7 +7,7 @@ import { executeStream, type StreamEvent } from '../routing/executor-stream';
 import { admissionPriority } from './priority';
 import type { ChatStream, ChatStreamEvent } from '../contracts/chat';
 import type { Usage } from '../tiers/types';
-import { answerStep, cacheLookup, cacheStore, finish, GatewayError, metaOf, type Routed } from './pipeline';
+import { answerStep, cacheLookup, cacheStore, finish, GatewayError, gatewayCode, metaOf, type Routed } from './pipeline';
 
 const ZERO: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
 
@@ -38,10 +38,13 @@ export async function streamAnswer(r: Routed): Promise<ChatStream> {
     const res = await x.result;
     finish(r, { finalTier: null, cacheStatus, status: 'error', errorCode: res.error?.code ?? 'upstream_error', ttftMs: null, answer: null });
     const message = first.done ? 'no tier could answer' : first.value.type === 'error' ? first.value.message : 'no tier could answer';
-    throw new GatewayError(res.error?.code === 'cancelled' ? 'bad_request' : 'upstream_error', message, r.id);
+    throw new GatewayError(gatewayCode(res.error?.code), message, r.id);
   }
   const tier = first.value.tier;
-  const meta = metaOf(r, tier);
+  // The answering attempt is still open (not in the log yet): any answer attempt already logged means
+  // this one is an escalation.
+  const escalated = r.log.attempts.some((a) => a.step === 'answer' || a.step === 'synthesize');
+  const meta = metaOf(r, tier, { escalated });
 
   async function* events(): AsyncGenerator<ChatStreamEvent> {
     let ttftMs: number | null = null;

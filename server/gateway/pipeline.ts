@@ -66,6 +66,13 @@ function toChatRequest(req: GatewayRequest): ChatRequest {
   return { messages, max_tokens, temperature, top_p, stop, response_format, user };
 }
 
+/** The client-facing code of a failed execution: a full queue is a 429 (retry later), not a 502. */
+export function gatewayCode(execCode: string | undefined): string {
+  if (execCode === 'cancelled') return 'bad_request';
+  if (execCode === 'queue_full') return 'queue_full';
+  return 'upstream_error';
+}
+
 /** Hands the record to the sink; a failing sink must never fail the request. */
 export function finish(r: Routed, f: { finalTier: string | null; cacheStatus: CacheStatus; status: DecisionStatus; errorCode: string | null; ttftMs: number | null; answer: AttemptRecord | null; baselineOverrideUsd?: number; hit?: CacheHit }): number {
   const large = r.deps.tiers.tier(r.policy.targets.large);
@@ -241,7 +248,7 @@ export async function completeChat(deps: GatewayDeps, principal: Principal, req:
   const answer = res.attempts.at(-1) ?? null;
   if (res.status !== 'ok' || !res.tier) {
     finish(r, { finalTier: null, cacheStatus, status: 'error', errorCode: res.error?.code ?? 'upstream_error', ttftMs: null, answer: null });
-    throw new GatewayError(res.error?.code === 'cancelled' ? 'bad_request' : 'upstream_error', res.error?.message ?? 'no tier could answer', r.id);
+    throw new GatewayError(gatewayCode(res.error?.code), res.error?.message ?? 'no tier could answer', r.id);
   }
   if (STAGE_TRACE) mark(req.signal, 'gw.execReturn');
   cacheStore(r, res);

@@ -5,7 +5,7 @@
 // execution is 'partial' — never a silently truncated success.
 import type { ChatRequest, Usage } from '../tiers/types';
 import { AttemptLog, outcomeOf } from './attempts';
-import { checkInput, failureSummary, upstreamRequest, type ExecResult, type ExecuteInput } from './executor';
+import { checkInput, failureCode, failureSummary, isEmptyAnswer, upstreamRequest, type ExecResult, type ExecuteInput } from './executor';
 import type { TierInvoker } from './ports';
 import { checkAnswer, checkHead, REFUSAL_WINDOW } from './validators';
 
@@ -114,8 +114,8 @@ export function executeStream(inv: TierInvoker, input: ExecuteInput): StreamExec
         const u = usage ?? estimate(req, text);
         const check = checkAnswer(checkInput(input.request, text, finishReason, heldLp.length ? heldLp : undefined), input.validators);
         if (!released) {
-          if (!check.ok && !last) {
-            a.finish('bad_answer', u, `${check.check}: ${check.detail}`);
+          if ((!check.ok && !last) || isEmptyAnswer(text)) {
+            a.finish('bad_answer', u, check.ok ? 'empty: the answer is empty' : `${check.check}: ${check.detail}`);
             continue;
           }
           yield { type: 'tier', tier: tier.name };
@@ -134,7 +134,7 @@ export function executeStream(inv: TierInvoker, input: ExecuteInput): StreamExec
         return;
       }
       const message = failureSummary(log.attempts, first);
-      outcome = { status: 'error', tier: null, content: '', finishReason: null, usage: null, error: { code: input.chain.length ? 'all_tiers_failed' : 'no_tiers', message } };
+      outcome = { status: 'error', tier: null, content: '', finishReason: null, usage: null, error: { code: failureCode(input.chain, log.attempts.slice(first)), message } };
       yield { type: 'error', code: outcome.error!.code, message };
     } finally {
       // The consumer went away mid-stream (client disconnected): record it as cancelled.
