@@ -1,5 +1,6 @@
 // The composition root: builds the Runtime from the core modules. Only this file knows which
 // implementation serves which port; transports see server/runtime/types.ts.
+import { BackgroundTasks } from '../lib/background';
 import { join } from 'node:path';
 import type { ResponseCache } from '../cache/types';
 import { createAnalyzer } from '../complexity';
@@ -77,8 +78,12 @@ export async function compose(e: Env): Promise<Runtime> {
     if (cache) closers.push(() => cache.close());
     closers.push(() => analyzer.close());
     const registry = createTierRegistry({ directory: tiers });
+    closers.push(() => registry.stop());
     const budgets = rollupBudgetSource(prisma);
-    const chat: ChatService = createChatService({ analyzer, cache, policy, tiers: registry, sink: recorder, budgets });
+    // Cache stores run after the answer is sent; closed before the cache so none is cut off.
+    const background = new BackgroundTasks();
+    closers.push(() => background.whenIdle());
+    const chat: ChatService = createChatService({ analyzer, cache, policy, tiers: registry, sink: recorder, budgets, background: (t) => background.track(t) });
     const tuner = startTunerScheduler(prisma, { intervalMs: tunerInterval(e), onPolicyChange: () => policy.invalidate() });
     closers.push(() => tuner.stop());
     // Batch jobs go through the same ChatService; stopped before the recorder so their decisions flush.
@@ -109,6 +114,7 @@ export async function compose(e: Env): Promise<Runtime> {
       recorder,
       testTier,
       tierRegistry: registry,
+      whenIdle: () => background.whenIdle(),
       firstStart,
       info: { database: db.embedded ? 'embedded' : 'external', simulatorUrl: simulator?.baseUrl ?? null },
       async stop() {

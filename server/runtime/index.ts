@@ -40,6 +40,8 @@ export interface Runtime {
   testTier(tier: TierConfig): Promise<TierTestResult>;
   /** The gateway's live tier registry (breakers, admission queues, vLLM scrapes): read by the tiers page. */
   tierRegistry: ReturnType<typeof createTierRegistry>;
+  /** Resolves when the work started after answers (cache stores) has settled. */
+  whenIdle(): Promise<void>;
   /** The decision recorder (flush() in tests; closed by stop()). */
   recorder: Recorder;
   /** Set on the very first start of a fresh install: the generated admin password, to print once. */
