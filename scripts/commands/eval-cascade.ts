@@ -117,6 +117,7 @@ export async function run(argv: string[]): Promise<number> {
         `rows ${out.rows}${cv ? ` (${cv}-fold CV)` : `, trained on ${out.train_rows}`}; judges ${judges.join(' > ')}`,
         ...models.map((m) => `${m.padEnd(30)} quality ${out.single[m].quality.toFixed(3)}  cost ${pct(out.single[m].costFraction)} of large`),
         `cost_at_95: cascade ${pct(out.cost_at_95)}  random ${pct(out.random.cost_at_95)}  oracle ${pct(out.oracle.cost_at_95)}${baseline ? `  prompt-only ${pct(baseline.cost_at_95)}` : ''}`,
+        `answer-quality model AUC: ${Object.entries(out.model_auc).map(([m, a]) => `${m} ${a ?? 'n/a'}`).join(', ')}; oracle cascade cost_at_95 ${pct(out.oracle_cascade.cost_at_95)}`,
         `APGR: cascade ${out.apgr?.toFixed(3) ?? 'n/a'}${baseline ? `  prompt-only ${baseline.apgr?.toFixed(3) ?? 'n/a'}` : ''}`,
         out.at_target ? `at_target (chosen on training data): quality ${pct(out.at_target.quality_share)} of large at ${pct(out.at_target.cost_share)} of its cost` : 'at_target: no setting reached the target on the training data',
       ].join('\n') + '\n',

@@ -23,12 +23,22 @@ export const FEATURE_NAMES = [
   'final_negative', 'prompt_numbers_used', 'unexplained_operands', 'prompt_numbers', 'answer_numbers',
   'prompt_word_overlap', 'bullets', 'headings', 'code_blocks', 'code_broken', 'json_asked', 'json_bad',
   'logprob_present', 'logprob_mean', 'logprob_min', 'logprob_low_share',
+  'final_magnitude_vs_prompt', 'results_fractional', 'uses_variables', 'prompt_number_words', 'steps_per_prompt_number',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 export const FEATURE_COUNT = FEATURE_NAMES.length;
 
 // Constants every word problem may use without stating them (units of time, percent, dozens...).
 const COMMON_CONSTANTS = new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 100, 1000, 60, 24, 30, 31, 52, 365, 0.5, 0.25]);
+
+// Quantities written as words: a solver has to notice them, and misses them more often than digits.
+const NUMBER_WORDS = new Set(['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'twenty', 'thirty', 'forty', 'fifty', 'hundred', 'thousand', 'million', 'half', 'twice', 'double', 'triple', 'thrice', 'quarter', 'third', 'dozen', 'dozens', 'pair', 'pairs']);
+
+function wordsOf(text: string): string[] {
+  const out: string[] = [];
+  for (const line of tokenizeLines(text, 8_000)) for (const t of line) if (t.t === 'word') out.push(t.v);
+  return out;
+}
 
 function contentWords(text: string): Set<string> {
   const out = new Set<string>();
@@ -57,6 +67,10 @@ export function featurize(input: AnswerInput): Featurized {
   const aw = pw.size ? contentWords(answer) : new Set<string>();
   let overlap = 0;
   for (const w of pw) if (aw.has(w)) overlap++;
+  const results = fin.arithmetic.results;
+  const promptWords = wordsOf(prompt);
+  const answerWords = wordsOf(answer);
+  const maxPrompt = promptNums.length ? Math.max(...promptNums.map(Math.abs)) : 0;
   const lp = (input.logprobs ?? []).filter(Number.isFinite);
   const lpMean = lp.length ? meanLogprob(lp)! : 0;
   const lpMin = lp.length ? Math.max(-20, Math.min(...lp)) : 0;
@@ -100,6 +114,11 @@ export function featurize(input: AnswerInput): Featurized {
     logprob_mean: lpMean,
     logprob_min: lpMin,
     logprob_low_share: lp.length ? lp.filter((x) => x < -2.5).length / lp.length : 0,
+    final_magnitude_vs_prompt: fin.value !== null && promptNums.length ? Math.log10(Math.abs(fin.value) + 1) - Math.log10(maxPrompt + 1) : 0,
+    results_fractional: results.length ? results.filter((x) => !Number.isInteger(x)).length / results.length : 0,
+    uses_variables: answerWords.some((w) => w.length === 1 && w !== 'a' && w !== 'i') ? 1 : 0,
+    prompt_number_words: Math.log1p(promptWords.filter((w) => NUMBER_WORDS.has(w)).length),
+    steps_per_prompt_number: Math.log1p(fin.arithmetic.checked) - Math.log1p(promptNums.length),
   };
   return {
     values: Float32Array.from(FEATURE_NAMES, (n) => f[n]),

@@ -81,13 +81,15 @@ export async function scoreWith(train: Labeled[], rows: AnswerRow[], feats: Map<
 }
 
 /** Fold of an id: stable across runs and files (a hash, not the row order). */
-export const foldOf = (id: string, k: number) => fnv1a(`fold:${id}`) % k;
+// FNV-1a's low bits mix poorly (its low bit is the parity of the characters'), so the hash seeds a
+// generator and the fold comes from the generator's first draw.
+export const foldOf = (id: string, k: number, salt = 'fold') => Math.floor(mulberry32(fnv1a(`${salt}:${id}`))() * k);
 
 /** Out-of-fold model scores on the training rows (each row scored by a model that never saw it). */
-export async function outOfFold(rows: AnswerRow[], feats: Map<string, Float32Array[]>, k: number, opts: TrainOptions, onFold?: (i: number) => void): Promise<number[][]> {
+export async function outOfFold(rows: AnswerRow[], feats: Map<string, Float32Array[]>, k: number, opts: TrainOptions, salt = 'fold'): Promise<number[][]> {
   const out: number[][] = rows.map(() => []);
   for (let f = 0; f < k; f++) {
-    const inFold = rows.map((r) => foldOf(r.id, k) === f);
+    const inFold = rows.map((r) => foldOf(r.id, k, salt) === f);
     const test = rows.filter((_, i) => inFold[i]);
     if (test.length === 0) continue;
     const s = await scoreWith(labeled(rows.filter((_, i) => !inFold[i]), feats), test, feats, opts);
@@ -95,7 +97,6 @@ export async function outOfFold(rows: AnswerRow[], feats: Map<string, Float32Arr
     rows.forEach((_, i) => {
       if (inFold[i]) out[i] = s[j++];
     });
-    onFold?.(f);
   }
   return out;
 }

@@ -4,7 +4,7 @@ import { apgr, costAt95, paretoFrontier, singleTier, oracle, type OutcomeRow, ty
 import type { OutcomeLine } from '../../routing/eval/run';
 import type { JudgeName } from '../chain';
 import type { TrainOptions } from '../train';
-import { buildEvidence, featureTable, foldOf, labeled, outOfFold, scoreWith, type AnswerRow, type JudgeSim } from './evidence';
+import { buildEvidence, featureTable, foldOf, LABEL_AT, labeled, outOfFold, scoreWith, type AnswerRow, type JudgeSim } from './evidence';
 import { cheapestReaching, settings, simulate, type Setting, type SettingPoint } from './sweep';
 
 export interface CascadeEvalOptions {
@@ -65,7 +65,9 @@ async function sweep(rows: AnswerRow[], ev: ReturnType<typeof buildEvidence>, se
 
 /** The cheapest setting reaching the target on `train`, judged by out-of-fold model scores. */
 export async function chooseSetting(train: AnswerRow[], feats: Map<string, Float32Array[]>, tiers: number, o: CascadeEvalOptions) {
-  const oof = await outOfFold(train, feats, o.folds, o.train);
+  // Folds drawn with their own salt: inside a cross-validation these rows are already one side of
+  // an outer split, and the outer fold function would leave one inner fold empty.
+  const oof = await outOfFold(train, feats, o.folds, o.train, 'choose');
   const ev = buildEvidence(train, oof, o.judgeSim);
   const pts = await sweep(train, ev, settings(ev, tiers, { judges: o.judges, grid: o.grid, judgeAccept: o.judgeAccept }));
   const large = singleTier(outcomeRows(train), 'large');
@@ -169,12 +171,68 @@ export async function report(data: AnswerRow[], dataEv: ReturnType<typeof buildE
     oracle: { ...fmt(orc), cost_at_95: r4(orc.quality >= 0.95 * large.quality ? orc.cost / large.cost : null) },
     random: { cost_at_95: r4(costAt95(singles, large, true)) },
     cost_at_95: r4(at95),
+    model_auc: Object.fromEntries(models.slice(0, -1).map((m, k) => [m, r4(auc(dataEv.map((e) => e[k].model), data.map((r) => (r.tiers[k].score >= LABEL_AT ? 1 : 0))))])),
+    oracle_cascade: { cost_at_95: r4(oracleCascade(data, 0.95 * large.quality) / large.cost) },
     apgr: r4(apgr(pts, small, large)),
     best_at_95: best && { ...describe(best.setting, models), ...fmt(best), share: best.share.map((x) => r4(x)), decided_by: roundMap(best.decidedBy), judge_cost_fraction: r4(best.judgeCost / large.cost) },
     at_target: atTarget,
     swept: pts.length,
     curve: curve.map((p) => ({ ...describe(p.setting, models), ...fmt(p) })),
   };
+}
+
+/** Area under the ROC curve (ties count half); null without both classes. */
+export function auc(scores: number[], labels: number[]): number | null {
+  const idx = scores.map((_, i) => i).sort((a, b) => scores[a] - scores[b]);
+  let rankSum = 0;
+  let pos = 0;
+  for (let i = 0; i < idx.length; ) {
+    let j = i;
+    while (j < idx.length && scores[idx[j]] === scores[idx[i]]) j++;
+    const rank = (i + j + 1) / 2;
+    for (let k = i; k < j; k++) if (labels[idx[k]] === 1) {
+      rankSum += rank;
+      pos++;
+    }
+    i = j;
+  }
+  const neg = labels.length - pos;
+  return pos && neg ? (rankSum - (pos * (pos + 1)) / 2) / (pos * neg) : null;
+}
+
+/**
+ * The cascade an oracle would run: every item tries the first tier (its cost is paid), and the
+ * oracle, knowing every outcome, sends it on to whichever tier is worth it. The least mean cost
+ * reaching `target` (Lagrangian: each item maximises score - lambda * cost, lambda by bisection;
+ * at the step where the target is crossed the two neighbouring solutions are mixed linearly).
+ * Infinity when even the best answers miss the target.
+ */
+export function oracleCascade(rows: AnswerRow[], target: number): number {
+  const options = rows.map((r) => r.tiers.map((t, k) => ({ q: t.score, c: r.tiers[0].cost + (k > 0 ? t.cost : 0) })));
+  const solve = (lambda: number) => {
+    let q = 0;
+    let c = 0;
+    for (const o of options) {
+      let best = o[0];
+      for (const x of o) if (x.q - lambda * x.c > best.q - lambda * best.c + 1e-15) best = x;
+      q += best.q;
+      c += best.c;
+    }
+    return { q: q / rows.length, c: c / rows.length };
+  };
+  if (solve(0).q < target - 1e-12) return Infinity;
+  let lo = 0;
+  let hi = 1;
+  while (solve(hi).q >= target && hi < 1e12) hi *= 2;
+  for (let i = 0; i < 100; i++) {
+    const mid = (lo + hi) / 2;
+    if (solve(mid).q >= target) lo = mid;
+    else hi = mid;
+  }
+  const a = solve(lo);
+  const b = solve(hi);
+  if (a.q - b.q < 1e-12) return a.c;
+  return b.c + ((target - b.q) / (a.q - b.q)) * (a.c - b.c);
 }
 
 function roundMap(m: Record<string, number>) {
