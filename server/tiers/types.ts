@@ -1,4 +1,4 @@
-// Contract of model tiers (issue 2). A tier is one OpenAI-compatible endpoint.
+// Contract of model tiers. A tier is one OpenAI-compatible endpoint.
 
 export const TIER_ROLES = ['small', 'medium', 'large', 'embedding'] as const;
 export type TierRole = (typeof TIER_ROLES)[number];
@@ -49,28 +49,52 @@ export function costUsd(tier: Pick<TierConfig, 'inputPricePerM' | 'outputPricePe
 }
 
 /**
- * A tier's live state as routing sees it (issue 4), built by state.ts from our own admission
- * counts and latencies, the connector's circuit breaker, health checks and (vLLM) scraped /metrics.
+ * A tier's live state as routing sees it (decide() spills and skips on it), built by the registry
+ * from its admission queue, the client's circuit breaker and, for vLLM tiers, scraped /metrics.
  */
 export interface TierState {
-  name: string;
-  role: TierRole;
   enabled: boolean;
-  /** Last health check passed (true until a check says otherwise). */
-  healthy: boolean;
   breaker: 'closed' | 'open' | 'half-open';
-  /** breaker === 'open' (a half-open breaker lets a probe through). */
-  breakerOpen: boolean;
-  /** Our calls in flight to this tier. */
-  inFlight: number;
   /** Waiting in our admission queue plus, when scraped, vLLM's num_requests_waiting. */
   queued: number;
-  /** Our admission queue alone. */
-  admissionQueued: number;
-  maxConcurrency: number;
   /** vLLM gauges from /metrics, when scraped recently. */
-  running?: number;
   waiting?: number;
   kvCacheUsage?: number;
-  p50LatencyMs?: number;
+}
+
+export type TierStates = ReadonlyMap<string, TierState> | Readonly<Record<string, TierState>>;
+
+// What callers of tiers (the cascade executor, the research pipeline) get: the registry implements it.
+export interface TierCallOptions {
+  signal?: AbortSignal;
+  /** Admission priority: lower runs first (short simple queries are not stuck behind research). */
+  priority?: number;
+  /** Called once admitted, with the time spent waiting in the tier's queue. */
+  onAdmitted?: (queueMs: number) => void;
+}
+
+export interface TierAnswer {
+  content: string;
+  finishReason: string | null;
+  usage: Usage;
+  logprobs?: number[];
+}
+
+export interface TierChunk {
+  delta: string;
+  /** Only on the final chunk, which always carries usage. */
+  finishReason?: string | null;
+  usage?: Usage;
+  logprobs?: number[];
+}
+
+/**
+ * Calls throw errors with a `kind` (TierError of server/tiers/errors.ts): timeout, rate_limited
+ * (after retries), circuit_open, queue_full, stream_cut, bad_response, http_4xx, http_5xx, network,
+ * cancelled. Anything else is treated as a generic error.
+ */
+export interface TierInvoker {
+  tier(name: string): TierConfig | undefined;
+  chat(name: string, req: ChatRequest, opts?: TierCallOptions): Promise<TierAnswer>;
+  chatStream(name: string, req: ChatRequest, opts?: TierCallOptions): AsyncIterable<TierChunk>;
 }
