@@ -2,22 +2,19 @@
 // errors: the database is unreachable or too slow (503 "database unavailable", worth a retry later), or
 // the request carried text Postgres cannot store (400). Anything else is left alone. Callers see a
 // plain sentence, never host:port, SQL state codes or Prisma's invocation text.
+import { DomainError } from '../lib/errors';
 
 /** Thrown when the database cannot be reached in time (or its breaker is open); a 503 everywhere. */
-export class DatabaseUnavailableError extends Error {
-  readonly code = 'unavailable';
+export class DatabaseUnavailableError extends DomainError {
   constructor(readonly retryAfterSeconds = 5) {
-    super('database unavailable: try again shortly');
-    this.name = 'DatabaseUnavailableError';
+    super('unavailable', 'database unavailable: try again shortly');
   }
 }
 
 /** Text Postgres rejects (a NUL character); a 400. */
-export class UnstorableTextError extends Error {
-  readonly code = 'bad_request';
+export class UnstorableTextError extends DomainError {
   constructor() {
-    super('text must not contain NUL (\\u0000) characters');
-    this.name = 'UnstorableTextError';
+    super('bad_request', 'text must not contain NUL (\\u0000) characters');
   }
 }
 

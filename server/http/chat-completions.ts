@@ -10,6 +10,7 @@ import { HttpError, toHttpError } from './errors';
 import { errorResult, json, type HttpResult } from './result';
 import { parseChatRequest, type ChatCompletionBody } from './schema';
 import { mark, STAGE_TRACE } from '../lib/stage-trace';
+import { resolveKnownModel } from '../gateway/resolve-model';
 
 export interface V1Deps {
   chat: ChatService;
@@ -27,8 +28,6 @@ export interface V1Request {
   signal?: AbortSignal;
 }
 
-export const AUTO_MODEL = 'auto';
-
 export async function chatCompletions(deps: V1Deps, req: V1Request): Promise<HttpResult> {
   try {
     const principal = await authenticate(deps.apiKeys, req.header('authorization'));
@@ -36,7 +35,7 @@ export async function chatCompletions(deps: V1Deps, req: V1Request): Promise<Htt
     const raw = await readJsonBody(req.body, deps.maxBodyBytes, req.header('content-length'));
     if (STAGE_TRACE) mark(req.signal, 'http.body');
     const { body, messages } = parseChatRequest(raw);
-    const model = resolveModel(deps.tiers, body.model);
+    const model = resolveKnownModel(deps.tiers, body.model);
     if (STAGE_TRACE) mark(req.signal, 'http.parse');
     const gatewayReq: GatewayRequest = {
       model,
@@ -60,26 +59,11 @@ export async function chatCompletions(deps: V1Deps, req: V1Request): Promise<Htt
     if (STAGE_TRACE) mark(req.signal, 'gw.return');
     return json(200, completionBody(result), { ...cascadeHeaders(result), 'x-cascade-cost-usd': decimalUsd(result.costUsd) });
   } catch (err) {
-    const res = errorResult(toHttpError(err));
-    const decisionId = (err as { decisionId?: unknown } | null)?.decisionId;
-    if (typeof decisionId === 'string') {
-      // A failed request has its decision too: the client can quote it, and it is durable first.
-      res.headers['x-cascade-decision-id'] = decisionId;
-      await deps.durable?.();
-    }
-    return res;
+    const httpErr = toHttpError(err);
+    // A failed request that was recorded names its decision (errorResult); it is on disk first.
+    if (httpErr.decisionId) await deps.durable?.();
+    return errorResult(httpErr);
   }
-}
-
-function resolveModel(tiers: TierDirectory, model: string): string | null {
-  if (model === AUTO_MODEL) return null;
-  const tier = tiers.byName(model);
-  if (!tier) {
-    const known = [AUTO_MODEL, ...tiers.list().filter((t) => t.enabled && t.role !== 'embedding').map((t) => t.name)];
-    throw new HttpError(404, `The model "${model}" does not exist. Use one of: ${known.join(', ')}.`, 'invalid_request_error', 'model', 'model_not_found');
-  }
-  if (!tier.enabled) throw new HttpError(404, `The model "${model}" is disabled.`, 'invalid_request_error', 'model', 'model_not_found');
-  return tier.name;
 }
 
 function parseMaxCost(v: string | null): number | null {

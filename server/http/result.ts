@@ -17,6 +17,8 @@ export function errorResult(err: HttpError): HttpResult {
   if (err.status === 401) headers['www-authenticate'] = 'Bearer';
   // Worth retrying later: say when (a database outage, a full queue, shed load).
   if (err.status === 503 || err.status === 429) headers['retry-after'] = String(err.retryAfterSeconds ?? (err.status === 503 ? 5 : 1));
+  // A refused or failed request was still recorded: the client can quote its decision.
+  if (err.decisionId) headers['x-cascade-decision-id'] = err.decisionId;
   return json(err.status, err.toBody(), headers);
 }
 

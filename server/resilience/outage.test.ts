@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startTcpRelay } from '../../test/fixtures/tcp-relay';
 import { createPrisma } from '../db/client';
 import { DatabaseUnavailableError } from '../db/failures';
-import { apiKeyVerifier, hashApiKey } from '../db/repos/users';
+import { apiKeyVerifier, hashApiKey } from '../repos/users';
 import { createDbGuard } from './db-guard';
 import { outageTolerantVerifier } from './outage-keys';
 import { randomUUID } from 'node:crypto';

@@ -1,9 +1,10 @@
 // The composition root: builds the Runtime from the core modules. Only this file knows which
 // implementation serves which port; transports see server/runtime/types.ts.
+import { BackgroundTasks } from '../lib/background';
 import { join } from 'node:path';
 import type { ResponseCache } from '../cache/types';
 import { createAnalyzer } from '../complexity';
-import { ensureSeed, LEGACY_SIMULATED_MODELS, SIMULATED_TIERS } from '../db/seed';
+import { ensureSeed, LEGACY_SIMULATED_MODELS, SIMULATED_TIERS } from '../repos/seed';
 import { createBatchService } from '../batch';
 import { createChatService } from '../gateway/chat-service';
 import { successRates } from '../feedback/rollup';
@@ -15,7 +16,7 @@ import type { Env } from '../env';
 import { listModels } from '../tiers/connector';
 import type { TierConfig } from '../tiers/types';
 import { cipherFromEnv } from './cipher';
-import type { Runtime } from './index';
+import type { Runtime } from './types';
 import { rollupBudgetSource } from './budgets';
 import { createFeedbackPort } from './feedback-port';
 import { createPolicyProvider } from './policy-provider';
@@ -23,11 +24,11 @@ import { LiveRatingHistory, loadRatedDecisions } from './rating-history';
 import { startTunerScheduler } from './tuner-scheduler';
 import { authSecret } from './secrets';
 import type { TierTestResult } from '../contracts/stores';
-import { decisionReader } from '../db/repos/decisions';
-import { policyStore } from '../db/repos/policies';
+import { decisionReader } from '../repos/decisions';
+import { policyStore } from '../repos/policies';
 import { writeProcessFile } from './process-file';
-import { tierStore } from '../db/repos/tiers';
-import { apiKeyStore, apiKeyVerifier, userAuth, userStore } from '../db/repos/users';
+import { tierStore } from '../repos/tiers';
+import { apiKeyStore, apiKeyVerifier, userAuth, userStore } from '../repos/users';
 import { outageTolerantVerifier } from '../resilience/outage-keys';
 import { createTierDirectory } from './tier-directory';
 import type { ChatService } from '../contracts/chat';
@@ -80,8 +81,12 @@ export async function compose(e: Env): Promise<Runtime> {
     if (cache) closers.push(() => cache.close());
     closers.push(() => analyzer.close());
     const registry = createTierRegistry({ directory: tiers });
+    closers.push(() => registry.stop());
     const budgets = rollupBudgetSource(prisma);
-    const chat: ChatService = createChatService({ analyzer, cache, policy, tiers: registry, sink: recorder, budgets });
+    // Cache stores run after the answer is sent; closed before the cache so none is cut off.
+    const background = new BackgroundTasks();
+    closers.push(() => background.whenIdle());
+    const chat: ChatService = createChatService({ analyzer, cache, policy, tiers: registry, sink: recorder, budgets, background: (t) => background.track(t) });
     const tuner = startTunerScheduler(prisma, { intervalMs: tunerInterval(e), onPolicyChange: () => policy.invalidate() });
     closers.push(() => tuner.stop());
     // Batch jobs go through the same ChatService; stopped before the recorder so their decisions flush.
@@ -112,6 +117,7 @@ export async function compose(e: Env): Promise<Runtime> {
       recorder,
       testTier,
       tierRegistry: registry,
+      whenIdle: () => background.whenIdle(),
       firstStart,
       info: { database: db.embedded ? 'embedded' : 'external', simulatorUrl: simulator?.baseUrl ?? null },
       async stop() {
