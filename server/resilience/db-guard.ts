@@ -1,7 +1,7 @@
 // One guard in front of every database call of the process: a circuit breaker (cockatiel) that opens
-// on connectivity failures, a watchdog that probes Postgres twice a second and isolates the breaker
-// while the probe fails or hangs (a database that accepts connections but never answers is seen
-// within probeTimeoutMs + probeIntervalMs, ~1.5 s, instead of when the first query times out), and a
+// on connectivity failures, a watchdog that probes Postgres four times a second and isolates the
+// breaker while the probe fails or hangs (a database that accepts connections but never answers is
+// seen within probeIntervalMs + probeTimeoutMs, ~1.25 s, instead of when a query times out), and a
 // cap on calls in flight that sheds the excess with a 503 instead of queueing it. While the guard is
 // open every call fails at once with DatabaseUnavailableError; nothing piles up behind a dead
 // database, and nothing is released onto the tiers in one burst when it comes back.
@@ -104,7 +104,7 @@ export function createDbGuard(opts: DbGuardOptions = {}): DbGuard {
             isolation.dispose();
             isolation = null;
           }
-        } else if (++failedProbes >= (opts.probeFailures ?? 2) && !isolation) {
+        } else if (++failedProbes >= (opts.probeFailures ?? 1) && !isolation) {
           isolation = breaker.isolate();
         }
         noteState();
@@ -117,7 +117,7 @@ export function createDbGuard(opts: DbGuardOptions = {}): DbGuard {
   if (opts.probeUrl) {
     const tick = () => {
       void probeNow().finally(() => {
-        if (timer) timer = setTimeout(tick, opts.probeIntervalMs ?? 500).unref();
+        if (timer) timer = setTimeout(tick, opts.probeIntervalMs ?? 250).unref();
       });
     };
     timer = setTimeout(tick, 0).unref();

@@ -1,4 +1,5 @@
 // The database guard and the key memory against a real Postgres behind a relay that is cut and stalled.
+import '../runtime/preload-native';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTcpRelay } from '../../test/fixtures/tcp-relay';
 import { createPrisma } from '../db/client';
@@ -7,6 +8,7 @@ import { apiKeyVerifier, hashApiKey } from '../repos/users';
 import { createDbGuard } from './db-guard';
 import { outageTolerantVerifier } from './outage-keys';
 import { randomUUID } from 'node:crypto';
+import { createCache } from '../cache';
 
 const url = process.env.TEST_DATABASE_URL!;
 const direct = createPrisma(url, { poolSize: 1 });
@@ -76,6 +78,25 @@ describe('database outage', () => {
     } finally {
       guard.close();
       await prisma.$disconnect();
+      await relay.close();
+    }
+  });
+
+  it('the semantic cache pool survives its idle connections dying with the database', async () => {
+    const relay = await startTcpRelay(url);
+    const errors: unknown[] = [];
+    const onError = (e: unknown) => errors.push(e);
+    process.on('uncaughtException', onError);
+    const cache = await createCache({ url: relay.url });
+    try {
+      await cache.lookup({ prompt: 'warm the pool up', scope: { tenant: 't' }, minTierRank: 0, threshold: 0.9 }).catch(() => null);
+      await relay.cut();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(errors).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onError);
+      await relay.restore();
+      await cache.close();
       await relay.close();
     }
   });
