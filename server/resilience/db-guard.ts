@@ -73,26 +73,27 @@ export function createDbGuard(opts: DbGuardOptions = {}): DbGuard {
   const probeTimeout = opts.probeTimeoutMs ?? 1000;
 
   // One connection, kept between probes and replaced after any failure: a cut connection errors, a
-  // stalled one times out (query_timeout), and a new one must get through connect and the query.
+  // stalled one misses the deadline, and a new one must get through connect and the query.
   let probeClient: pg.Client | null = null;
   async function probeOnce(): Promise<boolean> {
     let client = probeClient;
-    try {
+    const attempt = (async () => {
       if (!client) {
-        client = new pg.Client({ connectionString: opts.probeUrl, connectionTimeoutMillis: probeTimeout, query_timeout: probeTimeout });
+        client = new pg.Client({ connectionString: opts.probeUrl });
         client.on('error', () => undefined);
         probeClient = client;
         await client.connect();
       }
       await client.query('SELECT 1');
-      return true;
-    } catch {
+    })();
+    const ok = await withinDeadline(attempt, probeTimeout);
+    if (!ok) {
       probeClient = null;
       // end() waits for a stalled socket; the probe does not.
       (client as unknown as { connection?: { stream?: { destroy(): void } } } | null)?.connection?.stream?.destroy();
-      void client?.end().catch(() => undefined);
-      return false;
+      void (client as pg.Client | null)?.end().catch(() => undefined);
     }
+    return ok;
   }
 
   function probeNow(): Promise<boolean> {
@@ -152,4 +153,23 @@ export function createDbGuard(opts: DbGuardOptions = {}): DbGuard {
       probeClient = null;
     },
   };
+}
+
+/**
+ * Whether `p` settles successfully within `ms`. When the timer fires, the answer may already be in
+ * the socket, unread because the event loop was busy (a slow start, a long synchronous task): one
+ * setImmediate lets pending I/O run first, so a busy process never mistakes itself for a hung database.
+ */
+function withinDeadline(p: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (v: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(v);
+    };
+    const timer = setTimeout(() => setImmediate(() => settle(false)), ms);
+    p.then(() => settle(true), () => settle(false));
+  });
 }

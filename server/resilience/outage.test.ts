@@ -89,7 +89,7 @@ describe('database outage', () => {
     process.on('uncaughtException', onError);
     const cache = await createCache({ url: relay.url });
     try {
-      await cache.lookup({ prompt: 'warm the pool up', scope: { tenant: 't' }, minTierRank: 0, threshold: 0.9 }).catch(() => null);
+      await cache.lookup({ prompt: 'warm the pool up', scope: { tenant: 't', systemPrompt: '', params: '' }, minTierRank: 0, threshold: 0.9 }).catch(() => null);
       await relay.cut();
       await new Promise((r) => setTimeout(r, 300));
       expect(errors).toEqual([]);
