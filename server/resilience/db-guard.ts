@@ -50,6 +50,8 @@ export function createDbGuard(opts: DbGuardOptions = {}): DbGuard {
     { halfOpenAfter: opts.halfOpenAfterMs ?? 1000, breaker: new ConsecutiveBreaker(opts.breakerFailures ?? 3) },
   );
   let isolation: { dispose(): void } | null = null;
+  /** Rejecters of the calls in flight. */
+  const waiting = new Set<(err: Error) => void>();
   let inFlight = 0;
   let shed = 0;
   let rejectedWhileDown = 0;
@@ -107,6 +109,8 @@ export function createDbGuard(opts: DbGuardOptions = {}): DbGuard {
           }
         } else if (++failedProbes >= (opts.probeFailures ?? 1) && !isolation) {
           isolation = breaker.isolate();
+          for (const reject of waiting) reject(new DatabaseUnavailableError());
+          waiting.clear();
         }
         noteState();
         return ok;
@@ -132,7 +136,12 @@ export function createDbGuard(opts: DbGuardOptions = {}): DbGuard {
       }
       inFlight++;
       try {
-        return await breaker.execute(fn);
+        // Released with DatabaseUnavailableError the moment the guard opens: a call that went out just
+        // before a hang would otherwise hold its caller until the driver's own timeout.
+        return await new Promise<T>((resolve, reject) => {
+          waiting.add(reject);
+          breaker.execute(fn).then(resolve, reject).finally(() => waiting.delete(reject));
+        });
       } catch (err) {
         if (err instanceof BrokenCircuitError || err instanceof IsolatedCircuitError) {
           rejectedWhileDown++;

@@ -31,7 +31,7 @@ async function makeKey(): Promise<{ raw: string; id: string }> {
 describe('database outage', () => {
   it('known keys are served from memory while Postgres is cut, unknown keys get a 503 error, revocations hold', async () => {
     const relay = await startTcpRelay(url);
-    const guard = createDbGuard({ probeUrl: relay.url, probeIntervalMs: 100, probeTimeoutMs: 500, log: () => undefined });
+    const guard = createDbGuard({ probeUrl: relay.url, probeIntervalMs: 100, probeTimeoutMs: 1000, log: () => undefined });
     const prisma = createPrisma(relay.url, { poolSize: 2, guard });
     try {
       const verifier = outageTolerantVerifier(apiKeyVerifier(prisma, 50));
@@ -63,7 +63,7 @@ describe('database outage', () => {
 
   it('a hung database (connections accepted, never answered) opens the guard, and calls fail fast instead of piling up', async () => {
     const relay = await startTcpRelay(url);
-    const guard = createDbGuard({ probeUrl: relay.url, probeIntervalMs: 100, probeTimeoutMs: 500, maxInFlight: 8, log: () => undefined });
+    const guard = createDbGuard({ probeUrl: relay.url, probeIntervalMs: 100, probeTimeoutMs: 1000, maxInFlight: 8, log: () => undefined });
     const prisma = createPrisma(relay.url, { poolSize: 2, guard });
     try {
       await prisma.apiKey.count();
@@ -81,6 +81,26 @@ describe('database outage', () => {
       await relay.close();
     }
   });
+
+  it('a call already waiting on the database when it hangs is released when the guard opens', async () => {
+    const relay = await startTcpRelay(url);
+    const guard = createDbGuard({ probeUrl: relay.url, probeIntervalMs: 100, probeTimeoutMs: 1000, log: () => undefined });
+    const prisma = createPrisma(relay.url, { poolSize: 2, guard });
+    try {
+      await prisma.apiKey.count();
+      relay.stall();
+      // Sent after the stall, before the guard noticed: without the release it waits for the
+      // driver's statement timeout (15 s), longer than this test's own.
+      const pending = prisma.apiKey.count();
+      await expect(pending).rejects.toBeInstanceOf(DatabaseUnavailableError);
+      expect(guard.isUp()).toBe(false);
+    } finally {
+      guard.close();
+      await relay.restore();
+      await prisma.$disconnect();
+      await relay.close();
+    }
+  }, 10_000);
 
   it('the semantic cache pool survives its idle connections dying with the database', async () => {
     const relay = await startTcpRelay(url);

@@ -10,7 +10,7 @@ import { createChatService } from '../gateway/chat-service';
 import { successRates } from '../feedback/rollup';
 import { createTierRegistry } from '../tiers/registry';
 import { startSimulator } from '../tiers/simulator';
-import { connectDatabase } from '../db/client';
+import { connectDatabase, databaseGuard } from '../db/client';
 import { createRecorder } from '../decisions/recorder';
 import type { Env } from '../env';
 import { listModels } from '../tiers/connector';
@@ -42,7 +42,7 @@ export async function compose(e: Env): Promise<Runtime> {
     const policies = policyStore(prisma);
     // Known keys keep working through a database outage (server/resilience/outage-keys.ts).
     const keyCheck = apiKeyVerifier(prisma);
-    const verifier = outageTolerantVerifier(keyCheck);
+    const verifier = outageTolerantVerifier(keyCheck, { databaseUp: () => databaseGuard()?.isUp() ?? true });
     const keys = apiKeyStore(prisma);
     // Embedded mode answers with no GPU and no key: a loopback simulator serves the seeded tiers.
     // It also serves the seed's model names (the seed and the simulator name models independently).

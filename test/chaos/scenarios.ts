@@ -98,7 +98,7 @@ export async function dbDown(ctx: ChaosContext): Promise<ScenarioResult> {
 }
 
 export async function dbHang(ctx: ChaosContext): Promise<ScenarioResult> {
-  const hangMs = ctx.short ? 3_000 : 60_000;
+  const hangMs = Number(process.env.CHAOS_HANG_MS ?? 0) || (ctx.short ? 3_000 : 60_000);
   const a = await app(ctx);
   try {
     await send(a.url, ask(ctx.keys.user, -1));
@@ -127,7 +127,8 @@ export async function dbHang(ctx: ChaosContext): Promise<ScenarioResult> {
         'detected (readyz 503) after ms': detectMs,
         'recovered after ms': recoverMs,
         'requests outstanding, max before / during': `${before} / ${during}`,
-        'failed (known key)': failed,
+        'failed (known key)': `${failed}${failed ? ` ${JSON.stringify(summarize(outcomes.filter((o) => !o.answered)))}` : ''}`,
+        'slowest answer ms': Math.max(0, ...outcomes.filter((o) => o.answered).map((o) => o.end - o.start)),
         'unknown key': `${unknown.status} in ${unknownMs} ms`,
         '5xx after recovery': after.filter((o) => (o.status ?? 0) >= 500).length,
         'decisions missing / duplicated': `${check.missing} / ${check.duplicated}`,
