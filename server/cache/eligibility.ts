@@ -48,6 +48,10 @@ export function cacheEligibility(request: Pick<ChatRequest, 'messages' | 'temper
     return no('temperature', `temperature ${request.temperature} > ${policy.maxTemperature}`);
   }
   if (request.logprobs) return no('logprobs', 'cached answers carry no logprobs');
+  // A prompt over four times the limit is bypassed before it is normalised: only one that is three
+  // quarters whitespace or invisible characters would fit after normalising, and normalising a 4 MB
+  // prompt on the request path costs every other client tens of milliseconds.
+  if (last.content.length > MAX_PROMPT_CHARS * 4) return no('too_long', `prompt longer than ${MAX_PROMPT_CHARS} characters`);
   const norm = normalizePrompt(last.content);
   if (norm === '') return no('empty', 'empty prompt');
   if (norm.length > MAX_PROMPT_CHARS) return no('too_long', `prompt longer than ${MAX_PROMPT_CHARS} characters`);
