@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { env } from '../env';
 import { getRuntime } from '../runtime';
 import { authSecret } from '../runtime/secrets';
-import type { UserAuth } from '../runtime/types';
+import type { UserAuth } from '../contracts/ports';
 import { asRole } from './roles';
 
 export interface AuthConfig {

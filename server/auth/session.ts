@@ -1,7 +1,7 @@
 // Reads the next-auth JWT session from request cookies without going through Next, so tRPC, route
 // handlers and the custom server can all turn a cookie into a Principal the same way.
 import { decode } from 'next-auth/jwt';
-import type { Principal } from '../runtime/types';
+import type { Principal } from '../contracts/principal';
 import { asRole } from './roles';
 
 const COOKIE_NAMES = ['__Secure-next-auth.session-token', 'next-auth.session-token'];

@@ -1,7 +1,8 @@
 // The batch service: store + runner behind the BatchService interface the transports use.
 // Built by the composition root (server/runtime/compose.ts), which calls start() to resume jobs.
 import type { PrismaClient } from '../db/client';
-import type { ChatService, Principal } from '../runtime/types';
+import type { Principal } from '../contracts/principal';
+import type { ChatService } from '../contracts/chat';
 import type { ClassifyDeps } from './classify';
 import { summarize, toItemResult } from './results';
 import { createRunner, type Runner } from './runner';

@@ -8,7 +8,7 @@ import { featureNamesOfTokens, featurizeWithTokens, type FeatureParams, type Fea
 import { historySignal, type HistoryStore } from './history';
 import { blendWithHistory, type BlendOptions } from './history-model';
 import { CLASSES, INPUT_NAME, OUTPUT_NAME, softmax, type LinearModel } from './model';
-import { sample, STAGE_TRACE } from '../gateway/stage-trace';
+import { sample, STAGE_TRACE } from '../lib/stage-trace';
 import { BANDS, type Analyzer, type Assessment, type Band, type BandProbs, type Signals } from './types';
 
 export interface AnalyzerOptions {

@@ -1,6 +1,6 @@
 // The pipeline as the transports' ChatService (server/runtime/types.ts): the composition root
 // builds it with createChatService(deps).
-import type { ChatService } from '../runtime/types';
+import type { ChatService } from '../contracts/chat';
 import { completeChat, route } from './pipeline';
 import { streamAnswer } from './pipeline-stream';
 import type { GatewayDeps } from './types';

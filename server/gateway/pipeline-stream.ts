@@ -5,7 +5,7 @@
 import type { CacheStatus } from '../decisions/types';
 import { executeStream, type StreamEvent } from '../routing/executor-stream';
 import { admissionPriority } from './priority';
-import type { ChatStream, ChatStreamEvent } from '../runtime/types';
+import type { ChatStream, ChatStreamEvent } from '../contracts/chat';
 import type { Usage } from '../tiers/types';
 import { answerStep, cacheLookup, cacheStore, finish, GatewayError, metaOf, type Routed } from './pipeline';
 

@@ -17,10 +17,11 @@ import { prepareResearch, type ResearchProgress } from '../routing/research';
 import { ruleMatches } from '../routing/rules';
 import { explorePlan } from '../tuning/explore-plan';
 import type { ChatRequest, Usage } from '../tiers/types';
-import type { AnswerMeta, ChatResult, ChatStream, GatewayRequest, Principal } from '../runtime/types';
+import type { Principal } from '../contracts/principal';
+import type { AnswerMeta, ChatResult, ChatStream, GatewayRequest } from '../contracts/chat';
 import { buildDecision, type PlanNotes, type RecordedPlan } from './record';
 import { streamAnswer } from './pipeline-stream';
-import { mark, sample, STAGE_TRACE } from './stage-trace';
+import { mark, sample, STAGE_TRACE } from '../lib/stage-trace';
 import type { GatewayDeps } from './types';
 
 /** A domain error with a code the transports map to HTTP (server/http/errors.ts). */

@@ -5,7 +5,8 @@
 import { hasRole } from '../auth/roles';
 import type { BatchJobView, BatchService } from '../batch/types';
 import { parseJsonl, resultsJsonl } from '../batch';
-import type { ApiKeyVerifier, Principal } from '../runtime/types';
+import type { Principal } from '../contracts/principal';
+import type { ApiKeyVerifier } from '../contracts/ports';
 import { authenticate } from './auth';
 import { HttpError, toHttpError } from './errors';
 import { errorResult, json, type HttpResult } from './result';

@@ -1,14 +1,15 @@
 // POST /v1/chat/completions, OpenAI-compatible. Thin: authenticate, parse, resolve the model, call the
 // gateway, shape the answer (JSON or server-sent events). Nothing reaches the gateway before the
 // request is fully valid, so a rejected request records nothing.
-import type { AnswerMeta, ChatResult, ChatService, ChatStream, ApiKeyVerifier, FeedbackPort, GatewayRequest, TierDirectory } from '../runtime/types';
+import type { AnswerMeta, ChatResult, ChatService, ChatStream, GatewayRequest } from '../contracts/chat';
+import type { ApiKeyVerifier, FeedbackPort, TierDirectory } from '../contracts/ports';
 import type { Usage } from '../tiers/types';
 import { authenticate } from './auth';
 import { readJsonBody } from './body';
 import { HttpError, toHttpError } from './errors';
 import { errorResult, json, type HttpResult } from './result';
 import { parseChatRequest, type ChatCompletionBody } from './schema';
-import { mark, STAGE_TRACE } from '../gateway/stage-trace';
+import { mark, STAGE_TRACE } from '../lib/stage-trace';
 
 export interface V1Deps {
   chat: ChatService;

@@ -10,7 +10,9 @@
 // error event, like a failure mid-stream. Every other request keeps the HTTP status of its outcome.
 import { z } from 'zod';
 import type { ResearchProgress } from '../routing/research';
-import type { ChatService, ChatStream, Principal, TierDirectory } from '../runtime/types';
+import type { Principal } from '../contracts/principal';
+import type { ChatService, ChatStream } from '../contracts/chat';
+import type { TierDirectory } from '../contracts/ports';
 import type { ChatMessage } from '../tiers/types';
 import { readJsonBody } from './body';
 import { HttpError, toHttpError } from './errors';

@@ -2,7 +2,7 @@
 // node:http (the custom server's hot path) and one for the Fetch API (Next route handlers).
 import type { ServerResponse } from 'node:http';
 import { HttpError } from './errors';
-import { sample, STAGE_TRACE } from '../gateway/stage-trace';
+import { sample, STAGE_TRACE } from '../lib/stage-trace';
 
 export type HttpResult =
   | { status: number; headers: Record<string, string>; body: string }

@@ -8,7 +8,7 @@ import type { PrismaClient } from '../db/client';
 import { feedbackService } from '../feedback/service';
 import type { PolicySource } from '../gateway/types';
 import { ratedDecision, type LiveRatingHistory } from './rating-history';
-import type { FeedbackPort } from './types';
+import type { FeedbackPort } from '../contracts/ports';
 
 export interface FeedbackPortDeps {
   prisma: PrismaClient;

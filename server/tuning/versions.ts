@@ -2,8 +2,8 @@
 // version, its audit event and the proposal row that explains it, so nothing is ever half-applied.
 import type { Prisma, PrismaClient } from '../db/client';
 import { policySchema, type Policy } from '../routing/policy';
-import { auditData } from '../runtime/stores/audit';
-import type { Actor } from '../runtime/stores';
+import { auditData } from '../db/repos/audit';
+import type { Actor } from '../contracts/stores';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 

@@ -1,6 +1,6 @@
 // API keys: created by admins and shown exactly once, stored hashed, revocable.
 import { z } from 'zod';
-import { ROLES } from '../../runtime/types';
+import { ROLES } from '../../contracts/principal';
 import { adminProcedure, createTRPCRouter } from '../trpc';
 import { actorOf } from './tiers';
 

@@ -1,6 +1,6 @@
 // Users and roles (admin only). Passwords are hashed by the users repository (argon2).
 import { z } from 'zod';
-import { ROLES } from '../../runtime/types';
+import { ROLES } from '../../contracts/principal';
 import { adminProcedure, createTRPCRouter } from '../trpc';
 import { actorOf } from './tiers';
 

@@ -1,26 +1,10 @@
-// What the transports (server/http, server/api, app/api) need from the running process. The
-// composition root (./index.ts) builds this from the modules of the core; transports depend only on
-// these shapes, so a module's internals can change without touching a route.
+// The gateway's contract with the transports (server/http, server/api, app/api, batch): one request in,
+// a full answer or a stream out. The gateway implements ChatService; transports depend only on these
+// shapes, so the pipeline's internals can change without touching a route.
 import type { ResearchProgress } from '../routing/research';
-import type { ChatMessage, TierConfig, Usage } from '../tiers/types';
+import type { ChatMessage, Usage } from '../tiers/types';
 import type { Assessment, Band } from '../complexity/types';
-
-export const ROLES = ['user', 'analyst', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** Who is asking: a signed-in user (session) or a script holding an API key. */
-export interface Principal {
-  kind: 'user' | 'apiKey';
-  /** User id, or API key id for keys. */
-  id: string;
-  userId: string | null;
-  apiKeyId: string | null;
-  role: Role;
-  /** Cache / budget scope. */
-  tenant: string;
-  /** Email or key name, for humans and audit events. */
-  name: string;
-}
+import type { Principal } from './principal';
 
 export interface GatewayRequest {
   /** Tier name to force, or null for "auto". */
@@ -82,35 +66,4 @@ export interface ChatStream {
 export interface ChatService {
   complete(principal: Principal, req: GatewayRequest): Promise<ChatResult>;
   stream(principal: Principal, req: GatewayRequest): Promise<ChatStream>;
-}
-
-export interface TierDirectory {
-  /** Enabled and disabled tiers as currently loaded. */
-  list(): TierConfig[];
-  byName(name: string): TierConfig | undefined;
-}
-
-export interface ApiKeyVerifier {
-  /** The principal of a raw key, or null when unknown or revoked. */
-  verify(rawKey: string): Promise<Principal | null>;
-}
-
-export interface AuthUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-}
-
-/** Sign-in checks for next-auth's providers. */
-export interface UserAuth {
-  /** The user when the password matches an enabled account, else null (no hint which part was wrong). */
-  verifyPassword(email: string, password: string): Promise<AuthUser | null>;
-  /** OIDC sign-in: the existing user with this email, or a new one with the "user" role. */
-  upsertExternalUser(email: string, name: string): Promise<AuthUser | null>;
-}
-
-/** Ratings of answers (thumbs up/down), e.g. POST /api/v1/feedback. Errors carry a domain code. */
-export interface FeedbackPort {
-  rate(principal: Principal, input: unknown): Promise<{ id: string; decisionId: string; rating: 1 | -1; replaced: boolean }>;
 }

@@ -1,10 +1,11 @@
 // Users and API keys over Prisma: argon2id password hashes, API keys stored as sha256 only.
 import { createHash, randomBytes } from 'node:crypto';
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
-import type { PrismaClient } from '../../db/client';
+import type { PrismaClient } from '../client';
 import { asRole } from '../../auth/roles';
-import type { ApiKeyStore, ApiKeyView, UserStore, UserView } from '../stores';
-import type { ApiKeyVerifier, AuthUser, Principal, UserAuth } from '../types';
+import type { ApiKeyStore, ApiKeyView, UserStore, UserView } from '../../contracts/stores';
+import type { Principal } from '../../contracts/principal';
+import type { ApiKeyVerifier, AuthUser, UserAuth } from '../../contracts/ports';
 import { auditData } from './audit';
 
 export const API_KEY_PREFIX = 'csk_';
