@@ -12,6 +12,8 @@ export class HttpError extends Error {
     readonly type: string = typeForStatus(status),
     readonly param: string | null = null,
     readonly code: string | null = null,
+    /** Sent as Retry-After (whole seconds, rounded up) with a 429 or 503. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
     this.name = 'HttpError';
@@ -75,7 +77,8 @@ export function toHttpError(err: unknown): HttpError {
   if (code) {
     const status = STATUS_BY_CODE[code];
     const message = err instanceof Error ? err.message : String((err as { message?: unknown }).message ?? code);
-    return new HttpError(status, message, typeForStatus(status), null, code);
+    const retry = (err as { retryAfterMs?: unknown }).retryAfterMs;
+    return new HttpError(status, message, typeForStatus(status), null, code, typeof retry === 'number' && retry > 0 ? retry : null);
   }
   return new HttpError(500, 'Internal error while handling the request.', 'server_error', null, 'internal_error');
 }

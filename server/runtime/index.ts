@@ -13,6 +13,8 @@ import type { BatchService } from '../batch/types';
 import type { SuccessDimension, SuccessFilter, SuccessRow } from '../feedback/rollup';
 import type { TunerScheduler } from './tuner-scheduler';
 import type { createTierRegistry } from '../tiers/registry';
+import type { Coordinator } from '../coord/types';
+import type { CascadeMetrics } from '../observability/metrics';
 
 export interface PolicyProvider {
   /** The active policy version, cached in memory; refreshed by invalidate() after a change. */
@@ -40,6 +42,10 @@ export interface Runtime {
   testTier(tier: TierConfig): Promise<TierTestResult>;
   /** The gateway's live tier registry (breakers, admission queues, vLLM scrapes): read by the tiers page. */
   tierRegistry: ReturnType<typeof createTierRegistry>;
+  /** Cross-replica coordination (Redis when REDIS_URL is set, else in-process). */
+  coord: Coordinator;
+  /** Prometheus metrics of this process (served at /metrics). */
+  metrics: CascadeMetrics;
   /** The decision recorder (flush() in tests; closed by stop()). */
   recorder: Recorder;
   /** Set on the very first start of a fresh install: the generated admin password, to print once. */
