@@ -5,10 +5,11 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../fixtures/upstream';
-import { freshDatabase, HAPROXY, metricSum, ScaleCluster, type Replica } from '../fixtures/scale-cluster';
+import { freshDatabase, HAPROXY, metricSum, realPostgresUrl, ScaleCluster, type Replica } from '../fixtures/scale-cluster';
 import { startLoad } from './load';
 
-const BASE = process.env.TEST_DATABASE_URL;
+// A real Postgres only: the embedded one is a single process's database.
+const BASE = await realPostgresUrl();
 const TIER_LIMIT = 3;
 /** How long after its answer a decision can still be only in a killed replica's memory (recorder flushMs 100 + one batch write). */
 const LOSS_WINDOW_MS = 1_000;
