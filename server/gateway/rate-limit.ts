@@ -8,15 +8,14 @@ import type { RateLimiter } from '../coord/types';
 import type { Policy } from '../routing/policy';
 import { estimatePromptTokens } from '../tiers/tokens';
 import type { Usage } from '../tiers/types';
+import { DomainError } from '../lib/errors';
 
-export class RateLimitError extends Error {
-  readonly code = 'rate_limited';
+export class RateLimitError extends DomainError {
   constructor(
     readonly limit: 'requests' | 'tokens',
-    readonly retryAfterMs: number,
+    retryAfterMs: number,
   ) {
-    super(`rate limit of this API key reached (${limit} per minute); retry after ${Math.ceil(retryAfterMs / 1000)} s`);
-    this.name = 'RateLimitError';
+    super('rate_limited', `rate limit of this API key reached (${limit} per minute); retry after ${Math.ceil(retryAfterMs / 1000)} s`, { retryAfterMs });
   }
 }
 

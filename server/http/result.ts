@@ -15,6 +15,8 @@ export function json(status: number, value: unknown, headers: Record<string, str
 export function errorResult(err: HttpError): HttpResult {
   const headers: Record<string, string> = {};
   if (err.status === 401) headers['www-authenticate'] = 'Bearer';
+  // A refused or failed request was still recorded: the client can quote its decision.
+  if (err.decisionId) headers['x-cascade-decision-id'] = err.decisionId;
   if (err.retryAfterMs) headers['retry-after'] = String(Math.ceil(err.retryAfterMs / 1000));
   return json(err.status, err.toBody(), headers);
 }

@@ -1,5 +1,6 @@
 // The composition root: builds the Runtime from the core modules. Only this file knows which
 // implementation serves which port; transports see server/runtime/types.ts.
+import { BackgroundTasks } from '../lib/background';
 import { join } from 'node:path';
 import type { ResponseCache } from '../cache/types';
 import { createAnalyzer } from '../complexity';
@@ -84,12 +85,16 @@ export async function compose(e: Env): Promise<Runtime> {
     if (cache) closers.push(() => cache.close());
     closers.push(() => analyzer.close());
     const registry = createTierRegistry({ directory: localTiers, admission: coord.admission(), scraper: sharedScraper(coord) });
+    closers.push(() => registry.stop());
     const scale = scaleOut(coord, { recorder, registry, rollups: rollupBudgetSource(prisma), policy: localPolicy });
     closers.push(() => scale.close());
     // Policy and tier changes made here are announced; other replicas' announcements reload here.
     const policy = scale.announced(localPolicy, 'invalidate', 'policy');
     const tiers = scale.announced(localTiers, 'reload', 'tiers');
-    const gateway = { analyzer, cache, policy, tiers: scale.tiers, sink: scale.sink, budgets: scale.budgets };
+    // Cache stores run after the answer is sent; closed before the cache so none is cut off.
+    const background = new BackgroundTasks();
+    closers.push(() => background.whenIdle());
+    const gateway = { analyzer, cache, policy, tiers: scale.tiers, sink: scale.sink, budgets: scale.budgets, background: (t: Promise<unknown>) => background.track(t) };
     const chat: ChatService = scale.chat(createChatService(gateway));
     const interval = tunerInterval(e);
     const tuner = startTunerScheduler(prisma, { intervalMs: interval, onPolicyChange: () => policy.invalidate(), gate: scale.tunerGate(interval), onRun: scale.onTunerRun });
@@ -125,6 +130,7 @@ export async function compose(e: Env): Promise<Runtime> {
       tierRegistry: registry,
       coord,
       metrics: scale.metrics,
+      whenIdle: () => background.whenIdle(),
       firstStart,
       info: { database: db.embedded ? 'embedded' : 'external', simulatorUrl: simulator?.baseUrl ?? null },
       async stop() {

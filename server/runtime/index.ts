@@ -46,6 +46,8 @@ export interface Runtime {
   coord: Coordinator;
   /** Prometheus metrics of this process (served at /metrics). */
   metrics: CascadeMetrics;
+  /** Resolves when the work started after answers (cache stores) has settled. */
+  whenIdle(): Promise<void>;
   /** The decision recorder (flush() in tests; closed by stop()). */
   recorder: Recorder;
   /** Set on the very first start of a fresh install: the generated admin password, to print once. */

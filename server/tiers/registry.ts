@@ -7,6 +7,7 @@
 import type { TierCallOptions, TierInvoker } from '../routing/ports';
 import { mark, STAGE_TRACE, upstreamAdmitted, upstreamReturned } from '../lib/stage-trace';
 import { Admission } from './admission';
+import { TierError } from './errors';
 import { TierClient, type TierClientOptions } from './client';
 import { MetricsScraper, type ScraperOptions } from './metrics-scraper';
 import type { ChatRequest, TierConfig, TierState } from './types';
@@ -69,7 +70,7 @@ export function createTierRegistry(o: RegistryOptions): TierRegistry {
   };
   const need = (name: string) => {
     const c = clientFor(name);
-    if (!c) throw Object.assign(new Error(`tier ${name} is not configured`), { kind: 'bad_response' });
+    if (!c) throw new TierError('bad_response', `tier ${name} is not configured`, { tier: name });
     return c;
   };
   const admit = async (name: string, opts: TierCallOptions) => {

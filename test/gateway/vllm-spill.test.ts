@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../fixtures/upstream';
 import { createAnalyzer } from '../../server/complexity';
 import type { DecisionRecord } from '../../server/decisions/types';
-import { handleChat } from '../../server/gateway/pipeline';
+import { handleChat } from '../fixtures/chat';
 import { createTierRegistry } from '../../server/tiers/registry';
 import { defaultPolicy, policySchema } from '../../server/routing/policy';
 import type { Principal } from '../../server/contracts/principal';

@@ -10,7 +10,7 @@ import { createCache } from '../../server/cache';
 import { createPrisma, type PrismaClient } from '../../server/db/client';
 import type { DecisionRecord } from '../../server/decisions/types';
 import { createTierRegistry } from '../../server/tiers/registry';
-import { handleChat } from '../../server/gateway/pipeline';
+import { handleChat } from '../fixtures/chat';
 import type { PlanNotes } from '../../server/gateway/record';
 import type { GatewayDeps } from '../../server/gateway/types';
 import { defaultPolicy, policySchema, type Policy, type PolicyInput } from '../../server/routing/policy';

@@ -1,4 +1,5 @@
 // Users and API keys over Prisma: argon2id password hashes, API keys stored as sha256 only.
+import { DomainError } from '../../lib/errors';
 import { createHash, randomBytes } from 'node:crypto';
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import type { PrismaClient } from '../client';
@@ -30,8 +31,8 @@ type KeyRow = { id: string; name: string; prefix: string; tenant: string; role: 
 
 const userView = (u: UserRow): UserView => ({ id: u.id, email: u.email, name: u.name, role: asRole(u.role), disabled: u.disabled, createdAt: u.createdAt });
 const keyView = (k: KeyRow): ApiKeyView => ({ ...k, role: asRole(k.role) });
-const notFound = (what: string) => Object.assign(new Error(`${what} not found`), { code: 'not_found' });
-const conflict = (msg: string) => Object.assign(new Error(msg), { code: 'conflict' });
+const notFound = (what: string) => new DomainError('not_found', `${what} not found`);
+const conflict = (msg: string) => new DomainError('conflict', msg);
 
 export function userAuth(prisma: PrismaClient): UserAuth {
   const toAuth = (u: UserRow): AuthUser => ({ id: u.id, email: u.email, name: u.name, role: asRole(u.role) });
