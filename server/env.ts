@@ -21,6 +21,9 @@ export const envSchema = z.object({
   /** Seed simulated small/medium/large tiers in the embedded mode (and when no tier exists). */
   CASCADE_SIMULATED_TIERS: bool.default(true),
   CASCADE_SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** A simulator served elsewhere (`cascade serve-simulator`, e.g. in docker-compose): seeded tiers point
+   *  at it and no process-local simulator starts, so every replica calls the same one. */
+  CASCADE_SIMULATOR_URL: z.string().url().optional(),
   CASCADE_ADMIN_EMAIL: z.string().email().default('admin@cascade.local'),
   CASCADE_ADMIN_PASSWORD: z.string().min(8).optional(),
   /** 32-byte key (hex or base64) that encrypts tier API keys at rest. Embedded mode generates one. */

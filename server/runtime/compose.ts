@@ -50,7 +50,7 @@ export async function compose(e: Env): Promise<Runtime> {
     const keys = apiKeyStore(prisma);
     // Embedded mode answers with no GPU and no key: a loopback simulator serves the seeded tiers.
     // It also serves the seed's model names (the seed and the simulator name models independently).
-    const simulator = e.CASCADE_SIMULATED_TIERS
+    const simulator = e.CASCADE_SIMULATED_TIERS && !e.CASCADE_SIMULATOR_URL
       ? await startSimulator({
           port: e.CASCADE_SIMULATOR_PORT,
           host: '127.0.0.1',
@@ -58,7 +58,7 @@ export async function compose(e: Env): Promise<Runtime> {
         })
       : null;
     if (simulator) closers.push(() => simulator.close());
-    const seed = await ensureSeed(prisma, { simulatorBaseUrl: simulator?.baseUrl ?? null, adminEmail: e.CASCADE_ADMIN_EMAIL, adminPassword: e.CASCADE_ADMIN_PASSWORD });
+    const seed = await ensureSeed(prisma, { simulatorBaseUrl: simulator?.baseUrl ?? (e.CASCADE_SIMULATED_TIERS ? (e.CASCADE_SIMULATOR_URL ?? null) : null), adminEmail: e.CASCADE_ADMIN_EMAIL, adminPassword: e.CASCADE_ADMIN_PASSWORD });
     const firstStart = seed.admin ? { adminEmail: seed.admin.email, adminPassword: seed.admin.generated ? seed.admin.password : '(CASCADE_ADMIN_PASSWORD)' } : null;
     // Simulated tiers are served by this process's simulator, whatever URL another process stored.
     const localTiers = await createTierDirectory(async () =>
