@@ -17,9 +17,10 @@ export interface RedisConn {
 }
 
 export async function connectRedis(url: string): Promise<RedisConn> {
-  // A request must not hang on a dead Redis: commands fail fast while disconnected (the callers
-  // decide what that means), and reconnects are retried in the background.
-  const opts = { enableAutoPipelining: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: true, connectTimeout: 3000 };
+  // A request must not wait on a dead Redis: commands fail at once while disconnected (the callers
+  // degrade: admission on local limits, rate limits pass, budgets from the rollups) and the
+  // connection is retried in the background.
+  const opts = { enableAutoPipelining: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, connectTimeout: 3000 };
   const cmd = new Redis(url, { ...opts, connectionName: 'cascade' });
   const sub = new Redis(url, { ...opts, connectionName: 'cascade-sub' });
   cmd.on('error', () => undefined);

@@ -9,6 +9,14 @@ import { QueueFullError } from '../tiers/admission';
 import { TierError } from '../tiers/errors';
 import type { RedisConn } from './redis-conn';
 
+/** Redis could not be asked (down, unreachable): the caller decides how to degrade. */
+export class CoordinationUnavailable extends Error {
+  constructor(cause: unknown) {
+    super(`coordination unavailable: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'CoordinationUnavailable';
+  }
+}
+
 export interface SemaphoreOptions {
   prefix: string;
   /** Holder lease; renewed every leaseMs / 3 while held. Default 10 s. */
@@ -89,7 +97,12 @@ export class RedisSemaphore {
         },
       };
     };
-    const first = await poll(false);
+    let first: number;
+    try {
+      first = await poll(false);
+    } catch (err) {
+      throw new CoordinationUnavailable(err);
+    }
     if (first === 1) return granted();
     if (first === -1) throw new QueueFullError(tier, this.views.get(tier)?.queued ?? 0, this.retryAfter(tier, o.limit), 'queue is full across replicas');
     return this.wait(tier, id, score, o.limit, o.signal, poll, granted);
@@ -138,7 +151,7 @@ export class RedisSemaphore {
           (err: unknown) => {
             w.polling = false;
             finish();
-            reject(new TierError('network', `tier ${tier}: admission unavailable (${(err as Error).message})`, { tier }));
+            reject(new CoordinationUnavailable(err));
           },
         );
       };

@@ -2,10 +2,12 @@
 // registry needs no change) with every grant also taken from the tier's Redis semaphore. The local
 // part only keeps this replica's statistics (latency, queue time) and is never the bottleneck:
 // queueing and priorities are global, so an urgent request on one replica is served before a
-// batch request waiting on another.
+// batch request waiting on another. While Redis cannot be reached, each replica falls back to
+// enforcing the limits alone (so N replicas may admit up to N x the limit): serving on with a
+// looser limit beats failing every request.
 import { Admission, PRIORITIES, type AdmissionState, type Permit, type Priority } from '../tiers/admission';
 import { TierError } from '../tiers/errors';
-import type { RedisSemaphore } from './redis-semaphore';
+import { CoordinationUnavailable, type RedisSemaphore } from './redis-semaphore';
 
 /** The local Admission must never queue: the global semaphore does. */
 const LOCAL_UNBOUNDED = 1_000_000;
@@ -19,6 +21,9 @@ interface Limits {
 export class SharedAdmission extends Admission {
   private readonly limits = new Map<string, Limits>();
   private readonly defaultQueue: number;
+  /** This replica's own limits, used only while Redis is unreachable. */
+  private readonly fallback: Admission;
+  private degradedSince: number | null = null;
 
   constructor(
     private readonly sem: RedisSemaphore,
@@ -26,6 +31,7 @@ export class SharedAdmission extends Admission {
   ) {
     super({ maxQueue: LOCAL_UNBOUNDED });
     this.defaultQueue = opts.maxQueue ?? 64;
+    this.fallback = new Admission({ maxQueue: this.defaultQueue });
   }
 
   override configure(tier: { name: string; maxConcurrency: number }, maxQueue = this.defaultQueue): void {
@@ -35,11 +41,13 @@ export class SharedAdmission extends Admission {
     if (!Number.isInteger(maxQueue) || maxQueue < 0) throw new RangeError(`tier ${tier.name}: maxQueue must be an integer >= 0, got ${maxQueue}`);
     const l = this.limits.get(tier.name);
     this.limits.set(tier.name, { maxConcurrency: tier.maxConcurrency, maxQueue, waiting: l?.waiting ?? 0 });
+    this.fallback.configure(tier, maxQueue);
     super.configure({ name: tier.name, maxConcurrency: LOCAL_UNBOUNDED }, LOCAL_UNBOUNDED);
   }
 
   override remove(name: string): void {
     this.limits.delete(name);
+    this.fallback.remove(name);
     super.remove(name);
   }
 
@@ -55,6 +63,11 @@ export class SharedAdmission extends Admission {
     let global: { queueMs: number; release(): void };
     try {
       global = await this.sem.acquire(name, { limit: l.maxConcurrency, maxQueue: l.maxQueue, priority: prio, signal });
+      this.degradedSince = null;
+    } catch (err) {
+      if (!(err instanceof CoordinationUnavailable)) throw err;
+      this.degradedSince ??= Date.now();
+      global = await this.fallback.acquire(name, priority, signal);
     } finally {
       l.waiting--;
     }
@@ -72,6 +85,11 @@ export class SharedAdmission extends Admission {
         local.release(opts);
       },
     };
+  }
+
+  /** Since when admission runs on this replica's own limits (Redis unreachable), or null. */
+  get degraded(): number | null {
+    return this.degradedSince;
   }
 
   /** decide()'s view: every replica's holders and waiters, as last reported by Redis. */

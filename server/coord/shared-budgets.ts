@@ -16,12 +16,17 @@ export function sharedBudgetSource(spend: SpendCounter, rollups: BudgetSource, n
   return {
     async spentUsd(apiKeyId) {
       const month = monthKey(now());
-      const v = await spend.get(apiKeyId, month);
-      if (v !== null) return v;
-      // First read of this key this month anywhere: seed from the rollups (a concurrent seed from
-      // another replica wins; both read the same rollups), then read what is there.
-      await spend.seed(apiKeyId, month, await rollups.spentUsd(apiKeyId));
-      return (await spend.get(apiKeyId, month)) ?? 0;
+      try {
+        const v = await spend.get(apiKeyId, month);
+        if (v !== null) return v;
+        // First read of this key this month anywhere: seed from the rollups (a concurrent seed from
+        // another replica wins; both read the same rollups), then read what is there.
+        await spend.seed(apiKeyId, month, await rollups.spentUsd(apiKeyId));
+        return (await spend.get(apiKeyId, month)) ?? 0;
+      } catch {
+        // Redis unreachable: the rollups (seconds behind) rather than no budget at all
+        return rollups.spentUsd(apiKeyId);
+      }
     },
     add(apiKeyId, usd, at) {
       void spend.add(apiKeyId, monthKey(at), usd).catch(() => undefined);
