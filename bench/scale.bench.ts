@@ -7,6 +7,8 @@
 //  2. Max throughput (64 connections, unthrottled) with CASCADE_WORKERS=1 and =2 (both with Redis).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -62,6 +64,27 @@ async function startCascade(o: { databaseUrl: string; upstream: string; redis: b
   return { child, url: lines[0].url, key: lines[0].key, pids };
 }
 
+/** Resident memory of a set of processes, MB (Linux /proc). */
+function rssMb(pids: number[]): number | null {
+  try {
+    return pids.reduce((s, p) => s + Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))![1]) / 1024, 0);
+  } catch {
+    return null;
+  }
+}
+
+/** Rows written and transactions committed in one database so far (pg_stat_database). */
+async function pgWrites(url: string): Promise<{ rows: number; commits: number }> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ rows: string; commits: string }>('SELECT tup_inserted + tup_updated + tup_deleted AS rows, xact_commit AS commits FROM pg_stat_database WHERE datname = current_database()');
+    return { rows: Number(rows[0].rows), commits: Number(rows[0].commits) };
+  } finally {
+    await c.end();
+  }
+}
+
 /** CPU ms of a set of processes (a cluster: primary and workers). */
 const cpuOf = (pids: number[]) => pids.reduce((s, p) => s + (cpuMs(p) ?? 0), 0);
 
@@ -101,13 +124,18 @@ const suite: BenchSuite = {
         try {
           const t = target(c, mode);
           await warmUp(t, 100);
+          await new Promise((res) => setTimeout(res, 1500)); // warm-up decisions flushed and counted
+          const pg0 = await pgWrites(db.url);
           const cpu0 = cpuOf(c.pids);
           const redis0 = rpid ? cpuMs(rpid) : null;
           const r = await runPaced(t, { rate: PACED_RATE, seconds: SECONDS, connections: 32 });
+          const rss = rssMb(c.pids);
+          await new Promise((res) => setTimeout(res, 1500)); // the recorder's last batch, and the statistics flush
+          const pg1 = await pgWrites(db.url);
           const cascadeCpu = (cpuOf(c.pids) - cpu0) / Math.max(1, r.ok);
           const redisCpu = redis0 !== null && rpid ? ((cpuMs(rpid) ?? redis0) - redis0) / Math.max(1, r.ok) : null;
           per[mode].push(cascadeCpu);
-          rows.push({ run: `paced ${PACED_RATE}/s, ${mode === 'redis' ? 'REDIS_URL' : 'in-process'}`, ok: r.ok, failed: r.failed, rps: r2(r.rps), p50ms: r2(r.p50), p99ms: r2(r.p99), cascadeCpuMsPerReq: r2(cascadeCpu), redisServerCpuMsPerReq: mode === 'redis' ? r2(redisCpu) : null, load1: r2(loadavg()[0]) });
+          rows.push({ run: `paced ${PACED_RATE}/s, ${mode === 'redis' ? 'REDIS_URL' : 'in-process'}`, ok: r.ok, failed: r.failed, rps: r2(r.rps), p50ms: r2(r.p50), p99ms: r2(r.p99), cascadeCpuMsPerReq: r2(cascadeCpu), redisServerCpuMsPerReq: mode === 'redis' ? r2(redisCpu) : null, rssMb: r2(rss), pgRowsPerReq: r2((pg1.rows - pg0.rows) / Math.max(1, r.ok)), pgCommitsPer1kReq: r2(((pg1.commits - pg0.commits) * 1000) / Math.max(1, r.ok)), load1: r2(loadavg()[0]) });
         } finally {
           await stopChild(c.child);
         }
@@ -125,7 +153,7 @@ const suite: BenchSuite = {
           const cpu0 = cpuOf(c.pids);
           const r = await runLoad(t, { rate: null, seconds: SECONDS, connections: 64 });
           tput[workers] = r.rps;
-          rows.push({ run: `max, CASCADE_WORKERS=${workers}`, ok: r.ok, failed: r.failed, rps: r2(r.rps), p50ms: r2(r.p50), p99ms: r2(r.p99), cascadeCpuMsPerReq: r2((cpuOf(c.pids) - cpu0) / Math.max(1, r.ok)), redisServerCpuMsPerReq: null, load1: r2(loadavg()[0]) });
+          rows.push({ run: `max, CASCADE_WORKERS=${workers}`, ok: r.ok, failed: r.failed, rps: r2(r.rps), p50ms: r2(r.p50), p99ms: r2(r.p99), cascadeCpuMsPerReq: r2((cpuOf(c.pids) - cpu0) / Math.max(1, r.ok)), redisServerCpuMsPerReq: null, rssMb: r2(rssMb(c.pids)), load1: r2(loadavg()[0]) });
         } finally {
           await stopChild(c.child);
         }
