@@ -2,7 +2,7 @@
 // small/medium/large tiers as a standalone OpenAI-compatible server (with vLLM-style /metrics), for
 // docker-compose and Kubernetes demos where every replica must reach the same tier over the network.
 import { parseArgs } from 'node:util';
-import { LEGACY_SIMULATED_MODELS, SIMULATED_TIERS } from '../../server/db/seed';
+import { LEGACY_SIMULATED_MODELS, SIMULATED_TIERS } from '../../server/repos/seed';
 import { startSimulator } from '../../server/tiers/simulator';
 
 export const description = 'serve the simulated tiers over HTTP [--port 8000] [--host 0.0.0.0] [--speed 1]';

@@ -4,7 +4,7 @@
 import { isWord } from '../embedding/dictionary';
 import { canonical, NEGATIONS, stem, STOPWORDS, words } from '../embedding/text';
 import { cleanUnicode } from './normalize';
-import { AMBIGUOUS_LANGUAGES, DATE_WORDS, HUMAN_LANGUAGES, LANGUAGES, NOT_NAMES, NUMBER_WORDS, POLARITY, UNITS } from './lexicon';
+import { AMBIGUOUS_LANGUAGES, DATE_WORDS, HUMAN_LANGUAGES, LANGUAGES, NOT_NAMES, NUMBER_WORDS, POLARITY, UNITS } from '../embedding/lexicon';
 import { isTypo } from './typo';
 
 export interface Facts {

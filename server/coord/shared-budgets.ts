@@ -5,14 +5,18 @@
 // requests of that key already admitted (checked below the budget) but not yet finished when the
 // budget is crossed -- at most (that key's concurrent requests across replicas) x (the largest
 // cost of one request). Tested in shared-budgets.test.ts.
-import type { BudgetSource } from '../gateway/types';
 import type { SpendCounter } from './types';
+
+/** The gateway's budget port (server/gateway/types.ts BudgetSource), by shape: coord sits below the gateway. */
+export interface SpendSource {
+  spentUsd(apiKeyId: string): number | Promise<number>;
+}
 
 export function monthKey(d: Date): string {
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
-export function sharedBudgetSource(spend: SpendCounter, rollups: BudgetSource, now: () => Date = () => new Date()): BudgetSource & { add(apiKeyId: string, usd: number, at: Date): void } {
+export function sharedBudgetSource(spend: SpendCounter, rollups: SpendSource, now: () => Date = () => new Date()): SpendSource & { add(apiKeyId: string, usd: number, at: Date): void } {
   return {
     async spentUsd(apiKeyId) {
       const month = monthKey(now());

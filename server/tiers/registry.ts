@@ -4,13 +4,12 @@
 // (kind 'vllm') are scraped by default: their /metrics num_requests_waiting joins `queued`, so the
 // policy's spill limit also sees the server's own queue (other clients may share the GPU).
 // Production and tests build the same registry, so every pipeline test exercises admission and breakers.
-import type { TierCallOptions, TierInvoker } from '../routing/ports';
 import { mark, STAGE_TRACE, upstreamAdmitted, upstreamReturned } from '../lib/stage-trace';
 import { Admission } from './admission';
 import { TierError } from './errors';
 import { TierClient, type TierClientOptions } from './client';
 import { MetricsScraper, type ScraperOptions } from './metrics-scraper';
-import type { ChatRequest, TierConfig, TierState } from './types';
+import type { ChatRequest, TierCallOptions, TierConfig, TierInvoker, TierState } from './types';
 
 /** Where the registry reads the configured tiers from (reloaded after admin edits). */
 export interface TierSource {

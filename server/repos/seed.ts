@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { hash as argonHash } from '@node-rs/argon2';
 import { defaultPolicy } from '../routing/policy';
-import type { Prisma, PrismaClient } from './client';
+import type { Prisma, PrismaClient } from '../db/client';
 
 /** The product's three classes (small 1–3B, medium 7–13B, large 70B+); prices in USD per million tokens, the large one priced like a frontier API, the always-large baseline most traffic is sent to today. */
 export const SIMULATED_TIERS = [

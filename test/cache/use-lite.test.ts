@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCache } from '../../cache/index';
-import { createEmbedder } from '../index';
-import { cosine } from '../types';
-import { MAX_CHARS, MAX_TOKENS, USE_LITE_DIM, USE_LITE_THRESHOLD, UseLiteEmbedder } from './index';
-import { SentencePieceTokenizer, type Vocabulary } from './tokenizer';
-import { run as evalCache } from '../../../scripts/commands/eval-cache';
+import { createCache } from '../../server/cache/index';
+import { createEmbedder } from '../../server/embedding/index';
+import { cosine } from '../../server/embedding/types';
+import { MAX_CHARS, MAX_TOKENS, USE_LITE_DIM, USE_LITE_THRESHOLD, UseLiteEmbedder } from '../../server/embedding/use-lite/index';
+import { SentencePieceTokenizer, type Vocabulary } from '../../server/embedding/use-lite/tokenizer';
+import { run as evalCache } from '../../scripts/commands/eval-cache';
 
 const require = createRequire(import.meta.url);
 const e = new UseLiteEmbedder();

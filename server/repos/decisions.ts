@@ -1,9 +1,9 @@
 // Decisions read side over Prisma. Keyset pagination on (createdAt, id) so deep pages cost the same
 // as the first; the cursor is base64url of "createdAtISO|id".
-import { DomainError } from '../../lib/errors';
-import type { PrismaClient, Prisma } from '../client';
-import type { AttemptRecord, DecisionRecord } from '../../decisions/types';
-import type { DecisionFilters, DecisionReader, DecisionSummary } from '../../contracts/stores';
+import { DomainError } from '../lib/errors';
+import type { PrismaClient, Prisma } from '../db/client';
+import type { AttemptRecord, DecisionRecord } from '../decisions/types';
+import type { DecisionFilters, DecisionReader, DecisionSummary } from '../contracts/stores';
 
 function encodeCursor(createdAt: Date, id: string): string {
   return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { verifyPair } from '../../cache/verifier';
-import { canonical } from '../text';
-import { antonymPoles, kin, nearSynonyms, opposite, wordnetFold } from './index';
+import { verifyPair } from '../../server/cache/verifier';
+import { canonical } from '../../server/embedding/text';
+import { antonymPoles, kin, nearSynonyms, opposite, wordnetFold } from '../../server/embedding/wordnet/index';
 
 describe('WordNet table', () => {
   it('folds words whose dominant sense is one synset, and act nouns into their verb', () => {
@@ -21,7 +21,7 @@ describe('WordNet table', () => {
   });
 
   it('never folds two words that are antonyms of each other', () => {
-    const table = JSON.parse(readFileSync(join(import.meta.dirname, 'table.json'), 'utf8')) as { fold: Record<string, string> };
+    const table = JSON.parse(readFileSync(join(import.meta.dirname, '../../server/embedding/wordnet/table.json'), 'utf8')) as { fold: Record<string, string> };
     const bad = Object.entries(table.fold).filter(([w, rep]) => opposite(w, rep));
     expect(bad).toEqual([]);
     expect(Object.keys(table.fold).length).toBeGreaterThan(1000);

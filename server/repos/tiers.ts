@@ -1,9 +1,9 @@
 // Tiers over Prisma. API keys are encrypted at rest with the injected cipher and only decrypted
 // into TierConfig (memory) for the connector; views say only whether a key is set.
-import { DomainError } from '../../lib/errors';
-import type { PrismaClient } from '../client';
-import type { TierConfig } from '../../tiers/types';
-import type { TierInput, TierStore, TierView } from '../../contracts/stores';
+import { DomainError } from '../lib/errors';
+import type { PrismaClient } from '../db/client';
+import type { TierConfig } from '../tiers/types';
+import type { TierInput, TierStore, TierView } from '../contracts/stores';
 import { auditData } from './audit';
 
 export interface SecretCipher {

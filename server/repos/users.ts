@@ -1,12 +1,12 @@
 // Users and API keys over Prisma: argon2id password hashes, API keys stored as sha256 only.
-import { DomainError } from '../../lib/errors';
+import { DomainError } from '../lib/errors';
 import { createHash, randomBytes } from 'node:crypto';
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
-import type { PrismaClient } from '../client';
-import { asRole } from '../../auth/roles';
-import type { ApiKeyStore, ApiKeyView, UserStore, UserView } from '../../contracts/stores';
-import type { Principal } from '../../contracts/principal';
-import type { ApiKeyVerifier, AuthUser, UserAuth } from '../../contracts/ports';
+import type { PrismaClient } from '../db/client';
+import { asRole } from '../auth/roles';
+import type { ApiKeyStore, ApiKeyView, UserStore, UserView } from '../contracts/stores';
+import type { Principal } from '../contracts/principal';
+import type { ApiKeyVerifier, AuthUser, UserAuth } from '../contracts/ports';
 import { auditData } from './audit';
 
 export const API_KEY_PREFIX = 'csk_';

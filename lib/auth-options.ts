@@ -5,11 +5,11 @@ import type { NextAuthOptions } from 'next-auth';
 import CredentialsImport from 'next-auth/providers/credentials';
 import type { OAuthConfig } from 'next-auth/providers/oauth';
 import { z } from 'zod';
-import { env } from '../env';
-import { getRuntime } from '../runtime';
-import { authSecret } from '../runtime/secrets';
-import type { UserAuth } from '../contracts/ports';
-import { asRole } from './roles';
+import { env } from '../server/env';
+import { getRuntime } from '../server/runtime';
+import { authSecret } from '../server/runtime/secrets';
+import type { UserAuth } from '../server/contracts/ports';
+import { asRole } from '../server/auth/roles';
 
 export interface AuthConfig {
   secret: string;

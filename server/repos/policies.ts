@@ -1,9 +1,9 @@
 // Policy versions over Prisma: append-only; saving or rolling back writes a new version, makes it
 // the only active one and records an audit event, all in one transaction.
-import { DomainError } from '../../lib/errors';
-import type { PrismaClient, Prisma } from '../client';
-import { policySchema, type Policy } from '../../routing/policy';
-import type { Actor, PolicyStore, PolicyVersionView } from '../../contracts/stores';
+import { DomainError } from '../lib/errors';
+import type { PrismaClient, Prisma } from '../db/client';
+import { policySchema, type Policy } from '../routing/policy';
+import type { Actor, PolicyStore, PolicyVersionView } from '../contracts/stores';
 import { auditData } from './audit';
 
 type Row = { version: number; document: unknown; active: boolean; reason: string; createdById: string | null; parentVersion: number | null; createdAt: Date };

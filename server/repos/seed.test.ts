@@ -4,8 +4,8 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { policySchema, defaultPolicy } from '../routing/policy';
-import { PrismaClient } from './client';
-import { migrate } from './migrate';
+import { PrismaClient } from '../db/client';
+import { migrate } from '../db/migrate';
 import { ensureSeed } from './seed';
 
 const base = process.env.TEST_DATABASE_URL!;
