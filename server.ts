@@ -13,12 +13,15 @@ import { healthRoute } from './server/resilience/health';
 import { securityHeaders } from './server/resilience/security-headers';
 import { startRuntime, stopRuntime } from './server/runtime';
 import { authSecret, publicUrl } from './server/runtime/secrets';
+import { isClusterWorker, runClusterPrimary } from './server/runtime/cluster';
+import { metricsRoute, startMetricsListener } from './server/observability/metrics-http';
 
 const dev = process.argv.includes('--dev');
 const dir = dirname(fileURLToPath(import.meta.url));
 
 async function main(): Promise<void> {
   const e = env();
+  if (runClusterPrimary(e, log)) return;
   // next-auth reads these from process.env itself (in Next's own module graph): set them before Next loads.
   process.env.NEXTAUTH_URL = publicUrl(e);
   process.env.NEXTAUTH_SECRET = authSecret(e);
@@ -31,7 +34,13 @@ async function main(): Promise<void> {
   const deps = { chat: runtime.chat, tiers: runtime.tiers, apiKeys: runtime.apiKeys, feedback: runtime.feedback, batches: runtime.batches, maxBodyBytes: e.CASCADE_MAX_BODY_BYTES };
   const drain = createDrain();
   const guard = databaseGuard();
-  const server = createHttpServer(async () => deps, (req, res) => nextHandler(req, res), {
+  // /metrics: on its own port when CASCADE_METRICS_PORT is set (in a multi-worker start the primary
+  // serves all workers' metrics there), else on the main port before Next.js.
+  const metrics = metricsRoute(runtime.metrics, e.CASCADE_METRICS_TOKEN);
+  if (e.CASCADE_METRICS_PORT && !isClusterWorker()) await startMetricsListener(metrics, e.CASCADE_METRICS_PORT, e.HOST);
+  if (isClusterWorker()) (await import('prom-client')).AggregatorRegistry.setRegistries([runtime.metrics.registry]);
+  const onMain = !e.CASCADE_METRICS_PORT;
+  const server = createHttpServer(async () => deps, (req, res) => (onMain && metrics(req, res) ? undefined : nextHandler(req, res)), {
     headers: securityHeaders({ dev }),
     drain,
     health: healthRoute(() => ({
