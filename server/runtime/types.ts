@@ -1,5 +1,7 @@
 // The shape of the running process the entry points get from startRuntime(): composed by
 // compose.ts, handed out by index.ts.
+import type { Coordinator } from '../coord/types';
+import type { CascadeMetrics } from '../observability/metrics';
 import type { Env } from '../env';
 import type { Stores, TierTestResult } from '../contracts/stores';
 import type { ChatService } from '../contracts/chat';
@@ -40,6 +42,10 @@ export interface Runtime {
   tierRegistry: ReturnType<typeof createTierRegistry>;
   /** Resolves when the work started after answers (cache stores) has settled. */
   whenIdle(): Promise<void>;
+  /** Cross-replica coordination (Redis when REDIS_URL is set, else in-process). */
+  coord: Coordinator;
+  /** Prometheus metrics of this process (served at /metrics). */
+  metrics: CascadeMetrics;
   /** The decision recorder (flush() in tests; closed by stop()). */
   recorder: Recorder;
   /** Set on the very first start of a fresh install: the generated admin password, to print once. */
