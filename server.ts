@@ -9,6 +9,7 @@ import { env } from './server/env';
 import { createHttpServer } from './server/http/server';
 import { startRuntime, stopRuntime } from './server/runtime';
 import { authSecret, publicUrl } from './server/runtime/secrets';
+import { annotateForAuth } from './server/auth/forwarded';
 
 const dev = process.argv.includes('--dev');
 const dir = dirname(fileURLToPath(import.meta.url));
@@ -16,7 +17,9 @@ const dir = dirname(fileURLToPath(import.meta.url));
 async function main(): Promise<void> {
   const e = env();
   // next-auth reads these from process.env itself (in Next's own module graph): set them before Next loads.
-  process.env.NEXTAUTH_URL = publicUrl(e);
+  // Without NEXTAUTH_URL it takes its URLs from each request (annotateForAuth), so any host name works.
+  if (e.NEXTAUTH_URL) process.env.NEXTAUTH_URL = e.NEXTAUTH_URL;
+  else process.env.AUTH_TRUST_HOST = '1';
   process.env.NEXTAUTH_SECRET = authSecret(e);
 
   log(`starting (${dev ? 'development' : 'production'}): ${e.DATABASE_URL ? 'Postgres from DATABASE_URL' : `embedded Postgres in ${e.CASCADE_DATA_DIR}/`}`);
@@ -25,7 +28,10 @@ async function main(): Promise<void> {
   await app.prepare();
   const nextHandler = app.getRequestHandler();
   const deps = { chat: runtime.chat, tiers: runtime.tiers, apiKeys: runtime.apiKeys, feedback: runtime.feedback, batches: runtime.batches, maxBodyBytes: e.CASCADE_MAX_BODY_BYTES };
-  const server = createHttpServer(async () => deps, (req, res) => nextHandler(req, res));
+  const server = createHttpServer(async () => deps, (req, res) => {
+    annotateForAuth(req, e.CASCADE_TRUST_PROXY);
+    return nextHandler(req, res);
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -36,7 +42,7 @@ async function main(): Promise<void> {
   if (runtime.info.simulatorUrl) log(`simulated tiers (no GPU needed) on ${runtime.info.simulatorUrl}`);
   if (runtime.firstStart) {
     log(`first start: sign in as ${runtime.firstStart.adminEmail} with password ${runtime.firstStart.adminPassword}`);
-    log('this password is shown once; change it or set CASCADE_ADMIN_PASSWORD before the first start');
+    log('this password is shown once; you will be asked to choose your own at the first sign-in (locked out later? `npm run cascade -- reset-admin`)');
   }
 
   let stopping = false;

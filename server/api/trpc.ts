@@ -37,8 +37,14 @@ const mapErrors = t.middleware(async ({ next }) => {
 
 export const publicProcedure = t.procedure.use(mapErrors);
 
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+/** The only procedures a session with an admin-set temporary password may call. */
+const PASSWORD_CHANGE_PATHS = new Set(['account.me', 'account.changePassword']);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next, path }) => {
   if (!ctx.principal) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in or send an API key.' });
+  if (ctx.principal.mustChangePassword && !PASSWORD_CHANGE_PATHS.has(path)) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'Choose a new password first (your account has a temporary password).' });
+  }
   return next({ ctx: { ...ctx, principal: ctx.principal } });
 });
 

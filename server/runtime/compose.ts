@@ -27,7 +27,10 @@ import { decisionReader } from './stores/decisions';
 import { policyStore } from './stores/policies';
 import { writeProcessFile } from './process-file';
 import { tierStore } from './stores/tiers';
-import { apiKeyStore, apiKeyVerifier, userAuth, userStore } from './stores/users';
+import { apiKeyStore, apiKeyVerifier, userAuth } from './stores/users';
+import { userStore } from './stores/user-store';
+import { keyUsage } from './stores/key-usage';
+import { accountStates } from '../auth/account-state';
 import { createTierDirectory } from './tier-directory';
 import type { ChatService } from './types';
 
@@ -38,8 +41,13 @@ export async function compose(e: Env): Promise<Runtime> {
   try {
     const tiersStore = tierStore(prisma, cipherFromEnv(e));
     const policies = policyStore(prisma);
-    const verifier = apiKeyVerifier(prisma);
+    const accounts = accountStates(prisma);
+    const usage = keyUsage(prisma);
+    closers.push(() => usage.close());
+    const verifier = apiKeyVerifier(prisma, { onUse: usage.touch });
     const keys = apiKeyStore(prisma);
+    // A change to a user reaches their sessions and the keys they made at once in this process.
+    const users = userStore(prisma, { onChange: (id) => { accounts.forget(id); verifier.forget(); } });
     // Embedded mode answers with no GPU and no key: a loopback simulator serves the seeded tiers.
     // It also serves the seed's model names (the seed and the simulator name models independently).
     const simulator = e.CASCADE_SIMULATED_TIERS
@@ -92,6 +100,8 @@ export async function compose(e: Env): Promise<Runtime> {
       chat,
       tiers,
       apiKeys: verifier,
+      accounts,
+      keyUsage: usage,
       users: userAuth(prisma),
       batches,
       feedback: createFeedbackPort({ prisma, cache, history, policy }),
@@ -102,7 +112,7 @@ export async function compose(e: Env): Promise<Runtime> {
         policies,
         // Revocation must take effect at once in this process, not after the verifier's cache TTL.
         apiKeys: { ...keys, revoke: async (id, actor) => { const k = await keys.revoke(id, actor); verifier.forget(); return k; } },
-        users: userStore(prisma),
+        users,
         decisions: decisionReader(prisma),
       },
       policy,

@@ -3,6 +3,7 @@
 // event with the decision facts, and anonymous or bad requests get clear errors.
 import '../../server/runtime/preload-native';
 import { encode } from 'next-auth/jwt';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { principalFromHeaders } from '../../server/api/context';
 import { chatStreamHandler } from '../../server/http/chat-stream';
@@ -39,11 +40,13 @@ async function collect(r: HttpResult): Promise<{ event: string; data: Record<str
 }
 
 describe('session cookie', () => {
-  it('turns a next-auth JWT into a principal with its role, and ignores forged ones', async () => {
-    const token = await encode({ token: { sub: 'user-1', email: 'a@b.c', role: 'analyst' }, secret: runtime.authSecret });
+  it('turns a next-auth JWT into a principal with the account\'s current role, and ignores forged ones', async () => {
+    const u = await runtime.stores.users.create({ email: `${randomUUID().slice(0, 8)}@stream.test`, name: '', role: 'analyst', password: 'a long password' }, { id: null, label: 'test' });
+    // The role in the token is what was true at sign-in; the principal carries the account's role now.
+    const token = await encode({ token: { sub: u.id, email: u.email, role: 'admin', sv: 0 }, secret: runtime.authSecret });
     const p = await principalFromHeaders(runtime, new Headers({ cookie: `other=1; next-auth.session-token=${token}` }));
-    expect(p).toMatchObject({ kind: 'user', id: 'user-1', role: 'analyst' });
-    const forged = await encode({ token: { sub: 'user-1', role: 'admin' }, secret: 'another-secret-of-sufficient-length' });
+    expect(p).toMatchObject({ kind: 'user', id: u.id, role: 'analyst' });
+    const forged = await encode({ token: { sub: u.id, role: 'admin' }, secret: 'another-secret-of-sufficient-length' });
     expect(await principalFromHeaders(runtime, new Headers({ cookie: `next-auth.session-token=${forged}` }))).toBeNull();
     expect(await principalFromHeaders(runtime, new Headers({ cookie: 'next-auth.session-token=garbage' }))).toBeNull();
     expect(await principalFromHeaders(runtime, new Headers())).toBeNull();
