@@ -4,6 +4,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { hasRole } from '../auth/roles';
+import { isOperator } from '../auth/visibility';
 import type { Role, Principal } from '../runtime/types';
 import type { Runtime } from '../runtime';
 import { issuesOf, mapDomainError } from './errors';
@@ -52,6 +53,10 @@ function roleProcedure(role: Role) {
   return authedProcedure.use(({ ctx, next }) => {
     if (!hasRole(ctx.principal.role, role)) {
       throw new TRPCError({ code: 'FORBIDDEN', message: `This needs the ${role} role; you are ${ctx.principal.role}.` });
+    }
+    // Analyst and admin procedures read or change the whole installation: not for another tenant's key.
+    if (!isOperator(ctx.principal)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: `API keys of tenant "${ctx.principal.tenant}" see only their own tenant; this needs a console session or a key of the default tenant.` });
     }
     return next();
   });

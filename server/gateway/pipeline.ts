@@ -8,6 +8,7 @@ import type { Assessment } from '../complexity/types';
 import type { AttemptRecord, CacheStatus, DecisionStatus } from '../decisions/types';
 import { uuidv7 } from '../decisions/ids';
 import { AttemptLog } from '../routing/attempts';
+import { scopePlan } from '../routing/key-scope';
 import { decide } from '../routing/decide';
 import { executeChat, type ExecResult } from '../routing/executor';
 import { TARGET_RANK, type Plan } from '../routing/plan';
@@ -124,12 +125,13 @@ export async function route(deps: GatewayDeps, principal: Principal, req: Gatewa
   const spent = await spendOf(deps, budget?.apiKeyId ?? null);
   if (STAGE_TRACE) mark(req.signal, 'gw.spend');
   const ctx = { prompt, apiKeyId: principal.apiKeyId, maxCostUsd: req.maxCostUsd, responseFormat: req.response_format?.type ?? null, budgetSpentUsd: spent.usd, forcedTier: forced };
-  r.plan = decide(r.assessment ?? (forced ? null : neutralAssessment(policy)), policy, deps.tiers.states(), ctx);
+  r.plan = scopePlan(decide(r.assessment ?? (forced ? null : neutralAssessment(policy)), policy, deps.tiers.states(), ctx), principal.allowedTiers, forced, [policy.targets.small, policy.targets.medium, policy.targets.large]);
   if (!r.assessment && !forced) r.plan.reasons.unshift('the complexity analyzer failed; routed as moderate');
   if (spent.error) r.plan.reasons.unshift(`month-to-date spend of this key could not be read (${spent.error}); budget not enforced for this request`);
   // Exploration only where the score alone chose the tier: not for forced tiers, requests a policy rule
   // matches (its force/forbid is the admin's word), or keys with a budget (exploring up spends more).
-  if (r.assessment && !forced && !budget && !policy.rules.some((rule) => ruleMatches(rule, ctx))) {
+  // Nor for keys with a tier scope (exploring could leave it).
+  if (r.assessment && !forced && !budget && !principal.allowedTiers?.length && !policy.rules.some((rule) => ruleMatches(rule, ctx))) {
     const before = r.plan;
     r.plan = explorePlan(before, policy, r.id);
     if (r.plan !== before && before.kind !== 'reject') r.explored = { from: before.target, to: r.plan.target as string, share: policy.tuner.exploration };

@@ -40,6 +40,7 @@ export async function chatStreamHandler(
 ): Promise<HttpResult> {
   try {
     if (!principal) throw new HttpError(401, 'Sign in to chat.', 'authentication_error', null, 'unauthorized');
+    if (principal.mustChangePassword) throw new HttpError(403, 'Choose a new password first (your account has a temporary password).', 'permission_error', null, 'forbidden');
     const raw = await readJsonBody(req.body, deps.maxBodyBytes, req.contentLength);
     const parsed = chatStreamInput.safeParse(raw);
     if (!parsed.success) {

@@ -125,6 +125,8 @@ export interface DecisionFilters {
   cacheStatus?: string;
   apiKeyId?: string;
   principalId?: string;
+  /** Decisions made through this tenant's API keys ("default" also takes console requests). */
+  tenant?: string;
   policyVersion?: number;
   /** Text search over the redacted prompt preview. */
   q?: string;
@@ -132,6 +134,8 @@ export interface DecisionFilters {
 
 export interface DecisionReader {
   get(id: string): Promise<DecisionRecord | null>;
+  /** Who made a decision, for the visibility rule (server/auth/visibility.ts); null when it does not exist. */
+  owner(id: string): Promise<{ principalId: string | null; tenant: string } | null>;
   /** Newest first; the cursor is opaque. */
   list(filters: DecisionFilters, page: { cursor?: string | null; limit: number }): Promise<{ items: DecisionSummary[]; nextCursor: string | null }>;
 }
