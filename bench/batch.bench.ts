@@ -11,7 +11,7 @@ import { startEmbeddedPostgres } from '../server/db/embedded';
 import { migrate } from '../server/db/migrate';
 import { env } from '../server/env';
 import { createChatService } from '../server/gateway/chat-service';
-import { resilientTierRegistry } from '../server/gateway/tier-registry';
+import { createTierRegistry } from '../server/tiers/registry';
 import { defaultPolicy } from '../server/routing/policy';
 import type { TierConfig } from '../server/tiers/types';
 import { startCountingUpstream } from '../test/batch/counting-upstream';
@@ -36,7 +36,7 @@ async function run(): Promise<{ rows: BenchRow[]; summary: Record<string, unknow
     id: n, name: n, role: n, kind: 'openai', baseUrl: ups[i].baseUrl, model: n, apiKey: null, inputPricePerM: 1, outputPricePerM: 2, maxConcurrency: 16, timeoutMs: 10_000, enabled: true,
   }));
   const byName = new Map(tiers.map((x) => [x.name, x]));
-  const registry = resilientTierRegistry({ directory: { list: () => tiers, byName: (n) => byName.get(n) } });
+  const registry = createTierRegistry({ directory: { list: () => tiers, byName: (n) => byName.get(n) } });
   const policy = defaultPolicy();
   const gateway = { analyzer, policy: { current: () => ({ version: 1, policy }) }, tiers: registry };
   const chat = createChatService({ ...gateway, cache: null, sink: { record: () => undefined } });

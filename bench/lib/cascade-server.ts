@@ -15,7 +15,7 @@ import { createAnalyzer } from '../../server/complexity';
 import type { Assessment } from '../../server/complexity/types';
 import { createChatService } from '../../server/gateway/chat-service';
 import { createHttpServer } from '../../server/http/server';
-import { STAGE_TRACE, stageSummary } from '../../server/gateway/stage-trace';
+import { STAGE_TRACE, stageSummary } from '../../server/lib/stage-trace';
 import { startRuntime, stopRuntime } from '../../server/runtime';
 
 const [upstream, databaseUrl] = process.argv.slice(2);

@@ -6,8 +6,8 @@ import { z } from 'zod';
 import { connectDatabase } from '../../server/db/client';
 import { env } from '../../server/env';
 import { cliDatabaseUrl } from '../../server/runtime/process-file';
-import { ROLES } from '../../server/runtime/types';
-import { apiKeyStore } from '../../server/runtime/stores/users';
+import { ROLES } from '../../server/contracts/principal';
+import { apiKeyStore } from '../../server/db/repos/users';
 
 export const description = 'create an API key for the OpenAI-compatible API and print it once';
 

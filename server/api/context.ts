@@ -2,7 +2,7 @@
 import { bearerToken } from '../http/auth';
 import { sessionPrincipal } from '../auth/session';
 import { getRuntime, type Runtime } from '../runtime';
-import type { Principal } from '../runtime/types';
+import type { Principal } from '../contracts/principal';
 import type { Context } from './trpc';
 
 export async function principalFromHeaders(runtime: Runtime, headers: Headers): Promise<Principal | null> {

@@ -1,23 +1,28 @@
-// The one place domain errors become tRPC errors. The core throws errors carrying a `code`
-// (see server/http/errors.ts for the table); their HTTP status picks the tRPC code.
+// The one place domain errors become tRPC errors: the code table (server/lib/errors.ts) gives each
+// DomainError's tRPC code; zod errors are bad requests; anything else stays an internal error.
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
-import { HttpError, domainCode, statusForCode } from '../http/errors';
+import { DomainError, ERRORS } from '../lib/errors';
+import { HttpError } from '../http/errors';
 
 type TrpcCode = TRPCError['code'];
 
-const CODE_BY_STATUS: Record<number, TrpcCode> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  409: 'CONFLICT',
-  413: 'PAYLOAD_TOO_LARGE',
-  429: 'TOO_MANY_REQUESTS',
-  502: 'BAD_GATEWAY',
-  503: 'SERVICE_UNAVAILABLE',
-  504: 'GATEWAY_TIMEOUT',
-};
+function trpcCodeForStatus(status: number): TrpcCode {
+  switch (status) {
+    case 400: return 'BAD_REQUEST';
+    case 401: return 'UNAUTHORIZED';
+    case 403: return 'FORBIDDEN';
+    case 404: return 'NOT_FOUND';
+    case 405: return 'METHOD_NOT_SUPPORTED';
+    case 409: return 'CONFLICT';
+    case 413: return 'PAYLOAD_TOO_LARGE';
+    case 429: return 'TOO_MANY_REQUESTS';
+    case 502: return 'BAD_GATEWAY';
+    case 503: return 'SERVICE_UNAVAILABLE';
+    case 504: return 'GATEWAY_TIMEOUT';
+    default: return status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST';
+  }
+}
 
 /** A TRPCError for a known domain failure, or null to leave the error as it is (an internal error). */
 export function mapDomainError(err: unknown): TRPCError | null {
@@ -27,22 +32,13 @@ export function mapDomainError(err: unknown): TRPCError | null {
     const path = first?.path.map(String).join('.');
     return new TRPCError({ code: 'BAD_REQUEST', message: path ? `${path}: ${first.message}` : (first?.message ?? 'invalid input'), cause: err });
   }
-  let status: number | undefined;
-  if (err instanceof HttpError) status = err.status;
-  else {
-    const code = domainCode(err);
-    if (code) status = statusForCode(code);
-  }
-  if (status === undefined) return null;
-  const message = err instanceof Error ? err.message : 'request failed';
-  return new TRPCError({ code: CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST'), message, cause: err as Error });
+  if (!(err instanceof DomainError)) return null;
+  // An HttpError may carry a status other than its code's (a route's own choice); it wins.
+  const code = err instanceof HttpError ? trpcCodeForStatus(err.status) : ERRORS[err.code].trpc;
+  return new TRPCError({ code, message: err.message, cause: err });
 }
 
 /** Field-level issues a domain error carries (e.g. policy validation), for forms to show next to fields. */
 export function issuesOf(err: unknown): { path: string; message: string }[] | null {
-  const issues = (err as { issues?: unknown } | null)?.issues;
-  if (!Array.isArray(issues)) return null;
-  return issues
-    .filter((i): i is { path: unknown; message: unknown } => !!i && typeof i === 'object' && 'message' in i)
-    .map((i) => ({ path: Array.isArray(i.path) ? i.path.map(String).join('.') : String(i.path ?? ''), message: String(i.message) }));
+  return err instanceof DomainError && err.issues ? err.issues : null;
 }

@@ -5,7 +5,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { hasRole } from '../auth/roles';
 import { isOperator } from '../auth/visibility';
-import type { Role, Principal } from '../runtime/types';
+import type { Role, Principal } from '../contracts/principal';
 import type { Runtime } from '../runtime';
 import { issuesOf, mapDomainError } from './errors';
 

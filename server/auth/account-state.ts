@@ -4,7 +4,7 @@
 // burst of requests from one console page costs one query; every change made in this process calls
 // forget() so its effect is immediate here, and other processes see it within the TTL.
 import type { PrismaClient } from '../db/client';
-import type { Role } from '../runtime/types';
+import type { Role } from '../contracts/principal';
 import { asRole } from './roles';
 
 export interface AccountState {

@@ -5,10 +5,10 @@ import { encode } from 'next-auth/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrismaClient } from '../db/client';
 import { freshDatabase } from '../feedback/testing';
-import { keyUsage } from '../runtime/stores/key-usage';
-import { userStore } from '../runtime/stores/user-store';
-import { apiKeyStore, apiKeyVerifier, userAuth } from '../runtime/stores/users';
-import type { UserStore } from '../runtime/stores';
+import { keyUsage } from '../db/repos/key-usage';
+import { userStore } from '../db/repos/user-store';
+import { apiKeyStore, apiKeyVerifier, userAuth } from '../db/repos/users';
+import type { UserStore } from '../contracts/stores';
 import { accountStates, type AccountStates } from './account-state';
 import { sessionPrincipal } from './session';
 
@@ -96,7 +96,7 @@ describe('open sessions', () => {
     expect(await who(temp)).toMatchObject({ mustChangePassword: true });
     const me = { id: u.id, label: u.email };
     const wrong = await users.changePassword(u.id, 'not it', 'a brand new password', me).catch((e: unknown) => e);
-    expect(wrong).toMatchObject({ code: 'validation', issues: [{ path: ['current'] }] });
+    expect(wrong).toMatchObject({ code: 'validation', issues: [{ path: 'current' }] });
     await users.changePassword(u.id, temporaryPassword, 'a brand new password', me);
     expect(await who(temp)).toBeNull(); // a password change ends every session, this one included
     const fresh = await who(await signIn(u.email, 'a brand new password'));

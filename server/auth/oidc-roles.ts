@@ -3,7 +3,7 @@
 // `admin=cascade-admins;analyst=cascade-analysts,data-team`. The highest matching role wins; a
 // user matching none is a `user`. Without a claim configured, roles are managed in Cascade.
 import { z } from 'zod';
-import { ROLES, type Role } from '../runtime/types';
+import { ROLES, type Role } from '../contracts/principal';
 import { hasRole } from './roles';
 
 export interface RoleMapping {

@@ -1,5 +1,5 @@
 // Roles are a ladder: admin can do what analyst can, analyst what user can.
-import { ROLES, type Role } from '../runtime/types';
+import { ROLES, type Role } from '../contracts/principal';
 
 const RANK: Record<Role, number> = { user: 0, analyst: 1, admin: 2 };
 

@@ -2,7 +2,7 @@
 // handlers and the custom server can all turn a cookie into a Principal the same way, checked
 // against the account's current state on every request.
 import { decode } from 'next-auth/jwt';
-import type { Principal } from '../runtime/types';
+import type { Principal } from '../contracts/principal';
 import type { AccountStates } from './account-state';
 
 const COOKIE_NAMES = ['__Secure-next-auth.session-token', 'next-auth.session-token'];

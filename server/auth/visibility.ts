@@ -8,7 +8,7 @@
 // - Rating needs the decision readable AND in the rater's tenant (the console's tenant is
 //   "default"), so ratings from one tenant never move another's statistics or the tuner.
 // A decision that may not be read is answered exactly like one that does not exist (404).
-import type { Principal } from '../runtime/types';
+import type { Principal } from '../contracts/principal';
 import { hasRole } from './roles';
 
 export interface DecisionOwner {

@@ -5,7 +5,7 @@
 import type { Assessment } from '../complexity/types';
 import { decide } from '../routing/decide';
 import type { GatewayDeps } from '../gateway/types';
-import type { Principal } from '../runtime/types';
+import type { Principal } from '../contracts/principal';
 import { REJECTED_GROUP, type BatchRequest } from './types';
 
 export type ClassifyDeps = Pick<GatewayDeps, 'analyzer' | 'policy' | 'tiers' | 'budgets'>;

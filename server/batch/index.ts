@@ -1,7 +1,9 @@
 // The batch service: store + runner behind the BatchService interface the transports use.
 // Built by the composition root (server/runtime/compose.ts), which calls start() to resume jobs.
+import { DomainError } from '../lib/errors';
 import type { PrismaClient } from '../db/client';
-import type { ChatService, Principal } from '../runtime/types';
+import type { Principal } from '../contracts/principal';
+import type { ChatService } from '../contracts/chat';
 import type { ClassifyDeps } from './classify';
 import { summarize, toItemResult } from './results';
 import { createRunner, type Runner } from './runner';
@@ -21,7 +23,7 @@ export interface BatchServiceDeps {
 }
 
 function invalid(message: string): Error {
-  return Object.assign(new Error(message), { code: 'invalid_request' });
+  return new DomainError('invalid_request', message);
 }
 
 export function createBatchService(deps: BatchServiceDeps): BatchService & { runner: Runner } {

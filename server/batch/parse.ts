@@ -3,6 +3,8 @@
 // Accepted per line: {"prompt": "..."} or {"messages": [...]} with optional chat options
 // (model, max_tokens, temperature, top_p, stop, response_format, custom_id), or OpenAI's batch
 // format {"custom_id", "method": "POST", "url": "/v1/chat/completions", "body": {...}}.
+import { resolveModel } from '../gateway/resolve-model';
+import { DomainError } from '../lib/errors';
 import { z } from 'zod';
 import type { BatchRequest, ParsedLine } from './types';
 
@@ -60,7 +62,7 @@ export function toRequest(value: unknown): { request: BatchRequest } | { error: 
   const messages = 'messages' in d ? d.messages : [...(d.system ? [{ role: 'system' as const, content: d.system }] : []), { role: 'user' as const, content: d.prompt }];
   if (!messages.some((m) => m.role === 'user' && m.content.trim() !== '')) return { error: 'messages: needs a non-empty user message' };
   const request: BatchRequest = {
-    model: d.model && d.model !== 'auto' ? d.model : null,
+    model: resolveModel(d.model),
     messages,
     max_tokens: d.max_completion_tokens ?? d.max_tokens,
     temperature: d.temperature,
@@ -76,7 +78,7 @@ export function toRequest(value: unknown): { request: BatchRequest } | { error: 
 }
 
 function tooMany(n: number): Error {
-  return Object.assign(new Error(`A batch holds at most ${MAX_LINES} requests; this one has ${n}.`), { code: 'invalid_request' });
+  return new DomainError('invalid_request', `A batch holds at most ${MAX_LINES} requests; this one has ${n}.`);
 }
 
 function bad(line: number, error: string, raw: string): ParsedLine {

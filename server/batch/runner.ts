@@ -5,7 +5,8 @@
 // queued, and start() resumes them. Jobs run concurrently; a Gate per group bounds them together.
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import type { ChatService, Principal } from '../runtime/types';
+import type { Principal } from '../contracts/principal';
+import type { ChatService } from '../contracts/chat';
 import { classify, groupCapacity, type ClassifyDeps } from './classify';
 import { AsyncQueue, Gate } from './queue';
 import { LEASE_MS, type BatchStore, type PendingItem } from './store';

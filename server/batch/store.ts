@@ -4,7 +4,7 @@
 import type { Assessment } from '../complexity/types';
 import type { PrismaClient } from '../db/client';
 import { uuidv7 } from '../decisions/ids';
-import type { Principal } from '../runtime/types';
+import type { Principal } from '../contracts/principal';
 import type { BatchJobView, BatchRequest, ItemStatus, JobStatus, ParsedLine, PerTier } from './types';
 
 const INSERT_CHUNK = 1000;

@@ -1,6 +1,7 @@
 // Shapes of the batch module: a stored job, its items, the results a client downloads, and the
 // service the transports (tRPC router, HTTP API) call. Framework-free.
-import type { GatewayRequest, Principal } from '../runtime/types';
+import type { Principal } from '../contracts/principal';
+import type { GatewayRequest } from '../contracts/chat';
 
 /** One request of a batch as stored: the gateway request minus what the runner adds (source, signal). */
 export type BatchRequest = Omit<GatewayRequest, 'source' | 'signal'> & { customId?: string };

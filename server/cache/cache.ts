@@ -1,6 +1,7 @@
 // The response cache: exact layer, then semantic layer with the hit verifier, over a MemoryIndex
 // (read path) and a CacheStore (durable copy + cross-instance sync). Writes go to the store first
 // and only then to memory, so a failed write never leaves an entry that exists only here.
+import { DomainError } from '../lib/errors';
 import { randomUUID } from 'node:crypto';
 import { preloadDictionary } from '../embedding/dictionary';
 import { preloadWordNet } from '../embedding/wordnet';
@@ -56,10 +57,9 @@ function isZero(v: Float32Array): boolean {
   return true;
 }
 
-export class CacheInputError extends Error {
+export class CacheInputError extends DomainError {
   constructor(message: string) {
-    super(message);
-    this.name = 'CacheInputError';
+    super('bad_request', message);
   }
 }
 

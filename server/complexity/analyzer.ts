@@ -1,6 +1,7 @@
 // assess(text): features (keywords + structure + n-grams) -> ONNX classifier -> optional history
 // tilt -> { band, score, probs, signals }. The keyword and structure analyses are not separate
 // hand-tuned rules: they are named input features whose weights the classifier learned.
+import { DomainError } from '../lib/errors';
 import * as ort from 'onnxruntime-node';
 import { createRequire } from 'node:module';
 import { DEFAULT_META_PATH, DEFAULT_MODEL_PATH, loadArtifacts } from './artifact';
@@ -8,7 +9,7 @@ import { featureNamesOfTokens, featurizeWithTokens, type FeatureParams, type Fea
 import { historySignal, type HistoryStore } from './history';
 import { blendWithHistory, type BlendOptions } from './history-model';
 import { CLASSES, INPUT_NAME, OUTPUT_NAME, softmax, type LinearModel } from './model';
-import { sample, STAGE_TRACE } from '../gateway/stage-trace';
+import { sample, STAGE_TRACE } from '../lib/stage-trace';
 import { BANDS, type Analyzer, type Assessment, type Band, type BandProbs, type Signals } from './types';
 
 export interface AnalyzerOptions {
@@ -27,8 +28,10 @@ export interface AnalyzerOptions {
 }
 
 /** Thrown for input that is not text at all (e.g. a number or an object); text of any content is assessed. */
-export class ComplexityInputError extends Error {
-  readonly code = 'COMPLEXITY_BAD_INPUT';
+export class ComplexityInputError extends DomainError {
+  constructor(message: string) {
+    super('bad_request', message);
+  }
 }
 
 // Centred band positions: a positive history shift moves mass toward complex/research.

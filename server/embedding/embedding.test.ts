@@ -99,11 +99,11 @@ describe('OpenAIEmbedder against a loopback /v1/embeddings', () => {
   it('turns bad responses into EmbeddingError with a code', async () => {
     const e = new OpenAIEmbedder({ tier: tier(), dim: 3 });
     mode = 'http500';
-    await expect(e.embed(['x'])).rejects.toMatchObject({ code: 'http' });
+    await expect(e.embed(['x'])).rejects.toMatchObject({ kind: 'http' });
     mode = 'nan';
-    await expect(e.embed(['x'])).rejects.toMatchObject({ code: 'bad_response' });
+    await expect(e.embed(['x'])).rejects.toMatchObject({ kind: 'bad_response' });
     mode = 'short';
-    await expect(e.embed(['x', 'y'])).rejects.toMatchObject({ code: 'dimension' });
+    await expect(e.embed(['x', 'y'])).rejects.toMatchObject({ kind: 'dimension' });
     await expect(new OpenAIEmbedder({ tier: tier({ baseUrl: 'http://127.0.0.1:1/v1' }) }).embed(['x'])).rejects.toBeInstanceOf(EmbeddingError);
     expect(() => new OpenAIEmbedder({ tier: tier({ role: 'large' }) })).toThrow(/not 'embedding'/);
   });

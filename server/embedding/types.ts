@@ -1,5 +1,6 @@
 // The embedder contract: a pure text -> unit vector map. The cache only relies on cosine similarity,
 // so every implementation returns L2-normalised vectors of exactly `dim` floats.
+import { DomainError } from '../lib/errors';
 export interface Embedder {
   /** Stable identifier ("local-ngram-v2", "openai:<tier>:<model>"): entries embedded by another
    *  embedder are not comparable and are re-embedded or ignored at load. */
@@ -26,13 +27,12 @@ export interface Embedder {
   terms?(text: string): string[];
 }
 
-export class EmbeddingError extends Error {
+export class EmbeddingError extends DomainError {
   constructor(
     message: string,
-    readonly code: 'bad_response' | 'http' | 'timeout' | 'dimension' | 'input',
+    readonly kind: 'bad_response' | 'http' | 'timeout' | 'dimension' | 'input',
   ) {
-    super(message);
-    this.name = 'EmbeddingError';
+    super(kind === 'input' ? 'bad_request' : kind === 'timeout' ? 'timeout' : 'upstream_error', message);
   }
 }
 

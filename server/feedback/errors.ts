@@ -1,14 +1,11 @@
-// Domain errors of the feedback module. The code is one of the shared domain codes that
-// server/http/errors.ts and the tRPC error middleware map to statuses (404, 403, 400).
+// Domain errors of the feedback module: a rating of a decision that does not exist (404), that the
+// rater may not rate (403), or that is malformed (400, with the field issues).
+import { DomainError } from '../lib/errors';
+
 export type FeedbackErrorCode = 'not_found' | 'forbidden' | 'bad_request';
 
-export class FeedbackError extends Error {
-  constructor(
-    readonly code: FeedbackErrorCode,
-    message: string,
-    readonly issues: { path: string; message: string }[] = [],
-  ) {
-    super(message);
-    this.name = 'FeedbackError';
+export class FeedbackError extends DomainError {
+  constructor(code: FeedbackErrorCode, message: string, issues: { path: string; message: string }[] = []) {
+    super(code, message, { issues });
   }
 }

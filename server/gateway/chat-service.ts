@@ -1,13 +1,14 @@
-// The pipeline as the transports' ChatService (server/runtime/types.ts): the composition root
-// builds it with createChatService(deps).
-import type { ChatService } from '../runtime/types';
-import { completeChat, route } from './pipeline';
-import { streamAnswer } from './pipeline-stream';
+// The gateway as the transports' ChatService (server/contracts/chat.ts): plan, then answer or
+// stream. The composition root builds it with createChatService(deps).
+import type { ChatService } from '../contracts/chat';
+import { answer } from './answer';
+import { answerStream } from './answer-stream';
+import { planRequest } from './plan-request';
 import type { GatewayDeps } from './types';
 
 export function createChatService(deps: GatewayDeps): ChatService {
   return {
-    complete: (principal, req) => completeChat(deps, principal, req),
-    stream: async (principal, req) => streamAnswer(await route(deps, principal, req)),
+    complete: async (principal, req) => answer(await planRequest(deps, principal, req)),
+    stream: async (principal, req) => answerStream(await planRequest(deps, principal, req)),
   };
 }

@@ -3,19 +3,11 @@
 import type { ResponseCache } from '../cache/types';
 import type { Analyzer } from '../complexity/types';
 import type { DecisionSink } from '../decisions/types';
-import type { TierStates } from '../routing/plan';
 import type { Policy } from '../routing/policy';
-import type { TierInvoker } from '../routing/ports';
-import type { TierConfig } from '../tiers/types';
+import type { TierRegistry } from '../tiers/registry';
 
 export interface PolicySource {
   current(): { version: number; policy: Policy };
-}
-
-/** Tiers as routing sees them: config, live state for decide(), and the calls. */
-export interface TierRegistry extends TierInvoker {
-  list(): TierConfig[];
-  states(): TierStates;
 }
 
 export interface BudgetSource {

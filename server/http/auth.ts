@@ -1,5 +1,6 @@
 // Bearer API keys for the OpenAI-compatible API: hashed lookup through the runtime's verifier.
-import type { ApiKeyVerifier, Principal } from '../runtime/types';
+import type { Principal } from '../contracts/principal';
+import type { ApiKeyVerifier } from '../contracts/ports';
 import { HttpError } from './errors';
 
 export function bearerToken(header: string | null | undefined): string | null {

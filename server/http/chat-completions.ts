@@ -1,14 +1,16 @@
 // POST /v1/chat/completions, OpenAI-compatible. Thin: authenticate, parse, resolve the model, call the
 // gateway, shape the answer (JSON or server-sent events). Nothing reaches the gateway before the
 // request is fully valid, so a rejected request records nothing.
-import type { AnswerMeta, ChatResult, ChatService, ChatStream, ApiKeyVerifier, FeedbackPort, GatewayRequest, TierDirectory } from '../runtime/types';
+import type { AnswerMeta, ChatResult, ChatService, ChatStream, GatewayRequest } from '../contracts/chat';
+import type { ApiKeyVerifier, FeedbackPort, TierDirectory } from '../contracts/ports';
 import type { Usage } from '../tiers/types';
 import { authenticate } from './auth';
 import { readJsonBody } from './body';
 import { HttpError, toHttpError } from './errors';
 import { errorResult, json, type HttpResult } from './result';
 import { parseChatRequest, type ChatCompletionBody } from './schema';
-import { mark, STAGE_TRACE } from '../gateway/stage-trace';
+import { mark, STAGE_TRACE } from '../lib/stage-trace';
+import { resolveKnownModel } from '../gateway/resolve-model';
 
 export interface V1Deps {
   chat: ChatService;
@@ -24,8 +26,6 @@ export interface V1Request {
   signal?: AbortSignal;
 }
 
-export const AUTO_MODEL = 'auto';
-
 export async function chatCompletions(deps: V1Deps, req: V1Request): Promise<HttpResult> {
   try {
     const principal = await authenticate(deps.apiKeys, req.header('authorization'));
@@ -33,7 +33,7 @@ export async function chatCompletions(deps: V1Deps, req: V1Request): Promise<Htt
     const raw = await readJsonBody(req.body, deps.maxBodyBytes, req.header('content-length'));
     if (STAGE_TRACE) mark(req.signal, 'http.body');
     const { body, messages } = parseChatRequest(raw);
-    const model = resolveModel(deps.tiers, body.model);
+    const model = resolveKnownModel(deps.tiers, body.model);
     if (STAGE_TRACE) mark(req.signal, 'http.parse');
     const gatewayReq: GatewayRequest = {
       model,
@@ -58,17 +58,6 @@ export async function chatCompletions(deps: V1Deps, req: V1Request): Promise<Htt
   } catch (err) {
     return errorResult(toHttpError(err));
   }
-}
-
-function resolveModel(tiers: TierDirectory, model: string): string | null {
-  if (model === AUTO_MODEL) return null;
-  const tier = tiers.byName(model);
-  if (!tier) {
-    const known = [AUTO_MODEL, ...tiers.list().filter((t) => t.enabled && t.role !== 'embedding').map((t) => t.name)];
-    throw new HttpError(404, `The model "${model}" does not exist. Use one of: ${known.join(', ')}.`, 'invalid_request_error', 'model', 'model_not_found');
-  }
-  if (!tier.enabled) throw new HttpError(404, `The model "${model}" is disabled.`, 'invalid_request_error', 'model', 'model_not_found');
-  return tier.name;
 }
 
 function parseMaxCost(v: string | null): number | null {

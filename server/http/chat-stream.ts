@@ -8,9 +8,12 @@
 // A research request takes seconds before its first token (plan, sub-questions). Its first progress
 // event commits the response (200, SSE) so the page can show where it is; a failure after that is an
 // error event, like a failure mid-stream. Every other request keeps the HTTP status of its outcome.
+import { resolveKnownModel } from '../gateway/resolve-model';
 import { z } from 'zod';
 import type { ResearchProgress } from '../routing/research';
-import type { ChatService, ChatStream, Principal, TierDirectory } from '../runtime/types';
+import type { Principal } from '../contracts/principal';
+import type { ChatService, ChatStream } from '../contracts/chat';
+import type { TierDirectory } from '../contracts/ports';
 import type { ChatMessage } from '../tiers/types';
 import { readJsonBody } from './body';
 import { HttpError, toHttpError } from './errors';
@@ -49,8 +52,7 @@ export async function chatStreamHandler(
       throw new HttpError(400, param ? `${param}: ${i.message}` : i.message, 'invalid_request_error', param, 'invalid_request');
     }
     const input = parsed.data;
-    const model = input.model === 'auto' ? null : input.model;
-    if (model && !deps.tiers.byName(model)?.enabled) throw new HttpError(404, `Unknown or disabled tier "${model}".`, 'invalid_request_error', 'model', 'model_not_found');
+    const model = resolveKnownModel(deps.tiers, input.model);
     const messages: ChatMessage[] = [
       ...(input.system ? [{ role: 'system' as const, content: input.system }] : []),
       ...input.history,

@@ -1,56 +1,31 @@
-// OpenAI-style errors for the HTTP API, and the one table mapping domain error codes (thrown by the
-// core as `{ code, message }`) to HTTP statuses. tRPC's error middleware reuses the same table.
+// OpenAI-style errors for the HTTP API. Statuses come from the one code table (server/lib/errors.ts);
+// tRPC's error formatter maps the same DomainErrors with the same table.
+import { DomainError, ERRORS, isErrorCode, type ErrorCode } from '../lib/errors';
 
 export interface OpenAIErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
 }
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly type: string = typeForStatus(status),
-    readonly param: string | null = null,
-    readonly code: string | null = null,
-  ) {
-    super(message);
-    this.name = 'HttpError';
-  }
-
-  toBody(): OpenAIErrorBody {
-    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+/** The code an HTTP status means when a route names none. */
+function codeForStatus(status: number): ErrorCode {
+  switch (status) {
+    case 400: return 'invalid_request';
+    case 401: return 'unauthorized';
+    case 403: return 'forbidden';
+    case 404: return 'not_found';
+    case 405: return 'method_not_allowed';
+    case 409: return 'conflict';
+    case 413: return 'payload_too_large';
+    case 429: return 'rate_limited';
+    case 502: return 'upstream_error';
+    case 503: return 'unavailable';
+    case 504: return 'timeout';
+    default: return status >= 500 ? 'internal_error' : 'invalid_request';
   }
 }
 
-/** Domain error codes the core throws, and the HTTP status each means. */
-const STATUS_BY_CODE: Record<string, number> = {
-  bad_request: 400,
-  invalid_request: 400,
-  validation: 400,
-  invalid_policy: 400,
-  unknown_tier: 404,
-  model_not_found: 404,
-  unauthorized: 401,
-  invalid_api_key: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  payload_too_large: 413,
-  budget_exceeded: 429,
-  rate_limited: 429,
-  queue_full: 429,
-  no_tier_available: 503,
-  tier_unavailable: 503,
-  unavailable: 503,
-  upstream_error: 502,
-  timeout: 504,
-};
-
-export function statusForCode(code: string): number | undefined {
-  return STATUS_BY_CODE[code];
-}
-
-function typeForStatus(status: number): string {
+/** OpenAI's error `type` for a status class. */
+export function typeForStatus(status: number): string {
   if (status === 401) return 'authentication_error';
   if (status === 403) return 'permission_error';
   if (status === 404) return 'not_found_error';
@@ -59,23 +34,75 @@ function typeForStatus(status: number): string {
   return 'invalid_request_error';
 }
 
-/** A thrown value from the core that carries a domain code (duck-typed: the core has no shared base class). */
-export function domainCode(err: unknown): string | null {
-  if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string') {
-    const code = (err as { code: string }).code;
-    return code in STATUS_BY_CODE ? code : null;
+/** OpenAI's error `type` for a domain code (an unknown model is a bad request there, though a 404). */
+export function typeForCode(code: ErrorCode): string {
+  switch (code) {
+    case 'bad_request':
+    case 'invalid_request':
+    case 'invalid_json':
+    case 'validation':
+    case 'invalid_policy':
+    case 'model_not_found':
+    case 'unknown_tier':
+    case 'method_not_allowed':
+    case 'conflict':
+    case 'payload_too_large':
+      return 'invalid_request_error';
+    case 'unauthorized':
+    case 'invalid_api_key':
+      return 'authentication_error';
+    case 'forbidden':
+      return 'permission_error';
+    case 'not_found':
+      return 'not_found_error';
+    case 'budget_exceeded':
+    case 'rate_limited':
+    case 'queue_full':
+      return 'rate_limit_error';
+    case 'internal_error':
+    case 'upstream_error':
+    case 'no_tier_available':
+    case 'tier_unavailable':
+    case 'unavailable':
+    case 'timeout':
+      return 'server_error';
   }
-  return null;
 }
 
-/** Any error to an HttpError: known domain codes keep their message, anything else is a 500 without internals. */
+/** A DomainError shaped for the wire: its status, OpenAI type and param. */
+export class HttpError extends DomainError {
+  readonly #status: number;
+
+  constructor(
+    status: number,
+    message: string,
+    readonly type: string = typeForStatus(status),
+    param: string | null = null,
+    code: ErrorCode | null = null,
+    decisionId: string | null = null,
+  ) {
+    super(code ?? codeForStatus(status), message, { param, decisionId });
+    this.#status = status;
+  }
+
+  override get status(): number {
+    return this.#status;
+  }
+
+  toBody(): OpenAIErrorBody {
+    return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
+  }
+}
+
+export function statusForCode(code: string): number | undefined {
+  return isErrorCode(code) ? ERRORS[code].status : undefined;
+}
+
+/** Any error to an HttpError: domain errors keep their message, anything else is a 500 without internals. */
 export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
-  const code = domainCode(err);
-  if (code) {
-    const status = STATUS_BY_CODE[code];
-    const message = err instanceof Error ? err.message : String((err as { message?: unknown }).message ?? code);
-    return new HttpError(status, message, typeForStatus(status), null, code);
+  if (err instanceof DomainError) {
+    return new HttpError(err.status, err.message, typeForCode(err.code), err.param, err.code, err.decisionId);
   }
   return new HttpError(500, 'Internal error while handling the request.', 'server_error', null, 'internal_error');
 }

@@ -1,6 +1,6 @@
 // POST /v1/feedback: a client rates an answer it got, by decision id (from x-cascade-decision-id).
 // Body: { decision_id | decisionId, rating: "up" | "down" | 1 | -1, reason?, comment? }.
-import type { ApiKeyVerifier, FeedbackPort } from '../runtime/types';
+import type { ApiKeyVerifier, FeedbackPort } from '../contracts/ports';
 import { authenticate } from './auth';
 import { readJsonBody } from './body';
 import { HttpError, toHttpError } from './errors';

@@ -1,5 +1,5 @@
 // GET /v1/models: "auto" plus every enabled chat tier, so clients can list what they may force.
-import type { ApiKeyVerifier, TierDirectory } from '../runtime/types';
+import type { ApiKeyVerifier, TierDirectory } from '../contracts/ports';
 import { authenticate } from './auth';
 import { toHttpError } from './errors';
 import { errorResult, json, type HttpResult } from './result';

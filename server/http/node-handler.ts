@@ -7,7 +7,7 @@ import { HttpError } from './errors';
 import { postFeedback } from './feedback';
 import { listModels } from './models';
 import { errorResult, writeNode, type HttpResult } from './result';
-import { mark, STAGE_TRACE, traceAlias, traceEnd, traceStart } from '../gateway/stage-trace';
+import { mark, STAGE_TRACE, traceAlias, traceEnd, traceStart } from '../lib/stage-trace';
 
 export const V1_PREFIX = '/api/v1/';
 

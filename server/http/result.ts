@@ -2,7 +2,7 @@
 // node:http (the custom server's hot path) and one for the Fetch API (Next route handlers).
 import type { ServerResponse } from 'node:http';
 import { HttpError } from './errors';
-import { sample, STAGE_TRACE } from '../gateway/stage-trace';
+import { sample, STAGE_TRACE } from '../lib/stage-trace';
 
 export type HttpResult =
   | { status: number; headers: Record<string, string>; body: string }
@@ -15,6 +15,8 @@ export function json(status: number, value: unknown, headers: Record<string, str
 export function errorResult(err: HttpError): HttpResult {
   const headers: Record<string, string> = {};
   if (err.status === 401) headers['www-authenticate'] = 'Bearer';
+  // A refused or failed request was still recorded: the client can quote its decision.
+  if (err.decisionId) headers['x-cascade-decision-id'] = err.decisionId;
   return json(err.status, err.toBody(), headers);
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Assessment, Band } from '../complexity/types';
-import { decide, targetForScore, type TierLoadView } from './decide';
+import { decide, targetForScore, type TierState } from './decide';
 import { defaultPolicy, policySchema, type PolicyInput } from './policy';
 
 function assessment(score: number, band: Band = 'simple'): Assessment {
@@ -15,8 +15,8 @@ function assessment(score: number, band: Band = 'simple'): Assessment {
     modelVersion: 'test',
   };
 }
-const ok: TierLoadView = { enabled: true, breaker: 'closed', queued: 0 };
-const healthy = () => new Map<string, TierLoadView>([['small', ok], ['medium', ok], ['large', ok]]);
+const ok: TierState = { enabled: true, breaker: 'closed', queued: 0 };
+const healthy = () => new Map<string, TierState>([['small', ok], ['medium', ok], ['large', ok]]);
 const policy = (extra: Partial<PolicyInput> = {}) => policySchema.parse({ ...defaultPolicy(), ...extra });
 const ctx = { prompt: 'What is the capital of France?' };
 

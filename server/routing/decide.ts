@@ -3,7 +3,7 @@
 // and the tests all run exactly this code, and the reasons it returns are what the console shows.
 import type { Assessment } from '../complexity/types';
 import { keyOverride, type Policy, type RouteTarget } from './policy';
-import { TARGET_RANK, type CascadePlan, type DecideContext, type Plan, type RejectCode, type RejectPlan, type TierLoadView, type TierStates } from './plan';
+import { TARGET_RANK, type CascadePlan, type DecideContext, type Plan, type RejectCode, type RejectPlan, type TierState, type TierStates } from './plan';
 import { applyRules } from './rules';
 
 export * from './plan';
@@ -11,8 +11,8 @@ export * from './plan';
 const ORDER: RouteTarget[] = ['small', 'medium', 'large', 'research'];
 type TierTarget = Exclude<RouteTarget, 'research'>;
 
-function stateOf(states: TierStates, name: string): TierLoadView | undefined {
-  return states instanceof Map ? states.get(name) : (states as Record<string, TierLoadView>)[name];
+function stateOf(states: TierStates, name: string): TierState | undefined {
+  return states instanceof Map ? states.get(name) : (states as Record<string, TierState>)[name];
 }
 
 /** The thresholds in force for this API key: per-key overrides on top of the policy's. */

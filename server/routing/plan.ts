@@ -2,16 +2,7 @@
 import type { Band } from '../complexity/types';
 import type { RouteTarget } from './policy';
 
-/** The slice of a tier's live state routing needs. C1's TierState satisfies it structurally. */
-export interface TierLoadView {
-  enabled: boolean;
-  /** Circuit breaker of the tier's connector. */
-  breaker: 'closed' | 'open' | 'half-open';
-  /** Requests waiting in our admission queue (plus vLLM's num_requests_waiting when scraped). */
-  queued: number;
-}
-
-export type TierStates = ReadonlyMap<string, TierLoadView> | Readonly<Record<string, TierLoadView>>;
+export type { TierState, TierStates } from '../tiers/types';
 
 export interface DecideContext {
   /** The user's prompt text the rules match against (last user message, or the joined conversation). */

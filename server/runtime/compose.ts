@@ -7,7 +7,7 @@ import { ensureSeed, LEGACY_SIMULATED_MODELS, SIMULATED_TIERS } from '../db/seed
 import { createBatchService } from '../batch';
 import { createChatService } from '../gateway/chat-service';
 import { successRates } from '../feedback/rollup';
-import { resilientTierRegistry } from '../gateway/tier-registry';
+import { createTierRegistry } from '../tiers/registry';
 import { startSimulator } from '../tiers/simulator';
 import { connectDatabase } from '../db/client';
 import { createRecorder } from '../decisions/recorder';
@@ -22,17 +22,17 @@ import { createPolicyProvider } from './policy-provider';
 import { LiveRatingHistory, loadRatedDecisions } from './rating-history';
 import { startTunerScheduler } from './tuner-scheduler';
 import { authSecret } from './secrets';
-import type { TierTestResult } from './stores';
-import { decisionReader } from './stores/decisions';
-import { policyStore } from './stores/policies';
+import type { TierTestResult } from '../contracts/stores';
+import { decisionReader } from '../db/repos/decisions';
+import { policyStore } from '../db/repos/policies';
 import { writeProcessFile } from './process-file';
-import { tierStore } from './stores/tiers';
-import { apiKeyStore, apiKeyVerifier, userAuth } from './stores/users';
-import { userStore } from './stores/user-store';
-import { keyUsage } from './stores/key-usage';
+import { tierStore } from '../db/repos/tiers';
+import { apiKeyStore, apiKeyVerifier, userAuth } from '../db/repos/users';
+import { userStore } from '../db/repos/user-store';
+import { keyUsage } from '../db/repos/key-usage';
 import { accountStates } from '../auth/account-state';
 import { createTierDirectory } from './tier-directory';
-import type { ChatService } from './types';
+import type { ChatService } from '../contracts/chat';
 
 export async function compose(e: Env): Promise<Runtime> {
   const db = await connectDatabase({ url: e.DATABASE_URL });
@@ -84,7 +84,7 @@ export async function compose(e: Env): Promise<Runtime> {
     const cache = await loadCache(db.url, tiers.list());
     if (cache) closers.push(() => cache.close());
     closers.push(() => analyzer.close());
-    const registry = resilientTierRegistry({ directory: tiers });
+    const registry = createTierRegistry({ directory: tiers });
     const budgets = rollupBudgetSource(prisma);
     const chat: ChatService = createChatService({ analyzer, cache, policy, tiers: registry, sink: recorder, budgets });
     const tuner = startTunerScheduler(prisma, { intervalMs: tunerInterval(e), onPolicyChange: () => policy.invalidate() });

@@ -10,7 +10,7 @@ import { FeedbackError } from '../feedback/errors';
 import { feedbackService } from '../feedback/service';
 import type { PolicySource } from '../gateway/types';
 import { ratedDecision, type LiveRatingHistory } from './rating-history';
-import type { FeedbackPort } from './types';
+import type { FeedbackPort } from '../contracts/ports';
 
 export interface FeedbackPortDeps {
   prisma: PrismaClient;

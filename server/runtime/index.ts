@@ -3,8 +3,9 @@
 // on globalThis under a registered symbol; the first caller starts it, everyone else awaits the same
 // promise.
 import { env, type Env } from '../env';
-import type { Stores, TierTestResult } from './stores';
-import type { ApiKeyVerifier, ChatService, FeedbackPort, TierDirectory, UserAuth } from './types';
+import type { Stores, TierTestResult } from '../contracts/stores';
+import type { ChatService } from '../contracts/chat';
+import type { ApiKeyVerifier, FeedbackPort, TierDirectory, UserAuth } from '../contracts/ports';
 import type { Policy } from '../routing/policy';
 import type { TierConfig } from '../tiers/types';
 import type { Recorder } from '../decisions/recorder';
@@ -12,8 +13,8 @@ import type { BatchService } from '../batch/types';
 import type { SuccessDimension, SuccessFilter, SuccessRow } from '../feedback/rollup';
 import type { TunerScheduler } from './tuner-scheduler';
 import type { AccountStates } from '../auth/account-state';
-import type { KeyUsage } from './stores/key-usage';
-import type { resilientTierRegistry } from '../gateway/tier-registry';
+import type { KeyUsage } from '../db/repos/key-usage';
+import type { createTierRegistry } from '../tiers/registry';
 
 export interface PolicyProvider {
   /** The active policy version, cached in memory; refreshed by invalidate() after a change. */
@@ -44,7 +45,7 @@ export interface Runtime {
   quality: { successRates(filter: SuccessFilter, by: readonly SuccessDimension[]): Promise<SuccessRow[]> };
   testTier(tier: TierConfig): Promise<TierTestResult>;
   /** The gateway's live tier registry (breakers, admission queues, vLLM scrapes): read by the tiers page. */
-  tierRegistry: ReturnType<typeof resilientTierRegistry>;
+  tierRegistry: ReturnType<typeof createTierRegistry>;
   /** The decision recorder (flush() in tests; closed by stop()). */
   recorder: Recorder;
   /** Set on the very first start of a fresh install: the generated admin password, to print once. */

@@ -3,7 +3,7 @@
 // made by other processes (a CLI, a second server).
 import { defaultPolicy } from '../routing/policy';
 import type { PolicyProvider } from './index';
-import type { PolicyStore } from './stores';
+import type { PolicyStore } from '../contracts/stores';
 
 export async function createPolicyProvider(store: PolicyStore, refreshMs = 10_000): Promise<PolicyProvider & { close(): void }> {
   let current = { version: 0, policy: defaultPolicy() };

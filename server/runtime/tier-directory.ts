@@ -1,6 +1,6 @@
 // All tiers in memory, by name: the OpenAI API resolves `model` against it on every request.
 import type { TierConfig } from '../tiers/types';
-import type { TierDirectory } from './types';
+import type { TierDirectory } from '../contracts/ports';
 
 export async function createTierDirectory(load: () => Promise<TierConfig[]>): Promise<TierDirectory & { reload(): Promise<void> }> {
   let byName = new Map<string, TierConfig>();

@@ -2,13 +2,14 @@
 // capacity), the rest wait in a bounded priority queue — interactive, short queries are served
 // before research fan-outs and batch jobs, FIFO within a class. A full queue answers
 // QueueFullError with a Retry-After estimate, so the router can spill to another tier or send 429.
+import { DomainError } from '../lib/errors';
 import { TierError } from './errors';
 
 /** Lower is served first. Numbers are accepted for finer control. */
 export const PRIORITIES = { interactive: 0, standard: 1, research: 2, batch: 3 } as const;
 export type Priority = keyof typeof PRIORITIES | number;
 
-export class QueueFullError extends Error {
+export class QueueFullError extends DomainError {
   readonly kind = 'queue_full' as const;
   constructor(
     readonly tier: string,
@@ -16,8 +17,7 @@ export class QueueFullError extends Error {
     readonly retryAfterMs: number,
     why = 'queue is full',
   ) {
-    super(`tier ${tier}: ${why} (${queued} waiting); retry after ${retryAfterMs} ms`);
-    this.name = 'QueueFullError';
+    super('queue_full', `tier ${tier}: ${why} (${queued} waiting); retry after ${retryAfterMs} ms`);
   }
 }
 

@@ -84,7 +84,7 @@ describe('chat (non-streaming)', () => {
     const u = await upstream(b);
     const e = await failure(chat(tierFor(u.baseUrl), req));
     expect(e.kind).toBe(kind);
-    expect(e.status).toBe(status);
+    expect(e.upstreamStatus).toBe(status);
     expect(e.message).toContain(`fake upstream says ${status}`);
     if (status === 429) expect(e.retryAfterMs).toBe(2000);
   });

@@ -1,5 +1,7 @@
 // Typed failures of a tier call. The cascade executor escalates on every kind; the retry policy
 // (client.ts) only retries the transient ones, and never once a stream has emitted tokens.
+import { DomainError, type ErrorCode } from '../lib/errors';
+
 
 export const TIER_ERROR_KINDS = [
   'timeout',
@@ -24,19 +26,34 @@ export interface TierErrorInit {
   cause?: unknown;
 }
 
-export class TierError extends Error {
+/** The domain code a tier failure surfaces as, when no other tier answered in its place. */
+function codeForKind(kind: TierErrorKind): ErrorCode {
+  switch (kind) {
+    case 'timeout': return 'timeout';
+    case 'rate_limited': return 'rate_limited';
+    case 'circuit_open': return 'tier_unavailable';
+    case 'cancelled': return 'bad_request';
+    case 'http_4xx':
+    case 'http_5xx':
+    case 'network':
+    case 'bad_response':
+    case 'stream_cut': return 'upstream_error';
+  }
+}
+
+export class TierError extends DomainError {
   readonly kind: TierErrorKind;
   readonly tier: string | undefined;
-  readonly status: number | undefined;
+  /** The tier's own HTTP status, when it answered with one. */
+  readonly upstreamStatus: number | undefined;
   readonly retryAfterMs: number | null;
   readonly emittedTokens: number;
 
   constructor(kind: TierErrorKind, message: string, init: TierErrorInit = {}) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.name = 'TierError';
+    super(codeForKind(kind), message, { cause: init.cause });
     this.kind = kind;
     this.tier = init.tier;
-    this.status = init.status;
+    this.upstreamStatus = init.status;
     this.retryAfterMs = init.retryAfterMs ?? null;
     this.emittedTokens = init.emittedTokens ?? 0;
   }

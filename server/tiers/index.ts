@@ -12,4 +12,4 @@ export { estimateTokens, estimatePromptTokens, estimateUsage } from './tokens';
 export { Admission, PRIORITIES, QueueFullError, type AdmissionState, type Permit, type Priority } from './admission';
 export { MetricsScraper, type ScraperOptions } from './metrics-scraper';
 export { parseVllmMetrics, MetricsParseError, type TierLoad } from './vllm-metrics';
-export { TierRegistry, buildTierState, type TierRegistryOptions } from './state';
+export { createTierRegistry, type TierRegistry, type TierSource, type RegistryOptions } from './registry';

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../../test/fixtures/upstream';
 import { MetricsScraper } from './metrics-scraper';
 import { startSimulator, simulatedTierConfigs, type Simulator } from './simulator';
-import { TierRegistry, buildTierState } from './state';
+import { createTierRegistry } from './registry';
 import type { TierConfig } from './types';
 import { MetricsParseError, parseVllmMetrics } from './vllm-metrics';
 
@@ -114,23 +114,20 @@ describe('MetricsScraper and TierRegistry', () => {
     expect(s.load('vllm-a')?.kvCacheUsage).toBe(0.3);
   });
 
-  it('TierRegistry.states() combines admission, breaker, health and scraped load', async () => {
+  it('the registry\'s states() combine admission, breaker and scraped load', async () => {
     const u = await upstream({ metrics: { running: 2, waiting: 5, kvCacheUsage: 0.5 } });
-    const reg = new TierRegistry([vllmTier(u.baseUrl, { maxConcurrency: 1 })], { healthIntervalMs: 0 });
-    await reg.scraper.scrapeNow();
-    await reg.checkHealth();
+    const tiers = [vllmTier(u.baseUrl, { maxConcurrency: 1 })];
+    const reg = createTierRegistry({ directory: { list: () => tiers, byName: (n) => tiers.find((t) => t.name === n) }, vllmMetrics: { intervalMs: 60_000 } });
+    cleanups.push(async () => reg.stop());
+    reg.states(); // starts scraping the vLLM tier
+    await reg.scraper!.scrapeNow();
+    await reg.chat('vllm-a', { messages: [{ role: 'user', content: 'hi' }] }); // configures its admission
     const held = await reg.admission.acquire('vllm-a', 'interactive');
     const queued = reg.admission.acquire('vllm-a', 'research');
-    const st = reg.states().get('vllm-a')!;
-    expect(st).toMatchObject({
-      name: 'vllm-a', role: 'medium', enabled: true, healthy: true, breaker: 'closed', breakerOpen: false,
-      inFlight: 1, admissionQueued: 1, queued: 6, maxConcurrency: 1, running: 2, waiting: 5, kvCacheUsage: 0.5,
-    });
+    expect(reg.states()['vllm-a']).toEqual({ enabled: true, breaker: 'closed', queued: 6, waiting: 5, kvCacheUsage: 0.5 });
     held.release();
     (await queued).release();
-    expect(reg.state('vllm-a')!.p50LatencyMs).toBeGreaterThanOrEqual(0);
-    reg.setTiers([]);
-    expect(reg.states().size).toBe(0);
+    expect(reg.states()['vllm-a'].queued).toBe(5);
   });
 
   it('scrapes the simulator when asked to, per model', async () => {
@@ -142,9 +139,4 @@ describe('MetricsScraper and TierRegistry', () => {
     expect(s.load('sim-large')).toMatchObject({ running: 0, waiting: 0 });
   });
 
-  it('buildTierState marks an open breaker and unhealthy tier', () => {
-    const st = buildTierState(vllmTier('http://x/v1'), { breaker: 'open', healthy: false });
-    expect(st).toMatchObject({ breakerOpen: true, healthy: false, queued: 0, inFlight: 0, maxConcurrency: 8 });
-    expect(st.waiting).toBeUndefined();
-  });
 });

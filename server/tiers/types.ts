@@ -1,4 +1,4 @@
-// Contract of model tiers (issue 2). A tier is one OpenAI-compatible endpoint.
+// Contract of model tiers. A tier is one OpenAI-compatible endpoint.
 
 export const TIER_ROLES = ['small', 'medium', 'large', 'embedding'] as const;
 export type TierRole = (typeof TIER_ROLES)[number];
@@ -49,28 +49,17 @@ export function costUsd(tier: Pick<TierConfig, 'inputPricePerM' | 'outputPricePe
 }
 
 /**
- * A tier's live state as routing sees it (issue 4), built by state.ts from our own admission
- * counts and latencies, the connector's circuit breaker, health checks and (vLLM) scraped /metrics.
+ * A tier's live state as routing sees it (decide() spills and skips on it), built by the registry
+ * from its admission queue, the client's circuit breaker and, for vLLM tiers, scraped /metrics.
  */
 export interface TierState {
-  name: string;
-  role: TierRole;
   enabled: boolean;
-  /** Last health check passed (true until a check says otherwise). */
-  healthy: boolean;
   breaker: 'closed' | 'open' | 'half-open';
-  /** breaker === 'open' (a half-open breaker lets a probe through). */
-  breakerOpen: boolean;
-  /** Our calls in flight to this tier. */
-  inFlight: number;
   /** Waiting in our admission queue plus, when scraped, vLLM's num_requests_waiting. */
   queued: number;
-  /** Our admission queue alone. */
-  admissionQueued: number;
-  maxConcurrency: number;
   /** vLLM gauges from /metrics, when scraped recently. */
-  running?: number;
   waiting?: number;
   kvCacheUsage?: number;
-  p50LatencyMs?: number;
 }
+
+export type TierStates = ReadonlyMap<string, TierState> | Readonly<Record<string, TierState>>;

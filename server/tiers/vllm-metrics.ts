@@ -1,6 +1,7 @@
 // Reads a vLLM server's load from its Prometheus /metrics text with the maintained parser
 // parse-prometheus-text-format. Names: vllm:num_requests_running, vllm:num_requests_waiting, and
 // KV-cache usage as vllm:kv_cache_usage_perc (V1, vLLM >= 0.10) or vllm:gpu_cache_usage_perc (older).
+import { DomainError } from '../lib/errors';
 import parsePrometheusTextFormat, { type PromFamily } from 'parse-prometheus-text-format';
 
 export interface TierLoad {
@@ -12,10 +13,9 @@ export interface TierLoad {
   scrapedAt: number;
 }
 
-export class MetricsParseError extends Error {
+export class MetricsParseError extends DomainError {
   constructor(message: string) {
-    super(message);
-    this.name = 'MetricsParseError';
+    super('upstream_error', message);
   }
 }
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decide, type TierLoadView } from '../routing/decide';
+import { decide, type TierState } from '../routing/decide';
 import { assessmentFromScore } from './simulation';
 import { explorePlan } from './explore-plan';
 import { defaultPolicy, type Policy } from '../routing/policy';
 
-const ok: TierLoadView = { enabled: true, breaker: 'closed', queued: 0 };
+const ok: TierState = { enabled: true, breaker: 'closed', queued: 0 };
 const states = { small: ok, medium: ok, large: ok };
 
 function withTuner(p: Partial<Policy['tuner']>, extra: Partial<Policy> = {}): Policy {

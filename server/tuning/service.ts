@@ -3,7 +3,7 @@
 // to the policy's tuner mode (off / propose / auto). Scheduling (every N minutes) is the caller's.
 import type { PrismaClient } from '../db/client';
 import { versionSuccess } from '../feedback/rollup';
-import type { Actor } from '../runtime/stores';
+import type { Actor } from '../contracts/stores';
 import type { EstimatorOptions } from './estimate';
 import { tuneCacheThreshold, type CacheTuneResult } from './cache-threshold';
 import { recentCacheHitRatings, recentPopulation, recentRatings, repeatedRatings, tierPrices } from './data';

@@ -1,19 +1,20 @@
 // Loading an outcome file for the closed-loop simulation and its bound: rows with the recorded
 // correctness and cost of the three mapped models, and each prompt's assessment, computed once (the
 // analyzer is deterministic and the replay revisits prompts).
+import { DomainError } from '../lib/errors';
 import { readFileSync } from 'node:fs';
 import type { Assessment } from '../complexity/types';
 import { loadAnalyzer } from '../routing/eval/analyzer';
 import { parseOutcomes, selectRows } from '../routing/eval/run';
 import { assessmentFromScore, type SimRow } from './simulation';
 
-export class SimDataError extends Error {
+export class SimDataError extends DomainError {
   constructor(
     message: string,
     /** Exit code for the command line: 2 unreadable input, 1 nothing to simulate. */
     readonly exitCode: 1 | 2,
   ) {
-    super(message);
+    super('bad_request', message);
   }
 }
 

@@ -3,7 +3,7 @@
 // recorded correctness of its model; a simulated user rates it; the tuner moves the thresholds every
 // `every` ratings, exactly as the tuner service would, within the policy's guardrails.
 import type { Assessment } from '../complexity/types';
-import { decide, type TierLoadView } from '../routing/decide';
+import { decide, type TierState } from '../routing/decide';
 import type { Policy } from '../routing/policy';
 import { evalBinned, fitBinned } from './binned';
 import type { EstimatorOptions, SuccessModel } from './estimate';
@@ -63,7 +63,7 @@ export interface TrajectoryPoint {
   changed: boolean;
 }
 
-const HEALTHY: TierLoadView = { enabled: true, breaker: 'closed', queued: 0 };
+const HEALTHY: TierState = { enabled: true, breaker: 'closed', queued: 0 };
 const round = (x: number, d = 6) => Number(x.toFixed(d));
 
 /** decide() needs an Assessment; the simulation only knows the score, so the rest is neutral. */

@@ -1,21 +1,18 @@
 // Writing policy versions and tuner proposals. A tuner change is one transaction: the new active
 // version, its audit event and the proposal row that explains it, so nothing is ever half-applied.
+import { DomainError } from '../lib/errors';
 import type { Prisma, PrismaClient } from '../db/client';
 import { policySchema, type Policy } from '../routing/policy';
-import { auditData } from '../runtime/stores/audit';
-import type { Actor } from '../runtime/stores';
+import { auditData } from '../db/repos/audit';
+import type { Actor } from '../contracts/stores';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
 export const TUNER_ACTOR: Actor = { id: null, label: 'auto-tuner' };
 
-export class TunerError extends Error {
-  constructor(
-    readonly code: 'not_found' | 'conflict' | 'bad_request',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'TunerError';
+export class TunerError extends DomainError {
+  constructor(code: 'not_found' | 'conflict' | 'bad_request', message: string) {
+    super(code, message);
   }
 }
 

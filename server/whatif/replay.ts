@@ -12,7 +12,7 @@ import type { Assessment, Band } from '../complexity/types';
 import { BANDS } from '../complexity/types';
 import { wilson, Z95 } from '../feedback/stats';
 import { decide, effectiveThresholds, targetForScore } from '../routing/decide';
-import type { Plan, TierLoadView } from '../routing/plan';
+import type { Plan, TierState } from '../routing/plan';
 import type { Policy } from '../routing/policy';
 import type { ReplayDecision, ReplayKind, SampleChange, SideSummary, SuccessCount, SuccessSource, TierPrice, WhatIfResult } from './types';
 
@@ -152,7 +152,7 @@ class Side {
 const price = (t: TierPrice | undefined, tin: number, tout: number) => (t ? (tin * t.inputPricePerM + tout * t.outputPricePerM) / 1e6 : 0);
 
 /** decide() for a recorded decision under the draft: tiers as configured now, no load, no budget spend. */
-function replayPlan(d: ReplayDecision, draft: Policy, states: Map<string, TierLoadView>): Plan {
+function replayPlan(d: ReplayDecision, draft: Policy, states: Map<string, TierState>): Plan {
   const band = (BANDS as readonly string[]).includes(d.band ?? '') ? (d.band as Band) : 'moderate';
   // decide() reads only the score and band of an assessment.
   const assessment = { score: d.score!, band } as Assessment;
@@ -164,7 +164,7 @@ function replayPlan(d: ReplayDecision, draft: Policy, states: Map<string, TierLo
  * depends on the score only through its scored target, so decisions sharing (target, API key)
  * share a plan (bench/whatif.bench.ts: replay of 10,000 decisions 535 -> 94 ms p50 on the loaded box).
  */
-function planner(draft: Policy, states: Map<string, TierLoadView>): (d: ReplayDecision) => Plan {
+function planner(draft: Policy, states: Map<string, TierState>): (d: ReplayDecision) => Plan {
   if (draft.rules.length > 0) return (d) => replayPlan(d, draft, states);
   const memo = new Map<string, Plan>();
   return (d) => {
@@ -186,7 +186,7 @@ export function replayWhatIf(input: WhatIfInput): WhatIfResult {
   const { decisions, draft } = input;
   const lookup = successTable(input.success);
   const byName = new Map(input.tiers.map((t) => [t.name, t]));
-  const states = new Map<string, TierLoadView>(input.tiers.map((t) => [t.name, { enabled: t.enabled, breaker: 'closed', queued: 0 }]));
+  const states = new Map<string, TierState>(input.tiers.map((t) => [t.name, { enabled: t.enabled, breaker: 'closed', queued: 0 }]));
   const planOf = planner(draft, states);
   const before = new Side();
   const after = new Side();

@@ -16,7 +16,7 @@ import { chatStreamHandler } from '../../server/http/chat-stream';
 import { postFeedback } from '../../server/http/feedback';
 import { createHttpServer } from '../../server/http/server';
 import { stopRuntime, type Runtime } from '../../server/runtime';
-import type { Principal, Role } from '../../server/runtime/types';
+import type { Principal, Role } from '../../server/contracts/principal';
 import { testRuntime, uid } from './helpers';
 
 /** What a procedure needs. session: a signed-in person (not a key), any role. */
@@ -278,8 +278,9 @@ describe('decisions of one tenant, seen from another', () => {
 
 describe('an API key scoped to some tiers', () => {
   it('is answered by those tiers only, and refused a tier outside them', async () => {
-    const small = runtime.tiers.list().find((t) => t.enabled && t.role === 'small')!;
-    const large = runtime.tiers.list().find((t) => t.enabled && t.role === 'large')!;
+    const { targets } = runtime.policy.current().policy;
+    const small = { name: targets.small };
+    const large = { name: targets.large };
     const { key: raw } = await runtime.stores.apiKeys.create({ name: uid('scoped'), tenant: 'default', role: 'user', allowedTiers: [small.name] }, test);
     const p = (await principalFromHeaders(runtime, new Headers({ authorization: `Bearer ${raw}` })))!;
     const ask = (model: string | null) => runtime.chat.complete(p, { model, messages: [{ role: 'user', content: `scope ${uid()}: prove that there are infinitely many primes, step by step` }], source: 'api' });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { loadEnv } from '../../server/env';
 import { startRuntime, type Runtime } from '../../server/runtime';
-import type { Principal, Role } from '../../server/runtime/types';
+import type { Principal, Role } from '../../server/contracts/principal';
 
 export async function testRuntime(extra: Record<string, string> = {}): Promise<Runtime> {
   const url = process.env.TEST_DATABASE_URL;

@@ -9,9 +9,9 @@ import type { Analyzer } from '../../server/complexity/types';
 import { createPrisma, type PrismaClient } from '../../server/db/client';
 import type { DecisionRecord } from '../../server/decisions/types';
 import { createChatService } from '../../server/gateway/chat-service';
-import { resilientTierRegistry } from '../../server/gateway/tier-registry';
+import { createTierRegistry } from '../../server/tiers/registry';
 import { defaultPolicy, policySchema } from '../../server/routing/policy';
-import type { Principal } from '../../server/runtime/types';
+import type { Principal } from '../../server/contracts/principal';
 import type { TierConfig } from '../../server/tiers/types';
 import { tierConfig } from '../routing/invoker';
 import { startCountingUpstream, type CountingUpstream } from './counting-upstream';
@@ -35,7 +35,7 @@ const principal: Principal = { kind: 'user', id: randomUUID(), userId: null, api
 
 function service(a: Analyzer = analyzer) {
   const byName = () => new Map(tiers.map((t) => [t.name, t]));
-  const registry = resilientTierRegistry({ directory: { list: () => tiers, byName: (n) => byName().get(n) } });
+  const registry = createTierRegistry({ directory: { list: () => tiers, byName: (n) => byName().get(n) } });
   const gateway = { analyzer: a, policy: { current: () => ({ version: 1, policy }) }, tiers: registry };
   const chat = createChatService({ ...gateway, cache: null, sink: { record: (d) => decisions.push(d) } });
   return createBatchService({ prisma, chat, gateway, log: () => undefined });

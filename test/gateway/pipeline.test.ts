@@ -6,12 +6,14 @@ import { createAnalyzer } from '../../server/complexity';
 import { createCache } from '../../server/cache';
 import type { DecisionRecord } from '../../server/decisions/types';
 import { createChatService } from '../../server/gateway/chat-service';
-import { directTierRegistry } from '../../server/gateway/direct-tiers';
+import { createTierRegistry } from '../../server/tiers/registry';
 import { chatStreamHandler } from '../../server/http/chat-stream';
-import { GatewayError, handleChat } from '../../server/gateway/pipeline';
+import { GatewayError } from '../../server/gateway/errors';
+import { handleChat } from '../fixtures/chat';
 import type { GatewayDeps } from '../../server/gateway/types';
 import { defaultPolicy, policySchema, type Policy } from '../../server/routing/policy';
-import type { GatewayRequest, Principal } from '../../server/runtime/types';
+import type { Principal } from '../../server/contracts/principal';
+import type { GatewayRequest } from '../../server/contracts/chat';
 import type { TierConfig } from '../../server/tiers/types';
 import { tierConfig } from '../routing/invoker';
 
@@ -50,7 +52,7 @@ function deps(extra: Partial<GatewayDeps> = {}): GatewayDeps {
     analyzer,
     cache: null,
     policy: { current: () => ({ version: 7, policy }) },
-    tiers: directTierRegistry({ list: () => tiers, byName: (n) => byName.get(n) }),
+    tiers: createTierRegistry({ directory: { list: () => tiers, byName: (n) => byName.get(n) }, vllmMetrics: false }),
     sink: { record: (d) => decisions.push(d) },
     budgets: { spentUsd: (k) => (k === 'broke' ? 5 : 0) },
     ...extra,

@@ -1,7 +1,7 @@
 // Escalation through the real resilience layer: TierClient retries and breaker, Admission queue.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type BehaviourSpec, type FakeUpstream } from '../fixtures/upstream';
-import { resilientTierRegistry } from '../../server/gateway/tier-registry';
+import { createTierRegistry } from '../../server/tiers/registry';
 import { decide } from '../../server/routing/decide';
 import { executeChat } from '../../server/routing/executor';
 import { defaultPolicy } from '../../server/routing/policy';
@@ -21,7 +21,7 @@ async function registry(small: BehaviourSpec, over: Partial<TierConfig> = {}, ad
   open.push(s, m);
   const tiers = [tierConfig('small', s.baseUrl, over), tierConfig('medium', m.baseUrl), tierConfig('large', m.baseUrl)];
   const byName = new Map(tiers.map((t) => [t.name, t]));
-  const reg = resilientTierRegistry({
+  const reg = createTierRegistry({
     directory: { list: () => tiers, byName: (n) => byName.get(n) },
     admission,
     client: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 5, breakerThreshold: 2, halfOpenAfterMs: 60_000 },

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../fixtures/upstream';
 import { createAnalyzer } from '../../server/complexity';
 import type { DecisionRecord } from '../../server/decisions/types';
-import { handleChat } from '../../server/gateway/pipeline';
-import { resilientTierRegistry } from '../../server/gateway/tier-registry';
+import { handleChat } from '../fixtures/chat';
+import { createTierRegistry } from '../../server/tiers/registry';
 import { defaultPolicy, policySchema } from '../../server/routing/policy';
-import type { Principal } from '../../server/runtime/types';
+import type { Principal } from '../../server/contracts/principal';
 import type { TierConfig } from '../../server/tiers/types';
 import { tierConfig } from '../routing/invoker';
 
@@ -33,7 +33,7 @@ async function setup(small: { kind: TierConfig['kind']; waiting: number }) {
   const tiers = [tierConfig('small', s.baseUrl, { kind: small.kind }), tierConfig('medium', m.baseUrl, { role: 'medium' }), tierConfig('large', m.baseUrl, { role: 'large' })];
   const byName = new Map(tiers.map((t) => [t.name, t]));
   // A long interval: the test scrapes explicitly (scrapeNow) instead of waiting for the timer.
-  const tiersReg = resilientTierRegistry({ directory: { list: () => tiers, byName: (n) => byName.get(n) }, vllmMetrics: { intervalMs: 60_000 } });
+  const tiersReg = createTierRegistry({ directory: { list: () => tiers, byName: (n) => byName.get(n) }, vllmMetrics: { intervalMs: 60_000 } });
   tiersReg.states(); // the registry picks up its vLLM tiers and starts scraping
   await tiersReg.scraper!.scrapeNow();
   const decisions: DecisionRecord[] = [];

@@ -9,13 +9,14 @@ import { createAnalyzer } from '../../server/complexity';
 import { createCache } from '../../server/cache';
 import { createPrisma, type PrismaClient } from '../../server/db/client';
 import type { DecisionRecord } from '../../server/decisions/types';
-import { directTierRegistry } from '../../server/gateway/direct-tiers';
-import { handleChat } from '../../server/gateway/pipeline';
+import { createTierRegistry } from '../../server/tiers/registry';
+import { handleChat } from '../fixtures/chat';
 import type { PlanNotes } from '../../server/gateway/record';
 import type { GatewayDeps } from '../../server/gateway/types';
 import { defaultPolicy, policySchema, type Policy, type PolicyInput } from '../../server/routing/policy';
 import { dayStart, monthStart, rollupBudgetSource } from '../../server/runtime/budgets';
-import type { GatewayRequest, Principal } from '../../server/runtime/types';
+import type { Principal } from '../../server/contracts/principal';
+import type { GatewayRequest } from '../../server/contracts/chat';
 import type { TierConfig } from '../../server/tiers/types';
 
 const NAMES = ['small', 'medium', 'large'] as const;
@@ -50,7 +51,7 @@ function deps(policy: Policy, extra: Partial<GatewayDeps> = {}): GatewayDeps {
     analyzer,
     cache: null,
     policy: { current: () => ({ version: 3, policy }) },
-    tiers: directTierRegistry({ list: () => tiers, byName: (n) => byName.get(n) }),
+    tiers: createTierRegistry({ directory: { list: () => tiers, byName: (n) => byName.get(n) }, vllmMetrics: false }),
     sink: { record: (d) => decisions.push(d) },
     ...extra,
   };

@@ -7,7 +7,7 @@ import { TRPCError } from '@trpc/server';
 import { createCaller } from '../../server/api/root';
 import { createPrisma, type PrismaClient } from '../../server/db/client';
 import { stopRuntime, type Runtime } from '../../server/runtime';
-import type { ChatResult } from '../../server/runtime/types';
+import type { ChatResult } from '../../server/contracts/chat';
 import { principal, testRuntime, uid } from '../api/helpers';
 
 let runtime: Runtime;

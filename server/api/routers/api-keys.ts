@@ -1,7 +1,8 @@
 // API keys: created by admins and shown exactly once, stored hashed, revocable; optionally expiring
 // and limited to some tiers. A key never outranks its creator as the creator is now.
 import { z } from 'zod';
-import { ROLES } from '../../runtime/types';
+import { DomainError } from '../../lib/errors';
+import { ROLES } from '../../contracts/principal';
 import { adminProcedure, createTRPCRouter } from '../trpc';
 import { actorOf } from './tiers';
 
@@ -25,7 +26,7 @@ export const apiKeysRouter = createTRPCRouter({
       const unknown = input.allowedTiers.filter((t) => !known.has(t));
       if (unknown.length) {
         const message = `unknown tier ${unknown.join(', ')}; known: ${[...known].join(', ')}`;
-        throw Object.assign(new Error(message), { code: 'validation', issues: [{ path: ['allowedTiers'], message }] });
+        throw new DomainError('validation', message, { issues: [{ path: 'allowedTiers', message }] });
       }
       const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
       return ctx.runtime.stores.apiKeys.create(

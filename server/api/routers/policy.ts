@@ -2,6 +2,7 @@
 // the schema and the tiers that exist) or roll back to an old one. Both refresh the in-memory policy.
 import { z } from 'zod';
 import { getPrisma } from '../../db/client';
+import { DomainError } from '../../lib/errors';
 import { policySchema } from '../../routing/policy';
 import { validatePolicy } from '../../routing/policy-validate';
 import { loadReplayDecisions, MAX_REPLAY, MIN_REPLAY, type Sql } from '../../whatif/load';
@@ -10,10 +11,9 @@ import { adminProcedure, analystProcedure, createTRPCRouter } from '../trpc';
 import { actorOf } from './tiers';
 
 /** Thrown with the field issues so the editor can show each next to its field. */
-export class PolicyValidationError extends Error {
-  readonly code = 'invalid_policy';
-  constructor(readonly issues: { path: string; message: string }[]) {
-    super(`Policy rejected: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+export class PolicyValidationError extends DomainError {
+  constructor(issues: { path: string; message: string }[]) {
+    super('invalid_policy', `Policy rejected: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
   }
 }
 

@@ -1,8 +1,8 @@
 // route.query: run one query through the gateway (non-streaming) and return the answer with its
 // decision facts. The chat page streams through /api/chat/stream instead.
+import { resolveKnownModel } from '../../gateway/resolve-model';
 import { z } from 'zod';
 import type { ChatMessage } from '../../tiers/types';
-import { HttpError } from '../../http/errors';
 import { authedProcedure, createTRPCRouter } from '../trpc';
 
 const message = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string().trim().min(1, 'message must not be empty') });
@@ -19,11 +19,7 @@ export const routeQueryInput = z.object({
 
 export const routeRouter = createTRPCRouter({
   query: authedProcedure.input(routeQueryInput).mutation(async ({ ctx, input }) => {
-    const model = input.model === 'auto' ? null : input.model;
-    if (model) {
-      const tier = ctx.runtime.tiers.byName(model);
-      if (!tier || !tier.enabled) throw new HttpError(404, `Unknown or disabled tier "${model}".`, undefined, 'model', 'model_not_found');
-    }
+    const model = resolveKnownModel(ctx.runtime.tiers, input.model);
     const messages: ChatMessage[] = [
       ...(input.system ? [{ role: 'system' as const, content: input.system }] : []),
       ...input.history,

@@ -3,8 +3,8 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { TIER_ROLES } from '../../tiers/types';
 import { TIER_KINDS, tierApiKey, tierBaseUrl, tierModel, tierName } from '../../tiers/tier-input';
-import type { Actor } from '../../runtime/stores';
-import type { Principal } from '../../runtime/types';
+import type { Actor } from '../../contracts/stores';
+import type { Principal } from '../../contracts/principal';
 import { adminProcedure, authedProcedure, createTRPCRouter } from '../trpc';
 import { liveTier } from './tiers-live';
 

@@ -1,7 +1,7 @@
 // Users and roles (admin only). Passwords are hashed by the users repository (argon2). Every
 // change ends the user's open sessions; the store refuses to leave no active admin.
 import { z } from 'zod';
-import { ROLES } from '../../runtime/types';
+import { ROLES } from '../../contracts/principal';
 import { adminProcedure, createTRPCRouter } from '../trpc';
 import { actorOf } from './tiers';
 

@@ -1,7 +1,7 @@
 // Offline routing evaluation: routes every prompt of an outcome file with the server's own decide()
 // across a sweep of thresholds and compares against single tiers, a random mix and the oracle.
 import type { Assessment } from '../../complexity/types';
-import { decide, type TierLoadView } from '../decide';
+import { decide, type TierState } from '../decide';
 import { defaultPolicy, type Policy } from '../policy';
 import { apgr, costAt95, evaluate, oracle, paretoFrontier, singleTier, thresholdCandidates, upperHull, TIERS, type OutcomeRow, type Point, type Tier } from './metrics';
 
@@ -52,7 +52,7 @@ export function selectRows(lines: OutcomeLine[], models: Record<Tier, string>, s
   return { rows, skipped };
 }
 
-const HEALTHY: TierLoadView = { enabled: true, breaker: 'closed', queued: 0 };
+const HEALTHY: TierState = { enabled: true, breaker: 'closed', queued: 0 };
 
 /** The policy for one sweep setting: research off (outcome files have three models), no rules. */
 export function sweepPolicy(base: Policy, t1: number, t2: number): Policy {

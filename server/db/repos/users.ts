@@ -1,10 +1,12 @@
 // Users and API keys over Prisma: argon2id password hashes, API keys stored as sha256 only.
+import { DomainError } from '../../lib/errors';
 import { createHash, randomBytes } from 'node:crypto';
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
-import type { PrismaClient } from '../../db/client';
+import type { PrismaClient } from '../client';
 import { asRole, hasRole } from '../../auth/roles';
-import type { ApiKeyStore, ApiKeyView } from '../stores';
-import type { ApiKeyVerifier, AuthUser, Principal, Role, UserAuth } from '../types';
+import type { ApiKeyStore, ApiKeyView } from '../../contracts/stores';
+import type { Principal, Role } from '../../contracts/principal';
+import type { ApiKeyVerifier, AuthUser, UserAuth } from '../../contracts/ports';
 import { auditData } from './audit';
 
 export const API_KEY_PREFIX = 'csk_';
@@ -35,7 +37,7 @@ const keyView = (k: KeyRow): ApiKeyView => ({
   id: k.id, name: k.name, prefix: k.prefix, tenant: k.tenant, role: asRole(k.role), createdAt: k.createdAt, revokedAt: k.revokedAt,
   lastUsedAt: k.lastUsedAt, expiresAt: k.expiresAt, allowedTiers: k.allowedTiers, createdById: k.createdById,
 });
-const notFound = (what: string) => Object.assign(new Error(`${what} not found`), { code: 'not_found' });
+const notFound = (what: string) => new DomainError('not_found', `${what} not found`);
 
 export function userAuth(prisma: PrismaClient): UserAuth {
   const toAuth = (u: UserRow): AuthUser => ({

@@ -1,19 +1,36 @@
-// The production TierRegistry: per tier a TierClient (retry with backoff + jitter, circuit breaker)
-// behind the shared Admission (concurrency limit + bounded priority queue). Its states() feed
-// decide(): breaker position, our queue depth, plus vLLM's waiting requests when a scraper gives them.
-// vLLM tiers (kind 'vllm') are scraped by default: their /metrics num_requests_waiting joins `queued`,
-// so the policy's spill limit also sees the server's own queue (other clients may share the GPU).
-import type { TierLoadView } from '../routing/plan';
-import type { TierCallOptions } from '../routing/ports';
-import { Admission } from '../tiers/admission';
-import { TierClient, type TierClientOptions } from '../tiers/client';
-import { MetricsScraper, type ScraperOptions } from '../tiers/metrics-scraper';
-import type { ChatRequest, TierConfig } from '../tiers/types';
-import type { TierRegistry } from './types';
-import { mark, STAGE_TRACE, upstreamAdmitted, upstreamReturned } from './stage-trace';
+// The tier registry: per tier a TierClient (retry with backoff + jitter, circuit breaker) behind the
+// shared Admission (concurrency limit + bounded priority queue). Its states() feed decide(): breaker
+// position, our queue depth, plus vLLM's waiting requests when the scraper has them. vLLM tiers
+// (kind 'vllm') are scraped by default: their /metrics num_requests_waiting joins `queued`, so the
+// policy's spill limit also sees the server's own queue (other clients may share the GPU).
+// Production and tests build the same registry, so every pipeline test exercises admission and breakers.
+import type { TierCallOptions, TierInvoker } from '../routing/ports';
+import { mark, STAGE_TRACE, upstreamAdmitted, upstreamReturned } from '../lib/stage-trace';
+import { Admission } from './admission';
+import { TierError } from './errors';
+import { TierClient, type TierClientOptions } from './client';
+import { MetricsScraper, type ScraperOptions } from './metrics-scraper';
+import type { ChatRequest, TierConfig, TierState } from './types';
+
+/** Where the registry reads the configured tiers from (reloaded after admin edits). */
+export interface TierSource {
+  list(): TierConfig[];
+  byName(name: string): TierConfig | undefined;
+}
+
+/** Tiers as the gateway sees them: config, live state for decide(), and the calls. */
+export interface TierRegistry extends TierInvoker {
+  list(): TierConfig[];
+  states(): Record<string, TierState>;
+  admission: Admission;
+  client(name: string): TierClient | undefined;
+  /** null when vllmMetrics is false. */
+  scraper: MetricsScraper | null;
+  stop(): void;
+}
 
 export interface RegistryOptions {
-  directory: { list(): TierConfig[]; byName(name: string): TierConfig | undefined };
+  directory: TierSource;
   admission?: Admission;
   client?: TierClientOptions;
   /** Requests waiting inside the tier's own server (vLLM num_requests_waiting), when scraped. */
@@ -22,17 +39,7 @@ export interface RegistryOptions {
   vllmMetrics?: ScraperOptions | false;
 }
 
-/** decide()'s view of a tier plus, for scraped vLLM tiers, the gauges behind `queued`. */
-export type GatewayTierState = TierLoadView & { waiting?: number; kvCacheUsage?: number };
-
-export function resilientTierRegistry(o: RegistryOptions): Omit<TierRegistry, 'states'> & {
-  states(): Record<string, GatewayTierState>;
-  admission: Admission;
-  client(name: string): TierClient | undefined;
-  /** null when vllmMetrics is false. */
-  scraper: MetricsScraper | null;
-  stop(): void;
-} {
+export function createTierRegistry(o: RegistryOptions): TierRegistry {
   const admission = o.admission ?? new Admission();
   const clients = new Map<string, TierClient>();
   const scraper = o.vllmMetrics === false ? null : new MetricsScraper({ ...o.vllmMetrics, kinds: ['vllm'] });
@@ -61,7 +68,7 @@ export function resilientTierRegistry(o: RegistryOptions): Omit<TierRegistry, 's
   };
   const need = (name: string) => {
     const c = clientFor(name);
-    if (!c) throw Object.assign(new Error(`tier ${name} is not configured`), { kind: 'bad_response' });
+    if (!c) throw new TierError('bad_response', `tier ${name} is not configured`, { tier: name });
     return c;
   };
   const admit = async (name: string, opts: TierCallOptions) => {
@@ -78,14 +85,14 @@ export function resilientTierRegistry(o: RegistryOptions): Omit<TierRegistry, 's
     scraper,
     stop: () => scraper?.stop(),
     states: () => {
-      const out: Record<string, GatewayTierState> = {};
+      const out: Record<string, TierState> = {};
       const tiers = o.directory.list();
       syncScraper(tiers);
       for (const t of tiers) {
         const c = clients.get(t.name);
         const load = t.kind === 'vllm' ? scraper?.load(t.name) : undefined;
         const waiting = o.upstreamWaiting?.(t.name) ?? load?.waiting ?? 0;
-        const s: GatewayTierState = { enabled: t.enabled, breaker: c?.breaker ?? 'closed', queued: (admission.peek(t.name)?.queued ?? 0) + (Number.isFinite(waiting) ? Math.max(0, waiting) : 0) };
+        const s: TierState = { enabled: t.enabled, breaker: c?.breaker ?? 'closed', queued: (admission.peek(t.name)?.queued ?? 0) + (Number.isFinite(waiting) ? Math.max(0, waiting) : 0) };
         if (load) {
           s.waiting = load.waiting;
           if (load.kvCacheUsage !== null) s.kvCacheUsage = load.kvCacheUsage;

@@ -1,7 +1,7 @@
 // "Last used" of API keys, written cheaply: the hot path only adds the key id to a set; a timer
 // writes each used key's time once per interval in one UPDATE. So a key used 10,000 times a second
 // costs one row update per interval, and the console's "last used" is at most one interval stale.
-import type { PrismaClient } from '../../db/client';
+import type { PrismaClient } from '../client';
 
 export interface KeyUsage {
   /** Called for every accepted key: a Set insert. */

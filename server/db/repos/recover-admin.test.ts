@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PrismaClient } from '../../db/client';
+import type { PrismaClient } from '../client';
 import { freshDatabase } from '../../feedback/testing';
 import { recoverAdmin } from './recover-admin';
 import { userStore } from './user-store';

@@ -1,9 +1,9 @@
 // The admin and read-side operations the tRPC routers need, as ports. The composition root binds
-// them to the repositories in server/db/repos; routers never touch Prisma themselves.
+// them to the repositories in server/db/repos; routers reach the database only through them.
 import type { DecisionRecord } from '../decisions/types';
 import type { Policy } from '../routing/policy';
 import type { TierConfig, TierRole } from '../tiers/types';
-import type { Role } from './types';
+import type { Role } from './principal';
 
 export interface Actor {
   id: string | null;

@@ -6,10 +6,11 @@
 // moment cannot both succeed.
 import { randomBytes } from 'node:crypto';
 import { verify as argonVerify } from '@node-rs/argon2';
-import type { Prisma, PrismaClient } from '../../db/client';
+import type { Prisma, PrismaClient } from '../client';
 import { asRole } from '../../auth/roles';
-import type { UserStore, UserView } from '../stores';
-import type { Role } from '../types';
+import type { UserStore, UserView } from '../../contracts/stores';
+import type { Role } from '../../contracts/principal';
+import { DomainError, type ErrorCode } from '../../lib/errors';
 import { auditData } from './audit';
 import { hashPassword } from './users';
 
@@ -25,9 +26,9 @@ const userView = (u: UserRow): UserView => ({
   mustChangePassword: u.mustChangePassword,
   hasPassword: u.passwordHash !== null,
 });
-const err = (code: string, message: string) => Object.assign(new Error(message), { code });
+const err = (code: ErrorCode, message: string) => new DomainError(code, message);
 /** A 400 the form shows next to the field (the tRPC error formatter forwards `issues`). */
-const fieldError = (path: string, message: string) => Object.assign(err('validation', message), { issues: [{ path: [path], message }] });
+const fieldError = (path: string, message: string) => new DomainError('validation', message, { issues: [{ path, message }] });
 
 /** Arbitrary constant: serializes changes that could remove the last active admin. */
 const ADMIN_GUARD_LOCK = 72_155_014_222;

@@ -1,8 +1,9 @@
 // Decisions read side over Prisma. Keyset pagination on (createdAt, id) so deep pages cost the same
 // as the first; the cursor is base64url of "createdAtISO|id".
-import type { PrismaClient, Prisma } from '../../db/client';
+import { DomainError } from '../../lib/errors';
+import type { PrismaClient, Prisma } from '../client';
 import type { AttemptRecord, DecisionRecord } from '../../decisions/types';
-import type { DecisionFilters, DecisionReader, DecisionSummary } from '../stores';
+import type { DecisionFilters, DecisionReader, DecisionSummary } from '../../contracts/stores';
 
 function encodeCursor(createdAt: Date, id: string): string {
   return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
@@ -11,7 +12,7 @@ function encodeCursor(createdAt: Date, id: string): string {
 function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(at);
-  if (!id || Number.isNaN(createdAt.getTime())) throw Object.assign(new Error('invalid cursor'), { code: 'bad_request' });
+  if (!id || Number.isNaN(createdAt.getTime())) throw new DomainError('bad_request', 'invalid cursor');
   return { createdAt, id };
 }
 

@@ -1,8 +1,9 @@
 // Policy versions over Prisma: append-only; saving or rolling back writes a new version, makes it
 // the only active one and records an audit event, all in one transaction.
-import type { PrismaClient, Prisma } from '../../db/client';
+import { DomainError } from '../../lib/errors';
+import type { PrismaClient, Prisma } from '../client';
 import { policySchema, type Policy } from '../../routing/policy';
-import type { Actor, PolicyStore, PolicyVersionView } from '../stores';
+import type { Actor, PolicyStore, PolicyVersionView } from '../../contracts/stores';
 import { auditData } from './audit';
 
 type Row = { version: number; document: unknown; active: boolean; reason: string; createdById: string | null; parentVersion: number | null; createdAt: Date };
@@ -39,7 +40,7 @@ export function policyStore(prisma: PrismaClient): PolicyStore {
     save: (document, reason, actor) => activate(document, reason, actor, 'policy.save'),
     async rollback(version, reason, actor) {
       const old = await prisma.policyVersion.findUnique({ where: { version } });
-      if (!old) throw Object.assign(new Error(`policy version ${version} does not exist`), { code: 'not_found' });
+      if (!old) throw new DomainError('not_found', `policy version ${version} does not exist`);
       return activate(policySchema.parse(old.document), reason, actor, 'policy.rollback', version);
     },
   };

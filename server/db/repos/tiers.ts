@@ -1,8 +1,9 @@
 // Tiers over Prisma. API keys are encrypted at rest with the injected cipher and only decrypted
 // into TierConfig (memory) for the connector; views say only whether a key is set.
-import type { PrismaClient } from '../../db/client';
+import { DomainError } from '../../lib/errors';
+import type { PrismaClient } from '../client';
 import type { TierConfig } from '../../tiers/types';
-import type { TierInput, TierStore, TierView } from '../stores';
+import type { TierInput, TierStore, TierView } from '../../contracts/stores';
 import { auditData } from './audit';
 
 export interface SecretCipher {
@@ -25,13 +26,13 @@ export function toConfig(r: Row, cipher: SecretCipher): TierConfig {
   return { ...rest, role: r.role as TierConfig['role'], kind: r.kind as TierConfig['kind'], apiKey: apiKeyEnc ? cipher.decrypt(apiKeyEnc) : null };
 }
 
-const notFound = (id: string) => Object.assign(new Error(`tier ${id} not found`), { code: 'not_found' });
+const notFound = (id: string) => new DomainError('not_found', `tier ${id} not found`);
 
 export function tierStore(prisma: PrismaClient, cipher: SecretCipher): TierStore & { configs(): Promise<TierConfig[]> } {
   const keyField = (apiKey: string | null | undefined) => (apiKey === undefined ? {} : { apiKeyEnc: apiKey ? cipher.encrypt(apiKey) : null });
   async function assertNameFree(name: string, exceptId?: string) {
     const other = await prisma.tier.findUnique({ where: { name } });
-    if (other && other.id !== exceptId) throw Object.assign(new Error(`a tier named "${name}" already exists`), { code: 'conflict' });
+    if (other && other.id !== exceptId) throw new DomainError('conflict', `a tier named "${name}" already exists`);
   }
   return {
     async list() {

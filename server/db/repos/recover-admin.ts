@@ -2,7 +2,7 @@
 // disabled by hand in the database): run from a shell on the host, so whoever runs it already
 // controls the installation. Makes the account an enabled admin with a temporary password that must
 // be changed at the next sign-in, and ends its open sessions. Creates the account when missing.
-import type { PrismaClient } from '../../db/client';
+import type { PrismaClient } from '../client';
 import { auditData } from './audit';
 import { temporaryPassword } from './user-store';
 import { hashPassword } from './users';

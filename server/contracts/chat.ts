@@ -1,0 +1,69 @@
+// The gateway's contract with the transports (server/http, server/api, app/api, batch): one request in,
+// a full answer or a stream out. The gateway implements ChatService; transports depend only on these
+// shapes, so the pipeline's internals can change without touching a route.
+import type { ResearchProgress } from '../routing/research';
+import type { ChatMessage, Usage } from '../tiers/types';
+import type { Assessment, Band } from '../complexity/types';
+import type { Principal } from './principal';
+
+export interface GatewayRequest {
+  /** Tier name to force, or null for "auto". */
+  model: string | null;
+  messages: ChatMessage[];
+  max_tokens?: number;
+  temperature?: number;
+  top_p?: number;
+  stop?: string | string[];
+  response_format?: { type: 'text' | 'json_object' | 'json_schema'; json_schema?: unknown };
+  user?: string;
+  source: 'api' | 'trpc' | 'chat' | 'batch';
+  /** Client-set ceiling on the cost of this request (USD). */
+  maxCostUsd?: number | null;
+  signal?: AbortSignal;
+  /**
+   * The analyzer's assessment of this very prompt, made moments ago in this process (batch grouping
+   * classifies every item before dispatch), so the pipeline does not assess it a second time. Never
+   * set from client input: the transports build their requests field by field.
+   */
+  preassessed?: Assessment;
+  /** Told where a research request's preparation is (plan, sub-questions, synthesis), before its first token. */
+  onProgress?: (p: ResearchProgress & { decisionId: string }) => void;
+}
+
+/** Facts about an answered request, known once the tier is chosen. */
+export interface AnswerMeta {
+  decisionId: string;
+  tier: string | null;
+  /** The upstream model that answered (or the tier's model). */
+  model: string;
+  band: Band | null;
+  cached: boolean;
+  escalated: boolean;
+  simulated: boolean;
+}
+
+export interface ChatResult extends AnswerMeta {
+  content: string;
+  finishReason: 'stop' | 'length' | 'content_filter' | 'error';
+  usage: Usage;
+  costUsd: number;
+}
+
+export type ChatStreamEvent =
+  | { type: 'delta'; content: string }
+  /** Tier changed mid-request (escalation before the first token): headers were not yet sent. */
+  | { type: 'meta'; meta: Partial<AnswerMeta> }
+  | { type: 'done'; finishReason: ChatResult['finishReason']; usage: Usage; costUsd: number; meta: AnswerMeta }
+  | { type: 'error'; code: string; message: string };
+
+export interface ChatStream {
+  /** Known before the first token; may change via 'meta' events for tier/escalated. */
+  meta: AnswerMeta;
+  events: AsyncIterable<ChatStreamEvent>;
+}
+
+/** The request pipeline (gateway) as transports see it. Errors are DomainErrors with a code. */
+export interface ChatService {
+  complete(principal: Principal, req: GatewayRequest): Promise<ChatResult>;
+  stream(principal: Principal, req: GatewayRequest): Promise<ChatStream>;
+}
