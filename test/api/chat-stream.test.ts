@@ -70,6 +70,20 @@ describe('POST /api/chat/stream', () => {
     expect(await runtime.stores.decisions.get(done.data.decisionId as string)).toMatchObject({ source: 'chat', principalId: user.id });
   });
 
+  it("reports the decision's own totals: every attempt's tokens and the cost its page shows", async () => {
+    // A research question: plan, sub-questions and synthesis are several calls, the answering one only the last.
+    const prompt = `Write a comprehensive literature survey of retrieval-augmented generation: taxonomy of methods, benchmark results, open problems, with citations to the key papers. (${uid()})`;
+    const frames = await collect(await chatStreamHandler(deps(), user, body({ prompt })));
+    const done = frames[frames.length - 1];
+    expect(done.event).toBe('done');
+    await runtime.recorder.flush();
+    const d = await runtime.stores.decisions.get(done.data.decisionId as string);
+    expect(d!.attempts.length).toBeGreaterThan(1);
+    expect(done.data).toMatchObject({ attempts: d!.attempts.length, tokensIn: d!.tokensIn, tokensOut: d!.tokensOut });
+    expect(done.data.costUsd as number).toBeCloseTo(d!.costUsd, 12);
+    expect((done.data.usage as { prompt_tokens: number }).prompt_tokens).toBeLessThan(d!.tokensIn);
+  });
+
   it('answers 401 without a session and 400 for an empty prompt', async () => {
     const anon = await chatStreamHandler(deps(), null, body({ prompt: 'hi' }));
     expect(anon.status).toBe(401);
