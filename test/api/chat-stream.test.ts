@@ -6,6 +6,7 @@ import { encode } from 'next-auth/jwt';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { principalFromHeaders } from '../../server/api/context';
+import { createCaller } from '../../server/api/root';
 import { chatStreamHandler } from '../../server/http/chat-stream';
 import type { HttpResult } from '../../server/http/result';
 import { stopRuntime, type Runtime } from '../../server/runtime';
@@ -82,6 +83,12 @@ describe('POST /api/chat/stream', () => {
     expect(done.data).toMatchObject({ attempts: d!.attempts.length, tokensIn: d!.tokensIn, tokensOut: d!.tokensOut });
     expect(done.data.costUsd as number).toBeCloseTo(d!.costUsd, 12);
     expect((done.data.usage as { prompt_tokens: number }).prompt_tokens).toBeLessThan(d!.tokensIn);
+
+    // Its page prices the alternatives from the same tokens as its baseline: the answering call's.
+    const page = await createCaller({ runtime, principal: { ...user, role: 'analyst' } }).analytics.decision({ id: d!.id });
+    const large = page.counterfactual.find((c) => c.tier === runtime.policy.current().policy.targets.large)!;
+    expect(large.costUsd).toBeCloseTo(d!.baselineCostUsd, 12);
+    expect(page.counterfactualBasis).toMatchObject({ tokensIn: (done.data.usage as { prompt_tokens: number }).prompt_tokens });
   });
 
   it('answers 401 without a session and 400 for an empty prompt', async () => {
