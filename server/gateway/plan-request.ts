@@ -27,9 +27,13 @@ function lastUser(req: GatewayRequest): string {
   return [...req.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
 }
 
+// The fields a tier gets: everything the client asked of the model, nothing of Cascade's own.
+const TIER_FIELDS = ['max_tokens', 'temperature', 'top_p', 'stop', 'response_format', 'user', 'tools', 'tool_choice', 'parallel_tool_calls', 'n', 'seed', 'logprobs', 'top_logprobs', 'extra'] as const;
+
 function toChatRequest(req: GatewayRequest): ChatRequest {
-  const { messages, max_tokens, temperature, top_p, stop, response_format, user } = req;
-  return { messages, max_tokens, temperature, top_p, stop, response_format, user };
+  const out: ChatRequest = { messages: req.messages };
+  for (const k of TIER_FIELDS) if (req[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = req[k];
+  return out;
 }
 
 /** Stands in when the analyzer fails: the middle of the medium band, with empty signals. */
