@@ -28,6 +28,7 @@ function trpcCodeForStatus(status: number): TrpcCode {
 /** A TRPCError for a known domain failure, or null to leave the error as it is (an internal error). */
 export function mapDomainError(raw: unknown): TRPCError | null {
   if (raw instanceof TRPCError) return null;
+  // A database failure reads as "database unavailable" (503) or unstorable text (400), never Prisma's own words.
   const err = explainDatabaseFailure(raw);
   if (err instanceof ZodError) {
     const first = err.issues[0];

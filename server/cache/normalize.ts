@@ -5,8 +5,8 @@
 // the end) is dropped. Prompts containing code keep their case and inner whitespace because both
 // can carry meaning there.
 import { createHash } from 'node:crypto';
-import { cleanUnicode } from '../lib/unicode';
 import { dropRunsBefore, someLineStart, trimLineEnds } from '../lib/linear-text';
+import { cleanUnicode } from '../lib/unicode';
 import type { CacheScope } from './types';
 
 export { cleanUnicode };

@@ -5,8 +5,8 @@
 import { join } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { env } from '../env';
-import { createDbGuard, type DbGuard } from '../resilience/db-guard';
-import { guardPrisma } from '../resilience/guard-prisma';
+import { createDbGuard, type DbGuard } from '../db/guard';
+import { guardPrisma } from '../db/guard-prisma';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
 import { PrismaClient } from './generated/client';
 import { migrate } from './migrate';

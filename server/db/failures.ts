@@ -6,8 +6,8 @@ import { DomainError } from '../lib/errors';
 
 /** Thrown when the database cannot be reached in time (or its breaker is open); a 503 everywhere. */
 export class DatabaseUnavailableError extends DomainError {
-  constructor(readonly retryAfterSeconds = 5) {
-    super('unavailable', 'database unavailable: try again shortly');
+  constructor(retryAfterSeconds = 5) {
+    super('unavailable', 'database unavailable: try again shortly', { retryAfterMs: retryAfterSeconds * 1000 });
   }
 }
 

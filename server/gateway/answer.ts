@@ -1,6 +1,7 @@
 // The answering stage of a complete (non-streamed) request: cache hit, else the cascade over the
 // plan's chain (or the research pipeline's synthesis), then the cache store and the record.
 import type { ChatResult } from '../contracts/chat';
+import type { ErrorCode } from '../lib/errors';
 import { mark, STAGE_TRACE } from '../lib/stage-trace';
 import { executeChat, type ExecResult } from '../routing/executor';
 import { prepareResearch, type ResearchProgress } from '../routing/research';
@@ -31,17 +32,20 @@ export async function answerStep(ctx: RequestContext): Promise<AnswerStep> {
   return { chain: [steps.synthesizer, ...ctx.plan.chain.filter((t) => t !== steps.synthesizer)], request: prep.synthesis, step: 'synthesize', priority };
 }
 
-/**
- * The failure a request that no tier answered is thrown as (after it was recorded): a cancelled
- * request is the client's doing, a chain that failed only on full queues a 429 (retry later).
- */
-export function noAnswerError(ctx: RequestContext, res: Pick<ExecResult, 'error'>, message?: string): GatewayError {
-  const code = res.error?.code === 'cancelled' ? 'bad_request' : res.error?.code === 'queue_full' ? 'queue_full' : 'upstream_error';
-  return new GatewayError(code, message ?? res.error?.message ?? 'no tier could answer', ctx.id);
+/** The client-facing code of a failed execution: a full queue is a 429 (retry later), not a 502. */
+function failureCode(execCode: string | undefined): ErrorCode {
+  if (execCode === 'cancelled') return 'bad_request';
+  if (execCode === 'queue_full') return 'queue_full';
+  return 'upstream_error';
 }
 
-function finishReasonOf(f: string | null): ChatResult['finishReason'] {
-  return f === 'length' || f === 'content_filter' ? f : 'stop';
+/** The failure a request that no tier answered is thrown as (after it was recorded). */
+export function noAnswerError(ctx: RequestContext, res: Pick<ExecResult, 'error'>, message?: string): GatewayError {
+  return new GatewayError(failureCode(res.error?.code), message ?? res.error?.message ?? 'no tier could answer', ctx.id);
+}
+
+export function finishReasonOf(f: string | null): ChatResult['finishReason'] {
+  return f === 'length' || f === 'content_filter' || f === 'tool_calls' ? f : 'stop';
 }
 
 export async function answer(ctx: RequestContext): Promise<ChatResult> {
@@ -70,5 +74,7 @@ export async function answer(ctx: RequestContext): Promise<ChatResult> {
   const last = res.attempts.at(-1) ?? null;
   const cost = recordDecision(ctx, { kind: 'answered', tier: res.tier.name, status: 'ok', errorCode: null, ttftMs: last?.ttftMs ?? null, answer: last });
   if (STAGE_TRACE) mark(signal, 'gw.record');
-  return { ...metaOf(ctx, res.tier.name), content: res.content, finishReason: finishReasonOf(res.finishReason), usage: res.usage!, costUsd: cost };
+  const result: ChatResult = { ...metaOf(ctx, res.tier.name), content: res.content, finishReason: finishReasonOf(res.finishReason), usage: res.usage!, costUsd: cost };
+  if (res.extras) result.extras = res.extras;
+  return result;
 }

@@ -1,7 +1,7 @@
 // OpenAI-style errors for the HTTP API. Statuses come from the one code table (server/lib/errors.ts);
 // tRPC's error formatter maps the same DomainErrors with the same table.
-import { DomainError, ERRORS, isErrorCode, type ErrorCode } from '../lib/errors';
 import { explainDatabaseFailure } from '../db/failures';
+import { DomainError, ERRORS, isErrorCode, type ErrorCode } from '../lib/errors';
 
 export interface OpenAIErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
@@ -43,6 +43,7 @@ export function typeForCode(code: ErrorCode): string {
     case 'invalid_json':
     case 'validation':
     case 'invalid_policy':
+    case 'unsupported_capability':
     case 'model_not_found':
     case 'unknown_tier':
     case 'method_not_allowed':
@@ -81,8 +82,9 @@ export class HttpError extends DomainError {
     param: string | null = null,
     code: ErrorCode | null = null,
     decisionId: string | null = null,
+    retryAfterMs: number | null = null,
   ) {
-    super(code ?? codeForStatus(status), message, { param, decisionId });
+    super(code ?? codeForStatus(status), message, { param, decisionId, retryAfterMs });
     this.#status = status;
   }
 
@@ -105,13 +107,10 @@ export function statusForCode(code: string): number | undefined {
 /** Any error to an HttpError: domain errors keep their message, anything else is a 500 without internals. */
 export function toHttpError(raw: unknown): HttpError {
   if (raw instanceof HttpError) return raw;
-  // Database failures become a plain 503 or 400, never Prisma's text.
+  // A database failure reads as "database unavailable" (503) or unstorable text (400), never Prisma's own words.
   const err = explainDatabaseFailure(raw);
   if (err instanceof DomainError) {
-    const h = new HttpError(err.status, err.message, typeForCode(err.code), err.param, err.code, err.decisionId);
-    const retry = (err as { retryAfterSeconds?: unknown }).retryAfterSeconds;
-    if (typeof retry === 'number') h.retryAfterSeconds = retry;
-    return h;
+    return new HttpError(err.status, err.message, typeForCode(err.code), err.param, err.code, err.decisionId, err.retryAfterMs);
   }
   return new HttpError(500, 'Internal error while handling the request.', 'server_error', null, 'internal_error');
 }

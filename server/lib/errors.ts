@@ -9,6 +9,7 @@ export const ERRORS = {
   invalid_json: { status: 400, trpc: 'BAD_REQUEST' },
   validation: { status: 400, trpc: 'BAD_REQUEST' },
   invalid_policy: { status: 400, trpc: 'BAD_REQUEST' },
+  unsupported_capability: { status: 400, trpc: 'BAD_REQUEST' },
   unauthorized: { status: 401, trpc: 'UNAUTHORIZED' },
   invalid_api_key: { status: 401, trpc: 'UNAUTHORIZED' },
   forbidden: { status: 403, trpc: 'FORBIDDEN' },
@@ -43,6 +44,8 @@ export interface DomainErrorOptions {
   decisionId?: string | null;
   /** Field-level issues, for forms that show each next to its field. */
   issues?: { path: string; message: string }[];
+  /** When the client may try again (429, 503): sent as Retry-After. */
+  retryAfterMs?: number | null;
   cause?: unknown;
 }
 
@@ -50,6 +53,7 @@ export class DomainError extends Error {
   readonly param: string | null;
   readonly decisionId: string | null;
   readonly issues: { path: string; message: string }[] | undefined;
+  readonly retryAfterMs: number | null;
 
   constructor(
     readonly code: ErrorCode,
@@ -61,6 +65,7 @@ export class DomainError extends Error {
     this.param = opts.param ?? null;
     this.decisionId = opts.decisionId ?? null;
     this.issues = opts.issues;
+    this.retryAfterMs = opts.retryAfterMs ?? null;
   }
 
   get status(): number {

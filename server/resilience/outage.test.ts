@@ -5,7 +5,7 @@ import { startTcpRelay } from '../../test/fixtures/tcp-relay';
 import { createPrisma } from '../db/client';
 import { DatabaseUnavailableError } from '../db/failures';
 import { apiKeyVerifier, hashApiKey } from '../repos/users';
-import { createDbGuard } from './db-guard';
+import { createDbGuard } from '../db/guard';
 import { outageTolerantVerifier } from './outage-keys';
 import { randomUUID } from 'node:crypto';
 import { createCache } from '../cache';

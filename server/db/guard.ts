@@ -7,7 +7,7 @@
 // database, and nothing is released onto the tiers in one burst when it comes back.
 import { ConsecutiveBreaker, circuitBreaker, handleWhen, BrokenCircuitError, IsolatedCircuitError, CircuitState } from 'cockatiel';
 import pg from 'pg';
-import { DatabaseUnavailableError, databaseFailure } from '../db/failures';
+import { DatabaseUnavailableError, databaseFailure } from './failures';
 
 export interface DbGuardOptions {
   /** Postgres to probe; without one there is no watchdog (the breaker alone). */

@@ -1,7 +1,7 @@
 // Every operation of a Prisma client (model calls and raw queries, inside transactions too) runs
 // through the database guard.
 import type { PrismaClient } from '../db/generated/client';
-import type { DbGuard } from './db-guard';
+import type { DbGuard } from './guard';
 
 export function guardPrisma(client: PrismaClient, guard: DbGuard): PrismaClient {
   const extended = client.$extends({
