@@ -18,6 +18,8 @@ export async function migrateTestDatabase(): Promise<() => Promise<void>> {
     throw err;
   }
   process.env.TEST_DATABASE_URL = pg.url;
+  // Tests that need a real server (pg_dump, many connections: the chaos suite) skip on this one.
+  process.env.TEST_DATABASE_EMBEDDED = '1';
   process.stdout.write(`[test] no TEST_DATABASE_URL: using an embedded Postgres at ${pg.url}\n`);
   return () => pg.stop();
 }
