@@ -31,6 +31,8 @@ export const envSchema = z.object({
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
   CASCADE_MODEL_PATH: z.string().default('models/complexity.onnx'),
+  /** The answer-quality model of the answer-side cascade (its meta file sits beside it, .meta.json). */
+  CASCADE_ANSWER_MODEL_PATH: z.string().default('models/answer-quality.onnx'),
   /** Built-in embedder when no embedding tier is enabled: `local` (hashed n-grams, default) or
    *  `use-lite` (Universal Sentence Encoder lite on TensorFlow.js wasm; see server/embedding/use-lite). */
   CASCADE_EMBEDDER: z.enum(['local', 'use-lite']).default('local'),

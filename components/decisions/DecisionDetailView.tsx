@@ -25,6 +25,9 @@ function cacheNote(plan: unknown): string | null {
   return null;
 }
 
+// Judge verdict rows (step 'judge:<judge>') say accepted / rejected / abstained: an abstention is neutral.
+const outcomeClass = (o: string) => (o === 'ok' || o === 'accepted' ? 'ok' : o === 'abstained' ? '' : 'error');
+
 export function DecisionDetailView({ id }: { id: string }) {
   const trpc = useTRPC();
   const q = useQuery(trpc.analytics.decision.queryOptions({ id }, { retry: false }));
@@ -96,7 +99,7 @@ export function DecisionDetailView({ id }: { id: string }) {
                   <td>{a.seq}</td>
                   <td><span className={tierClass(a.tierName)}>{a.tierName}</span></td>
                   <td>{a.step}</td>
-                  <td><span className={`badge ${a.outcome === 'ok' ? 'ok' : 'error'}`}>{a.outcome}</span></td>
+                  <td><span className={`badge ${outcomeClass(a.outcome)}`}>{a.outcome}</span></td>
                   <td className="num">{ms(a.queueMs)}</td>
                   <td className="num">{ms(a.ttftMs)}</td>
                   <td className="num">{ms(a.latencyMs)}</td>

@@ -3,7 +3,7 @@
 // and the tests all run exactly this code, and the reasons it returns are what the console shows.
 import type { Assessment } from '../complexity/types';
 import { keyOverride, type Policy, type RouteTarget } from './policy';
-import { TARGET_RANK, type CascadePlan, type DecideContext, type Plan, type RejectCode, type RejectPlan, type TierState, type TierStates } from './plan';
+import { TARGET_RANK, type CascadePlan, type DecideContext, type JudgingPlan, type Plan, type RejectCode, type RejectPlan, type TierState, type TierStates } from './plan';
 import { applyRules } from './rules';
 
 export * from './plan';
@@ -71,6 +71,24 @@ function chainFor(policy: Policy, target: TierTarget, forbiddenTiers: Set<string
     else if (!out.includes(name)) out.push(name);
   }
   return out;
+}
+
+/**
+ * The band's answer-side cascade, if its mode asks for one here: cascade always, hybrid when the
+ * prompt score is below the band's hybridMaxScore. The cascade starts on the cheapest target the
+ * rules allow (never above the routed one).
+ */
+function judgingFor(policy: Policy, target: TierTarget, score: number, forbidden: Set<RouteTarget>, reasons: string[]): { start: TierTarget; plan: JudgingPlan } | null {
+  const b = policy.answerJudging[target];
+  if (b.mode === 'route') return null;
+  if (b.mode === 'hybrid' && score >= b.hybridMaxScore) {
+    reasons.push(`hybrid band ${target}: score ${score.toFixed(3)} >= ${b.hybridMaxScore}, routed without a cheap try`);
+    return null;
+  }
+  const start = (['small', 'medium', 'large'] as const).slice(0, TARGET_RANK[target] + 1).find((t) => !forbidden.has(t)) ?? target;
+  reasons.push(`answer-side cascade (${b.mode}) for band ${target}: answer on ${start} first; judges ${b.judges.join(' > ')}; accept at P >= ${b.acceptThreshold}`);
+  const { mode, judges, acceptThreshold, uncertainBelow, judgeAcceptScore, stream } = b;
+  return { start, plan: { mode, band: target, judges: [...judges], acceptThreshold, uncertainBelow, judgeAcceptScore, stream, judgeTier: policy.answerJudging.judgeTier } };
 }
 
 export function decide(assessment: Assessment | null, policy: Policy, tierStates: TierStates, ctx: DecideContext): Plan {
@@ -143,9 +161,11 @@ export function decide(assessment: Assessment | null, policy: Policy, tierStates
     target = best;
   }
 
-  const chain = applyLoad(chainFor(policy, target, forbiddenTiers, reasons), tierStates, policy.spill.maxQueue, reasons);
+  const judging = judgingFor(policy, target, assessment.score, ruled.forbidden, reasons);
+  const start = judging ? judging.start : target;
+  const chain = applyLoad(chainFor(policy, start, forbiddenTiers, reasons), tierStates, policy.spill.maxQueue, reasons);
   if (chain.length === 0) return reject(base, 'no_tier_available', `no enabled tier can serve target ${target}`);
   reasons.push(`chain: ${chain.join(' -> ')}`);
-  const plan: CascadePlan = { ...base, kind: 'cascade', target, chain };
+  const plan: CascadePlan = { ...base, kind: 'cascade', target, chain, ...(judging ? { judging: judging.plan } : {}) };
   return plan;
 }

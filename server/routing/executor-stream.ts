@@ -4,8 +4,8 @@
 // whole). Once tokens were sent, a failure ends the stream with an explicit error event and the
 // execution is 'partial' — never a silently truncated success.
 import type { ChatRequest, Usage } from '../tiers/types';
-import { AttemptLog, outcomeOf } from './attempts';
-import { checkInput, failureSummary, upstreamRequest, type ExecResult, type ExecuteInput } from './executor';
+import { AttemptLog, escalationsOf, outcomeOf } from './attempts';
+import { checkInput, failureSummary, judged, upstreamRequest, type ExecResult, type ExecuteInput } from './executor';
 import type { TierInvoker } from './ports';
 import { checkAnswer, checkHead, REFUSAL_WINDOW } from './validators';
 
@@ -52,7 +52,9 @@ export function executeStream(inv: TierInvoker, input: ExecuteInput): StreamExec
           continue;
         }
         // The last tier has nobody to escalate to: stream it straight through.
-        const holdback = last ? 0 : wantsJson && input.validators.json ? Infinity : input.validators.refusal || input.validators.minLogprob !== null ? REFUSAL_WINDOW : 0;
+        // A judged cheap answer is held whole: it is delivered only once the judges accept it.
+        const judging = !last && input.judge !== undefined && !input.judge.recordOnly;
+        const holdback = last ? 0 : judging || (wantsJson && input.validators.json) ? Infinity : input.validators.refusal || input.validators.minLogprob !== null ? REFUSAL_WINDOW : 0;
         const a = (current = log.open(tier, step));
         let held = '';
         const heldLp: number[] = [];
@@ -60,11 +62,13 @@ export function executeStream(inv: TierInvoker, input: ExecuteInput): StreamExec
         let finishReason: string | null = null;
         let usage: Usage | null = null;
         let rejected: string | null = null;
+        let firstAt: number | null = null;
         text = '';
         try {
           for await (const chunk of inv.chatStream(name, req, { signal: input.signal, priority: input.priority, onAdmitted: (ms) => a.admitted(ms) })) {
             if (chunk.delta) {
               a.firstToken();
+              firstAt ??= performance.now();
               text += chunk.delta;
               if (released) {
                 sent++;
@@ -118,11 +122,25 @@ export function executeStream(inv: TierInvoker, input: ExecuteInput): StreamExec
             a.finish('bad_answer', u, `${check.check}: ${check.detail}`);
             continue;
           }
+          if (check.ok && judging) {
+            const rec = a.finish('ok', u, null);
+            const lp = heldLp.length ? heldLp : undefined;
+            if (!(await judged(input, rec, log, { tier, content: text, finishReason, logprobs: lp }))) continue;
+            // What holding the answer for the judges cost the client's time to first token.
+            rec.detail = `${rec.detail ?? ''}; held ${Math.round(performance.now() - (firstAt ?? performance.now()))} ms after its first token until judged`;
+            outcome = { status: 'ok', tier, content: text, finishReason, usage: u, error: null };
+            yield { type: 'tier', tier: tier.name };
+            if (held) yield { type: 'delta', text: held };
+            yield { type: 'end', finishReason, usage: u };
+            return;
+          }
           yield { type: 'tier', tier: tier.name };
           if (held) yield { type: 'delta', text: held };
         }
         if (check.ok) {
-          a.finish('ok', u, null);
+          const rec = a.finish('ok', u, null);
+          // Streamed unjudged by the admin's choice: the judges still give their verdict, for the record.
+          if (!last && input.judge?.recordOnly) await judged(input, rec, log, { tier, content: text, finishReason, logprobs: heldLp.length ? heldLp : undefined });
           outcome = { status: 'ok', tier, content: text, finishReason, usage: u, error: null };
         } else {
           // Already streamed (or the last tier): the client has it, the record says what was wrong.
@@ -145,7 +163,7 @@ export function executeStream(inv: TierInvoker, input: ExecuteInput): StreamExec
           : { status: 'error', tier: null, content: '', finishReason: null, usage: null, error: { code: 'cancelled', message: 'the request was cancelled' } };
       }
       const mine = log.attempts.slice(first);
-      settle({ ...outcome, attempts: mine, costUsd: mine.reduce((s, x) => s + x.costUsd, 0), escalations: Math.max(0, mine.length - 1) });
+      settle({ ...outcome, attempts: mine, costUsd: mine.reduce((s, x) => s + x.costUsd, 0), escalations: escalationsOf(mine) });
     }
   }
 

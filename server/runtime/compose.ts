@@ -4,6 +4,7 @@ import { BackgroundTasks } from '../lib/background';
 import { join } from 'node:path';
 import type { ResponseCache } from '../cache/types';
 import { createAnalyzer } from '../complexity';
+import { loadAnswerModel } from '../judging/holder';
 import { ensureSeed, LEGACY_SIMULATED_MODELS, SIMULATED_TIERS } from '../repos/seed';
 import { createBatchService } from '../batch';
 import { createChatService } from '../gateway/chat-service';
@@ -83,7 +84,9 @@ export async function compose(e: Env): Promise<Runtime> {
     // Cache stores run after the answer is sent; closed before the cache so none is cut off.
     const background = new BackgroundTasks();
     closers.push(() => background.whenIdle());
-    const chat: ChatService = createChatService({ analyzer, cache, policy, tiers: registry, sink: recorder, budgets, background: (t) => background.track(t) });
+    const answerModel = await loadAnswerModel(e.CASCADE_ANSWER_MODEL_PATH);
+    closers.push(() => answerModel.close());
+    const chat: ChatService = createChatService({ analyzer, cache, policy, tiers: registry, sink: recorder, budgets, answerModel, background: (t) => background.track(t) });
     const tuner = startTunerScheduler(prisma, { intervalMs: tunerInterval(e), onPolicyChange: () => policy.invalidate() });
     closers.push(() => tuner.stop());
     // Batch jobs go through the same ChatService; stopped before the recorder so their decisions flush.

@@ -1,6 +1,7 @@
 // Contract of model tiers. A tier is one OpenAI-compatible endpoint.
 
-export const TIER_ROLES = ['small', 'medium', 'large', 'embedding'] as const;
+// 'judge': grades other tiers' answers for the answer-side cascade (server/judging).
+export const TIER_ROLES = ['small', 'medium', 'large', 'embedding', 'judge'] as const;
 export type TierRole = (typeof TIER_ROLES)[number];
 
 export interface TierConfig {
