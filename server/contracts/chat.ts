@@ -6,6 +6,13 @@ import type { ChatMessage, Usage } from '../tiers/types';
 import type { Assessment, Band } from '../complexity/types';
 import type { Principal } from './principal';
 
+/** All attempts of one decision: how many, and their tokens, as the decision records them. */
+export interface AttemptTotals {
+  attempts: number;
+  tokensIn: number;
+  tokensOut: number;
+}
+
 export interface GatewayRequest {
   /** Tier name to force, or null for "auto". */
   model: string | null;
@@ -53,7 +60,11 @@ export type ChatStreamEvent =
   | { type: 'delta'; content: string }
   /** Tier changed mid-request (escalation before the first token): headers were not yet sent. */
   | { type: 'meta'; meta: Partial<AnswerMeta> }
-  | { type: 'done'; finishReason: ChatResult['finishReason']; usage: Usage; costUsd: number; meta: AnswerMeta }
+  /**
+   * usage: the answering call's tokens (what an OpenAI client bills); totals: every attempt of the
+   * decision (escalations, research steps), as recorded, which costUsd is the cost of.
+   */
+  | { type: 'done'; finishReason: ChatResult['finishReason']; usage: Usage; costUsd: number; meta: AnswerMeta; totals?: AttemptTotals }
   | { type: 'error'; code: string; message: string };
 
 export interface ChatStream {

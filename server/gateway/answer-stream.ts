@@ -2,7 +2,7 @@
 // first event is known, so the response headers (decision id, tier, band) are true: failures before
 // the first token escalate inside the executor; if every tier fails before streaming, the caller gets
 // a proper HTTP error instead of a 200 with an error inside.
-import type { ChatStream, ChatStreamEvent } from '../contracts/chat';
+import type { AttemptTotals, ChatStream, ChatStreamEvent } from '../contracts/chat';
 import { executeStream, type StreamEvent } from '../routing/executor-stream';
 import type { Usage } from '../tiers/types';
 import { answerStep, noAnswerError } from './answer';
@@ -20,7 +20,7 @@ export async function answerStream(ctx: RequestContext): Promise<ChatStream> {
     recordDecision(ctx, { kind: 'hit', hit });
     async function* cached(): AsyncGenerator<ChatStreamEvent> {
       yield { type: 'delta', content: hit!.answer };
-      yield { type: 'done', finishReason: 'stop', usage: ZERO_USAGE, costUsd: 0, meta };
+      yield { type: 'done', finishReason: 'stop', usage: ZERO_USAGE, costUsd: 0, meta, totals: { attempts: 0, tokensIn: 0, tokensOut: 0 } };
     }
     return { meta, events: cached() };
   }
@@ -41,7 +41,10 @@ export async function answerStream(ctx: RequestContext): Promise<ChatStream> {
     throw noAnswerError(ctx, res, !first.done && first.value.type === 'error' ? first.value.message : 'no tier could answer');
   }
   const tier = first.value.tier;
-  const meta = metaOf(ctx, tier);
+  // The answering attempt is still open (not in the log yet): any answer attempt already logged means
+  // this one is an escalation.
+  const escalated = ctx.log.attempts.some((a) => a.step === 'answer' || a.step === 'synthesize');
+  const meta = metaOf(ctx, tier, { escalated });
 
   async function* events(): AsyncGenerator<ChatStreamEvent> {
     let ttftMs: number | null = null;
@@ -54,7 +57,7 @@ export async function answerStream(ctx: RequestContext): Promise<ChatStream> {
           ttftMs ??= performance.now() - ctx.t0;
           yield { type: 'delta', content: e.text };
         } else if (e.type === 'end') {
-          yield { type: 'done', finishReason: e.finishReason === 'length' || e.finishReason === 'content_filter' ? e.finishReason : 'stop', usage: e.usage, costUsd: ctx.log.costUsd, meta: metaOf(ctx, tier) };
+          yield { type: 'done', finishReason: e.finishReason === 'length' || e.finishReason === 'content_filter' ? e.finishReason : 'stop', usage: e.usage, costUsd: ctx.log.costUsd, meta: metaOf(ctx, tier), totals: totalsOf(ctx.log.attempts) };
         } else if (e.type === 'error') {
           yield { type: 'error', code: e.code, message: e.message };
         }
@@ -68,4 +71,9 @@ export async function answerStream(ctx: RequestContext): Promise<ChatStream> {
     }
   }
   return { meta, events: events() };
+}
+
+/** What the decision will record for this request: every attempt so far (the answering one is finished before 'end'). */
+function totalsOf(attempts: readonly { tokensIn: number; tokensOut: number }[]): AttemptTotals {
+  return { attempts: attempts.length, tokensIn: attempts.reduce((s, a) => s + a.tokensIn, 0), tokensOut: attempts.reduce((s, a) => s + a.tokensOut, 0) };
 }

@@ -1,5 +1,7 @@
 // The shape of the running process the entry points get from startRuntime(): composed by
 // compose.ts, handed out by index.ts.
+import type { Coordinator } from '../coord/types';
+import type { CascadeMetrics } from '../observability/metrics';
 import type { Env } from '../env';
 import type { Stores, TierTestResult } from '../contracts/stores';
 import type { ChatService } from '../contracts/chat';
@@ -10,6 +12,8 @@ import type { Recorder } from '../decisions/recorder';
 import type { BatchService } from '../batch/types';
 import type { SuccessDimension, SuccessFilter, SuccessRow } from '../feedback/rollup';
 import type { TunerScheduler } from './tuner-scheduler';
+import type { AccountStates } from '../auth/account-state';
+import type { KeyUsage } from '../repos/key-usage';
 import type { createTierRegistry } from '../tiers/registry';
 
 export interface PolicyProvider {
@@ -25,6 +29,10 @@ export interface Runtime {
   chat: ChatService;
   tiers: TierDirectory & { reload(): Promise<void> };
   apiKeys: ApiKeyVerifier;
+  /** Users' current role / disabled / session version: every session is checked against it. */
+  accounts: AccountStates;
+  /** API keys' "last used", written in batches. */
+  keyUsage: KeyUsage;
   users: UserAuth;
   feedback: FeedbackPort;
   /** Batch jobs (server/batch): started with the runtime, resuming unfinished jobs. */
@@ -40,6 +48,10 @@ export interface Runtime {
   tierRegistry: ReturnType<typeof createTierRegistry>;
   /** Resolves when the work started after answers (cache stores) has settled. */
   whenIdle(): Promise<void>;
+  /** Cross-replica coordination (Redis when REDIS_URL is set, else in-process). */
+  coord: Coordinator;
+  /** Prometheus metrics of this process (served at /metrics). */
+  metrics: CascadeMetrics;
   /** The decision recorder (flush() in tests; closed by stop()). */
   recorder: Recorder;
   /** Set on the very first start of a fresh install: the generated admin password, to print once. */

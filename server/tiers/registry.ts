@@ -36,12 +36,14 @@ export interface RegistryOptions {
   upstreamWaiting?: (tier: string) => number | null | undefined;
   /** Scraping of vLLM tiers' /metrics (default on, every 5 s; started with the first vLLM tier); false: off. */
   vllmMetrics?: ScraperOptions | false;
+  /** A scraper to use instead of a new one (e.g. one that shares its scrapes across replicas). */
+  scraper?: MetricsScraper;
 }
 
 export function createTierRegistry(o: RegistryOptions): TierRegistry {
   const admission = o.admission ?? new Admission();
   const clients = new Map<string, TierClient>();
-  const scraper = o.vllmMetrics === false ? null : new MetricsScraper({ ...o.vllmMetrics, kinds: ['vllm'] });
+  const scraper = o.vllmMetrics === false ? null : (o.scraper ?? new MetricsScraper({ ...o.vllmMetrics, kinds: ['vllm'] }));
   // The directory reloads after admin edits (new config objects): the scraper follows on the next
   // states() call, and its timer starts only once a vLLM tier exists.
   let scraped: TierConfig[] = [];

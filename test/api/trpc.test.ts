@@ -88,7 +88,7 @@ describe('tiers', () => {
 
 describe('policy', () => {
   it('rejects an invalid policy with field issues and leaves the active one untouched', async () => {
-    const before = await as('user').policy.active();
+    const before = await as('analyst').policy.active();
     const doc = { ...defaultPolicy(), thresholds: { t1: 0.6, t2: 0.5, t3: 0.9 }, targets: { small: uid('missing'), medium: 'medium', large: 'large' } };
     let err: unknown;
     try {
@@ -99,7 +99,7 @@ describe('policy', () => {
     expect(err).toBeInstanceOf(TRPCError);
     expect((err as TRPCError).code).toBe('BAD_REQUEST');
     expect((err as TRPCError).message).toMatch(/thresholds\.t2/);
-    expect((await as('user').policy.active())?.version).toBe(before?.version);
+    expect((await as('analyst').policy.active())?.version).toBe(before?.version);
   });
   it('saves a new active version and rolls back to an old one as a further version', async () => {
     const [s, m, l] = [uid('s'), uid('m'), uid('l')];
@@ -173,6 +173,18 @@ describe('route.query and decisions', () => {
     await expect(as('analyst').decisions.get({ id: answer.decisionId })).resolves.toMatchObject({ id: answer.decisionId });
     const filtered = await as('analyst').decisions.list({ filters: { tier: answer.tier ?? undefined, status: 'ok' }, limit: 200 });
     expect(filtered.items.every((i) => i.finalTier === answer.tier && i.status === 'ok')).toBe(true);
+  });
+  it('answers and records a prompt with NUL characters; takes them in feedback comments and searches', async () => {
+    const caller = createCaller({ runtime, principal: principal('user', uid('nul')) });
+    const tag = uid('nul');
+    const answer = await caller.route.query({ prompt: `What is 2+2? \u0000 ${tag}` });
+    await runtime.recorder.flush();
+    const d = await caller.decisions.get({ id: answer.decisionId });
+    expect(d.promptPreview).toContain('\ufffd');
+    await expect(caller.feedback.rate({ decisionId: answer.decisionId, rating: 'up', comment: 'fine\u0000really' })).resolves.toBeTruthy();
+    const found = await as('analyst').decisions.list({ filters: { q: `\u0000 ${tag}` } });
+    expect(found.items.map((i) => i.id)).toEqual([answer.decisionId]);
+    await expect(as('admin').analytics.auditLog({ q: 'a\u0000b' })).resolves.toBeInstanceOf(Array);
   });
   it('rejects bad input to route and decisions', async () => {
     expect(await codeOf(as('user').route.query({ prompt: '  ' }))).toBe('BAD_REQUEST');

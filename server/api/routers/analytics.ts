@@ -2,6 +2,7 @@
 // server/analytics, shape with the pure prepare* functions. Charts get ready-to-draw data.
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { deriveCards } from '../../analytics/cards';
 import { getPrisma } from '../../db/client';
 import { getDecision, listDecisions } from '../../analytics/decisions';
 import { dashboardFiltersSchema, decisionListSchema, granularityFor } from '../../analytics/filters';
@@ -12,6 +13,7 @@ import { loadEscalationReasons, loadFilterOptions, loadPolicyChanges, loadRecent
 import { HIST_BUCKETS, LATENCY_BOUNDS_MS } from '../../decisions/histogram';
 import { batchResults, listAudit, listBatchJobs, listProposals } from '../../analytics/admin-reads';
 import { adminProcedure, analystProcedure, createTRPCRouter } from '../trpc';
+import { withoutNul } from '../../lib/text-storage';
 
 const sql: Sql = (text, params) => getPrisma().$queryRawUnsafe(text, ...params);
 
@@ -28,9 +30,7 @@ export const analyticsRouter = createTRPCRouter({
       loadPolicyChanges(sql),
     ]);
     const totals = rows.reduce((a, r) => ({ requests: a.requests + r.requests, errors: a.errors + r.errors }), { requests: 0, errors: 0 });
-    return {
-      granularity: g,
-      totals,
+    const charts = {
       cost: prepareCostByTier(rows, range, g),
       savings: prepareSavings(rows, range, g),
       traffic: prepareTrafficByBand(rows, range, g),
@@ -41,6 +41,8 @@ export const analyticsRouter = createTRPCRouter({
       cache: prepareCacheHitRate(rows, range, g),
       escalations: prepareEscalations(rows, reasons, range, g),
     };
+    // The cards are computed from the charts' own series, so the two always agree.
+    return { granularity: g, totals, cards: deriveCards(charts), ...charts };
   }),
 
   scoreHistogram: analystProcedure
@@ -56,7 +58,7 @@ export const analyticsRouter = createTRPCRouter({
   }),
 
   auditLog: adminProcedure
-    .input(z.object({ action: z.string().max(100).optional(), q: z.string().trim().max(200).optional(), before: z.coerce.date().optional(), limit: z.number().int().min(1).max(500).default(100) }))
+    .input(z.object({ action: z.string().max(100).optional(), q: z.string().trim().max(200).transform(withoutNul).optional(), before: z.coerce.date().optional(), limit: z.number().int().min(1).max(500).default(100) }))
     .query(({ input }) => listAudit(sql, input)),
 
   tunerProposals: adminProcedure
