@@ -32,9 +32,9 @@ export const CASCADE_MODES = ['route', 'cascade', 'hybrid'] as const;
 const BAND_JUDGING_DEFAULT = {
   mode: 'route' as const,
   judges: ['validators', 'verifiers', 'model'] as JudgeName[],
-  // The threshold that reached 95 % of the large tier's quality out of fold on the shipped answer
+  // The threshold that reached 95 % of the large tier's quality (80 % confidence) out of fold on the shipped answer
   // data (models/answer-quality.meta.json, accept_threshold_at_95); the tuner moves it from ratings.
-  acceptThreshold: 0.68,
+  acceptThreshold: 0.72,
   uncertainBelow: 0.3,
   judgeAcceptScore: 0.78,
   hybridMaxScore: 0.55,

@@ -90,7 +90,7 @@ describe('answer-side cascade (non-streaming)', () => {
       ['small', 'judge:verifiers', 'abstained'],
       ['small', 'judge:model', 'accepted'],
     ]);
-    expect(d.attempts[0].detail).toMatch(/^judged: accepted by model: P\(acceptable\) 0\.\d+ >= 0\.680/);
+    expect(d.attempts[0].detail).toMatch(/^judged: accepted by model: P\(acceptable\) 0\.\d+ >= 0\.720/);
     expect(d.attempts[2].detail).toMatch(/2 arithmetic steps check out/);
     expect(d.escalations).toBe(0);
     expect((d.plan as { judging?: { mode: string } }).judging?.mode).toBe('cascade');
@@ -113,7 +113,7 @@ describe('answer-side cascade (non-streaming)', () => {
       ['large', 'answer', 'ok'],
     ]);
     expect(d.attempts[0].detail).toBe('judged: rejected by verifiers: 1 of 2 arithmetic steps are wrong (18 is written as 16)');
-    expect(d.attempts[3].detail).toMatch(/rejected by model: P\(acceptable\) 0\.\d+ < 0\.680/);
+    expect(d.attempts[3].detail).toMatch(/rejected by model: P\(acceptable\) 0\.\d+ < 0\.720/);
     expect(d.escalations).toBe(2);
     // Every answer was paid for; the judges here cost nothing.
     expect(d.costUsd).toBeCloseTo(d.attempts.reduce((s, a) => s + a.costUsd, 0), 12);
