@@ -7,5 +7,5 @@ import type { RequestContext } from './context';
 export function judgeFor(ctx: RequestContext, streaming: boolean): AnswerJudge | undefined {
   if (ctx.plan.kind !== 'cascade' || !ctx.plan.judging) return undefined;
   const j = ctx.plan.judging;
-  return createAnswerJudge(j, { tiers: ctx.deps.tiers, scorer: ctx.deps.answerModel?.current() ?? null, validators: ctx.policy.validators }, { recordOnly: streaming && j.stream === 'unjudged' });
+  return createAnswerJudge(j, { tiers: ctx.deps.tiers, scorer: ctx.deps.answerModel?.current() ?? null, shadow: ctx.deps.answerModel?.shadow?.() ?? null, validators: ctx.policy.validators }, { recordOnly: streaming && j.stream === 'unjudged' });
 }

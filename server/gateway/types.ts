@@ -14,6 +14,8 @@ export interface PolicySource {
 /** The active answer-quality model; read per request so a promoted model takes effect without a restart. */
 export interface AnswerModelSource {
   current(): QualityScorer | null;
+  /** A candidate model scored beside the active one (shadow): recorded in the verdict, no effect. */
+  shadow?(): QualityScorer | null;
 }
 
 export interface BudgetSource {

@@ -19,6 +19,8 @@ export interface JudgeDeps {
   tiers: TierInvoker;
   /** The active answer-quality model; null when none is loaded (the model judge then abstains). */
   scorer: QualityScorer | null;
+  /** A candidate model scored on the same features for the record (shadow), never for the verdict. */
+  shadow?: QualityScorer | null;
   validators: ValidatorConfig;
 }
 
@@ -51,6 +53,7 @@ export function createAnswerJudge(plan: JudgingPlan, deps: JudgeDeps, opts: { re
       const schema = schemaOf(input.request.response_format);
       const wantsJson = input.request.response_format?.type === 'json_object' || input.request.response_format?.type === 'json_schema';
       const paid = new Map<JudgeName, Paid>();
+      let shadowNote = '';
       const timing = new Map<JudgeName, number>();
       const call = async (judge: JudgeName, tierName: string, req: ChatRequest) => {
         const t0 = performance.now();
@@ -88,6 +91,14 @@ export function createAnswerJudge(plan: JudgingPlan, deps: JudgeDeps, opts: { re
           }
           const f = featurize({ prompt, answer: input.content, finishReason: input.finishReason, logprobs: input.logprobs ?? null, json: wantsJson ? { asked: true, valid, schemaOk: schema ? checkJsonSchema(input.content, schema) === null : null } : null });
           const [p] = await deps.scorer.score([f.values]);
+          if (deps.shadow) {
+            try {
+              const [q] = await deps.shadow.score([f.values]);
+              shadowNote = `; shadow ${deps.shadow.modelVersion} P ${q.toFixed(3)}`;
+            } catch (e) {
+              shadowNote = `; shadow ${deps.shadow.modelVersion} failed: ${(e as Error).message}`;
+            }
+          }
           timing.set('model', performance.now() - t0);
           return p;
         },
@@ -120,7 +131,7 @@ export function createAnswerJudge(plan: JudgingPlan, deps: JudgeDeps, opts: { re
           tokensOut: p?.usage?.completion_tokens ?? 0,
           costUsd: v.costUsd,
           outcome: v.verdict === 'accept' ? 'accepted' : v.verdict === 'reject' ? 'rejected' : 'abstained',
-          detail: `${v.verdict}${v.score !== null ? ` (score ${v.score.toFixed(3)})` : ''}${v.detail ? `: ${v.detail}` : ''}`,
+          detail: `${v.verdict}${v.score !== null ? ` (score ${v.score.toFixed(3)})` : ''}${v.detail ? `: ${v.detail}` : ''}${v.judge === 'model' ? shadowNote : ''}`,
         };
       });
       const decisive = o.verdicts.find((v) => v.judge === o.decidedBy);

@@ -7,6 +7,9 @@ import type { QualityScorer } from './scorer';
 export interface AnswerModelHolder {
   current(): QualityScorer | null;
   meta(): QualityMeta | null;
+  /** A candidate scored beside the active model on live traffic; its scores are recorded, never used. */
+  shadow(): QualityScorer | null;
+  setShadow(next: QualityScorer | null, graceMs?: number): void;
   /** Replaces the active model; the previous one is closed after `graceMs`. */
   swap(next: { scorer: QualityScorer; meta: QualityMeta }, graceMs?: number): void;
   close(): Promise<void>;
@@ -14,24 +17,35 @@ export interface AnswerModelHolder {
 
 export function holdAnswerModel(initial: { scorer: QualityScorer; meta: QualityMeta } | null, onClose?: (err: unknown) => void): AnswerModelHolder {
   let active = initial;
+  let shadow: QualityScorer | null = null;
   const retiring = new Set<QualityScorer>();
+  const retire = (old: QualityScorer | undefined | null, graceMs: number) => {
+    if (!old || old === active?.scorer || old === shadow) return;
+    retiring.add(old);
+    setTimeout(() => {
+      retiring.delete(old);
+      old.close().catch((e: unknown) => onClose?.(e));
+    }, graceMs).unref();
+  };
   return {
     current: () => active?.scorer ?? null,
     meta: () => active?.meta ?? null,
+    shadow: () => shadow,
     swap(next, graceMs = 30_000) {
       const old = active?.scorer;
       active = next;
-      if (!old) return;
-      retiring.add(old);
-      setTimeout(() => {
-        retiring.delete(old);
-        old.close().catch((e: unknown) => onClose?.(e));
-      }, graceMs).unref();
+      retire(old, graceMs);
+    },
+    setShadow(next, graceMs = 30_000) {
+      const old = shadow;
+      shadow = next;
+      retire(old, graceMs);
     },
     async close() {
-      await Promise.all([...retiring, ...(active ? [active.scorer] : [])].map((s) => s.close()));
+      await Promise.all([...retiring, ...(active ? [active.scorer] : []), ...(shadow ? [shadow] : [])].map((s) => s.close()));
       retiring.clear();
       active = null;
+      shadow = null;
     },
   };
 }

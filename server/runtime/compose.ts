@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { ResponseCache } from '../cache/types';
 import { createAnalyzer } from '../complexity';
 import { loadAnswerModel } from '../judging/holder';
+import { watchAnswerModel } from '../judging/watcher';
+import { modelRegistry } from '../repos/models';
 import { ensureSeed, LEGACY_SIMULATED_MODELS, SIMULATED_TIERS } from '../repos/seed';
 import { createBatchService } from '../batch';
 import { createChatService } from '../gateway/chat-service';
@@ -108,6 +110,10 @@ export async function compose(e: Env): Promise<Runtime> {
     closers.push(() => background.whenIdle());
     const answerModel = await loadAnswerModel(e.CASCADE_ANSWER_MODEL_PATH);
     closers.push(() => answerModel.close());
+    // A version promoted in the model registry replaces the artifact on every replica, no restart.
+    const modelWatch = watchAnswerModel(modelRegistry(prisma), answerModel);
+    await modelWatch.refresh();
+    closers.push(() => modelWatch.stop());
     const gateway = { analyzer, cache, policy, tiers: scale.tiers, sink: scale.sink, budgets: scale.budgets, answerModel, background: (t: Promise<unknown>) => background.track(t) };
     const chat: ChatService = scale.chat(createChatService(gateway));
     const interval = tunerInterval(e);
