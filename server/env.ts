@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 // The one zod-validated view of process.env. Nothing else reads process.env (tests pass overrides
-// through loadEnv). Every value has a working default for the embedded mode: no Postgres, no GPU,
-// no API keys.
+// through loadEnv), except the stage-trace switch (server/lib/stage-trace.ts), read once at module
+// load so that a request pays one constant check when tracing is off. Every value has a working
+// default for the embedded mode: no Postgres, no GPU, no API keys.
 const bool = z
   .enum(['true', 'false', '1', '0', ''])
   .optional()
@@ -18,9 +19,16 @@ export const envSchema = z.object({
   /** Port of the embedded Postgres socket; 0 picks a free one. */
   CASCADE_EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** Opening a connection, or waiting for a free one in the pool, fails after this long. */
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
+  /** A statement (server side) and the wait for its answer (client side) fail after this long. */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   /** Seed simulated small/medium/large tiers in the embedded mode (and when no tier exists). */
   CASCADE_SIMULATED_TIERS: bool.default(true),
   CASCADE_SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** A simulator served elsewhere (`cascade serve-simulator`, e.g. in docker-compose): seeded tiers point
+   *  at it and no process-local simulator starts, so every replica calls the same one. */
+  CASCADE_SIMULATOR_URL: z.string().url().optional(),
   CASCADE_ADMIN_EMAIL: z.string().email().default('admin@cascade.local'),
   CASCADE_ADMIN_PASSWORD: z.string().min(8).optional(),
   /** 32-byte key (hex or base64) that encrypts tier API keys at rest. Embedded mode generates one. */
@@ -43,11 +51,29 @@ export const envSchema = z.object({
   CASCADE_SPOOL_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Max request body of the OpenAI-compatible API, bytes. */
+  /** SIGTERM: how long in-flight requests (streams included) may run before they are cut. */
+  CASCADE_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
+  /** Largest tRPC request body (the console's API); bigger ones get 413 before they are read. */
+  CASCADE_TRPC_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
   CASCADE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
   /** How often the auto-tuner runs (ms); 0 = never. Unset: every 15 minutes, never under NODE_ENV=test. */
   CASCADE_TUNER_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
   /** Feed rated decisions to the analyzer's historical-pattern store. Unset: on, off under NODE_ENV=test. */
   CASCADE_RATING_HISTORY: z.enum(['true', 'false', '1', '0']).optional(),
+  /** Redis shared by replicas: tier limits, rate limits, leader leases and change notices hold across
+   *  processes (server/coord). Unset: one process, in-process coordination. */
+  REDIS_URL: z.string().url().optional(),
+  /** Key prefix in Redis (several installs may share one Redis). */
+  CASCADE_REDIS_PREFIX: z.string().min(1).default('cascade:'),
+  /** Processes serving one port (node:cluster); more than 1 needs REDIS_URL. */
+  CASCADE_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  /** Bearer token /metrics requires when set. */
+  CASCADE_METRICS_TOKEN: z.string().min(8).optional(),
+  /** Serve /metrics on this port (bound to HOST) instead of the public listener. */
+  CASCADE_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** OpenTelemetry traces go to this OTLP/HTTP endpoint; unset: no tracing at all. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_SERVICE_NAME: z.string().default('cascade'),
   TEST_DATABASE_URL: z.string().url().optional(),
   CHROMIUM_PATH: z.string().optional(),
 });

@@ -7,7 +7,7 @@ import { connectDatabase } from '../../server/db/client';
 import { env } from '../../server/env';
 import { cliDatabaseUrl } from '../../server/runtime/process-file';
 import { ROLES } from '../../server/contracts/principal';
-import { apiKeyStore } from '../../server/db/repos/users';
+import { apiKeyStore } from '../../server/repos/users';
 
 export const description = 'create an API key for the OpenAI-compatible API and print it once';
 

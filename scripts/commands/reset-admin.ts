@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { connectDatabase } from '../../server/db/client';
 import { env } from '../../server/env';
 import { cliDatabaseUrl } from '../../server/runtime/process-file';
-import { recoverAdmin } from '../../server/db/repos/recover-admin';
+import { recoverAdmin } from '../../server/repos/recover-admin';
 
 export const description = 'locked out? make an account an enabled admin with a temporary password [--email E]';
 

@@ -4,10 +4,10 @@
 import { encode } from 'next-auth/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrismaClient } from '../db/client';
-import { freshDatabase } from '../feedback/testing';
-import { keyUsage } from '../db/repos/key-usage';
-import { userStore } from '../db/repos/user-store';
-import { apiKeyStore, apiKeyVerifier, userAuth } from '../db/repos/users';
+import { freshDatabase } from '../../test/fixtures/feedback';
+import { keyUsage } from '../repos/key-usage';
+import { userStore } from '../repos/user-store';
+import { apiKeyStore, apiKeyVerifier, userAuth } from '../repos/users';
 import type { UserStore } from '../contracts/stores';
 import { accountStates, type AccountStates } from './account-state';
 import { sessionPrincipal } from './session';

@@ -5,31 +5,25 @@
 // the end) is dropped. Prompts containing code keep their case and inner whitespace because both
 // can carry meaning there.
 import { createHash } from 'node:crypto';
+import { dropRunsBefore, someLineStart, trimLineEnds } from '../lib/linear-text';
+import { cleanUnicode } from '../lib/unicode';
 import type { CacheScope } from './types';
+
+export { cleanUnicode };
 
 /** Prompts longer than this (UTF-16 code units, after normalisation) bypass the cache: see README. */
 export const MAX_PROMPT_CHARS = 32_000;
 
-// C0/C1 controls except \t \n \r, zero-width and bidi formatting characters, BOM.
-const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/g;
-const QUOTES: Record<string, string> = { '\u2018': "'", '\u2019': "'", '\u201a': "'", '\u201b': "'", '\u201c': '"', '\u201d': '"', '\u201e': '"', '\u00ab': '"', '\u00bb': '"' };
-const DASHES = /[\u2010-\u2015\u2212]/g;
-const CODE = /```|`[^`]+`|[{};]\s*$|^\s*(def|function|class|import|#include|SELECT)\b/im;
-
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-/** Lone surrogates become U+FFFD (as String#toWellFormed would), so hashing is well defined. */
-export function cleanUnicode(text: string): string {
-  return text
-    .replace(LONE_SURROGATE, '\ufffd')
-    .normalize('NFKC')
-    .replace(INVISIBLE, '')
-    .replace(/[\u2018-\u201e\u00ab\u00bb]/g, (c) => QUOTES[c] ?? c)
-    .replace(DASHES, '-');
-}
+const CODE = /```|`[^`]+`|[{};]\s*$/m;
+// `^\s*(def|…)\b` under the m flag, checked line by line (as a regex it was quadratic on a run of newlines).
+const CODE_KEYWORD = /(?:def|function|class|import|#include|SELECT)\b/iy;
+const keywordAt = (t: string, at: number) => {
+  CODE_KEYWORD.lastIndex = at;
+  return CODE_KEYWORD.test(t);
+};
 
 export function looksLikeCode(text: string): boolean {
-  return CODE.test(text);
+  return CODE.test(text) || someLineStart(text, keywordAt);
 }
 
 /**
@@ -40,13 +34,11 @@ export function normalizePrompt(text: string): string {
   const clean = cleanUnicode(text);
   if (looksLikeCode(clean)) {
     // Code: only trailing whitespace per line and surrounding blank lines are insignificant.
-    return clean.replace(/[ \t]+$/gm, '').replace(/\r\n?/g, '\n').trim();
+    return trimLineEnds(clean).replace(/\r\n?/g, '\n').trim();
   }
-  return clean
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    // Clause punctuation: a run of , ; : ! ? . … followed by a space or the end of the text.
-    .replace(/[,;:!?.\u2026]+(?= |$)/g, '')
+  const spaced = clean.toLowerCase().replace(/\s+/g, ' ');
+  // Clause punctuation: a run of , ; : ! ? . … followed by a space or the end of the text.
+  return dropRunsBefore(spaced, ',;:!?.\u2026', 32)
     .replace(/\s+/g, ' ')
     .trim();
 }

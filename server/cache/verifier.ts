@@ -6,7 +6,7 @@
 import { canonical, GENERIC, STOPWORDS, stem, words } from '../embedding/text';
 import { antonymPoles, kin, nearSynonyms, opposite } from '../embedding/wordnet';
 import { contentOf, facts, gate, sortJoin, type Facts, type Gate } from './facts';
-import { DIRECTIONAL, HUMAN_LANGUAGES, LANGUAGES, POLARITY, UNITS } from './lexicon';
+import { DIRECTIONAL, HUMAN_LANGUAGES, LANGUAGES, POLARITY, UNITS } from '../embedding/lexicon';
 import { editDistance, isStopTypo, isTypo } from './typo';
 
 export type VerifierCheck =

@@ -169,7 +169,7 @@ export class TierSuccessModel {
    * each): `epochs` passes in a seeded shuffled order with a decaying step (rate / (1 + epoch)),
    * lazily applied L2, intercepts started at each tier's base-rate log-odds. The new weights are
    * swapped in at the end. Deterministic for the same examples. Cost: epochs × examples ×
-   * non-zeros (≈ 200 per query) × tiers: measured 0.86 s CPU for 2,217 examples (see README).
+   * non-zeros (≈ 200 per query) × tiers: measured 0.86 s CPU for 2,217 examples (docs/notes/complexity.md).
    */
   private *refit(chunk: number): Generator<void, void, void> {
     const examples = this.examples.slice();
@@ -254,7 +254,7 @@ const FULL_GAIN = 0.25;
  * (need to leave the small tier + need for the large tier) / 3, each need = expected success gain /
  * FULL_GAIN, capped at 1. A query every tier answers scores 0 (simple), one only the medium and
  * large tiers answer 1/3 (moderate), one only the large tier answers 2/3 (complex); research stays
- * the classifier's call. Why this and not a gain centred on 0.5 (session 2): that one ordered the
+ * the classifier's call. Why this and not a gain centred on 0.5: that one ordered the
  * large tier's gain well, but gave "escalating changes nothing" 0.5, so as history gained weight
  * every easy query drifted to the medium band and the default t1 never picked the small tier.
  * Null when a tier has no estimate.

@@ -1,5 +1,5 @@
 // Ports the transports and next-auth call into: tier listing, API-key and password checks, ratings.
-// The composition root binds them to repositories (server/db/repos) and services.
+// The composition root binds them to repositories (server/repos) and services.
 import type { TierConfig } from '../tiers/types';
 import type { Principal, Role } from './principal';
 

@@ -1,5 +1,5 @@
 // The admin and read-side operations the tRPC routers need, as ports. The composition root binds
-// them to the repositories in server/db/repos; routers reach the database only through them.
+// them to the repositories in server/repos; routers reach the database only through them.
 import type { DecisionRecord } from '../decisions/types';
 import type { Policy } from '../routing/policy';
 import type { TierConfig, TierRole } from '../tiers/types';

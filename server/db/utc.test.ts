@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { insertDecision } from '../feedback/testing';
+import { insertDecision } from '../../test/fixtures/feedback';
 import { createPrisma } from './client';
 import { utcSessionUrl } from './utc';
 

@@ -1,7 +1,7 @@
 // Word-level text processing shared by the local embedder and the cache's hit verifier: one
 // tokeniser, one stop-word list, one light stemmer and one small synonym table, so that what the
 // embedder treats as "the same word" is exactly what the verifier compares.
-import { cleanUnicode } from '../cache/normalize';
+import { cleanUnicode } from '../lib/unicode';
 import { isWord } from './dictionary';
 import { wordnetFold } from './wordnet';
 

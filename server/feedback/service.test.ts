@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createPrisma } from '../db/client';
 import { successRates, versionSuccess } from './rollup';
 import { feedbackService } from './service';
-import { insertApiKey, insertDecision, uniq } from './testing';
+import { insertApiKey, insertDecision, uniq } from '../../test/fixtures/feedback';
 
 const prisma = createPrisma(process.env.TEST_DATABASE_URL!, { poolSize: 4 });
 const feedback = feedbackService(prisma);

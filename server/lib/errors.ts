@@ -43,6 +43,8 @@ export interface DomainErrorOptions {
   decisionId?: string | null;
   /** Field-level issues, for forms that show each next to its field. */
   issues?: { path: string; message: string }[];
+  /** When the client may try again (429, 503): sent as Retry-After. */
+  retryAfterMs?: number | null;
   cause?: unknown;
 }
 
@@ -68,6 +70,7 @@ export class DomainError extends Error {
   readonly param: string | null;
   readonly decisionId: string | null;
   readonly issues: { path: string; message: string }[] | undefined;
+  readonly retryAfterMs: number | null;
 
   constructor(
     readonly code: ErrorCode,
@@ -79,6 +82,7 @@ export class DomainError extends Error {
     this.param = opts.param ?? null;
     this.decisionId = opts.decisionId ?? null;
     this.issues = opts.issues;
+    this.retryAfterMs = opts.retryAfterMs ?? null;
   }
 
   get status(): number {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// The routing policy document (issue 4). Stored as immutable versions in Postgres; exactly one is
+// The routing policy document. Stored as immutable versions in Postgres; exactly one is
 // active. Validated with this schema on the server and in the policy editor (same schema).
 
 export const ROUTE_TARGETS = ['small', 'medium', 'large', 'research'] as const;
@@ -31,6 +31,15 @@ export const budgetSchema = z.object({
   /** Share of the budget after which requests are routed one tier cheaper. */
   downgradeAt: z.number().min(0).max(1).default(0.8),
 });
+
+/** Per-key request and token rate limits (per minute, shared by all replicas when REDIS_URL is set). */
+export const rateLimitSchema = z
+  .object({
+    apiKeyId: z.string().min(1, 'choose an API key'),
+    requestsPerMinute: z.number().int().positive('requests per minute must be at least 1').optional(),
+    tokensPerMinute: z.number().int().positive('tokens per minute must be at least 1').optional(),
+  })
+  .refine((r) => r.requestsPerMinute !== undefined || r.tokensPerMinute !== undefined, { message: 'set requests or tokens per minute', path: ['requestsPerMinute'] });
 
 export const policySchema = z
   .object({
@@ -69,6 +78,7 @@ export const policySchema = z
       )
       .default([]),
     budgets: z.array(budgetSchema).default([]),
+    rateLimits: z.array(rateLimitSchema).default([]),
     validators: z
       .object({
         empty: z.boolean().default(true),

@@ -3,7 +3,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { Env } from '../env';
 import { persistedSecret } from './secrets';
-import type { SecretCipher } from '../db/repos/tiers';
+import type { SecretCipher } from '../repos/tiers';
 
 function keyBytes(secret: string): Buffer {
   if (/^[0-9a-f]{64}$/i.test(secret)) return Buffer.from(secret, 'hex');

@@ -1,9 +1,11 @@
 // The composition root: builds the Runtime from the core modules. Only this file knows which
-// implementation serves which port; transports see server/runtime/types.ts.
+// implementation serves which port; transports see only the contracts (server/contracts), entry
+// points the Runtime (types.ts).
+import { BackgroundTasks } from '../lib/background';
 import { join } from 'node:path';
 import type { ResponseCache } from '../cache/types';
 import { createAnalyzer } from '../complexity';
-import { ensureSeed, LEGACY_SIMULATED_MODELS, SIMULATED_TIERS } from '../db/seed';
+import { ensureSeed, LEGACY_SIMULATED_MODELS, SIMULATED_TIERS } from '../repos/seed';
 import { createBatchService } from '../batch';
 import { createChatService } from '../gateway/chat-service';
 import { successRates } from '../feedback/rollup';
@@ -15,7 +17,7 @@ import type { Env } from '../env';
 import { listModels } from '../tiers/connector';
 import type { TierConfig } from '../tiers/types';
 import { cipherFromEnv } from './cipher';
-import type { Runtime } from './index';
+import type { Runtime } from './types';
 import { rollupBudgetSource } from './budgets';
 import { createFeedbackPort } from './feedback-port';
 import { createPolicyProvider } from './policy-provider';
@@ -23,34 +25,44 @@ import { LiveRatingHistory, loadRatedDecisions } from './rating-history';
 import { startTunerScheduler } from './tuner-scheduler';
 import { authSecret } from './secrets';
 import type { TierTestResult } from '../contracts/stores';
-import { decisionReader } from '../db/repos/decisions';
-import { policyStore } from '../db/repos/policies';
+import { decisionReader } from '../repos/decisions';
+import { policyStore } from '../repos/policies';
 import { writeProcessFile } from './process-file';
-import { tierStore } from '../db/repos/tiers';
-import { apiKeyStore, apiKeyVerifier, userAuth } from '../db/repos/users';
-import { userStore } from '../db/repos/user-store';
-import { keyUsage } from '../db/repos/key-usage';
+import { tierStore } from '../repos/tiers';
+import { apiKeyStore, apiKeyVerifier, userAuth } from '../repos/users';
+import { userStore } from '../repos/user-store';
+import { keyUsage } from '../repos/key-usage';
 import { accountStates } from '../auth/account-state';
+import { outageTolerantVerifier } from '../resilience/outage-keys';
 import { createTierDirectory } from './tier-directory';
 import type { ChatService } from '../contracts/chat';
+import { createCoordinator } from '../coord';
+import { startTracing } from '../observability/tracing';
+import { scaleOut, sharedScraper } from './scale-out';
 
 export async function compose(e: Env): Promise<Runtime> {
   const db = await connectDatabase({ url: e.DATABASE_URL });
   const prisma = db.prisma;
   const closers: (() => Promise<void> | void)[] = [];
   try {
+    await startTracing({ endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME });
+    // Closed last but one (after the recorder flushed): leases and tier slots are handed back on the way out.
+    const coord = await createCoordinator({ redisUrl: e.REDIS_URL, prefix: e.CASCADE_REDIS_PREFIX });
+    closers.push(() => coord.close());
     const tiersStore = tierStore(prisma, cipherFromEnv(e));
     const policies = policyStore(prisma);
     const accounts = accountStates(prisma);
     const usage = keyUsage(prisma);
     closers.push(() => usage.close());
-    const verifier = apiKeyVerifier(prisma, { onUse: usage.touch });
+    // Known keys keep working through a database outage (server/resilience/outage-keys.ts).
+    const keyCheck = apiKeyVerifier(prisma, { onUse: usage.touch });
+    const verifier = outageTolerantVerifier(keyCheck);
     const keys = apiKeyStore(prisma);
     // A change to a user reaches their sessions and the keys they made at once in this process.
-    const users = userStore(prisma, { onChange: (id) => { accounts.forget(id); verifier.forget(); } });
+    const users = userStore(prisma, { onChange: (id) => { accounts.forget(id); keyCheck.forget(); } });
     // Embedded mode answers with no GPU and no key: a loopback simulator serves the seeded tiers.
     // It also serves the seed's model names (the seed and the simulator name models independently).
-    const simulator = e.CASCADE_SIMULATED_TIERS
+    const simulator = e.CASCADE_SIMULATED_TIERS && !e.CASCADE_SIMULATOR_URL
       ? await startSimulator({
           port: e.CASCADE_SIMULATOR_PORT,
           host: '127.0.0.1',
@@ -58,14 +70,14 @@ export async function compose(e: Env): Promise<Runtime> {
         })
       : null;
     if (simulator) closers.push(() => simulator.close());
-    const seed = await ensureSeed(prisma, { simulatorBaseUrl: simulator?.baseUrl ?? null, adminEmail: e.CASCADE_ADMIN_EMAIL, adminPassword: e.CASCADE_ADMIN_PASSWORD });
+    const seed = await ensureSeed(prisma, { simulatorBaseUrl: simulator?.baseUrl ?? (e.CASCADE_SIMULATED_TIERS ? (e.CASCADE_SIMULATOR_URL ?? null) : null), adminEmail: e.CASCADE_ADMIN_EMAIL, adminPassword: e.CASCADE_ADMIN_PASSWORD });
     const firstStart = seed.admin ? { adminEmail: seed.admin.email, adminPassword: seed.admin.generated ? seed.admin.password : '(CASCADE_ADMIN_PASSWORD)' } : null;
     // Simulated tiers are served by this process's simulator, whatever URL another process stored.
-    const tiers = await createTierDirectory(async () =>
+    const localTiers = await createTierDirectory(async () =>
       (await tiersStore.configs()).map((t) => (t.kind === 'simulated' && simulator ? { ...t, baseUrl: simulator.baseUrl } : t)),
     );
-    const policy = await createPolicyProvider(policies);
-    closers.push(() => policy.close());
+    const localPolicy = await createPolicyProvider(policies);
+    closers.push(() => localPolicy.close());
     if (db.embedded) closers.push(writeProcessFile(e.CASCADE_DATA_DIR, db.url));
 
     // The request path's modules. The recorder is closed last-but-one (before the database) so
@@ -78,19 +90,30 @@ export async function compose(e: Env): Promise<Runtime> {
     const analyzer = await createAnalyzer({ modelPath: e.CASCADE_MODEL_PATH, ...(history ? { history } : {}) });
     if (history) {
       history.attach(analyzer.featureParams);
-      const { policy: active } = policy.current();
+      const { policy: active } = localPolicy.current();
       for (const r of await loadRatedDecisions(prisma, RATING_HISTORY_LIMIT)) history.add(active, r);
     }
-    const cache = await loadCache(db.url, tiers.list());
+    const cache = await loadCache(db.url, localTiers.list());
     if (cache) closers.push(() => cache.close());
     closers.push(() => analyzer.close());
-    const registry = createTierRegistry({ directory: tiers });
-    const budgets = rollupBudgetSource(prisma);
-    const chat: ChatService = createChatService({ analyzer, cache, policy, tiers: registry, sink: recorder, budgets });
-    const tuner = startTunerScheduler(prisma, { intervalMs: tunerInterval(e), onPolicyChange: () => policy.invalidate() });
+    const registry = createTierRegistry({ directory: localTiers, admission: coord.admission(), scraper: sharedScraper(coord) });
+    closers.push(() => registry.stop());
+    const scale = scaleOut(coord, { recorder, registry, rollups: rollupBudgetSource(prisma), policy: localPolicy });
+    closers.push(() => scale.close());
+    // Policy and tier changes made here are announced; other replicas' announcements reload here.
+    const policy = scale.announced(localPolicy, 'invalidate', 'policy');
+    const tiers = scale.announced(localTiers, 'reload', 'tiers');
+    // Cache stores run after the answer is sent; closed before the cache so none is cut off.
+    const background = new BackgroundTasks();
+    closers.push(() => background.whenIdle());
+    const gateway = { analyzer, cache, policy, tiers: scale.tiers, sink: scale.sink, budgets: scale.budgets, background: (t: Promise<unknown>) => background.track(t) };
+    const chat: ChatService = scale.chat(createChatService(gateway));
+    const interval = tunerInterval(e);
+    const tuner = startTunerScheduler(prisma, { intervalMs: interval, onPolicyChange: () => policy.invalidate(), gate: scale.tunerGate(interval), onRun: scale.onTunerRun });
     closers.push(() => tuner.stop());
     // Batch jobs go through the same ChatService; stopped before the recorder so their decisions flush.
-    const batches = createBatchService({ prisma, chat, gateway: { analyzer, policy, tiers: registry } });
+    // Batch items are not held to per-minute rate limits: a job is paced by tier capacity instead.
+    const batches = createBatchService({ prisma, chat: createChatService(gateway), gateway: { analyzer, policy, tiers: registry } });
     await batches.start();
     closers.push(() => batches.stop());
 
@@ -111,7 +134,7 @@ export async function compose(e: Env): Promise<Runtime> {
         tiers: tiersStore,
         policies,
         // Revocation must take effect at once in this process, not after the verifier's cache TTL.
-        apiKeys: { ...keys, revoke: async (id, actor) => { const k = await keys.revoke(id, actor); verifier.forget(); return k; } },
+        apiKeys: { ...keys, revoke: async (id, actor) => { const k = await keys.revoke(id, actor); keyCheck.forget(); verifier.revoked(id); return k; } },
         users,
         decisions: decisionReader(prisma),
       },
@@ -119,6 +142,9 @@ export async function compose(e: Env): Promise<Runtime> {
       recorder,
       testTier,
       tierRegistry: registry,
+      coord,
+      metrics: scale.metrics,
+      whenIdle: () => background.whenIdle(),
       firstStart,
       info: { database: db.embedded ? 'embedded' : 'external', simulatorUrl: simulator?.baseUrl ?? null },
       async stop() {

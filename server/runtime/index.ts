@@ -3,71 +3,35 @@
 // on globalThis under a registered symbol; the first caller starts it, everyone else awaits the same
 // promise.
 import { env, type Env } from '../env';
-import type { Stores, TierTestResult } from '../contracts/stores';
-import type { ChatService } from '../contracts/chat';
-import type { ApiKeyVerifier, FeedbackPort, TierDirectory, UserAuth } from '../contracts/ports';
-import type { Policy } from '../routing/policy';
-import type { TierConfig } from '../tiers/types';
-import type { Recorder } from '../decisions/recorder';
-import type { BatchService } from '../batch/types';
-import type { SuccessDimension, SuccessFilter, SuccessRow } from '../feedback/rollup';
-import type { TunerScheduler } from './tuner-scheduler';
-import type { AccountStates } from '../auth/account-state';
-import type { KeyUsage } from '../db/repos/key-usage';
-import type { createTierRegistry } from '../tiers/registry';
+import type { Runtime } from './types';
 
-export interface PolicyProvider {
-  /** The active policy version, cached in memory; refreshed by invalidate() after a change. */
-  current(): { version: number; policy: Policy };
-  invalidate(): Promise<void>;
-}
-
-export interface Runtime {
-  env: Env;
-  /** Signs next-auth JWTs; also used to read session cookies outside next-auth. */
-  authSecret: string;
-  chat: ChatService;
-  tiers: TierDirectory & { reload(): Promise<void> };
-  apiKeys: ApiKeyVerifier;
-  /** Users' current role / disabled / session version: every session is checked against it. */
-  accounts: AccountStates;
-  /** API keys' "last used", written in batches. */
-  keyUsage: KeyUsage;
-  users: UserAuth;
-  feedback: FeedbackPort;
-  /** Batch jobs (server/batch): started with the runtime, resuming unfinished jobs. */
-  batches: BatchService;
-  stores: Stores;
-  policy: PolicyProvider;
-  /** The auto-tuner: scheduled runs (CASCADE_TUNER_INTERVAL_MS), run now, proposals, approve / reject. */
-  tuner: TunerScheduler;
-  /** Success rates from the feedback rollups (Wilson intervals). */
-  quality: { successRates(filter: SuccessFilter, by: readonly SuccessDimension[]): Promise<SuccessRow[]> };
-  testTier(tier: TierConfig): Promise<TierTestResult>;
-  /** The gateway's live tier registry (breakers, admission queues, vLLM scrapes): read by the tiers page. */
-  tierRegistry: ReturnType<typeof createTierRegistry>;
-  /** The decision recorder (flush() in tests; closed by stop()). */
-  recorder: Recorder;
-  /** Set on the very first start of a fresh install: the generated admin password, to print once. */
-  firstStart: { adminEmail: string; adminPassword: string } | null;
-  /** Embedded-mode details for the startup banner. */
-  info: { database: 'embedded' | 'external'; simulatorUrl: string | null };
-  /** Flushes the decision recorder and closes everything. */
-  stop(): Promise<void>;
-}
+export type { PolicyProvider, Runtime } from './types';
 
 const KEY = Symbol.for('cascade.runtime');
-type Holder = { [KEY]?: Promise<Runtime> };
+const ENV = Symbol.for('cascade.runtime.env');
+type Holder = { [KEY]?: Promise<Runtime>; [ENV]?: string };
 const holder = globalThis as Holder;
 
-/** Starts the runtime once per process (idempotent). */
-export function startRuntime(e: Env = env()): Promise<Runtime> {
-  holder[KEY] ??= import('./compose').then((m) => m.compose(e));
+/**
+ * Starts the runtime once per process (idempotent). Given a configuration while a runtime started
+ * with another one is running, it throws rather than hand back a runtime that ignores it.
+ */
+export function startRuntime(e?: Env): Promise<Runtime> {
+  const wanted = e ? JSON.stringify(e) : undefined;
+  if (holder[KEY] && wanted !== undefined && holder[ENV] !== undefined && holder[ENV] !== wanted) {
+    return Promise.reject(new Error('a runtime with another configuration is running in this process: stopRuntime() first'));
+  }
+  if (!holder[KEY]) {
+    const config = e ?? env();
+    holder[ENV] = JSON.stringify(config);
+    holder[KEY] = import('./compose').then((m) => m.compose(config));
+  }
+  const started = holder[KEY];
   // A failed start must not stay cached: the next caller tries again (e.g. after the DB comes up).
-  holder[KEY].catch(() => {
-    delete holder[KEY];
+  started.catch(() => {
+    if (holder[KEY] === started) delete holder[KEY];
   });
-  return holder[KEY];
+  return started;
 }
 
 export function getRuntime(): Promise<Runtime> {
@@ -78,6 +42,7 @@ export async function stopRuntime(): Promise<void> {
   const p = holder[KEY];
   if (!p) return;
   delete holder[KEY];
+  delete holder[ENV];
   const rt = await p.catch(() => null);
   await rt?.stop();
 }

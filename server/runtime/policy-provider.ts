@@ -2,7 +2,7 @@
 // invalidate() reloads after a save/rollback in this process; a periodic refresh picks up changes
 // made by other processes (a CLI, a second server).
 import { defaultPolicy } from '../routing/policy';
-import type { PolicyProvider } from './index';
+import type { PolicyProvider } from './types';
 import type { PolicyStore } from '../contracts/stores';
 
 export async function createPolicyProvider(store: PolicyStore, refreshMs = 10_000): Promise<PolicyProvider & { close(): void }> {

@@ -38,6 +38,14 @@ export interface TunerSchedulerOptions {
   /** Refreshes the in-memory policy after the tuner wrote a version. */
   onPolicyChange: () => Promise<void>;
   onError?: (err: unknown) => void;
+  /**
+   * Singleton gate across replicas: when given, the timer ticks every intervalMs / 4 (at most 5 s)
+   * and a tick runs only when gate() says it owns the current interval (leader lease + a claim of
+   * the interval), so one run happens per interval whichever replica leads.
+   */
+  gate?: () => Promise<boolean>;
+  /** Every finished run's action ('error' for a failed one): metrics. */
+  onRun?: (action: string) => void;
 }
 
 export function startTunerScheduler(prisma: PrismaClient, opts: TunerSchedulerOptions): TunerScheduler {
@@ -50,10 +58,12 @@ export function startTunerScheduler(prisma: PrismaClient, opts: TunerSchedulerOp
     try {
       const run = await svc.run();
       last = { at: new Date(), run };
+      opts.onRun?.(run.action);
       if (run.action === 'applied' || run.action === 'rolled_back') await opts.onPolicyChange();
       return run;
     } catch (err) {
       last = { at: new Date(), run: { action: 'error', reason: err instanceof Error ? err.message : String(err) } };
+      opts.onRun?.('error');
       throw err;
     }
   }
@@ -65,7 +75,9 @@ export function startTunerScheduler(prisma: PrismaClient, opts: TunerSchedulerOp
     return running;
   }
 
-  const timer = opts.intervalMs > 0 ? setInterval(() => void runNow().catch(report), opts.intervalMs) : null;
+  const gate = opts.gate;
+  const tick = gate ? () => void gate().then((mine) => (mine ? runNow() : undefined)).catch(report) : () => void runNow().catch(report);
+  const timer = opts.intervalMs > 0 ? setInterval(tick, gate ? Math.max(10, Math.min(opts.intervalMs / 4, 5_000)) : opts.intervalMs) : null;
   // The timer must not keep a CLI process or a test worker alive.
   timer?.unref();
 

@@ -4,13 +4,12 @@
 // (kind 'vllm') are scraped by default: their /metrics num_requests_waiting joins `queued`, so the
 // policy's spill limit also sees the server's own queue (other clients may share the GPU).
 // Production and tests build the same registry, so every pipeline test exercises admission and breakers.
-import type { TierCallOptions, TierInvoker } from '../routing/ports';
 import { mark, STAGE_TRACE, upstreamAdmitted, upstreamReturned } from '../lib/stage-trace';
 import { Admission } from './admission';
 import { TierError } from './errors';
 import { TierClient, type TierClientOptions } from './client';
 import { MetricsScraper, type ScraperOptions } from './metrics-scraper';
-import type { ChatRequest, TierConfig, TierState } from './types';
+import type { ChatRequest, TierCallOptions, TierConfig, TierInvoker, TierState } from './types';
 
 /** Where the registry reads the configured tiers from (reloaded after admin edits). */
 export interface TierSource {
@@ -37,12 +36,14 @@ export interface RegistryOptions {
   upstreamWaiting?: (tier: string) => number | null | undefined;
   /** Scraping of vLLM tiers' /metrics (default on, every 5 s; started with the first vLLM tier); false: off. */
   vllmMetrics?: ScraperOptions | false;
+  /** A scraper to use instead of a new one (e.g. one that shares its scrapes across replicas). */
+  scraper?: MetricsScraper;
 }
 
 export function createTierRegistry(o: RegistryOptions): TierRegistry {
   const admission = o.admission ?? new Admission();
   const clients = new Map<string, TierClient>();
-  const scraper = o.vllmMetrics === false ? null : new MetricsScraper({ ...o.vllmMetrics, kinds: ['vllm'] });
+  const scraper = o.vllmMetrics === false ? null : (o.scraper ?? new MetricsScraper({ ...o.vllmMetrics, kinds: ['vllm'] }));
   // The directory reloads after admin edits (new config objects): the scraper follows on the next
   // states() call, and its timer starts only once a vLLM tier exists.
   let scraped: TierConfig[] = [];

@@ -63,3 +63,38 @@ export interface TierState {
 }
 
 export type TierStates = ReadonlyMap<string, TierState> | Readonly<Record<string, TierState>>;
+
+// What callers of tiers (the cascade executor, the research pipeline) get: the registry implements it.
+export interface TierCallOptions {
+  signal?: AbortSignal;
+  /** Admission priority: lower runs first (short simple queries are not stuck behind research). */
+  priority?: number;
+  /** Called once admitted, with the time spent waiting in the tier's queue. */
+  onAdmitted?: (queueMs: number) => void;
+}
+
+export interface TierAnswer {
+  content: string;
+  finishReason: string | null;
+  usage: Usage;
+  logprobs?: number[];
+}
+
+export interface TierChunk {
+  delta: string;
+  /** Only on the final chunk, which always carries usage. */
+  finishReason?: string | null;
+  usage?: Usage;
+  logprobs?: number[];
+}
+
+/**
+ * Calls throw errors with a `kind` (TierError of server/tiers/errors.ts): timeout, rate_limited
+ * (after retries), circuit_open, queue_full, stream_cut, bad_response, http_4xx, http_5xx, network,
+ * cancelled. Anything else is treated as a generic error.
+ */
+export interface TierInvoker {
+  tier(name: string): TierConfig | undefined;
+  chat(name: string, req: ChatRequest, opts?: TierCallOptions): Promise<TierAnswer>;
+  chatStream(name: string, req: ChatRequest, opts?: TierCallOptions): AsyncIterable<TierChunk>;
+}

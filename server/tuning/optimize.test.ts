@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, optimizeThresholds, uniformGrid } from './optimize';
-import { syntheticWorld } from './testing';
+import { syntheticWorld } from '../../test/fixtures/tuning';
 
 describe('optimizeThresholds', () => {
   const world = syntheticWorld(3000, 1);

@@ -4,7 +4,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrismaClient } from '../db/client';
 import { feedbackService } from '../feedback/service';
-import { freshDatabase, insertDecision } from '../feedback/testing';
+import { freshDatabase, insertDecision } from '../../test/fixtures/feedback';
 import { defaultPolicy, type Policy } from '../routing/policy';
 import { tunerService } from './service';
 import { activePolicy } from './versions';

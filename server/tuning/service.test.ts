@@ -2,11 +2,11 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrismaClient } from '../db/client';
 import { feedbackService } from '../feedback/service';
-import { freshDatabase, insertDecision } from '../feedback/testing';
+import { freshDatabase, insertDecision } from '../../test/fixtures/feedback';
 import { defaultPolicy, type Policy } from '../routing/policy';
 import { createRng } from './rng';
 import { tunerService } from './service';
-import { syntheticSuccess } from './testing';
+import { syntheticSuccess } from '../../test/fixtures/tuning';
 import { activePolicy } from './versions';
 
 let db: { prisma: PrismaClient; drop(): Promise<void> };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../routing/policy';
 import { createRng } from './rng';
 import { assessmentFromScore, optimumOf, simulate, type SimRow } from './simulation';
-import { syntheticSuccess } from './testing';
+import { syntheticSuccess } from '../../test/fixtures/tuning';
 
 // Rows whose recorded correctness follows the synthetic curves: the optimum is known and smooth.
 function rows(n: number, seed: number): { rows: SimRow[]; scores: number[] } {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { explore } from './explore';
 import { evaluate, optimizeThresholds } from './optimize';
 import { createRng } from './rng';
-import { syntheticSuccess, syntheticWorld } from './testing';
+import { syntheticSuccess, syntheticWorld } from '../../test/fixtures/tuning';
 import { tuneThresholds } from './tuner';
 import { tierForScore, type RatedObservation, type Thresholds, type TierIndex } from './types';
 

@@ -3,7 +3,7 @@
 import { DomainError } from '../lib/errors';
 import type { Prisma, PrismaClient } from '../db/client';
 import { policySchema, type Policy } from '../routing/policy';
-import { auditData } from '../db/repos/audit';
+import { auditData } from '../repos/audit';
 import type { Actor } from '../contracts/stores';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];

@@ -3,7 +3,7 @@
 import '../../server/runtime/preload-native';
 import type { JWT } from 'next-auth/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authOptions, buildAuthOptions } from '../../server/auth/options';
+import { authOptions, buildAuthOptions } from '../../lib/auth-options';
 import { signInLimiter } from '../../server/auth/sign-in-limiter';
 import { stopRuntime, type Runtime } from '../../server/runtime';
 import { testRuntime, uid } from './helpers';

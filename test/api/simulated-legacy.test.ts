@@ -1,7 +1,7 @@
 // Databases seeded by earlier versions name the simulated models differently (sim-large-frontier, …);
 // the embedded simulator must still answer them, or an upgraded install fails every request.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LEGACY_SIMULATED_MODELS, SIMULATED_TIERS } from '../../server/db/seed';
+import { LEGACY_SIMULATED_MODELS, SIMULATED_TIERS } from '../../server/repos/seed';
 import { stopRuntime, type Runtime } from '../../server/runtime';
 import { testRuntime } from './helpers';
 

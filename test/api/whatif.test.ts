@@ -8,7 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { createCaller } from '../../server/api/root';
 import type { Assessment, Band } from '../../server/complexity/types';
 import { getPrisma } from '../../server/db/client';
-import { insertApiKey } from '../../server/feedback/testing';
+import { insertApiKey } from '../fixtures/feedback';
 import { decide } from '../../server/routing/decide';
 import { defaultPolicy, type Policy } from '../../server/routing/policy';
 import { stopRuntime, type Runtime } from '../../server/runtime';

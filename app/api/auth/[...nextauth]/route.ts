@@ -1,7 +1,7 @@
-// next-auth v4 route handler; configuration in server/auth/options.ts.
+// next-auth v4 route handler; configuration in lib/auth-options.ts.
 import '@/server/runtime/preload-native';
 import NextAuth from 'next-auth';
-import { authOptions } from '@/server/auth/options';
+import { authOptions } from '@/lib/auth-options';
 
 export const dynamic = 'force-dynamic';
 

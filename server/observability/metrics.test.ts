@@ -1,0 +1,55 @@
+// The metrics a decision produces, and the Grafana dashboard asks only for metrics that exist.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { DecisionRecord } from '../decisions/types';
+import { CascadeMetrics } from './metrics';
+
+const attempt = (tierName: string, outcome: 'ok' | 'timeout', queueMs = 3) => ({
+  seq: 0, tierId: tierName, tierName, step: 'answer', startedAt: new Date(), latencyMs: 10, ttftMs: null, queueMs, tokensIn: 5, tokensOut: 5, costUsd: 0.001, outcome, detail: null,
+});
+
+const decision = (over: Partial<DecisionRecord> = {}): DecisionRecord => ({
+  id: 'd1', createdAt: new Date(), principalId: 'k', apiKeyId: 'k', source: 'api', promptHash: 'h', promptPreview: 'p', band: 'simple', score: 0.2, probs: null,
+  signals: null, policyVersion: 1, plan: null, finalTier: 'medium', cacheStatus: 'miss', tokensIn: 10, tokensOut: 10, costUsd: 0.002, baselineCostUsd: 0.01,
+  latencyMs: 250, ttftMs: 120, status: 'ok', errorCode: null, escalations: 1, attempts: [attempt('small', 'timeout'), attempt('medium', 'ok')], ...over,
+});
+
+function live() {
+  return new CascadeMetrics({
+    admission: () => [{ tier: 'small', inFlight: 2, queued: 1, maxConcurrency: 4 }],
+    breakers: () => [{ tier: 'small', state: 'open' }],
+    recorder: () => ({ queued: 3, spoolPendingBatches: 0, written: 10, spooled: 0, dropped: 0, rejected: 0, databaseUp: true }),
+    leaders: () => [{ job: 'tuner', leader: true }],
+    coordination: { kind: 'redis', replicaId: 'r1' },
+  }, { defaultMetrics: false });
+}
+
+describe('metrics', () => {
+  it('counts a request by door, band, tier, outcome and cache, its escalation by reason, and its admission wait', async () => {
+    const m = live();
+    m.observeDecision(decision());
+    m.observeDecision(decision({ id: 'd2', status: 'rejected', errorCode: 'budget_exceeded', finalTier: null, attempts: [], ttftMs: null, cacheStatus: 'bypass' }));
+    const text = await m.text();
+    expect(text).toContain('cascade_requests_total{door="api",band="simple",tier="medium",outcome="ok",cache="miss"} 1');
+    expect(text).toContain('cascade_request_errors_total{door="api",code="budget_exceeded"} 1');
+    expect(text).toContain('cascade_escalations_total{from_tier="small",reason="timeout"} 1');
+    expect(text).toContain('cascade_admission_wait_seconds_count{tier="small"} 1');
+    expect(text).toContain('cascade_time_to_first_token_seconds_count{door="api",tier="medium"} 1');
+    expect(text).toContain('cascade_breaker_state{tier="small"} 2');
+    expect(text).toContain('cascade_recorder_queue_depth 3');
+    expect(text).toContain('cascade_leader{job="tuner"} 1');
+  });
+
+  it('the Grafana dashboard queries only metrics Cascade exports', async () => {
+    const m = live();
+    m.observeDecision(decision());
+    m.rateLimitedRequest('requests');
+    m.tunerRun('kept');
+    const text = await m.text();
+    const exported = new Set([...text.matchAll(/^# TYPE (\S+) (\S+)/gm)].flatMap(([, name, type]) => (type === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name])));
+    const dashboard = JSON.parse(readFileSync(new URL('../../deploy/grafana/cascade-dashboard.json', import.meta.url), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
+    const used = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((t) => [...t.expr.matchAll(/\b(cascade_[a-z_]+)/g)].map((x) => x[1]))));
+    expect(used.size).toBeGreaterThan(15);
+    expect([...used].filter((n) => !exported.has(n))).toEqual([]);
+  });
+});
