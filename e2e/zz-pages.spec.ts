@@ -79,7 +79,11 @@ test('traffic to look at', async ({ browser }) => {
     const r = await admin.request.post('/api/v1/chat/completions', { headers: { authorization: `Bearer ${key}` }, data: { model: 'auto', messages: [{ role: 'user', content: prompts[i % prompts.length] }] } });
     expect(r.status(), await r.text()).toBe(200);
     const id = r.headers()['x-cascade-decision-id'];
-    if (i % 3 === 0) await admin.request.post('/api/v1/feedback', { headers: { authorization: `Bearer ${key}` }, data: { decision_id: id, rating: i % 2 ? 'down' : 'up' } });
+    if (i % 3 === 0) {
+      // The decision is written by the batched recorder a moment after the answer: until then the rating is a 404.
+      const rate = () => admin.request.post('/api/v1/feedback', { headers: { authorization: `Bearer ${key}` }, data: { decision_id: id, rating: i % 2 ? 'down' : 'up' } });
+      await expect.poll(async () => (await rate()).status(), { timeout: 15_000 }).toBe(200);
+    }
   }
 });
 
