@@ -107,7 +107,7 @@ export function PolicyEditor() {
           </div>
           <div className="row" style={{ alignItems: 'flex-end' }}>
             <Field id="policy-reason" label="Why this change (goes to the audit log)" error={submitted && !reason.trim() ? 'say why' : serverErrs.reason} className="wide">
-              <input id="policy-reason" value={reason} onChange={(e) => setReason(e.target.value)} style={{ width: 420 }} {...invalid('policy-reason', submitted && !reason.trim() ? 'say why' : undefined)} />
+              <input id="policy-reason" value={reason} onChange={(e) => setReason(e.target.value)} style={{ width: 420, maxWidth: '100%' }} {...invalid('policy-reason', submitted && !reason.trim() ? 'say why' : undefined)} />
             </Field>
             <button type="submit" disabled={save.isPending || changes.length === 0}>{save.isPending ? 'Saving…' : 'Save new version'}</button>
             <button type="button" className="secondary" disabled={changes.length === 0} onClick={() => active.data && set(active.data.document)}>Discard changes</button>
