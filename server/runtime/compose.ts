@@ -14,7 +14,7 @@ import { createChatService } from '../gateway/chat-service';
 import { successRates } from '../feedback/rollup';
 import { createTierRegistry } from '../tiers/registry';
 import { startSimulator } from '../tiers/simulator';
-import { connectDatabase } from '../db/client';
+import { connectDatabase, databaseGuard } from '../db/client';
 import { createRecorder } from '../decisions/recorder';
 import type { Env } from '../env';
 import { listModels } from '../tiers/connector';
@@ -59,7 +59,7 @@ export async function compose(e: Env): Promise<Runtime> {
     closers.push(() => usage.close());
     // Known keys keep working through a database outage (server/resilience/outage-keys.ts).
     const keyCheck = apiKeyVerifier(prisma, { onUse: usage.touch });
-    const verifier = outageTolerantVerifier(keyCheck);
+    const verifier = outageTolerantVerifier(keyCheck, { databaseUp: () => databaseGuard()?.isUp() ?? true });
     const keys = apiKeyStore(prisma);
     // A change to a user reaches their sessions and the keys they made at once in this process.
     const users = userStore(prisma, { onChange: (id) => { accounts.forget(id); keyCheck.forget(); } });
