@@ -7,6 +7,7 @@ import { diffPolicies } from '@/lib/policy-diff';
 import { errorText, useTRPC } from '@/lib/trpc';
 import { Field, invalid } from '../../Field';
 import { PolicyHistory } from './PolicyHistory';
+import { RateLimitsSection } from './RateLimitsSection';
 import { OverridesSection } from './OverridesSection';
 import { BudgetsSection, RulesSection, SettingsSection, TargetsSection } from './PolicySections';
 import { ThresholdHandles } from './ThresholdHandles';
@@ -88,6 +89,9 @@ export function PolicyEditor() {
         </Section>
         <Section id="p-budgets" title="Budgets">
           <BudgetsSection p={draft} set={set} errs={errs} apiKeys={(keys.data ?? []).filter((k) => !k.revokedAt)} />
+        </Section>
+        <Section id="p-rate-limits" title="Rate limits">
+          <RateLimitsSection p={draft} set={set} errs={errs} apiKeys={(keys.data ?? []).filter((k) => !k.revokedAt)} />
         </Section>
         <Section id="p-overrides" title="Per-key overrides">
           <OverridesSection p={draft} set={set} errs={errs} apiKeys={(keys.data ?? []).filter((k) => !k.revokedAt)} />
