@@ -6,7 +6,11 @@ import next from 'next';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { env } from './server/env';
+import { databaseGuard } from './server/db/client';
 import { createHttpServer } from './server/http/server';
+import { createDrain } from './server/resilience/drain';
+import { healthRoute } from './server/resilience/health';
+import { securityHeaders } from './server/resilience/security-headers';
 import { startRuntime, stopRuntime } from './server/runtime';
 import { authSecret, publicUrl } from './server/runtime/secrets';
 import { isClusterWorker, runClusterPrimary } from './server/runtime/cluster';
@@ -28,13 +32,24 @@ async function main(): Promise<void> {
   await app.prepare();
   const nextHandler = app.getRequestHandler();
   const deps = { chat: runtime.chat, tiers: runtime.tiers, apiKeys: runtime.apiKeys, feedback: runtime.feedback, batches: runtime.batches, maxBodyBytes: e.CASCADE_MAX_BODY_BYTES };
+  const drain = createDrain();
+  const guard = databaseGuard();
   // /metrics: on its own port when CASCADE_METRICS_PORT is set (in a multi-worker start the primary
   // serves all workers' metrics there), else on the main port before Next.js.
   const metrics = metricsRoute(runtime.metrics, e.CASCADE_METRICS_TOKEN);
   if (e.CASCADE_METRICS_PORT && !isClusterWorker()) await startMetricsListener(metrics, e.CASCADE_METRICS_PORT, e.HOST);
   if (isClusterWorker()) (await import('prom-client')).AggregatorRegistry.setRegistries([runtime.metrics.registry]);
   const onMain = !e.CASCADE_METRICS_PORT;
-  const server = createHttpServer(async () => deps, (req, res) => (onMain && metrics(req, res) ? undefined : nextHandler(req, res)));
+  const server = createHttpServer(async () => deps, (req, res) => (onMain && metrics(req, res) ? undefined : nextHandler(req, res)), {
+    headers: securityHeaders({ dev }),
+    drain,
+    health: healthRoute(() => ({
+      database: () => guard?.isUp() ?? true,
+      migrations: () => true, // startRuntime() applied them before the server listened
+      tiers: () => runtime.tiers.list().some((t) => t.enabled && t.role !== 'embedding'),
+      draining: () => drain.draining(),
+    })),
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -52,12 +67,12 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log(`${signal}: draining requests and flushing decisions`);
-    // In-flight answers finish (up to 10 s) so that their decisions reach the recorder before it flushes.
-    const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    Promise.race([drained, new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref())])
-      .then(() => server.closeAllConnections())
+    const deadline = e.CASCADE_DRAIN_TIMEOUT_MS;
+    log(`${signal}: draining (readiness fails now; in-flight requests get up to ${deadline} ms), then flushing decisions`);
+    // In-flight answers finish first so that their decisions reach the recorder before it flushes.
+    drain
+      .drain(server, deadline)
+      .then(({ cut, waitedMs }) => log(`drained in ${waitedMs} ms${cut > 0 ? `; ${cut} request(s) still running were cut at the deadline` : ''}`))
       .then(() => stopRuntime())
       .then(() => app.close())
       .then(

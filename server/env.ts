@@ -18,6 +18,10 @@ export const envSchema = z.object({
   /** Port of the embedded Postgres socket; 0 picks a free one. */
   CASCADE_EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** Opening a connection, or waiting for a free one in the pool, fails after this long. */
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
+  /** A statement (server side) and the wait for its answer (client side) fail after this long. */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   /** Seed simulated small/medium/large tiers in the embedded mode (and when no tier exists). */
   CASCADE_SIMULATED_TIERS: bool.default(true),
   CASCADE_SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(0),
@@ -40,6 +44,10 @@ export const envSchema = z.object({
   CASCADE_SPOOL_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Max request body of the OpenAI-compatible API, bytes. */
+  /** SIGTERM: how long in-flight requests (streams included) may run before they are cut. */
+  CASCADE_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
+  /** Largest tRPC request body (the console's API); bigger ones get 413 before they are read. */
+  CASCADE_TRPC_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
   CASCADE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
   /** How often the auto-tuner runs (ms); 0 = never. Unset: every 15 minutes, never under NODE_ENV=test. */
   CASCADE_TUNER_INTERVAL_MS: z.coerce.number().int().min(0).optional(),

@@ -2,6 +2,7 @@
 // DomainError's tRPC code; zod errors are bad requests; anything else stays an internal error.
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
+import { explainDatabaseFailure } from '../db/failures';
 import { DomainError, ERRORS } from '../lib/errors';
 import { HttpError } from '../http/errors';
 
@@ -25,8 +26,10 @@ function trpcCodeForStatus(status: number): TrpcCode {
 }
 
 /** A TRPCError for a known domain failure, or null to leave the error as it is (an internal error). */
-export function mapDomainError(err: unknown): TRPCError | null {
-  if (err instanceof TRPCError) return null;
+export function mapDomainError(raw: unknown): TRPCError | null {
+  if (raw instanceof TRPCError) return null;
+  // A database failure reads as "database unavailable" (503) or unstorable text (400), never Prisma's own words.
+  const err = explainDatabaseFailure(raw);
   if (err instanceof ZodError) {
     const first = err.issues[0];
     const path = first?.path.map(String).join('.');

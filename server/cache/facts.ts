@@ -6,6 +6,7 @@ import { canonical, NEGATIONS, stem, STOPWORDS, words } from '../embedding/text'
 import { cleanUnicode } from './normalize';
 import { AMBIGUOUS_LANGUAGES, DATE_WORDS, HUMAN_LANGUAGES, LANGUAGES, NOT_NAMES, NUMBER_WORDS, POLARITY, UNITS } from '../embedding/lexicon';
 import { isTypo } from './typo';
+import { trimEndChars } from '../lib/linear-text';
 
 export interface Facts {
   tokens: string[]; // lower-case word tokens in order
@@ -163,7 +164,7 @@ function entitiesOf(text: string): Set<string> {
   // An all-caps prompt ("WHAT IS THE CAPITAL OF FRANCE") says nothing about names.
   if (text === text.toUpperCase()) return out;
   for (const m of text.matchAll(/(^|[.!?:]\s+|\s|["'(\[])(\p{Lu}[\p{L}\p{N}&.+#-]*)/gu)) {
-    const w = m[2].replace(/[.-]+$/, '');
+    const w = trimEndChars(m[2], '.-');
     const lower = w.toLowerCase();
     const initial = m[1] === '' || /[.!?:]/.test(m[1]);
     if (NOT_NAMES.has(lower) || w.length < 2) continue;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_PROMPT_CHARS, cleanUnicode, normalizePrompt, scopeHash } from './normalize';
 
@@ -43,5 +44,27 @@ describe('scopeHash', () => {
     expect(scopeHash({ ...base, systemPrompt: 'BE BRIEF.' })).not.toBe(h);
     expect(scopeHash({ ...base, params: '{"a":1}' })).not.toBe(h);
     expect(scopeHash({ ...base, systemPrompt: ' Be brief.\n' })).toBe(h);
+  });
+});
+
+describe('normalizePrompt against its former regular-expression form', () => {
+  // What normalizePrompt computed with backtracking regexes (quadratic on runs of newlines, spaces
+  // or punctuation); the linear passes must give the same text.
+  function reference(text: string): string {
+    const clean = cleanUnicode(text);
+    if (/```|`[^`]+`|[{};]\s*$|^\s*(def|function|class|import|#include|SELECT)\b/im.test(clean)) {
+      return clean.replace(/[ \t]+$/gm, '').replace(/\r\n?/g, '\n').trim();
+    }
+    return clean.toLowerCase().replace(/\s+/g, ' ').replace(/[,;:!?.\u2026]+(?= |$)/g, '').replace(/\s+/g, ' ').trim();
+  }
+
+  it('gives the same text on generated inputs', () => {
+    const unit = fc.constantFrom(' ', '\t', '\n', '\r', 'A', 'b', '.', ',', '!', '…', '{', '}', ';', '`', 'def', 'class', 'Select', '#include', 'x');
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 40 }).map((a) => a.join('')), (t) => {
+        expect(normalizePrompt(t)).toBe(reference(t));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -5,6 +5,7 @@
 // the end) is dropped. Prompts containing code keep their case and inner whitespace because both
 // can carry meaning there.
 import { createHash } from 'node:crypto';
+import { dropRunsBefore, someLineStart, trimLineEnds } from '../lib/linear-text';
 import { cleanUnicode } from '../lib/unicode';
 import type { CacheScope } from './types';
 
@@ -13,10 +14,16 @@ export { cleanUnicode };
 /** Prompts longer than this (UTF-16 code units, after normalisation) bypass the cache: see README. */
 export const MAX_PROMPT_CHARS = 32_000;
 
-const CODE = /```|`[^`]+`|[{};]\s*$|^\s*(def|function|class|import|#include|SELECT)\b/im;
+const CODE = /```|`[^`]+`|[{};]\s*$/m;
+// `^\s*(def|…)\b` under the m flag, checked line by line (as a regex it was quadratic on a run of newlines).
+const CODE_KEYWORD = /(?:def|function|class|import|#include|SELECT)\b/iy;
+const keywordAt = (t: string, at: number) => {
+  CODE_KEYWORD.lastIndex = at;
+  return CODE_KEYWORD.test(t);
+};
 
 export function looksLikeCode(text: string): boolean {
-  return CODE.test(text);
+  return CODE.test(text) || someLineStart(text, keywordAt);
 }
 
 /**
@@ -27,13 +34,11 @@ export function normalizePrompt(text: string): string {
   const clean = cleanUnicode(text);
   if (looksLikeCode(clean)) {
     // Code: only trailing whitespace per line and surrounding blank lines are insignificant.
-    return clean.replace(/[ \t]+$/gm, '').replace(/\r\n?/g, '\n').trim();
+    return trimLineEnds(clean).replace(/\r\n?/g, '\n').trim();
   }
-  return clean
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    // Clause punctuation: a run of , ; : ! ? . … followed by a space or the end of the text.
-    .replace(/[,;:!?.\u2026]+(?= |$)/g, '')
+  const spaced = clean.toLowerCase().replace(/\s+/g, ' ');
+  // Clause punctuation: a run of , ; : ! ? . … followed by a space or the end of the text.
+  return dropRunsBefore(spaced, ',;:!?.\u2026', 32)
     .replace(/\s+/g, ' ')
     .trim();
 }

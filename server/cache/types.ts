@@ -1,4 +1,4 @@
-// Contract of the response cache (issue 5), used by the request pipeline.
+// Contract of the response cache, used by the request pipeline.
 
 export interface CacheScope {
   /** Tenant / API-key group. */

@@ -76,13 +76,13 @@ function topContributions(model: LinearModel, params: FeatureParams, tokens: str
 }
 
 /** onnxruntime-node's native session, as its own InferenceSession wraps it: run() is synchronous. */
-interface NativeSession {
+export interface NativeSession {
   loadModel(buffer: ArrayBuffer, byteOffset: number, byteLength: number, options: ort.InferenceSession.SessionOptions): void;
   run(feeds: Record<string, ort.Tensor>, fetches: Record<string, null>, options: ort.InferenceSession.RunOptions): Record<string, { data: unknown }>;
   dispose(): void;
 }
 
-const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1 };
+export const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1 };
 
 /**
  * The model in a native session called directly. onnxruntime-node's InferenceSession.run() (1.30)
@@ -94,7 +94,7 @@ const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { intraOpNumThreads
  * required here rather than imported so that an upgrade that moves it falls back instead of failing
  * to load): then the public API.
  */
-function nativeSession(bytes: Uint8Array): NativeSession | null {
+export function nativeSession(bytes: Uint8Array): NativeSession | null {
   try {
     const { binding, initOrt } = createRequire(import.meta.url)('onnxruntime-node/dist/binding') as {
       binding: { InferenceSession: new () => unknown };

@@ -254,7 +254,7 @@ const FULL_GAIN = 0.25;
  * (need to leave the small tier + need for the large tier) / 3, each need = expected success gain /
  * FULL_GAIN, capped at 1. A query every tier answers scores 0 (simple), one only the medium and
  * large tiers answer 1/3 (moderate), one only the large tier answers 2/3 (complex); research stays
- * the classifier's call. Why this and not a gain centred on 0.5 (session 2): that one ordered the
+ * the classifier's call. Why this and not a gain centred on 0.5: that one ordered the
  * large tier's gain well, but gave "escalating changes nothing" 0.5, so as history gained weight
  * every easy query drifted to the medium band and the default t1 never picked the small tier.
  * Null when a tier has no estimate.

@@ -1,4 +1,4 @@
-// Public entry of the complexity analyzer (issue 3). Everything else in server/complexity is internal.
+// Public entry of the complexity analyzer. Everything else in server/complexity is internal.
 import { ComplexityAnalyzer, type AnalyzerOptions } from './analyzer';
 import type { Analyzer } from './types';
 

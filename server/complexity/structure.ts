@@ -1,4 +1,5 @@
 // Length and structure analysis: counts a human would use to judge how much work a prompt asks for.
+import { countBullets, countNumberedParts, countSentenceEnds, hasIndentedLine } from './line-items';
 import type { Signals } from './types';
 
 export interface Structure {
@@ -20,10 +21,11 @@ export interface Structure {
   lengthBucket: Signals['lengthBucket'];
 }
 
-const CODE_HINT = /```|^\s{4,}\S|[{};]\s*$|\b(?:def|function|class|return|import|const|let|var|public|void|#include)\b|=>|\b\w{1,40}\([^)\n]{0,200}\)\s*[{:]/m;
+// An indented line (`^\s{4,}\S` under the m flag) is checked by hasIndentedLine: as part of this
+// regex it was quadratic on a long run of newlines.
+const CODE_HINT = /```|[{};]\s*$|\b(?:def|function|class|return|import|const|let|var|public|void|#include)\b|=>|\b\w{1,40}\([^)\n]{0,200}\)\s*[{:]/m;
 const MATH_HINT = /\$[^$]+\$|\\(?:frac|sqrt|sum|int|cdot|le|ge|pi|alpha|theta)|[∫∑√π≤≥≠±×÷^]|\d\s*[-+*/^=]\s*\d|\b[a-z]\s*[=<>]\s*\d|\b\d+[a-z]\b|\bf\([a-z]\)/i;
 const MATH_CHARS = /[0-9=+\-*/^()∫∑√π≤≥≠±×÷$\\]/g;
-const SENTENCE_END = /[.!?。！？]+(?=\s|$)|[。！？]/g;
 const ASK_START =
   /^(?:please |can you |could you |would you |i need |i want |help me )?(?:write|create|make|draft|explain|describe|list|give|tell|summari[sz]e|translate|rewrite|analy[sz]e|compare|design|build|implement|fix|find|generate|suggest|what|why|how|who|when|where|which|is|are|do|does|can|should)\b/i;
 
@@ -49,16 +51,16 @@ function contextShareOf(text: string): number {
 
 export function analyzeStructure(text: string, tokens: string[]): Structure {
   const words = tokens.filter((t) => /[\p{L}\p{N}]/u.test(t)).length;
-  const sentences = Math.max(text.trim() ? 1 : 0, (text.match(SENTENCE_END) ?? []).length);
+  const sentences = Math.max(text.trim() ? 1 : 0, countSentenceEnds(text));
   const questions = (text.match(/[?？]/g) ?? []).length;
-  const numberedParts = (text.match(/(?:^|\n)\s*(?:\d{1,2}[.)]|\(\d{1,2}\)|[a-h][.)]\s)/g) ?? []).length;
-  const bullets = (text.match(/(?:^|\n)\s*[-*•]\s+\S/g) ?? []).length;
+  const numberedParts = countNumberedParts(text);
+  const bullets = countBullets(text);
   const paragraphs = text.split(/\n\s*\n/).filter((p) => p.trim()).length;
   const codeBlocks = (text.match(/```/g) ?? []).length >> 1;
   const mathMatches = (text.match(MATH_CHARS) ?? []).length;
   const urls = (text.match(/https?:\/\/\S+/g) ?? []).length;
   const numbers = (text.match(/\d+(?:[.,]\d+)?/g) ?? []).length;
-  const hasCode = codeBlocks > 0 || CODE_HINT.test(text);
+  const hasCode = codeBlocks > 0 || CODE_HINT.test(text) || hasIndentedLine(text);
   const hasMath = MATH_HINT.test(text);
   const askCount = questions + numberedParts + bullets;
   return {

@@ -1,4 +1,4 @@
-// Contract of the complexity analyzer (issue 3). Routing, cache, tuning and the console depend on
+// Contract of the complexity analyzer. Routing, cache, tuning and the console depend on
 // these shapes; change them only together with their users.
 
 export const BANDS = ['simple', 'moderate', 'complex', 'research'] as const;

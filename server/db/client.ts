@@ -5,6 +5,8 @@
 import { join } from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { env } from '../env';
+import { createDbGuard, type DbGuard } from '../db/guard';
+import { guardPrisma } from '../db/guard-prisma';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded';
 import { PrismaClient } from './generated/client';
 import { migrate } from './migrate';
@@ -22,6 +24,7 @@ export interface Database {
 
 interface State {
   prisma?: PrismaClient;
+  guard?: DbGuard;
   database?: Promise<Database>;
   url?: string;
 }
@@ -30,9 +33,23 @@ const g = globalThis as unknown as Record<symbol, State | undefined>;
 const state: State = (g[KEY] ??= {});
 
 /** A new client on its own pool (tests, scripts). The caller disconnects it. */
-export function createPrisma(url: string, opts: { poolSize?: number } = {}): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: utcSessionUrl(url), max: opts.poolSize ?? env().DB_POOL_SIZE });
-  return new PrismaClient({ adapter });
+export function createPrisma(url: string, opts: { poolSize?: number; guard?: DbGuard } = {}): PrismaClient {
+  const e = env();
+  // Without timeouts a database that accepts connections but never answers holds every caller forever.
+  const adapter = new PrismaPg({
+    connectionString: utcSessionUrl(url),
+    max: opts.poolSize ?? e.DB_POOL_SIZE,
+    connectionTimeoutMillis: e.DB_CONNECT_TIMEOUT_MS,
+    query_timeout: e.DB_STATEMENT_TIMEOUT_MS,
+    statement_timeout: e.DB_STATEMENT_TIMEOUT_MS,
+  });
+  const client = new PrismaClient({ adapter });
+  return opts.guard ? guardPrisma(client, opts.guard) : client;
+}
+
+/** The process's database guard (breaker, watchdog, load shedding), once getPrisma() made the client. */
+export function databaseGuard(): DbGuard | undefined {
+  return state.guard;
 }
 
 /** The process-wide client. Created on first use from the connected database or DATABASE_URL. */
@@ -41,7 +58,8 @@ export function getPrisma(): PrismaClient {
   const url = state.url ?? env().DATABASE_URL;
   if (!url) throw new Error('database not connected: call connectDatabase() at startup (or set DATABASE_URL)');
   state.url = url;
-  state.prisma = createPrisma(url);
+  state.guard ??= createDbGuard({ probeUrl: utcSessionUrl(url) });
+  state.prisma = createPrisma(url, { guard: state.guard });
   return state.prisma;
 }
 
@@ -83,6 +101,8 @@ async function open(opts: { url?: string }): Promise<Database> {
     throw err;
   }
   state.url = url;
+  // The watchdog probes a database that can go away; the embedded one lives and dies with the process.
+  state.guard ??= createDbGuard({ probeUrl: embedded ? undefined : url });
   const prisma = getPrisma();
   return {
     url,
@@ -90,6 +110,8 @@ async function open(opts: { url?: string }): Promise<Database> {
     embedded: embedded !== undefined,
     close: async () => {
       await prisma.$disconnect();
+      state.guard?.close();
+      state.guard = undefined;
       state.prisma = undefined;
       state.database = undefined;
       state.url = undefined;

@@ -1,6 +1,7 @@
 // The stored shape of a decision, made at record() time: a copy (later mutation by the caller
 // cannot change what is written), with every value the database would reject repaired up front,
 // because one bad row would otherwise fail its whole batch and block the spool replay behind it.
+import { withoutNul } from '../lib/text-storage';
 import { isUuid } from './ids';
 import type { AttemptRecord, DecisionRecord } from './types';
 
@@ -16,9 +17,12 @@ function int(v: unknown): number {
 function optInt(v: unknown): number | null {
   return v === null || v === undefined ? null : int(v);
 }
+/** A NUL in a prompt made the whole row fail: stored text swaps it for U+FFFD. */
+const text = (v: unknown): string => withoutNul(String(v));
 function optStr(v: unknown): string | null {
-  return typeof v === 'string' ? v : v === null || v === undefined ? null : String(v);
+  return v === null || v === undefined ? null : text(v);
 }
+const nulFree = (_key: string, v: unknown): unknown => (typeof v === 'string' ? text(v) : v);
 function date(v: unknown, fallback: Date): Date {
   return v instanceof Date && Number.isFinite(v.getTime()) ? new Date(v.getTime()) : fallback;
 }
@@ -26,7 +30,7 @@ function date(v: unknown, fallback: Date): Date {
 function json(v: unknown): string | null {
   if (v === undefined || v === null) return null;
   try {
-    return JSON.stringify(v) ?? null;
+    return JSON.stringify(v, nulFree) ?? null;
   } catch {
     return null; // cyclic: never worth failing a decision over
   }
@@ -54,8 +58,8 @@ export function normalizeDecision(d: DecisionRecord, now = new Date()): StoredDe
     principalId: optStr(d.principalId),
     apiKeyId: optStr(d.apiKeyId),
     source: d.source ?? 'api',
-    promptHash: String(d.promptHash ?? ''),
-    promptPreview: String(d.promptPreview ?? '').slice(0, PREVIEW_MAX),
+    promptHash: text(d.promptHash ?? ''),
+    promptPreview: text(d.promptPreview ?? '').slice(0, PREVIEW_MAX),
     band: d.band ?? null,
     score,
     probs: json(d.probs),
@@ -75,9 +79,9 @@ export function normalizeDecision(d: DecisionRecord, now = new Date()): StoredDe
     escalations: int(d.escalations),
     attempts: (Array.isArray(d.attempts) ? d.attempts : []).map((a, i) => ({
       seq: Number.isInteger(a.seq) ? a.seq : i,
-      tierId: String(a.tierId ?? ''),
-      tierName: String(a.tierName ?? ''),
-      step: String(a.step ?? 'answer'),
+      tierId: text(a.tierId ?? ''),
+      tierName: text(a.tierName ?? ''),
+      step: text(a.step ?? 'answer'),
       startedAt: date(a.startedAt, createdAt).toISOString(),
       latencyMs: int(a.latencyMs),
       ttftMs: optInt(a.ttftMs),

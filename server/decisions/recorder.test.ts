@@ -134,6 +134,24 @@ describe('decision recorder', () => {
     expect(rec.stats()).toMatchObject({ written: 300, spooled: 0, rejected: 0, dropped: 0 });
   });
 
+  it('stores a decision whose prompt, plan and attempts carry NUL characters', async () => {
+    const key = `k-${uuidv7()}`;
+    const rec = createRecorder({ url, spoolDir: mkdtempSync(join(tmpdir(), 'spool-')), log: () => undefined });
+    const d = decision(key, 1, new Date());
+    d.promptPreview = 'before\u0000after';
+    d.plan = { reasons: ['rule matched "a\u0000b"'] };
+    d.errorCode = 'x\u0000';
+    d.attempts[0].detail = 'tier said \u0000';
+    rec.record(d);
+    await rec.close();
+    const row = await db.query<{ promptPreview: string; plan: { reasons: string[] }; detail: string }>(
+      `SELECT d."promptPreview", d.plan, a.detail FROM "Decision" d JOIN "DecisionAttempt" a ON a."decisionId" = d.id WHERE d."apiKeyId" = $1`,
+      [key],
+    );
+    expect(row.rows).toEqual([{ promptPreview: 'before\ufffdafter', plan: { reasons: ['rule matched "a\ufffdb"'] }, detail: 'tier said \ufffd' }]);
+    expect(rec.stats()).toMatchObject({ written: 1, rejected: 0 });
+  });
+
   it('spools while Postgres is unreachable and replays every decision exactly once when it returns', async () => {
     const key = `k-${uuidv7()}`;
     const spoolDir = mkdtempSync(join(tmpdir(), 'spool-'));

@@ -30,6 +30,8 @@ export interface RecorderOptions {
   flushMs?: number;
   /** How long opening a connection may take before Postgres counts as unreachable. */
   connectTimeoutMs?: number;
+  /** How long a batch may wait for Postgres's answer before it counts as unreachable (a hung database). */
+  queryTimeoutMs?: number;
   /** Backoff bounds between reconnection attempts while Postgres is down. */
   retryMinMs?: number;
   retryMaxMs?: number;
@@ -68,14 +70,14 @@ export function isTransient(err: unknown): boolean {
   const code = typeof e?.code === 'string' ? e.code : '';
   if (TRANSIENT_CODES.has(code) || /^(08|53|57P)/.test(code)) return true;
   const msg = typeof e?.message === 'string' ? e.message : '';
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|connection error|not queryable|Client was closed|after calling end/i.test(msg);
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|connection error|not queryable|Client was closed|after calling end|Query read timeout/i.test(msg);
 }
 
 export function createRecorder(opts: RecorderOptions): Recorder {
   if (!opts.pool && !opts.url) throw new Error('createRecorder needs a pool or a url');
   const ownPool = !opts.pool;
   const concurrency = Math.max(1, opts.concurrency ?? 2);
-  const pool = opts.pool ?? new pg.Pool({ connectionString: opts.url, max: concurrency + 1, connectionTimeoutMillis: opts.connectTimeoutMs ?? 3000 });
+  const pool = opts.pool ?? new pg.Pool({ connectionString: opts.url, max: concurrency + 1, connectionTimeoutMillis: opts.connectTimeoutMs ?? 3000, query_timeout: opts.queryTimeoutMs ?? 15_000 });
   // An idle client dying with the server must not crash the process; the next write reports it.
   pool.on('error', () => undefined);
   // Batches only get this big when that many decisions are waiting (under load), where bigger

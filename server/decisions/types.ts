@@ -1,4 +1,4 @@
-// Contract of the decision record (issue 2): one per request, with one attempt per tier call.
+// Contract of the decision record: one per request, with one attempt per tier call.
 import type { Band, BandProbs } from '../complexity/types';
 
 export type CacheStatus = 'miss' | 'exact' | 'semantic' | 'bypass' | 'off';

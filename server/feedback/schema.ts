@@ -1,5 +1,6 @@
 // Validation of ratings and implicit signals (zod), shared by tRPC, HTTP and the chat page.
 import { z } from 'zod';
+import { withoutNul } from '../lib/text-storage';
 import { FeedbackError } from './errors';
 
 export const RATING_REASONS = ['wrong', 'incomplete', 'unsafe', 'too_slow', 'other'] as const;
@@ -17,7 +18,7 @@ export const ratingInputSchema = z
     /** Thumbs up or down; 1 / -1 are accepted too. */
     rating: z.union([z.enum(['up', 'down']), z.literal(1), z.literal(-1)]),
     reason: z.enum(RATING_REASONS).optional(),
-    comment: z.string().trim().max(2000, 'comment is limited to 2000 characters').optional(),
+    comment: z.string().trim().max(2000, 'comment is limited to 2000 characters').transform(withoutNul).optional(),
   })
   .strict();
 export type RatingInput = z.input<typeof ratingInputSchema>;
@@ -26,7 +27,7 @@ export const signalInputSchema = z
   .object({
     decisionId,
     signal: z.enum(IMPLICIT_SIGNALS),
-    detail: z.string().max(500).optional(),
+    detail: z.string().max(500).transform(withoutNul).optional(),
   })
   .strict();
 export type SignalInput = z.input<typeof signalInputSchema>;

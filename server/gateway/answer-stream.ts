@@ -40,7 +40,10 @@ export async function answerStream(ctx: RequestContext): Promise<ChatStream> {
     throw noAnswerError(ctx, res, !first.done && first.value.type === 'error' ? first.value.message : 'no tier could answer');
   }
   const tier = first.value.tier;
-  const meta = metaOf(ctx, tier);
+  // The answering attempt is still open (not in the log yet): any answer attempt already logged means
+  // this one is an escalation.
+  const escalated = ctx.log.attempts.some((a) => a.step === 'answer' || a.step === 'synthesize');
+  const meta = metaOf(ctx, tier, { escalated });
 
   async function* events(): AsyncGenerator<ChatStreamEvent> {
     let ttftMs: number | null = null;

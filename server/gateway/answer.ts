@@ -1,6 +1,7 @@
 // The answering stage of a complete (non-streamed) request: cache hit, else the cascade over the
 // plan's chain (or the research pipeline's synthesis), then the cache store and the record.
 import type { ChatResult } from '../contracts/chat';
+import type { ErrorCode } from '../lib/errors';
 import { mark, STAGE_TRACE } from '../lib/stage-trace';
 import { executeChat, type ExecResult } from '../routing/executor';
 import { prepareResearch, type ResearchProgress } from '../routing/research';
@@ -31,9 +32,16 @@ export async function answerStep(ctx: RequestContext): Promise<AnswerStep> {
   return { chain: [steps.synthesizer, ...ctx.plan.chain.filter((t) => t !== steps.synthesizer)], request: prep.synthesis, step: 'synthesize', priority };
 }
 
+/** The client-facing code of a failed execution: a full queue is a 429 (retry later), not a 502. */
+function failureCode(execCode: string | undefined): ErrorCode {
+  if (execCode === 'cancelled') return 'bad_request';
+  if (execCode === 'queue_full') return 'queue_full';
+  return 'upstream_error';
+}
+
 /** The failure a request that no tier answered is thrown as (after it was recorded). */
 export function noAnswerError(ctx: RequestContext, res: Pick<ExecResult, 'error'>, message?: string): GatewayError {
-  return new GatewayError(res.error?.code === 'cancelled' ? 'bad_request' : 'upstream_error', message ?? res.error?.message ?? 'no tier could answer', ctx.id);
+  return new GatewayError(failureCode(res.error?.code), message ?? res.error?.message ?? 'no tier could answer', ctx.id);
 }
 
 function finishReasonOf(f: string | null): ChatResult['finishReason'] {

@@ -5,6 +5,7 @@ import { cacheEligibility, type Eligibility } from '../cache/eligibility';
 import type { Assessment } from '../complexity/types';
 import type { GatewayRequest } from '../contracts/chat';
 import type { Principal } from '../contracts/principal';
+import { explainDatabaseFailure } from '../db/failures';
 import { uuidv7 } from '../decisions/ids';
 import { mark, STAGE_TRACE } from '../lib/stage-trace';
 import { AttemptLog } from '../routing/attempts';
@@ -45,7 +46,8 @@ async function spendOf(deps: GatewayDeps, apiKeyId: string | null): Promise<{ us
     const usd = await deps.budgets.spentUsd(apiKeyId);
     return { usd: Number.isFinite(usd) ? usd : null, error: null };
   } catch (err) {
-    return { usd: null, error: err instanceof Error ? err.message : String(err) };
+    const shown = explainDatabaseFailure(err); // never host:port or Prisma's text in a stored plan
+    return { usd: null, error: shown instanceof Error ? shown.message : String(shown) };
   }
 }
 

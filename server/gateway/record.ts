@@ -3,25 +3,12 @@ import { createHash } from 'node:crypto';
 import type { Assessment } from '../complexity/types';
 import type { AttemptRecord, CacheStatus, DecisionRecord, DecisionStatus } from '../decisions/types';
 import type { Plan } from '../routing/plan';
+import { redactPreview } from '../redaction/redact';
 import { costUsd, type ChatMessage, type TierConfig } from '../tiers/types';
 
 export function promptHash(messages: ChatMessage[]): string {
   const normalized = messages.map((m) => `${m.role}:${m.content.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase()}`).join('\n');
   return createHash('sha256').update(normalized).digest('hex');
-}
-
-// Previews are shown in the console to analysts: keep secrets and personal data out of them.
-const REDACTIONS: [RegExp, string][] = [
-  [/[\w.+-]+@[\w-]+\.[\w.-]+/g, '[email]'],
-  [/\b(?:sk|pk|api|key|token)[-_][A-Za-z0-9_-]{12,}\b/gi, '[secret]'],
-  [/\b[A-Za-z0-9+/_-]{32,}={0,2}/g, '[secret]'],
-  [/\+?\d[\d ()-]{8,}\d/g, '[number]'],
-];
-
-export function redactPreview(text: string, max = 280): string {
-  let t = text.replace(/\s+/g, ' ').trim();
-  for (const [re, sub] of REDACTIONS) t = t.replace(re, sub);
-  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
 /** What the decision's stored plan carries beyond decide()'s plan: facts the tuner needs later. */

@@ -1,5 +1,6 @@
 // OpenAI-style errors for the HTTP API. Statuses come from the one code table (server/lib/errors.ts);
 // tRPC's error formatter maps the same DomainErrors with the same table.
+import { explainDatabaseFailure } from '../db/failures';
 import { DomainError, ERRORS, isErrorCode, type ErrorCode } from '../lib/errors';
 
 export interface OpenAIErrorBody {
@@ -100,8 +101,10 @@ export function statusForCode(code: string): number | undefined {
 }
 
 /** Any error to an HttpError: domain errors keep their message, anything else is a 500 without internals. */
-export function toHttpError(err: unknown): HttpError {
-  if (err instanceof HttpError) return err;
+export function toHttpError(raw: unknown): HttpError {
+  if (raw instanceof HttpError) return raw;
+  // A database failure reads as "database unavailable" (503) or unstorable text (400), never Prisma's own words.
+  const err = explainDatabaseFailure(raw);
   if (err instanceof DomainError) {
     return new HttpError(err.status, err.message, typeForCode(err.code), err.param, err.code, err.decisionId, err.retryAfterMs);
   }

@@ -17,7 +17,9 @@ export function errorResult(err: HttpError): HttpResult {
   if (err.status === 401) headers['www-authenticate'] = 'Bearer';
   // A refused or failed request was still recorded: the client can quote its decision.
   if (err.decisionId) headers['x-cascade-decision-id'] = err.decisionId;
+  // Worth retrying later (a database outage, a full queue, shed load, a rate limit): say when.
   if (err.retryAfterMs) headers['retry-after'] = String(Math.ceil(err.retryAfterMs / 1000));
+  else if (err.status === 503 || err.status === 429) headers['retry-after'] = err.status === 503 ? '5' : '1';
   return json(err.status, err.toBody(), headers);
 }
 

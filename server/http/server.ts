@@ -4,12 +4,23 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { BatchHttpDeps } from './batches';
 import type { V1Deps } from './chat-completions';
 import { createV1NodeHandler } from './node-handler';
+import type { Drain } from '../resilience/drain';
 
 export type Fallback = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
-export function createHttpServer(getDeps: () => Promise<V1Deps & Pick<BatchHttpDeps, 'batches'>>, fallback: Fallback): Server {
+/** What wraps every request: probes, security headers, the shutdown gate (server/resilience). */
+export interface ServerGuards {
+  health?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  headers?: (req: IncomingMessage, res: ServerResponse) => void;
+  drain?: Pick<Drain, 'admit'>;
+}
+
+export function createHttpServer(getDeps: () => Promise<V1Deps & Pick<BatchHttpDeps, 'batches'>>, fallback: Fallback, guards: ServerGuards = {}): Server {
   const v1 = createV1NodeHandler(getDeps);
   const server = createServer((req, res) => {
+    guards.headers?.(req, res);
+    if (guards.health?.(req, res)) return;
+    if (guards.drain?.admit(req, res)) return;
     v1(req, res)
       .then((handled) => (handled ? undefined : fallback(req, res)))
       .catch((err: unknown) => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// The routing policy document (issue 4). Stored as immutable versions in Postgres; exactly one is
+// The routing policy document. Stored as immutable versions in Postgres; exactly one is
 // active. Validated with this schema on the server and in the policy editor (same schema).
 
 export const ROUTE_TARGETS = ['small', 'medium', 'large', 'research'] as const;

@@ -9,6 +9,7 @@ import { executeChat } from './executor';
 import type { ResearchSteps } from './plan';
 import type { TierInvoker } from './ports';
 import type { ValidatorConfig } from './validators';
+import { isSpace } from '../lib/linear-text';
 
 export interface SubAnswer {
   question: string;
@@ -50,7 +51,7 @@ function strings(x: unknown): string[] | null {
 
 /** Sub-questions from the planner's text: JSON (object or array, possibly fenced or with chatter), else a list. */
 export function parseSubQuestions(text: string, max: number): { questions: string[]; source: 'json' | 'lines' } | null {
-  const candidates = [text.match(/\{[\s\S]*\}/)?.[0], text.match(/\[[\s\S]*\]/)?.[0]].filter((c): c is string => !!c);
+  const candidates = [outermost(text, '{', '}'), outermost(text, '[', ']')].filter((c): c is string => !!c);
   for (const c of candidates) {
     try {
       const v = JSON.parse(c) as unknown;
@@ -63,9 +64,42 @@ export function parseSubQuestions(text: string, max: number): { questions: strin
   }
   const lines = text
     .split('\n')
-    .map((l) => l.match(/^\s*(?:\d+[.)]|[-*•])\s+(.+)$/)?.[1]?.trim())
+    .map(listItem)
     .filter((l): l is string => !!l && l.length > 3);
   return lines.length ? { questions: dedupe(lines).slice(0, max), source: 'lines' } : null;
+}
+
+/** From the first `open` to the last `close` after it (what `/\{[\s\S]*\}/` matched, without its quadratic search). */
+function outermost(text: string, open: string, close: string): string | undefined {
+  const a = text.indexOf(open);
+  const b = text.lastIndexOf(close);
+  return a >= 0 && b > a ? text.slice(a, b + 1) : undefined;
+}
+
+const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+const isBreak = (c: string) => c === '\r' || c === '\u2028' || c === '\u2029';
+
+/**
+ * The text of a list line ("1. …", "2) …", "- …", "* …", "• …"), trimmed; what
+ * `/^\s*(?:\d+[.)]|[-*•])\s+(.+)$/` captured, in one pass (the regex backtracked quadratically on
+ * a long run of spaces before a line break).
+ */
+function listItem(line: string): string | undefined {
+  const len = line.length;
+  let p = 0;
+  while (p < len && isSpace(line.charCodeAt(p))) p++;
+  let q = p;
+  if (isDigit(line[q])) {
+    while (isDigit(line[q])) q++;
+    if (line[q] !== '.' && line[q] !== ')') return undefined;
+    q++;
+  } else if (line[q] === '-' || line[q] === '*' || line[q] === '•') q++;
+  else return undefined;
+  if (q >= len || !isSpace(line.charCodeAt(q))) return undefined;
+  let r = q;
+  while (r < len && isSpace(line.charCodeAt(r))) r++;
+  for (let i = r; i < len; i++) if (isBreak(line[i])) return undefined;
+  return r < len ? line.slice(r).trim() : undefined;
 }
 
 function dedupe(qs: string[]): string[] {

@@ -29,6 +29,7 @@ import { policyStore } from '../repos/policies';
 import { writeProcessFile } from './process-file';
 import { tierStore } from '../repos/tiers';
 import { apiKeyStore, apiKeyVerifier, userAuth, userStore } from '../repos/users';
+import { outageTolerantVerifier } from '../resilience/outage-keys';
 import { createTierDirectory } from './tier-directory';
 import type { ChatService } from '../contracts/chat';
 import { createCoordinator } from '../coord';
@@ -46,7 +47,9 @@ export async function compose(e: Env): Promise<Runtime> {
     closers.push(() => coord.close());
     const tiersStore = tierStore(prisma, cipherFromEnv(e));
     const policies = policyStore(prisma);
-    const verifier = apiKeyVerifier(prisma);
+    // Known keys keep working through a database outage (server/resilience/outage-keys.ts).
+    const keyCheck = apiKeyVerifier(prisma);
+    const verifier = outageTolerantVerifier(keyCheck);
     const keys = apiKeyStore(prisma);
     // Embedded mode answers with no GPU and no key: a loopback simulator serves the seeded tiers.
     // It also serves the seed's model names (the seed and the simulator name models independently).
@@ -120,7 +123,7 @@ export async function compose(e: Env): Promise<Runtime> {
         tiers: tiersStore,
         policies,
         // Revocation must take effect at once in this process, not after the verifier's cache TTL.
-        apiKeys: { ...keys, revoke: async (id, actor) => { const k = await keys.revoke(id, actor); verifier.forget(); return k; } },
+        apiKeys: { ...keys, revoke: async (id, actor) => { const k = await keys.revoke(id, actor); keyCheck.forget(); verifier.revoked(id); return k; } },
         users: userStore(prisma),
         decisions: decisionReader(prisma),
       },

@@ -29,7 +29,7 @@ export function authSecret(e: Env): string {
   return e.NEXTAUTH_SECRET ?? persistedSecret(e.CASCADE_DATA_DIR, 'nextauth-secret');
 }
 
-/** next-auth must know its public URL; when unset it is derived from PORT (issue: must match when not 3000). */
+/** next-auth must know its public URL; when unset it is derived from PORT (it must match the port when that is not 3000). */
 export function publicUrl(e: Env): string {
   return e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`;
 }

@@ -1,5 +1,5 @@
 // TierClient's retry and circuit breaker over real loopback HTTP.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startFakeUpstream, type BehaviourSpec, type FakeUpstream } from '../../test/fixtures/upstream';
 import { TierClient } from './client';
 import { TierError } from './errors';
@@ -92,9 +92,15 @@ describe('TierClient retry', () => {
 });
 
 describe('TierClient circuit breaker', () => {
+  // The breaker's clock is Date (cockatiel reads it too): tests move it instead of sleeping.
+  const clock = () => vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+  const advance = (ms: number) => vi.setSystemTime(Date.now() + ms);
+  afterEach(() => vi.useRealTimers());
+
   it('opens after N consecutive faults, refuses without calling, half-opens and closes on success', async () => {
     let failing = true;
     const u = await upstream(() => (failing ? { status: 500 } : { content: 'back' }));
+    clock();
     const client = new TierClient(tierFor(u.baseUrl), { ...fast, maxRetries: 0, breakerThreshold: 3, halfOpenAfterMs: 1_000 });
     const states: string[] = [];
     client.onBreakerChange((s) => states.push(s));
@@ -104,7 +110,7 @@ describe('TierClient circuit breaker', () => {
     expect(refused.kind).toBe('circuit_open');
     expect(refused.retryAfterMs).toBeGreaterThan(0);
     expect(u.requests).toBe(3);
-    await new Promise((r) => setTimeout(r, 1_100));
+    advance(1_100);
     expect(client.breaker).toBe('half-open');
     failing = false;
     expect((await client.chat(req)).content).toBe('back');
@@ -114,6 +120,7 @@ describe('TierClient circuit breaker', () => {
 
   it('a failed probe re-opens the breaker; 4xx does not count as a tier fault', async () => {
     const u = await upstream({ status: 400 });
+    clock();
     const client = new TierClient(tierFor(u.baseUrl), { ...fast, maxRetries: 0, breakerThreshold: 2, halfOpenAfterMs: 1_000 });
     for (let i = 0; i < 4; i++) await caught(client.chat(req));
     expect(client.breaker).toBe('closed');
@@ -121,7 +128,7 @@ describe('TierClient circuit breaker', () => {
     await caught(client.chat(req));
     await caught(client.chat(req));
     expect(client.breaker).toBe('open');
-    await new Promise((r) => setTimeout(r, 1_100));
+    advance(1_100);
     expect((await caught(client.chat(req))).kind).toBe('http_5xx');
     expect(client.breaker).toBe('open');
   });

@@ -174,6 +174,18 @@ describe('route.query and decisions', () => {
     const filtered = await as('analyst').decisions.list({ filters: { tier: answer.tier ?? undefined, status: 'ok' }, limit: 200 });
     expect(filtered.items.every((i) => i.finalTier === answer.tier && i.status === 'ok')).toBe(true);
   });
+  it('answers and records a prompt with NUL characters; takes them in feedback comments and searches', async () => {
+    const caller = createCaller({ runtime, principal: principal('user', uid('nul')) });
+    const tag = uid('nul');
+    const answer = await caller.route.query({ prompt: `What is 2+2? \u0000 ${tag}` });
+    await runtime.recorder.flush();
+    const d = await caller.decisions.get({ id: answer.decisionId });
+    expect(d.promptPreview).toContain('\ufffd');
+    await expect(caller.feedback.rate({ decisionId: answer.decisionId, rating: 'up', comment: 'fine\u0000really' })).resolves.toBeTruthy();
+    const found = await as('analyst').decisions.list({ filters: { q: `\u0000 ${tag}` } });
+    expect(found.items.map((i) => i.id)).toEqual([answer.decisionId]);
+    await expect(as('admin').analytics.auditLog({ q: 'a\u0000b' })).resolves.toBeInstanceOf(Array);
+  });
   it('rejects bad input to route and decisions', async () => {
     expect(await codeOf(as('user').route.query({ prompt: '  ' }))).toBe('BAD_REQUEST');
     expect(await codeOf(as('user').route.query({ prompt: 'hi', model: 'no-such-tier' }))).toBe('NOT_FOUND');

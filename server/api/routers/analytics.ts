@@ -12,6 +12,7 @@ import { loadEscalationReasons, loadFilterOptions, loadPolicyChanges, loadRecent
 import { HIST_BUCKETS, LATENCY_BOUNDS_MS } from '../../decisions/histogram';
 import { batchResults, listAudit, listBatchJobs, listProposals } from '../../analytics/admin-reads';
 import { adminProcedure, analystProcedure, createTRPCRouter } from '../trpc';
+import { withoutNul } from '../../lib/text-storage';
 
 const sql: Sql = (text, params) => getPrisma().$queryRawUnsafe(text, ...params);
 
@@ -56,7 +57,7 @@ export const analyticsRouter = createTRPCRouter({
   }),
 
   auditLog: adminProcedure
-    .input(z.object({ action: z.string().max(100).optional(), q: z.string().trim().max(200).optional(), before: z.coerce.date().optional(), limit: z.number().int().min(1).max(500).default(100) }))
+    .input(z.object({ action: z.string().max(100).optional(), q: z.string().trim().max(200).transform(withoutNul).optional(), before: z.coerce.date().optional(), limit: z.number().int().min(1).max(500).default(100) }))
     .query(({ input }) => listAudit(sql, input)),
 
   tunerProposals: adminProcedure

@@ -4,6 +4,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { BANDS } from '../../complexity/types';
 import { hasRole } from '../../auth/roles';
+import { withoutNul } from '../../lib/text-storage';
 import { authedProcedure, createTRPCRouter } from '../trpc';
 
 export const decisionFiltersInput = z.object({
@@ -15,7 +16,8 @@ export const decisionFiltersInput = z.object({
   cacheStatus: z.enum(['miss', 'exact', 'semantic', 'bypass', 'off']).optional(),
   apiKeyId: z.string().min(1).optional(),
   policyVersion: z.number().int().nonnegative().optional(),
-  q: z.string().trim().min(1).max(200).optional(),
+  // Stored text has U+FFFD where a NUL was (Postgres text cannot hold U+0000): search for the same.
+  q: z.string().trim().min(1).max(200).transform(withoutNul).optional(),
 });
 
 export const decisionsRouter = createTRPCRouter({

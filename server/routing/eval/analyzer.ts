@@ -1,4 +1,4 @@
-// Bridge from the evaluator to the complexity analyzer (issue 3): the evaluation uses exactly the
+// Bridge from the evaluator to the complexity analyzer: the evaluation uses exactly the
 // analyzer the server uses, with the history split as its historical-pattern store when given.
 import { createAnalyzer, MemoryHistoryStore, type Analyzer, type Outcome } from '../../complexity';
 

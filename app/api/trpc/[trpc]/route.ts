@@ -3,10 +3,14 @@ import '@/server/runtime/preload-native';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { createContext } from '@/server/api/context';
 import { appRouter } from '@/server/api/root';
+import { env } from '@/server/env';
+import { capRequestBody } from '@/server/http/request-cap';
 
 export const dynamic = 'force-dynamic';
 
-function handler(req: Request): Promise<Response> {
+async function handler(raw: Request): Promise<Response> {
+  const req = await capRequestBody(raw, env().CASCADE_TRPC_MAX_BODY_BYTES);
+  if (req instanceof Response) return req;
   return fetchRequestHandler({
     endpoint: '/api/trpc',
     req,

@@ -1,0 +1,82 @@
+// The database guard and the key memory against a real Postgres behind a relay that is cut and stalled.
+import { afterAll, describe, expect, it } from 'vitest';
+import { startTcpRelay } from '../../test/fixtures/tcp-relay';
+import { createPrisma } from '../db/client';
+import { DatabaseUnavailableError } from '../db/failures';
+import { apiKeyVerifier, hashApiKey } from '../repos/users';
+import { createDbGuard } from '../db/guard';
+import { outageTolerantVerifier } from './outage-keys';
+import { randomUUID } from 'node:crypto';
+
+const url = process.env.TEST_DATABASE_URL!;
+const direct = createPrisma(url, { poolSize: 1 });
+afterAll(() => direct.$disconnect());
+
+async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 20_000) {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function makeKey(): Promise<{ raw: string; id: string }> {
+  const raw = `csk_${randomUUID().replaceAll('-', '')}`;
+  const k = await direct.apiKey.create({ data: { name: 'outage test', prefix: raw.slice(0, 8), hash: hashApiKey(raw), role: 'user' } });
+  return { raw, id: k.id };
+}
+
+describe('database outage', () => {
+  it('known keys are served from memory while Postgres is cut, unknown keys get a 503 error, revocations hold', async () => {
+    const relay = await startTcpRelay(url);
+    const guard = createDbGuard({ probeUrl: relay.url, probeIntervalMs: 100, probeTimeoutMs: 500, log: () => undefined });
+    const prisma = createPrisma(relay.url, { poolSize: 2, guard });
+    try {
+      const verifier = outageTolerantVerifier(apiKeyVerifier(prisma, 50));
+      const a = await makeKey();
+      const b = await makeKey();
+      const never = await makeKey();
+      expect((await verifier.verify(a.raw))?.apiKeyId).toBe(a.id);
+      expect((await verifier.verify(b.raw))?.apiKeyId).toBe(b.id);
+      verifier.revoked(b.id);
+
+      await relay.cut();
+      await until(() => !guard.isUp(), 'the guard to open');
+      await new Promise((r) => setTimeout(r, 100)); // past the inner verifier's 50 ms memory
+      expect((await verifier.verify(a.raw))?.apiKeyId).toBe(a.id);
+      expect(await verifier.verify(b.raw)).toBeNull();
+      await expect(verifier.verify(never.raw)).rejects.toBeInstanceOf(DatabaseUnavailableError);
+      await expect(prisma.apiKey.count()).rejects.toBeInstanceOf(DatabaseUnavailableError);
+
+      await relay.restore();
+      await until(() => guard.isUp(), 'the guard to close');
+      expect((await verifier.verify(never.raw))?.apiKeyId).toBe(never.id);
+      expect(verifier.stats().servedFromMemory).toBeGreaterThan(0);
+    } finally {
+      guard.close();
+      await prisma.$disconnect();
+      await relay.close();
+    }
+  });
+
+  it('a hung database (connections accepted, never answered) opens the guard, and calls fail fast instead of piling up', async () => {
+    const relay = await startTcpRelay(url);
+    const guard = createDbGuard({ probeUrl: relay.url, probeIntervalMs: 100, probeTimeoutMs: 500, maxInFlight: 8, log: () => undefined });
+    const prisma = createPrisma(relay.url, { poolSize: 2, guard });
+    try {
+      await prisma.apiKey.count();
+      relay.stall();
+      await until(() => !guard.isUp(), 'the guard to open on a hung database');
+      const results = await Promise.allSettled(Array.from({ length: 50 }, () => prisma.apiKey.count()));
+      expect(results.every((r) => r.status === 'rejected' && r.reason instanceof DatabaseUnavailableError)).toBe(true);
+      expect(guard.stats().inFlight).toBeLessThanOrEqual(8);
+      await relay.restore();
+      await until(() => guard.isUp(), 'the guard to close');
+      await until(async () => (await prisma.apiKey.count().then(() => true, () => false)), 'a query to succeed again');
+    } finally {
+      guard.close();
+      await prisma.$disconnect();
+      await relay.close();
+    }
+  });
+});
