@@ -1,5 +1,27 @@
+import { lstatSync, realpathSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Git worktrees here share one node_modules through a symlink, and Turbopack resolves packages only
+ * below its root: with a symlinked node_modules the root is the folder holding both checkouts.
+ */
+function turbopackRoot() {
+  try {
+    if (!lstatSync(join(here, 'node_modules')).isSymbolicLink()) return undefined;
+    const real = dirname(realpathSync(join(here, 'node_modules')));
+    const up = relative(here, real).split(sep).filter((p) => p === '..').length;
+    return join(here, ...Array(up).fill('..'));
+  } catch {
+    return undefined;
+  }
+}
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  turbopack: { root: turbopackRoot() },
   // Native and wasm modules are loaded by Node at run time, never bundled.
   serverExternalPackages: [
     'onnxruntime-node', 'usearch', '@electric-sql/pglite', '@electric-sql/pglite-socket',

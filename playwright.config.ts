@@ -35,7 +35,8 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+      // cascade.test reaches the same server under another host name (e2e/accounts.spec.ts: sign-out stays on it).
+      args: [`--host-resolver-rules=MAP cascade.test 127.0.0.1`, '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
     },
   },
   projects: [
@@ -52,7 +53,7 @@ export default defineConfig({
     env: {
       PORT: String(PORT),
       HOST: '127.0.0.1',
-      NEXTAUTH_URL: BASE,
+      // No NEXTAUTH_URL: next-auth takes its URLs from each request, so any host name works (docs/ACCOUNTS.md).
       NODE_ENV: process.env.E2E_DEV === '1' ? 'development' : 'production',
       CASCADE_DATA_DIR: process.env.CASCADE_DATA_DIR ?? join(tmpdir(), `cascade-e2e-${PORT}`),
       CASCADE_ADMIN_EMAIL: ADMIN.email,

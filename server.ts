@@ -15,6 +15,7 @@ import { startRuntime, stopRuntime } from './server/runtime';
 import { authSecret, publicUrl } from './server/runtime/secrets';
 import { isClusterWorker, runClusterPrimary } from './server/runtime/cluster';
 import { metricsRoute, startMetricsListener } from './server/observability/metrics-http';
+import { annotateForAuth } from './server/auth/forwarded';
 
 const dev = process.argv.includes('--dev');
 const dir = dirname(fileURLToPath(import.meta.url));
@@ -23,7 +24,9 @@ async function main(): Promise<void> {
   const e = env();
   if (runClusterPrimary(e, log)) return;
   // next-auth reads these from process.env itself (in Next's own module graph): set them before Next loads.
-  process.env.NEXTAUTH_URL = publicUrl(e);
+  // Without NEXTAUTH_URL it takes its URLs from each request (annotateForAuth), so any host name works.
+  if (e.NEXTAUTH_URL) process.env.NEXTAUTH_URL = e.NEXTAUTH_URL;
+  else process.env.AUTH_TRUST_HOST = '1';
   process.env.NEXTAUTH_SECRET = authSecret(e);
 
   log(`starting (${dev ? 'development' : 'production'}): ${e.DATABASE_URL ? 'Postgres from DATABASE_URL' : `embedded Postgres in ${e.CASCADE_DATA_DIR}/`}`);
@@ -40,7 +43,11 @@ async function main(): Promise<void> {
   if (e.CASCADE_METRICS_PORT && !isClusterWorker()) await startMetricsListener(metrics, e.CASCADE_METRICS_PORT, e.HOST);
   if (isClusterWorker()) (await import('prom-client')).AggregatorRegistry.setRegistries([runtime.metrics.registry]);
   const onMain = !e.CASCADE_METRICS_PORT;
-  const server = createHttpServer(async () => deps, (req, res) => (onMain && metrics(req, res) ? undefined : nextHandler(req, res)), {
+  const server = createHttpServer(async () => deps, (req, res) => {
+    if (onMain && metrics(req, res)) return;
+    annotateForAuth(req, e.CASCADE_TRUST_PROXY);
+    return nextHandler(req, res);
+  }, {
     headers: securityHeaders({ dev }),
     drain,
     health: healthRoute(() => ({
@@ -60,7 +67,7 @@ async function main(): Promise<void> {
   if (runtime.info.simulatorUrl) log(`simulated tiers (no GPU needed) on ${runtime.info.simulatorUrl}`);
   if (runtime.firstStart) {
     log(`first start: sign in as ${runtime.firstStart.adminEmail} with password ${runtime.firstStart.adminPassword}`);
-    log('this password is shown once; change it or set CASCADE_ADMIN_PASSWORD before the first start');
+    log('this password is shown once; you will be asked to choose your own at the first sign-in (locked out later? `npm run cascade -- reset-admin`)');
   }
 
   let stopping = false;

@@ -29,7 +29,16 @@ export function Nav({ viewer }: { viewer: { email: string | null; name: string |
       <div className="sidebar-foot">
         <div className="who" data-testid="viewer">{viewer.name ?? viewer.email}</div>
         <div className="muted">role: {viewer.role}</div>
-        <button type="button" className="ghost" style={{ color: '#a5b4fc', paddingLeft: 0 }} onClick={() => signOut({ callbackUrl: '/signin' })}>
+        <Link href="/account" className="nav-link" style={{ paddingLeft: 0 }}>
+          Account &amp; password
+        </Link>
+        {/* A relative redirect: the page stays on whatever host name or proxy the browser used. */}
+        <button
+          type="button"
+          className="ghost"
+          style={{ color: '#a5b4fc', paddingLeft: 0 }}
+          onClick={() => void signOut({ redirect: false }).then(() => window.location.assign('/signin'))}
+        >
           Sign out
         </button>
       </div>

@@ -24,7 +24,8 @@ export function SignInForm() {
     setError(null);
     const res = await signIn('credentials', { email, password, redirect: false });
     setBusy(false);
-    if (!res || res.error) return setError('Wrong email or password.');
+    // The sign-in limiter's refusal says when to try again; any other failure does not say which part was wrong.
+    if (!res || res.error) return setError(res?.error?.startsWith('Too many') ? res.error : 'Wrong email or password.');
     router.replace(safeCallback(params.get('callbackUrl')));
     router.refresh();
   }

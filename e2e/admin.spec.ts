@@ -58,10 +58,10 @@ test('admin edits a policy, sees a client-side error, saves and rolls back', asy
   await page.getByRole('button', { name: 'Discard changes' }).click();
 
   // The tuner's guardrails are editable too, checked by the same schema (flip rate at most 0.45).
-  await page.getByLabel(/Rater flip-rate prior/).fill('0.6');
+  await page.getByLabel(/How often raters press the wrong thumb/).fill('0.6');
   await expect(page.locator('#tuner-noise-error')).toContainText(/0\.45/);
   await page.getByRole('button', { name: 'Discard changes' }).click();
-  await expect(page.getByLabel(/Rater flip-rate prior/)).toHaveValue('');
+  await expect(page.getByLabel(/How often raters press the wrong thumb/)).toHaveValue('');
 
   // Per-key overrides: a key must be chosen, and the cache threshold keeps the policy-wide bounds.
   await page.getByRole('button', { name: 'Add override' }).click();

@@ -49,7 +49,7 @@ test('analyst searches decisions, exports CSV and opens one', async ({ page }) =
   await page.evaluate(() => ((window as unknown as { __xss?: number }).__xss = 0));
   await rows.first().getByRole('link').click();
   await expect(page.getByRole('heading', { name: 'Attempts' })).toBeVisible();
-  await expect(page.getByRole('heading', { name: 'Counterfactual cost per tier' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'What each tier would have charged' })).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBe(0);
   await expect(page.locator('main script')).toHaveCount(0);
   await shot(page, '23-decision-detail');

@@ -19,12 +19,14 @@ export interface AnswerMeta {
   costUsd: number | null;
   tokensIn: number | null;
   tokensOut: number | null;
+  /** Calls the decision made (escalations, research steps); 0 for a cache hit. */
+  attempts: number | null;
   latencyMs: number | null;
 }
 
 export const emptyMeta = (): AnswerMeta => ({
   decisionId: null, tier: null, band: null, cached: false, escalated: false, simulated: false,
-  costUsd: null, tokensIn: null, tokensOut: null, latencyMs: null,
+  costUsd: null, tokensIn: null, tokensOut: null, attempts: null, latencyMs: null,
 });
 
 export type StreamUpdate =
@@ -71,6 +73,8 @@ export function metaFrom(d: Record<string, unknown>): Partial<AnswerMeta> {
   if (ti !== undefined) m.tokensIn = ti;
   const to = num(d.tokensOut ?? usage.completion_tokens);
   if (to !== undefined) m.tokensOut = to;
+  const att = num(d.attempts);
+  if (att !== undefined) m.attempts = att;
   const lat = num(d.latencyMs);
   if (lat !== undefined) m.latencyMs = lat;
   return m;

@@ -12,18 +12,21 @@ export interface Viewer {
   email: string | null;
   name: string | null;
   role: Role;
+  /** Signed in with a temporary password: every page sends them to choose a new one. */
+  mustChangePassword: boolean;
 }
 
 export async function getViewer(): Promise<Viewer | null> {
   const rt = await getRuntime();
-  const p = await sessionPrincipal((await headers()).get('cookie'), rt.authSecret);
+  const p = await sessionPrincipal((await headers()).get('cookie'), rt.authSecret, rt.accounts);
   if (!p) return null;
-  return { id: p.id, email: p.name || null, name: p.name || null, role: p.role };
+  return { id: p.id, email: p.name || null, name: p.name || null, role: p.role, mustChangePassword: p.mustChangePassword === true };
 }
 
 /** The viewer if their role is at least `needed`; redirects to sign-in when anonymous; null when forbidden. */
 export async function requireRole(needed: Role, from: string): Promise<Viewer | null> {
   const viewer = await getViewer();
   if (!viewer) redirect(`/signin?callbackUrl=${encodeURIComponent(from)}`);
+  if (viewer.mustChangePassword) redirect(`/account?required=1&callbackUrl=${encodeURIComponent(from)}`);
   return atLeast(viewer.role, needed) ? viewer : null;
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 // The one zod-validated view of process.env. Nothing else reads process.env (tests pass overrides
-// through loadEnv). Every value has a working default for the embedded mode: no Postgres, no GPU,
-// no API keys.
+// through loadEnv), except the stage-trace switch (server/lib/stage-trace.ts), read once at module
+// load so that a request pays one constant check when tracing is off. Every value has a working
+// default for the embedded mode: no Postgres, no GPU, no API keys.
 const bool = z
   .enum(['true', 'false', '1', '0', ''])
   .optional()
@@ -37,6 +38,12 @@ export const envSchema = z.object({
   OIDC_ISSUER: z.string().url().optional(),
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
+  /** ID-token claim whose value(s) decide the Cascade role at each SSO sign-in (e.g. `groups`, `roles`). Unset: roles are managed in Cascade. */
+  OIDC_ROLE_CLAIM: z.string().optional(),
+  /** With OIDC_ROLE_CLAIM: `admin=value1,value2;analyst=value3`. A user matching none gets `user`. */
+  OIDC_ROLE_MAP: z.string().optional(),
+  /** Take the client address from the first X-Forwarded-For entry (set only behind a proxy you run). */
+  CASCADE_TRUST_PROXY: bool.default(false),
   CASCADE_MODEL_PATH: z.string().default('models/complexity.onnx'),
   /** Built-in embedder when no embedding tier is enabled: `local` (hashed n-grams, default) or
    *  `use-lite` (Universal Sentence Encoder lite on TensorFlow.js wasm; see server/embedding/use-lite). */

@@ -12,20 +12,34 @@ const keyForm = z.object({
   name: z.string().trim().min(1, 'name is required').max(100),
   tenant: z.string().trim().min(1, 'tenant is required').max(100).regex(/^[\w.-]+$/, 'tenant may use letters, digits, . _ -'),
   role: z.enum(['user', 'analyst', 'admin']),
+  expiresInDays: z.union([z.literal(''), z.coerce.number().int('whole days').min(1, 'at least 1 day').max(3650, 'at most 10 years')]),
+  allowedTiers: z.array(z.string()),
 });
+
+const blank = { name: '', tenant: 'default', role: 'user', expiresInDays: '', allowedTiers: [] as string[] };
+
+function keyStatus(k: { revokedAt: Date | null; expiresAt: Date | null }): { label: string; cls: string } {
+  if (k.revokedAt) return { label: 'revoked', cls: 'bad' };
+  if (k.expiresAt && new Date(k.expiresAt).getTime() <= Date.now()) return { label: 'expired', cls: 'bad' };
+  return { label: 'active', cls: 'ok' };
+}
 
 export function KeysAdmin() {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const keys = useQuery(trpc.apiKeys.list.queryOptions());
-  const [form, setForm] = useState({ name: '', tenant: 'default', role: 'user' });
+  const tiers = useQuery(trpc.tiers.list.queryOptions());
+  // Budgets live in the routing policy; shown here so a key's limits are in one place.
+  const policy = useQuery(trpc.policy.active.queryOptions());
+  const budgetOf = (id: string) => policy.data?.document.budgets.find((b) => b.apiKeyId === id);
+  const [form, setForm] = useState(blank);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [secret, setSecret] = useState<{ name: string; key: string } | null>(null);
   const refresh = () => qc.invalidateQueries({ queryKey: trpc.apiKeys.list.queryKey() });
   const create = useMutation(trpc.apiKeys.create.mutationOptions({
     onSuccess: (r) => {
       setSecret({ name: r.apiKey.name, key: r.key });
-      setForm({ name: '', tenant: 'default', role: 'user' });
+      setForm(blank);
       void refresh();
     },
     onError: (e) => setErrors(serverFieldErrors(e)),
@@ -36,7 +50,7 @@ export function KeysAdmin() {
     e.preventDefault();
     const r = keyForm.safeParse(form);
     setErrors(r.success ? {} : zodFieldErrors(r.error));
-    if (r.success) create.mutate(r.data);
+    if (r.success) create.mutate({ ...r.data, expiresInDays: r.data.expiresInDays === '' ? null : r.data.expiresInDays });
   }
 
   return (
@@ -63,13 +77,32 @@ export function KeysAdmin() {
             <option>user</option><option>analyst</option><option>admin</option>
           </select>
         </Field>
+        <Field id="key-expires" label="Expires after (days)" error={errors.expiresInDays} hint="Empty: never expires.">
+          <input id="key-expires" inputMode="numeric" value={form.expiresInDays} onChange={(e) => setForm({ ...form, expiresInDays: e.target.value })} {...invalid('key-expires', errors.expiresInDays)} />
+        </Field>
+        <fieldset className="field" aria-describedby="key-tiers-hint">
+          <legend>Tiers it may use</legend>
+          <div className="row" style={{ flexWrap: 'wrap', gap: 8 }}>
+            {tiers.data?.filter((t) => t.enabled).map((t) => (
+              <label key={t.id} className="small" style={{ display: 'inline-flex', gap: 4, alignItems: 'center' }}>
+                <input
+                  type="checkbox"
+                  checked={form.allowedTiers.includes(t.name)}
+                  onChange={(e) => setForm({ ...form, allowedTiers: e.target.checked ? [...form.allowedTiers, t.name] : form.allowedTiers.filter((n) => n !== t.name) })}
+                />
+                {t.name}
+              </label>
+            ))}
+          </div>
+          <span id="key-tiers-hint" className="small muted">{errors.allowedTiers ?? 'None ticked: any tier. Ticked: routing stays within them (capped at the strongest).'}</span>
+        </fieldset>
         <button type="submit" disabled={create.isPending}>Create key</button>
         {create.error && !Object.keys(serverFieldErrors(create.error)).length && <span className="field-error" role="alert">{errorText(create.error)}</span>}
       </form>
       <div className="panel table-wrap">
         {keys.error && <div className="alert" role="alert">{errorText(keys.error)}</div>}
         <table aria-label="API keys">
-          <thead><tr><th>Name</th><th>Key</th><th>Tenant</th><th>Role</th><th>Created</th><th>Last used</th><th>Status</th><th><span className="sr-only">Actions</span></th></tr></thead>
+          <thead><tr><th>Name</th><th>Key</th><th>Tenant</th><th>Role</th><th>Tiers</th><th title="Monthly budget from the routing policy">Budget / month</th><th>Created</th><th title="Updated within a minute of use">Last used</th><th>Expires</th><th>Status</th><th><span className="sr-only">Actions</span></th></tr></thead>
           <tbody>
             {keys.data?.map((k) => (
               <tr key={k.id}>
@@ -77,11 +110,14 @@ export function KeysAdmin() {
                 <td><code>{k.prefix}…</code></td>
                 <td>{k.tenant}</td>
                 <td>{k.role}</td>
+                <td className="small">{k.allowedTiers.length ? k.allowedTiers.join(', ') : 'any'}</td>
+                <td className="small">{budgetOf(k.id) ? `$${budgetOf(k.id)!.monthlyUsd.toLocaleString('en-US')}` : 'none'}</td>
                 <td className="small">{dateTime(k.createdAt)}</td>
-                <td className="small">{dateTime(k.lastUsedAt)}</td>
-                <td>{k.revokedAt ? <span className="badge bad">revoked</span> : <span className="badge ok">active</span>}</td>
+                <td className="small">{k.lastUsedAt ? dateTime(k.lastUsedAt) : 'never'}</td>
+                <td className="small">{k.expiresAt ? dateTime(k.expiresAt) : 'never'}</td>
+                <td><span className={`badge ${keyStatus(k).cls}`}>{keyStatus(k).label}</span></td>
                 <td>
-                  {!k.revokedAt && (
+                  {keyStatus(k).label === 'active' && (
                     <button
                       type="button"
                       className="secondary"

@@ -11,7 +11,11 @@ export interface RateLine {
   dashed?: boolean;
 }
 
-/** Rates in [0, 1] over time; null values are gaps (no traffic), not zeros. */
+/**
+ * Rates in [0, 1] per bucket; null values are gaps (no traffic), not zeros. Each bucket's value is
+ * a dot (a single bucket is still visible), joined as steps rather than curves that would invent
+ * values between buckets.
+ */
 export function RateChart({ points, lines, label, height = 240 }: { points: readonly object[]; lines: RateLine[]; label: string; height?: number }) {
   return (
     <div role="img" aria-label={label}>
@@ -23,7 +27,7 @@ export function RateChart({ points, lines, label, height = 240 }: { points: read
           <Tooltip formatter={(v) => pctFmt(v)} />
           <Legend />
           {lines.map((l) => (
-            <Line key={l.key} type={l.step ? 'stepAfter' : 'monotone'} dataKey={l.key} name={l.name} stroke={l.color} strokeDasharray={l.dashed ? '5 4' : undefined} dot={false} strokeWidth={2} connectNulls={false} isAnimationActive={false} />
+            <Line key={l.key} type={l.step ? 'stepAfter' : 'linear'} dataKey={l.key} name={l.name} stroke={l.color} strokeDasharray={l.dashed ? '5 4' : undefined} dot={{ r: 3, fill: l.color }} strokeWidth={2} connectNulls={false} isAnimationActive={false} />
           ))}
         </LineChart>
       </ResponsiveContainer>

@@ -3,7 +3,7 @@ import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, T
 import type { SavingsSummary } from '@/server/analytics/prepare-cost';
 import { axisTick, timeFmt, usdFmt } from './palette';
 
-/** Savings per bucket (bars) and cumulative savings (line) against the always-large baseline. */
+/** Savings per bucket (bars) and cumulative savings (steps: it only changes at a bucket) against the always-large baseline. */
 export function SavingsChart({ data }: { data: SavingsSummary }) {
   return (
     <div role="img" aria-label="Savings against always using the large tier">
@@ -17,7 +17,7 @@ export function SavingsChart({ data }: { data: SavingsSummary }) {
           <Legend />
           <Bar yAxisId="l" dataKey="saved" name="saved" fill="#22a06b" isAnimationActive={false} />
           <Bar yAxisId="l" dataKey="cost" name="spent" fill="#c7cbe0" isAnimationActive={false} />
-          <Line yAxisId="r" type="monotone" dataKey="cumulativeSaved" name="cumulative saved" stroke="#4f46e5" dot={false} strokeWidth={2} isAnimationActive={false} />
+          <Line yAxisId="r" type="stepAfter" dataKey="cumulativeSaved" name="cumulative saved (right axis)" stroke="#4f46e5" dot={{ r: 2, fill: '#4f46e5' }} strokeWidth={2} isAnimationActive={false} />
         </ComposedChart>
       </ResponsiveContainer>
     </div>

@@ -3,8 +3,12 @@ import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, ResponsiveContai
 import type { StackedSeries } from '@/server/analytics/prepare-cost';
 import { axisTick, colorFor, timeFmt } from './palette';
 
-/** Draws a prepared stacked series as areas (cost) or bars (traffic). Decides nothing. */
-export function StackedChart({ data, kind, valueFormat, label }: { data: StackedSeries; kind: 'area' | 'bar'; valueFormat?: (v: unknown) => string; label: string }) {
+/**
+ * Draws a prepared stacked series. Buckets are drawn as bars (a bucket is a sum over its period; an
+ * area would ramp between buckets and suggest traffic where there was none). Decides nothing.
+ * `integer`: the values are counts, so the axis steps by whole numbers.
+ */
+export function StackedChart({ data, kind, valueFormat, label, integer }: { data: StackedSeries; kind: 'area' | 'bar'; valueFormat?: (v: unknown) => string; label: string; integer?: boolean }) {
   const fmt = valueFormat ?? ((v: unknown) => String(v));
   return (
     <div role="img" aria-label={label}>
@@ -17,14 +21,14 @@ export function StackedChart({ data, kind, valueFormat, label }: { data: Stacked
             <Tooltip formatter={(v) => fmt(v)} />
             <Legend />
             {data.keys.map((k, i) => (
-              <Area key={k} type="monotone" dataKey={k} stackId="1" stroke={colorFor(k, i)} fill={colorFor(k, i)} fillOpacity={0.35} isAnimationActive={false} />
+               <Area key={k} type="stepAfter" dataKey={k} stackId="1" stroke={colorFor(k, i)} fill={colorFor(k, i)} fillOpacity={0.35} isAnimationActive={false} />
             ))}
           </AreaChart>
         ) : (
           <BarChart data={data.points} margin={{ top: 8, right: 12, left: 4, bottom: 0 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#eef0f4" />
             <XAxis dataKey="t" tick={axisTick} tickFormatter={timeFmt} minTickGap={24} />
-            <YAxis tick={axisTick} tickFormatter={fmt} width={64} />
+            <YAxis tick={axisTick} tickFormatter={fmt} width={64} allowDecimals={!integer} />
             <Tooltip formatter={(v) => fmt(v)} />
             <Legend />
             {data.keys.map((k, i) => (

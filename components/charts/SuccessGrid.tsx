@@ -1,7 +1,13 @@
 import type { SuccessCell } from '@/server/analytics/prepare-quality';
 import { pct } from '@/lib/format';
 
-/** Tier x band success rates with their 95% intervals; colour follows the rate, grey = no ratings. */
+/** Below this many ratings a cell shows its count and says it cannot tell yet, instead of a rate. */
+export const MIN_RATINGS = 10;
+
+/**
+ * Tier x band success rates with their 95% intervals; colour follows the rate. Cells with no
+ * ratings, or too few to mean anything, are grey and say so instead of showing a percentage.
+ */
 export function SuccessGrid({ tiers, bands, cells }: { tiers: string[]; bands: string[]; cells: SuccessCell[] }) {
   if (tiers.length === 0) return <div className="empty">No rated answers in this range.</div>;
   const at = (t: string, b: string) => cells.find((c) => c.tier === t && c.band === b);
@@ -21,10 +27,21 @@ export function SuccessGrid({ tiers, bands, cells }: { tiers: string[]; bands: s
               <th scope="row">{t}</th>
               {bands.map((b) => {
                 const c = at(t, b);
+                const n = c?.rated ?? 0;
+                if (n === 0 || c?.rate === null || c?.rate === undefined) {
+                  return <td key={b} style={{ background: bg(null) }} className="small muted">no ratings</td>;
+                }
+                if (n < MIN_RATINGS) {
+                  return (
+                    <td key={b} style={{ background: bg(null) }} className="small muted" title={`${pct(c.rate, 0)} of ${n} ratings; 95% interval ${pct(c.low, 0)}–${pct(c.high, 0)}`}>
+                      not enough data (n={n})
+                    </td>
+                  );
+                }
                 return (
-                  <td key={b} style={{ background: bg(c?.rate ?? null) }} title={c && c.rated ? `${c.rated} ratings` : 'no ratings'}>
-                    <strong>{pct(c?.rate ?? null, 0)}</strong>
-                    {c && c.rate !== null && <div className="small muted">{pct(c.low, 0)}–{pct(c.high, 0)} · n={c.rated}</div>}
+                  <td key={b} style={{ background: bg(c.rate) }} title={`${n} ratings`}>
+                    <strong>{pct(c.rate, 0)}</strong>
+                    <div className="small muted">{pct(c.low, 0)}–{pct(c.high, 0)} · n={n}</div>
                   </td>
                 );
               })}

@@ -4,9 +4,9 @@ import type { ThresholdHistory } from '@/server/analytics/prepare-quality';
 import { axisTick, pctFmt } from './palette';
 
 const LINES = [
-  { key: 't1', color: '#94a3b8' },
-  { key: 't2', color: '#64748b' },
-  { key: 't3', color: '#334155' },
+  { key: 't1', name: 'small → medium at', color: '#94a3b8' },
+  { key: 't2', name: 'medium → large at', color: '#64748b' },
+  { key: 't3', name: 'large → research at', color: '#334155' },
 ] as const;
 
 /** UTC labels: "MM-DD" for day buckets, "DD HH:MM" for hour buckets. */
@@ -22,7 +22,11 @@ function utcLabel(ms: number, g: 'hour' | 'day'): string {
  */
 export function ThresholdChart({ history, granularity, height = 240 }: { history: ThresholdHistory; granularity: 'hour' | 'day'; height?: number }) {
   const xs = [...history.success.map((p) => p.at), ...history.steps.map((s) => s.at)];
-  const domain: [number, number] = xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1];
+  // One instant (a single bucket, no change in range) would be a zero-wide axis: nothing drawn.
+  const lo = xs.length ? Math.min(...xs) : 0;
+  const hi = xs.length ? Math.max(...xs) : 1;
+  const pad = hi > lo ? 0 : granularity === 'day' ? 43_200_000 : 1_800_000;
+  const domain: [number, number] = [lo - pad, hi + pad];
   return (
     <div role="img" aria-label="Success rate with the routing thresholds active over time (UTC)">
       <ResponsiveContainer width="100%" height={height}>
@@ -32,9 +36,9 @@ export function ThresholdChart({ history, granularity, height = 240 }: { history
           <YAxis domain={[0, 1]} tick={axisTick} tickFormatter={pctFmt} width={48} />
           <Tooltip labelFormatter={(v) => `${new Date(Number(v)).toISOString().slice(0, 16).replace('T', ' ')} UTC`} formatter={(v) => pctFmt(v)} />
           <Legend />
-          <Line data={history.success} dataKey="success" name="success" type="monotone" stroke="#22a06b" dot={false} strokeWidth={2} connectNulls={false} isAnimationActive={false} />
+          <Line data={history.success} dataKey="success" name="success rate (rated answers)" type="linear" stroke="#22a06b" dot={{ r: 3, fill: '#22a06b' }} strokeWidth={2} connectNulls={false} isAnimationActive={false} />
           {LINES.map((l) => (
-            <Line key={l.key} data={history.steps} dataKey={l.key} name={l.key} type="stepAfter" stroke={l.color} strokeDasharray="5 4" dot={false} strokeWidth={2} isAnimationActive={false} />
+            <Line key={l.key} data={history.steps} dataKey={l.key} name={l.name} type="stepAfter" stroke={l.color} strokeDasharray="5 4" dot={false} strokeWidth={2} isAnimationActive={false} />
           ))}
         </LineChart>
       </ResponsiveContainer>

@@ -14,7 +14,20 @@ export function colorFor(key: string, i: number): string {
 
 export const axisTick = { fontSize: 11, fill: '#5d6478' };
 export const pctFmt = (v: unknown) => (typeof v === 'number' ? `${Math.round(v * 100)}%` : '');
-export const usdFmt = (v: unknown) => (typeof v === 'number' ? `$${v < 1 ? v.toFixed(4) : v.toFixed(2)}` : '');
+/**
+ * Money on axes and in tooltips at any scale: two significant digits below a cent ("$0.0012",
+ * "$0.000034"), cents above; zero is "$0". Never "$0.0000" for an amount that is not zero.
+ */
+export const usdFmt = (v: unknown) => {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return '';
+  if (v === 0) return '$0';
+  const a = Math.abs(v);
+  if (a >= 1) return `$${v.toFixed(2)}`;
+  if (a >= 0.01) return `$${v.toFixed(a >= 0.1 ? 2 : 3)}`;
+  return `$${Number(v.toPrecision(2)).toFixed(Math.min(12, 1 - Math.floor(Math.log10(a))))}`;
+};
+/** Counts: whole numbers with thousands separators. */
+export const countFmt = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '');
 /** Short x-axis labels: "MM-DD" for days, "DD HH:00" for hours. */
 export const timeFmt = (v: unknown) => {
   const s = String(v);

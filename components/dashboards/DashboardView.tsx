@@ -12,7 +12,7 @@ import { SavingsChart } from '../charts/SavingsChart';
 import { StackedChart } from '../charts/StackedChart';
 import { SuccessGrid } from '../charts/SuccessGrid';
 import { ThresholdChart } from '../charts/ThresholdChart';
-import { pctFmt, usdFmt } from '../charts/palette';
+import { countFmt, pctFmt, usdFmt } from '../charts/palette';
 import { DecisionFilters } from '../decisions/DecisionFilters';
 
 const QUICK = [
@@ -84,14 +84,14 @@ export function DashboardView() {
             </div>
           )}
           <div className="grid grid-4">
-            <Kpi label="Requests" value={int(d.totals.requests)} sub={`${pct(d.totals.requests ? d.totals.errors / d.totals.requests : null)} errors`} />
-            <Kpi label="Spent" value={usd(d.savings.totalCost, 2)} sub={`always-large: ${usd(d.savings.totalBaseline, 2)}`} />
-            <Kpi label="Saved" value={usd(d.savings.totalSaved, 2)} sub={`${pct(d.savings.savedShare)} of baseline`} />
-            <Kpi label="Cache hit rate" value={pct(d.cache.overall)} sub={`escalations ${pct(d.escalations.overall)}`} />
+            <Kpi label="Requests" value={int(d.cards.requests)} sub={`${pct(d.cards.requests ? d.totals.errors / d.cards.requests : null)} errors`} />
+            <Kpi label="Spent" value={usd(d.cards.spentUsd)} sub={`if all went to the large tier: ${usd(d.cards.baselineUsd)}`} />
+            <Kpi label="Saved" value={usd(d.cards.savedUsd)} sub={`${pct(d.cards.savedShare)} of that`} />
+            <Kpi label="Cache hit rate" value={pct(d.cards.cacheHitRate)} sub={`${int(d.cache.points.reduce((a, p) => a + p.count, 0))} answers from the cache · escalations ${pct(d.cards.escalationRate)}`} />
           </div>
           <div className="grid grid-2">
             <Card id="c-cost" title="Cost by tier">
-              <StackedChart data={d.cost} kind="area" valueFormat={usdFmt} label="Cost over time stacked by tier" />
+              <StackedChart data={d.cost} kind="bar" valueFormat={usdFmt} label="Cost per bucket stacked by tier" />
             </Card>
             <Card id="c-savings" title="Savings vs always-large">
               <SavingsChart data={d.savings} />
@@ -101,7 +101,7 @@ export function DashboardView() {
               </p>
             </Card>
             <Card id="c-traffic" title="Traffic by band">
-              <StackedChart data={d.traffic} kind="bar" label="Requests over time stacked by complexity band" />
+              <StackedChart data={d.traffic} kind="bar" integer valueFormat={countFmt} label="Requests per bucket stacked by complexity band" />
             </Card>
             <Card id="c-mix" title="Tier mix">
               {d.tierMix.length === 0 ? <div className="empty">No traffic.</div> : (

@@ -5,12 +5,21 @@ import { dateTime, int, ms, pct, tierClass, usd } from '@/lib/format';
 import { errorText, useTRPC } from '@/lib/trpc';
 import { BANDS } from '@/server/complexity/types';
 import { Markdown } from '../Markdown';
+import { AttemptsTimeline } from './AttemptsTimeline';
+import { PlanFields } from './PlanFields';
+import { SignalFields } from './SignalFields';
 
 const BAND_ORDER: readonly string[] = BANDS;
 
-function Json({ value }: { value: unknown }) {
-  if (value === null || value === undefined) return <span className="muted">–</span>;
-  return <pre>{JSON.stringify(value, null, 2)}</pre>;
+/** The recorded JSON, folded away: the labelled fields above are what a person reads. */
+function RawJson({ value, label }: { value: unknown; label: string }) {
+  if (value === null || value === undefined) return null;
+  return (
+    <details style={{ marginTop: 10 }}>
+      <summary className="small muted">{label} as recorded (JSON)</summary>
+      <pre>{JSON.stringify(value, null, 2)}</pre>
+    </details>
+  );
 }
 
 /** Why the cache answered or was skipped, from the notes the gateway keeps in the recorded plan. */
@@ -34,12 +43,25 @@ export function DecisionDetailView({ id }: { id: string }) {
   const probs = (d.probs ?? {}) as Record<string, number>;
   const maxCf = Math.max(...d.counterfactual.map((c) => c.costUsd), 1e-12);
   const note = cacheNote(d.plan);
+  const cached = d.cacheStatus === 'exact' || d.cacheStatus === 'semantic';
 
   return (
     <div className="stack">
       <div className="grid grid-4">
-        <div className="panel kpi"><div className="label">Tier</div><div className="value">{d.finalTier ? <span className={tierClass(d.finalTier)}>{d.finalTier}</span> : '–'}</div></div>
-        <div className="panel kpi"><div className="label">Cost</div><div className="value">{usd(d.costUsd)}</div><div className="small muted">baseline {usd(d.baselineCostUsd)}</div></div>
+        <div className="panel kpi">
+          <div className="label">Answered by</div>
+          <div className="value">
+            {cached ? <span className="badge cached">the cache</span> : d.finalTier ? <span className={tierClass(d.finalTier)}>{d.finalTier}</span> : '–'}
+          </div>
+          {cached && d.finalTier && <div className="small muted">an answer {d.finalTier} gave earlier</div>}
+        </div>
+        <div className="panel kpi">
+          <div className="label">Cost</div>
+          <div className="value">{cached && d.costUsd === 0 ? '$0' : usd(d.costUsd)}</div>
+          <div className="small muted" title="What the same answer would have cost on the large tier (for a cache hit: the answer it reused)">
+            on the large tier: {usd(d.baselineCostUsd)}
+          </div>
+        </div>
         <div className="panel kpi"><div className="label">Latency / first token</div><div className="value">{ms(d.latencyMs)}</div><div className="small muted">TTFT {ms(d.ttftMs)}</div></div>
         <div className="panel kpi"><div className="label">Band / score</div><div className="value">{d.band ?? '–'}</div><div className="small muted">score {d.score === null ? '–' : d.score.toFixed(3)}</div></div>
       </div>
@@ -71,44 +93,34 @@ export function DecisionDetailView({ id }: { id: string }) {
               </div>
             </div>
           ))}
-          <h2 style={{ marginTop: 16 }}>Counterfactual cost per tier</h2>
-          <table aria-label="Counterfactual cost">
-            <tbody>
-              {d.counterfactual.map((c) => (
-                <tr key={c.tier}>
-                  <td><span className={tierClass(c.role)}>{c.tier}</span>{c.actual && <strong className="small"> (answered)</strong>}</td>
-                  <td style={{ width: '45%' }}><div className="progress"><div style={{ width: `${(c.costUsd / maxCf) * 100}%`, background: c.actual ? 'var(--ok)' : undefined }} /></div></td>
-                  <td className="num">{usd(c.costUsd)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <h2 style={{ marginTop: 16 }}>What each tier would have charged</h2>
+          {d.counterfactualBasis === null ? (
+            <p className="muted small">
+              {cached ? 'Answered from the cache: no tier was called, so there is nothing to reprice.' : 'No tier answered, so there is nothing to reprice.'}
+            </p>
+          ) : (
+            <>
+              <p className="small muted" style={{ marginTop: 0 }}>
+                The answering call&apos;s {int(d.counterfactualBasis.tokensIn)} → {int(d.counterfactualBasis.tokensOut)} tokens (attempt #{d.counterfactualBasis.attemptSeq + 1}) at each tier&apos;s prices.
+              </p>
+              <table aria-label="Counterfactual cost">
+                <tbody>
+                  {d.counterfactual.map((c) => (
+                    <tr key={c.tier}>
+                      <td><span className={tierClass(c.role)}>{c.tier}</span>{c.actual && <strong className="small"> (answered)</strong>}</td>
+                      <td style={{ width: '45%' }}><div className="progress"><div style={{ width: `${(c.costUsd / maxCf) * 100}%`, background: c.actual ? 'var(--ok)' : undefined }} /></div></td>
+                      <td className="num">{usd(c.costUsd)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
         </section>
       </div>
       <section className="panel" aria-labelledby="h-attempts">
         <h2 id="h-attempts">Attempts</h2>
-        <div className="table-wrap">
-          <table aria-label="Attempts">
-            <thead><tr><th>#</th><th>Tier</th><th>Step</th><th>Outcome</th><th className="num">Queue</th><th className="num">TTFT</th><th className="num">Latency</th><th className="num">Tokens in/out</th><th className="num">Cost</th><th>Detail</th></tr></thead>
-            <tbody>
-              {d.attempts.map((a) => (
-                <tr key={a.seq}>
-                  <td>{a.seq}</td>
-                  <td><span className={tierClass(a.tierName)}>{a.tierName}</span></td>
-                  <td>{a.step}</td>
-                  <td><span className={`badge ${a.outcome === 'ok' ? 'ok' : 'error'}`}>{a.outcome}</span></td>
-                  <td className="num">{ms(a.queueMs)}</td>
-                  <td className="num">{ms(a.ttftMs)}</td>
-                  <td className="num">{ms(a.latencyMs)}</td>
-                  <td className="num">{int(a.tokensIn)} / {int(a.tokensOut)}</td>
-                  <td className="num">{usd(a.costUsd)}</td>
-                  <td className="small">{a.detail ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {d.attempts.length === 0 && <div className="empty">No tier was called (cache hit or rejected).</div>}
-        </div>
+        <AttemptsTimeline attempts={d.attempts} />
       </section>
       <div className="grid grid-2">
         <section className="panel" aria-labelledby="h-ratings">
@@ -123,12 +135,14 @@ export function DecisionDetailView({ id }: { id: string }) {
         </section>
         <section className="panel" aria-labelledby="h-plan">
           <h2 id="h-plan">Plan</h2>
-          <Json value={d.plan} />
+          <PlanFields plan={d.plan} />
+          <RawJson value={d.plan} label="Plan" />
         </section>
       </div>
       <section className="panel" aria-labelledby="h-signals">
-        <h2 id="h-signals">Signals</h2>
-        <Json value={d.signals} />
+        <h2 id="h-signals">What the analyzer saw</h2>
+        <SignalFields signals={d.signals} />
+        <RawJson value={d.signals} label="Signals" />
       </section>
       <p><Link href="/decisions">← Back to decisions</Link></p>
     </div>

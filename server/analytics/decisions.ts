@@ -96,6 +96,12 @@ export interface DecisionDetail extends DecisionRow {
   attempts: Array<{ seq: number; tierName: string; step: string; startedAt: Date; latencyMs: number; ttftMs: number | null; queueMs: number; tokensIn: number; tokensOut: number; costUsd: number; outcome: string; detail: string | null }>;
   ratings: Array<{ rating: number; reason: string | null; comment: string | null; raterId: string; createdAt: Date; kind: string }>;
   counterfactual: Array<{ tier: string; role: string; costUsd: number; actual: boolean }>;
+  /**
+   * The tokens the counterfactuals (and the baseline) are priced from: the answering attempt's, so
+   * "what it would have cost on tier X" compares like with like. null when no tier answered (a
+   * cache hit, a refusal): then there is nothing to reprice and the table is empty.
+   */
+  counterfactualBasis: { attemptSeq: number; tokensIn: number; tokensOut: number } | null;
 }
 
 export async function getDecision(sql: Sql, id: string): Promise<DecisionDetail | null> {
@@ -128,7 +134,25 @@ export async function getDecision(sql: Sql, id: string): Promise<DecisionDetail 
     plan: d.plan,
     attempts: attempts.map((a) => ({ ...a, costUsd: Number(a.costUsd) })),
     ratings,
-    counterfactual: counterfactualCosts(base, tiers.map((t) => ({ name: t.name, role: t.role, inputPricePerM: Number(t.in_price), outputPricePerM: Number(t.out_price) }))),
+    ...counterfactualOf(base, attempts, tiers.map((t) => ({ name: t.name, role: t.role, inputPricePerM: Number(t.in_price), outputPricePerM: Number(t.out_price) }))),
+  };
+}
+
+/** The answering attempt: the last successful answer or synthesis step. */
+export function answeringAttempt<A extends { seq: number; step: string; outcome: string }>(attempts: readonly A[]): A | null {
+  return [...attempts].reverse().find((a) => a.outcome === 'ok' && (a.step === 'answer' || a.step === 'synthesize')) ?? null;
+}
+
+function counterfactualOf(
+  d: Pick<DecisionRow, 'finalTier' | 'cacheStatus'>,
+  attempts: readonly { seq: number; step: string; outcome: string; tokensIn: number; tokensOut: number }[],
+  tiers: readonly { name: string; role: string; inputPricePerM: number; outputPricePerM: number }[],
+): Pick<DecisionDetail, 'counterfactual' | 'counterfactualBasis'> {
+  const a = answeringAttempt(attempts);
+  if (!a || d.cacheStatus === 'exact' || d.cacheStatus === 'semantic') return { counterfactual: [], counterfactualBasis: null };
+  return {
+    counterfactual: counterfactualCosts({ tokensIn: a.tokensIn, tokensOut: a.tokensOut, finalTier: d.finalTier }, tiers),
+    counterfactualBasis: { attemptSeq: a.seq, tokensIn: a.tokensIn, tokensOut: a.tokensOut },
   };
 }
 

@@ -52,6 +52,8 @@ export interface RatePoint {
   requests: number;
   /** 0..1 or null for buckets without traffic (a gap, not a fake zero). */
   rate: number | null;
+  /** The count `rate` is of (cache hits, escalated requests): cards sum these, never the rows. */
+  count: number;
   exact?: number | null;
   semantic?: number | null;
 }
@@ -73,7 +75,7 @@ export function prepareCacheHitRate(rows: readonly RollupRow[], range: { from: D
   }
   const points = bucketRange(range.from, range.to, g).map((t) => {
     const b = by.get(t) ?? { n: 0, exact: 0, semantic: 0 };
-    return { t, requests: b.n, rate: ratio(b.exact + b.semantic, b.n), exact: ratio(b.exact, b.n), semantic: ratio(b.semantic, b.n) };
+    return { t, requests: b.n, count: b.exact + b.semantic, rate: ratio(b.exact + b.semantic, b.n), exact: ratio(b.exact, b.n), semantic: ratio(b.semantic, b.n) };
   });
   return { points, overall: ratio(hits, n) };
 }
@@ -99,7 +101,7 @@ export function prepareEscalations(
   }
   const points = bucketRange(range.from, range.to, g).map((t) => {
     const b = by.get(t) ?? { n: 0, e: 0 };
-    return { t, requests: b.n, rate: ratio(b.e, b.n) };
+    return { t, requests: b.n, count: b.e, rate: ratio(b.e, b.n) };
   });
   const merged = new Map<string, number>();
   for (const r of reasons) if (r.count > 0) merged.set(r.reason || 'unknown', (merged.get(r.reason || 'unknown') ?? 0) + r.count);

@@ -64,7 +64,11 @@ export function bucketRange(from: Date, to: Date, g: 'hour' | 'day', max = 24 * 
   return keys;
 }
 
-/** Rounds money for display data without float noise (1e-6 USD precision). */
+/**
+ * Rounds money for display data without float noise, to 1e-10 USD: requests on small models cost
+ * micro-dollars, so rounding to 1e-6 per bucket turned 3.5 µ$ into 4 µ$ and a day of them into
+ * visible error between a card and its chart.
+ */
 export function roundUsd(x: number): number {
-  return Math.round(x * 1e6) / 1e6;
+  return Math.round(x * 1e10) / 1e10;
 }

@@ -8,7 +8,7 @@ import type { Context } from './trpc';
 export async function principalFromHeaders(runtime: Runtime, headers: Headers): Promise<Principal | null> {
   const token = bearerToken(headers.get('authorization'));
   if (token) return runtime.apiKeys.verify(token);
-  return sessionPrincipal(headers.get('cookie'), runtime.authSecret);
+  return sessionPrincipal(headers.get('cookie'), runtime.authSecret, runtime.accounts);
 }
 
 export async function createContext({ req }: { req: Request }): Promise<Context> {

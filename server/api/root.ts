@@ -1,5 +1,6 @@
 // The tRPC app router. The browser client imports only the AppRouter type.
 import { createCallerFactory, createTRPCRouter } from './trpc';
+import { accountRouter } from './routers/account';
 import { analyticsRouter } from './routers/analytics';
 import { apiKeysRouter } from './routers/api-keys';
 import { batchRouter } from './routers/batch';
@@ -18,6 +19,7 @@ export const appRouter = createTRPCRouter({
   policy: policyRouter,
   apiKeys: apiKeysRouter,
   users: usersRouter,
+  account: accountRouter,
   analytics: analyticsRouter,
   batch: batchRouter,
   feedback: feedbackRouter,

@@ -4,6 +4,7 @@
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { hasRole } from '../auth/roles';
+import { isOperator } from '../auth/visibility';
 import type { Role, Principal } from '../contracts/principal';
 import type { Runtime } from '../runtime';
 import { issuesOf, mapDomainError } from './errors';
@@ -37,8 +38,14 @@ const mapErrors = t.middleware(async ({ next }) => {
 
 export const publicProcedure = t.procedure.use(mapErrors);
 
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+/** The only procedures a session with an admin-set temporary password may call. */
+const PASSWORD_CHANGE_PATHS = new Set(['account.me', 'account.changePassword']);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next, path }) => {
   if (!ctx.principal) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in or send an API key.' });
+  if (ctx.principal.mustChangePassword && !PASSWORD_CHANGE_PATHS.has(path)) {
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'Choose a new password first (your account has a temporary password).' });
+  }
   return next({ ctx: { ...ctx, principal: ctx.principal } });
 });
 
@@ -46,6 +53,10 @@ function roleProcedure(role: Role) {
   return authedProcedure.use(({ ctx, next }) => {
     if (!hasRole(ctx.principal.role, role)) {
       throw new TRPCError({ code: 'FORBIDDEN', message: `This needs the ${role} role; you are ${ctx.principal.role}.` });
+    }
+    // Analyst and admin procedures read or change the whole installation: not for another tenant's key.
+    if (!isOperator(ctx.principal)) {
+      throw new TRPCError({ code: 'FORBIDDEN', message: `API keys of tenant "${ctx.principal.tenant}" see only their own tenant; this needs a console session or a key of the default tenant.` });
     }
     return next();
   });

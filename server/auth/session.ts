@@ -1,8 +1,9 @@
 // Reads the next-auth JWT session from request cookies without going through Next, so tRPC, route
-// handlers and the custom server can all turn a cookie into a Principal the same way.
+// handlers and the custom server can all turn a cookie into a Principal the same way, checked
+// against the account's current state on every request.
 import { decode } from 'next-auth/jwt';
 import type { Principal } from '../contracts/principal';
-import { asRole } from './roles';
+import type { AccountStates } from './account-state';
 
 const COOKIE_NAMES = ['__Secure-next-auth.session-token', 'next-auth.session-token'];
 
@@ -34,16 +35,45 @@ function sessionToken(cookies: Map<string, string>): string | null {
   return null;
 }
 
-export async function sessionPrincipal(cookieHeader: string | null | undefined, secret: string): Promise<Principal | null> {
+export interface SessionClaims {
+  userId: string;
+  email: string;
+  /** The user's session version when the session was issued (0 for tokens issued before versions existed). */
+  sessionVersion: number;
+}
+
+/** The verified claims of the session cookie, or null (absent, expired, tampered, other secret). */
+export async function sessionClaims(cookieHeader: string | null | undefined, secret: string): Promise<SessionClaims | null> {
   const token = sessionToken(parseCookies(cookieHeader));
   if (!token) return null;
   let jwt: Awaited<ReturnType<typeof decode>>;
   try {
     jwt = await decode({ token, secret });
   } catch {
-    return null; // expired, tampered or signed with another secret
+    return null;
   }
   if (!jwt?.sub) return null;
-  const email = typeof jwt.email === 'string' ? jwt.email : '';
-  return { kind: 'user', id: jwt.sub, userId: jwt.sub, apiKeyId: null, role: asRole(jwt.role), tenant: 'default', name: email };
+  return { userId: jwt.sub, email: typeof jwt.email === 'string' ? jwt.email : '', sessionVersion: typeof jwt.sv === 'number' ? jwt.sv : 0 };
+}
+
+/**
+ * The principal of a session, checked against the account as it is now: a session ends when its
+ * user is deleted or disabled, or when the user's session version moved on (role, password or
+ * status changed). The role is the current one, never the one in the token.
+ */
+export async function sessionPrincipal(cookieHeader: string | null | undefined, secret: string, accounts: AccountStates): Promise<Principal | null> {
+  const claims = await sessionClaims(cookieHeader, secret);
+  if (!claims) return null;
+  const account = await accounts.get(claims.userId);
+  if (!account || account.disabled || account.sessionVersion !== claims.sessionVersion) return null;
+  return {
+    kind: 'user',
+    id: account.id,
+    userId: account.id,
+    apiKeyId: null,
+    role: account.role,
+    tenant: 'default',
+    name: account.email,
+    ...(account.mustChangePassword ? { mustChangePassword: true } : {}),
+  };
 }

@@ -2,9 +2,16 @@
 // a full answer or a stream out. The gateway implements ChatService; transports depend only on these
 // shapes, so the pipeline's internals can change without touching a route.
 import type { ResearchProgress } from '../routing/research';
-import type { ChatMessage, Usage } from '../tiers/types';
+import type { AnswerExtras, ChatMessage, ToolCall, ToolChoice, ToolDefinition, Usage } from '../tiers/types';
 import type { Assessment, Band } from '../complexity/types';
 import type { Principal } from './principal';
+
+/** All attempts of one decision: how many, and their tokens, as the decision records them. */
+export interface AttemptTotals {
+  attempts: number;
+  tokensIn: number;
+  tokensOut: number;
+}
 
 export interface GatewayRequest {
   /** Tier name to force, or null for "auto". */
@@ -16,7 +23,18 @@ export interface GatewayRequest {
   stop?: string | string[];
   response_format?: { type: 'text' | 'json_object' | 'json_schema'; json_schema?: unknown };
   user?: string;
+  tools?: ToolDefinition[];
+  tool_choice?: ToolChoice;
+  parallel_tool_calls?: boolean;
+  n?: number;
+  seed?: number;
+  logprobs?: boolean;
+  top_logprobs?: number;
+  /** Other request fields, forwarded to the tier unchanged. */
+  extra?: Record<string, unknown>;
   source: 'api' | 'trpc' | 'chat' | 'batch';
+  /** The API shape the request came in (recorded, filterable): OpenAI Chat Completions unless said. */
+  door?: Door;
   /** Client-set ceiling on the cost of this request (USD). */
   maxCostUsd?: number | null;
   signal?: AbortSignal;
@@ -42,18 +60,29 @@ export interface AnswerMeta {
   simulated: boolean;
 }
 
+export const DOORS = ['chat.completions', 'responses', 'messages'] as const;
+export type Door = (typeof DOORS)[number];
+
 export interface ChatResult extends AnswerMeta {
   content: string;
-  finishReason: 'stop' | 'length' | 'content_filter' | 'error';
+  finishReason: 'stop' | 'length' | 'content_filter' | 'tool_calls' | 'error';
+  /** Tool calls, refusal, logprobs, other choices, as the tier returned them. */
+  extras?: AnswerExtras;
   usage: Usage;
   costUsd: number;
 }
 
 export type ChatStreamEvent =
   | { type: 'delta'; content: string }
+  /** The answer's tool calls, whole and checked, after its text. */
+  | { type: 'tool_calls'; toolCalls: ToolCall[] }
   /** Tier changed mid-request (escalation before the first token): headers were not yet sent. */
   | { type: 'meta'; meta: Partial<AnswerMeta> }
-  | { type: 'done'; finishReason: ChatResult['finishReason']; usage: Usage; costUsd: number; meta: AnswerMeta }
+  /**
+   * usage: the answering call's tokens (what an OpenAI client bills); totals: every attempt of the
+   * decision (escalations, research steps), as recorded, which costUsd is the cost of.
+   */
+  | { type: 'done'; finishReason: ChatResult['finishReason']; usage: Usage; costUsd: number; meta: AnswerMeta; totals?: AttemptTotals }
   | { type: 'error'; code: string; message: string };
 
 export interface ChatStream {

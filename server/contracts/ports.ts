@@ -19,14 +19,22 @@ export interface AuthUser {
   email: string;
   name: string;
   role: Role;
+  /** Goes into the session token; a session whose version is behind the account's has ended. */
+  sessionVersion: number;
+  mustChangePassword: boolean;
 }
 
 /** Sign-in checks for next-auth's providers. */
 export interface UserAuth {
   /** The user when the password matches an enabled account, else null (no hint which part was wrong). */
   verifyPassword(email: string, password: string): Promise<AuthUser | null>;
-  /** OIDC sign-in: the existing user with this email, or a new one with the "user" role. */
-  upsertExternalUser(email: string, name: string): Promise<AuthUser | null>;
+  /**
+   * OIDC sign-in: the existing user with this email, or a new one. With `role` (mapped from an
+   * identity-provider claim) the account takes that role; without, it keeps its own ("user" when new).
+   */
+  upsertExternalUser(email: string, name: string, role?: Role | null): Promise<AuthUser | null>;
+  /** Writes an audit event about signing in (successes, lock-outs). */
+  audit?(action: string, target: string, details: Record<string, unknown>): Promise<void>;
 }
 
 /** Ratings of answers (thumbs up/down), e.g. POST /api/v1/feedback. Errors carry a domain code. */

@@ -15,4 +15,8 @@ export interface Principal {
   tenant: string;
   /** Email or key name, for humans and audit events. */
   name: string;
+  /** A session whose password was reset by an admin: only changing the password is allowed. */
+  mustChangePassword?: boolean;
+  /** An API key limited to these tier names (absent or empty: any tier). */
+  allowedTiers?: string[];
 }

@@ -65,12 +65,25 @@ export interface ApiKeyView {
   createdAt: Date;
   revokedAt: Date | null;
   lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  /** Tier names the key may be answered by; empty: any. */
+  allowedTiers: string[];
+  /** Who created it (null: the command line). */
+  createdById: string | null;
+}
+
+export interface ApiKeyInput {
+  name: string;
+  tenant: string;
+  role: Role;
+  expiresAt?: Date | null;
+  allowedTiers?: string[];
 }
 
 export interface ApiKeyStore {
   list(): Promise<ApiKeyView[]>;
   /** The raw key is returned once and never stored. */
-  create(input: { name: string; tenant: string; role: Role }, actor: Actor): Promise<{ key: string; apiKey: ApiKeyView }>;
+  create(input: ApiKeyInput, actor: Actor): Promise<{ key: string; apiKey: ApiKeyView }>;
   revoke(id: string, actor: Actor): Promise<ApiKeyView>;
 }
 
@@ -81,12 +94,24 @@ export interface UserView {
   role: Role;
   disabled: boolean;
   createdAt: Date;
+  /** Signed in with a temporary password an admin set: must choose a new one first. */
+  mustChangePassword: boolean;
+  /** False for accounts that sign in only through single sign-on. */
+  hasPassword: boolean;
 }
 
+/** Every change ends the user's open sessions and is audited; none may leave no active admin. */
 export interface UserStore {
   list(): Promise<UserView[]>;
   create(input: { email: string; name: string; role: Role; password: string }, actor: Actor): Promise<UserView>;
   setRole(id: string, role: Role, actor: Actor): Promise<UserView>;
+  setDisabled(id: string, disabled: boolean, actor: Actor): Promise<UserView>;
+  /** Deletes the user and revokes the API keys they created. */
+  remove(id: string, actor: Actor): Promise<{ id: string }>;
+  /** Sets a temporary password (returned once) that must be changed at the next sign-in. */
+  resetPassword(id: string, actor: Actor): Promise<{ user: UserView; temporaryPassword: string }>;
+  /** The user's own change: the current password is required. */
+  changePassword(id: string, current: string, next: string, actor: Actor): Promise<UserView>;
 }
 
 export type DecisionSummary = Omit<DecisionRecord, 'attempts' | 'signals' | 'plan' | 'probs'>;
@@ -100,6 +125,8 @@ export interface DecisionFilters {
   cacheStatus?: string;
   apiKeyId?: string;
   principalId?: string;
+  /** Decisions made through this tenant's API keys ("default" also takes console requests). */
+  tenant?: string;
   policyVersion?: number;
   /** Text search over the redacted prompt preview. */
   q?: string;
@@ -107,6 +134,8 @@ export interface DecisionFilters {
 
 export interface DecisionReader {
   get(id: string): Promise<DecisionRecord | null>;
+  /** Who made a decision, for the visibility rule (server/auth/visibility.ts); null when it does not exist. */
+  owner(id: string): Promise<{ principalId: string | null; tenant: string } | null>;
   /** Newest first; the cursor is opaque. */
   list(filters: DecisionFilters, page: { cursor?: string | null; limit: number }): Promise<{ items: DecisionSummary[]; nextCursor: string | null }>;
 }

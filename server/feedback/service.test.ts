@@ -37,7 +37,7 @@ describe('feedbackService.rate', () => {
     const key = await insertApiKey(prisma, uniq('acme'));
     const id = await insertDecision(prisma, { tier, apiKeyId: key });
     await expect(feedback.rate(rater(), { decisionId: '0190a000-0000-7000-8000-000000000000', rating: 'up' })).rejects.toMatchObject({ code: 'not_found' });
-    await expect(feedback.rate(rater('default'), { decisionId: id, rating: 'up' })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(feedback.rate(rater('default'), { decisionId: id, rating: 'up' })).rejects.toMatchObject({ code: 'not_found' });
     for (const bad of [
       { decisionId: 'not-a-uuid', rating: 'up' },
       { decisionId: id, rating: 'sideways' },

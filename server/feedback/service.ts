@@ -43,8 +43,8 @@ async function loadDecision(tx: Tx, decisionId: string, rater: Rater): Promise<D
     const key = await tx.apiKey.findUnique({ where: { id: d.apiKeyId }, select: { tenant: true } });
     tenant = key?.tenant ?? 'default';
   }
-  // Same message as not found would leak existence; a distinct 403 is what the issue asks for.
-  if (tenant !== rater.tenant) throw new FeedbackError('forbidden', `decision ${decisionId} belongs to another tenant`);
+  // Answered exactly as a decision that does not exist: another tenant's ids are not confirmed.
+  if (tenant !== rater.tenant) throw new FeedbackError('not_found', `decision ${decisionId} does not exist`);
   return d;
 }
 

@@ -2,10 +2,10 @@
 // first event is known, so the response headers (decision id, tier, band) are true: failures before
 // the first token escalate inside the executor; if every tier fails before streaming, the caller gets
 // a proper HTTP error instead of a 200 with an error inside.
-import type { ChatStream, ChatStreamEvent } from '../contracts/chat';
+import type { AttemptTotals, ChatStream, ChatStreamEvent } from '../contracts/chat';
 import { executeStream, type StreamEvent } from '../routing/executor-stream';
 import type { Usage } from '../tiers/types';
-import { answerStep, noAnswerError } from './answer';
+import { answerStep, finishReasonOf, noAnswerError } from './answer';
 import { cacheLookup, cacheStore } from './cache-step';
 import { metaOf, type RequestContext } from './context';
 import { recordDecision } from './record-decision';
@@ -19,7 +19,7 @@ export async function answerStream(ctx: RequestContext): Promise<ChatStream> {
     recordDecision(ctx, { kind: 'hit', hit });
     async function* cached(): AsyncGenerator<ChatStreamEvent> {
       yield { type: 'delta', content: hit!.answer };
-      yield { type: 'done', finishReason: 'stop', usage: ZERO_USAGE, costUsd: 0, meta };
+      yield { type: 'done', finishReason: 'stop', usage: ZERO_USAGE, costUsd: 0, meta, totals: { attempts: 0, tokensIn: 0, tokensOut: 0 } };
     }
     return { meta, events: cached() };
   }
@@ -55,8 +55,10 @@ export async function answerStream(ctx: RequestContext): Promise<ChatStream> {
         if (e.type === 'delta') {
           ttftMs ??= performance.now() - ctx.t0;
           yield { type: 'delta', content: e.text };
+        } else if (e.type === 'tool_calls') {
+          yield { type: 'tool_calls', toolCalls: e.toolCalls };
         } else if (e.type === 'end') {
-          yield { type: 'done', finishReason: e.finishReason === 'length' || e.finishReason === 'content_filter' ? e.finishReason : 'stop', usage: e.usage, costUsd: ctx.log.costUsd, meta: metaOf(ctx, tier) };
+          yield { type: 'done', finishReason: finishReasonOf(e.finishReason), usage: e.usage, costUsd: ctx.log.costUsd, meta: metaOf(ctx, tier), totals: totalsOf(ctx.log.attempts) };
         } else if (e.type === 'error') {
           yield { type: 'error', code: e.code, message: e.message };
         }
@@ -70,4 +72,9 @@ export async function answerStream(ctx: RequestContext): Promise<ChatStream> {
     }
   }
   return { meta, events: events() };
+}
+
+/** What the decision will record for this request: every attempt so far (the answering one is finished before 'end'). */
+function totalsOf(attempts: readonly { tokensIn: number; tokensOut: number }[]): AttemptTotals {
+  return { attempts: attempts.length, tokensIn: attempts.reduce((s, a) => s + a.tokensIn, 0), tokensOut: attempts.reduce((s, a) => s + a.tokensOut, 0) };
 }

@@ -10,6 +10,7 @@ import { uuidv7 } from '../decisions/ids';
 import { mark, STAGE_TRACE } from '../lib/stage-trace';
 import { AttemptLog } from '../routing/attempts';
 import { decide } from '../routing/decide';
+import { scopePlan } from '../routing/key-scope';
 import type { Plan } from '../routing/plan';
 import type { Policy } from '../routing/policy';
 import { ruleMatches } from '../routing/rules';
@@ -26,9 +27,13 @@ function lastUser(req: GatewayRequest): string {
   return [...req.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
 }
 
+// The fields a tier gets: everything the client asked of the model, nothing of Cascade's own.
+const TIER_FIELDS = ['max_tokens', 'temperature', 'top_p', 'stop', 'response_format', 'user', 'tools', 'tool_choice', 'parallel_tool_calls', 'n', 'seed', 'logprobs', 'top_logprobs', 'extra'] as const;
+
 function toChatRequest(req: GatewayRequest): ChatRequest {
-  const { messages, max_tokens, temperature, top_p, stop, response_format, user } = req;
-  return { messages, max_tokens, temperature, top_p, stop, response_format, user };
+  const out: ChatRequest = { messages: req.messages };
+  for (const k of TIER_FIELDS) if (req[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = req[k];
+  return out;
 }
 
 /** Stands in when the analyzer fails: the middle of the medium band, with empty signals. */
@@ -70,13 +75,16 @@ export async function planRequest(deps: GatewayDeps, principal: Principal, req: 
   if (STAGE_TRACE) mark(req.signal, 'gw.spend');
   const decideCtx = { prompt, apiKeyId: principal.apiKeyId, maxCostUsd: req.maxCostUsd, responseFormat: req.response_format?.type ?? null, budgetSpentUsd: spent.usd, forcedTier: forced };
   let plan: Plan = decide(assessment ?? (forced ? null : neutralAssessment(policy)), policy, deps.tiers.states(), decideCtx);
+  // A key limited to some tiers: the plan keeps only those (server/routing/key-scope.ts).
+  plan = scopePlan(plan, principal.allowedTiers, forced, [policy.targets.small, policy.targets.medium, policy.targets.large]);
   if (!assessment && !forced) plan.reasons.unshift('the complexity analyzer failed; routed as moderate');
   if (spent.error) plan.reasons.unshift(`month-to-date spend of this key could not be read (${spent.error}); budget not enforced for this request`);
   // Exploration only where the score alone chose the tier: not for forced tiers, requests a policy rule
-  // matches (its force/forbid is the admin's word), or keys with a budget (exploring up spends more).
+  // matches (its force/forbid is the admin's word), keys with a budget (exploring up spends more), or
+  // keys with a tier scope (exploring could leave it).
   const id = uuidv7();
   let explored: PlanNotes['exploration'] | null = null;
-  if (assessment && !forced && !budget && !policy.rules.some((rule) => ruleMatches(rule, decideCtx))) {
+  if (assessment && !forced && !budget && !principal.allowedTiers?.length && !policy.rules.some((rule) => ruleMatches(rule, decideCtx))) {
     const before = plan;
     plan = explorePlan(before, policy, id);
     if (plan !== before && before.kind !== 'reject') explored = { from: before.target, to: plan.target as string, share: policy.tuner.exploration };

@@ -3,6 +3,7 @@
 // Accept: text/event-stream, or ?stream=true, a stream of progress snapshots until the job ends),
 // GET /v1/batches/:id/results (JSON Lines, then one {"summary": ...} line), POST /v1/batches/:id/cancel.
 import { hasRole } from '../auth/roles';
+import { isOperator } from '../auth/visibility';
 import type { BatchJobView, BatchService } from '../batch/types';
 import { parseJsonl, resultsJsonl } from '../batch';
 import type { Principal } from '../contracts/principal';
@@ -79,10 +80,10 @@ async function create(batches: BatchService, principal: Principal, req: BatchHtt
   return json(202, { ...jobBody(job), line_errors: lineErrors.slice(0, LINE_ERRORS_SHOWN), line_errors_total: lineErrors.length });
 }
 
-/** Jobs are visible to whoever submitted them, and to analysts. Others get 404, not a hint that it exists. */
+/** Jobs are visible to whoever submitted them, and to operator analysts (server/auth/visibility.ts). Others get 404, not a hint that it exists. */
 async function visibleJob(batches: BatchService, principal: Principal, id: string): Promise<BatchJobView> {
   const job = await batches.get(id);
-  if (!job || (job.createdById !== principal.id && !hasRole(principal.role, 'analyst'))) throw notFound(id);
+  if (!job || (job.createdById !== principal.id && !(hasRole(principal.role, 'analyst') && isOperator(principal)))) throw notFound(id);
   return job;
 }
 

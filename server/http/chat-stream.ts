@@ -2,7 +2,8 @@
 // event with the decision facts (id, tier, band, cost, badges). Events:
 //   meta  {decisionId, tier, band, cached, escalated, simulated}     once, before the first token
 //   token {content}                                                    many
-//   done  {decisionId, tier, band, costUsd, usage, finishReason, cached, escalated, simulated}
+//   done  {decisionId, tier, band, costUsd, usage, attempts, tokensIn, tokensOut, finishReason, cached, escalated, simulated}
+//         (costUsd, attempts and tokens are the decision's, over every attempt; usage is the answering call's)
 //   error {code, message}                                              instead of done, if the answer failed
 //   progress {stage: plan|sub|synthesize, done, total, decisionId}     research only, before meta
 // A research request takes seconds before its first token (plan, sub-questions). Its first progress
@@ -43,6 +44,7 @@ export async function chatStreamHandler(
 ): Promise<HttpResult> {
   try {
     if (!principal) throw new HttpError(401, 'Sign in to chat.', 'authentication_error', null, 'unauthorized');
+    if (principal.mustChangePassword) throw new HttpError(403, 'Choose a new password first (your account has a temporary password).', 'permission_error', null, 'forbidden');
     const raw = await readJsonBody(req.body, deps.maxBodyBytes, req.contentLength);
     const parsed = chatStreamInput.safeParse(raw);
     if (!parsed.success) {
@@ -142,9 +144,10 @@ async function* events(stream: ChatStream): AsyncGenerator<string> {
       } else if (ev.type === 'error') {
         yield frame('error', { code: ev.code, message: ev.message, decisionId: meta.decisionId });
         return;
-      } else {
+      } else if (ev.type === 'done') {
         meta = { ...meta, ...ev.meta };
-        yield frame('done', { decisionId: meta.decisionId, tier: meta.tier, band: meta.band, costUsd: ev.costUsd, usage: ev.usage, finishReason: ev.finishReason, ...badges() });
+        // tokensIn / tokensOut / attempts: the decision's totals (every attempt), the same numbers its page shows.
+        yield frame('done', { decisionId: meta.decisionId, tier: meta.tier, band: meta.band, costUsd: ev.costUsd, usage: ev.usage, ...(ev.totals ?? {}), finishReason: ev.finishReason, ...badges() });
       }
     }
   } catch (err) {

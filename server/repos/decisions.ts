@@ -36,8 +36,24 @@ const summarySelect = {
   costUsd: true, baselineCostUsd: true, latencyMs: true, ttftMs: true, status: true, errorCode: true, escalations: true,
 } as const;
 
+/** Console requests carry no API key: they belong to the "default" tenant. */
+async function tenantOfKey(prisma: PrismaClient, apiKeyId: string | null): Promise<string> {
+  if (!apiKeyId) return 'default';
+  return (await prisma.apiKey.findUnique({ where: { id: apiKeyId }, select: { tenant: true } }))?.tenant ?? 'default';
+}
+
+/** The tenant filter as key ids: Decision has no tenant column, keys are few. */
+async function tenantWhere(prisma: PrismaClient, tenant: string): Promise<Prisma.DecisionWhereInput> {
+  const ids = (await prisma.apiKey.findMany({ where: { tenant }, select: { id: true } })).map((k) => k.id);
+  return tenant === 'default' ? { OR: [{ apiKeyId: null }, { apiKeyId: { in: ids } }] } : { apiKeyId: { in: ids } };
+}
+
 export function decisionReader(prisma: PrismaClient): DecisionReader {
   return {
+    async owner(id) {
+      const d = await prisma.decision.findFirst({ where: { id }, select: { principalId: true, apiKeyId: true } });
+      return d ? { principalId: d.principalId, tenant: await tenantOfKey(prisma, d.apiKeyId) } : null;
+    },
     async get(id) {
       const d = await prisma.decision.findFirst({ where: { id } });
       if (!d) return null;
@@ -53,7 +69,7 @@ export function decisionReader(prisma: PrismaClient): DecisionReader {
       };
     },
     async list(filters, page) {
-      const base = where(filters);
+      const base = filters.tenant ? { AND: [where(filters), await tenantWhere(prisma, filters.tenant)] } : where(filters);
       const after = page.cursor ? decodeCursor(page.cursor) : null;
       const rows = await prisma.decision.findMany({
         where: after

@@ -73,7 +73,8 @@ export async function ensureSeed(prisma: PrismaClient, opts: SeedOptions): Promi
     const generated = !opts.adminPassword;
     const password = opts.adminPassword ?? randomBytes(12).toString('base64url');
     const { count } = await prisma.user.createMany({
-      data: [{ email, name: 'Administrator', role: 'admin', passwordHash: await argonHash(password) }],
+      // A generated password was printed to a log: it must be replaced at the first sign-in.
+      data: [{ email, name: 'Administrator', role: 'admin', passwordHash: await argonHash(password), mustChangePassword: generated }],
       skipDuplicates: true,
     });
     if (count > 0) {

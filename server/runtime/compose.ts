@@ -1,5 +1,6 @@
 // The composition root: builds the Runtime from the core modules. Only this file knows which
-// implementation serves which port; transports see server/runtime/types.ts.
+// implementation serves which port; transports see only the contracts (server/contracts), entry
+// points the Runtime (types.ts).
 import { BackgroundTasks } from '../lib/background';
 import { join } from 'node:path';
 import type { ResponseCache } from '../cache/types';
@@ -28,7 +29,10 @@ import { decisionReader } from '../repos/decisions';
 import { policyStore } from '../repos/policies';
 import { writeProcessFile } from './process-file';
 import { tierStore } from '../repos/tiers';
-import { apiKeyStore, apiKeyVerifier, userAuth, userStore } from '../repos/users';
+import { apiKeyStore, apiKeyVerifier, userAuth } from '../repos/users';
+import { userStore } from '../repos/user-store';
+import { keyUsage } from '../repos/key-usage';
+import { accountStates } from '../auth/account-state';
 import { outageTolerantVerifier } from '../resilience/outage-keys';
 import { createTierDirectory } from './tier-directory';
 import type { ChatService } from '../contracts/chat';
@@ -47,10 +51,15 @@ export async function compose(e: Env): Promise<Runtime> {
     closers.push(() => coord.close());
     const tiersStore = tierStore(prisma, cipherFromEnv(e));
     const policies = policyStore(prisma);
+    const accounts = accountStates(prisma);
+    const usage = keyUsage(prisma);
+    closers.push(() => usage.close());
     // Known keys keep working through a database outage (server/resilience/outage-keys.ts).
-    const keyCheck = apiKeyVerifier(prisma);
+    const keyCheck = apiKeyVerifier(prisma, { onUse: usage.touch });
     const verifier = outageTolerantVerifier(keyCheck);
     const keys = apiKeyStore(prisma);
+    // A change to a user reaches their sessions and the keys they made at once in this process.
+    const users = userStore(prisma, { onChange: (id) => { accounts.forget(id); keyCheck.forget(); } });
     // Embedded mode answers with no GPU and no key: a loopback simulator serves the seeded tiers.
     // It also serves the seed's model names (the seed and the simulator name models independently).
     const simulator = e.CASCADE_SIMULATED_TIERS && !e.CASCADE_SIMULATOR_URL
@@ -114,6 +123,8 @@ export async function compose(e: Env): Promise<Runtime> {
       chat,
       tiers,
       apiKeys: verifier,
+      accounts,
+      keyUsage: usage,
       users: userAuth(prisma),
       batches,
       feedback: createFeedbackPort({ prisma, cache, history, policy }),
@@ -124,7 +135,7 @@ export async function compose(e: Env): Promise<Runtime> {
         policies,
         // Revocation must take effect at once in this process, not after the verifier's cache TTL.
         apiKeys: { ...keys, revoke: async (id, actor) => { const k = await keys.revoke(id, actor); keyCheck.forget(); verifier.revoked(id); return k; } },
-        users: userStore(prisma),
+        users,
         decisions: decisionReader(prisma),
       },
       policy,

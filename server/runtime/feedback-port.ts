@@ -5,6 +5,8 @@
 // Neither may fail the rating: it is already stored.
 import type { ResponseCache } from '../cache/types';
 import type { PrismaClient } from '../db/client';
+import { canRateDecision, type DecisionOwner } from '../auth/visibility';
+import { FeedbackError } from '../feedback/errors';
 import { feedbackService } from '../feedback/service';
 import type { PolicySource } from '../gateway/types';
 import { ratedDecision, type LiveRatingHistory } from './rating-history';
@@ -27,11 +29,27 @@ export async function cachedEntryOf(prisma: PrismaClient, decisionId: string): P
   return typeof entryId === 'string' && entryId ? entryId : null;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function ownerOf(prisma: PrismaClient, id: string): Promise<DecisionOwner | null> {
+  const d = await prisma.decision.findFirst({ where: { id }, select: { principalId: true, apiKeyId: true } });
+  if (!d) return null;
+  const key = d.apiKeyId ? await prisma.apiKey.findUnique({ where: { id: d.apiKeyId }, select: { tenant: true } }) : null;
+  return { principalId: d.principalId, tenant: key?.tenant ?? 'default' };
+}
+
 export function createFeedbackPort(deps: FeedbackPortDeps): FeedbackPort {
   const service = feedbackService(deps.prisma);
   const report = deps.onError ?? ((err: unknown) => console.warn(`cascade: feedback follow-up failed: ${err instanceof Error ? err.message : String(err)}`));
   return {
     async rate(p, input) {
+      // A rater may rate only what it may read, in its own tenant; anything else is answered as
+      // "does not exist", so ids of other tenants' decisions are not confirmed either.
+      const decisionId = (input as { decisionId?: unknown } | null)?.decisionId;
+      if (typeof decisionId === 'string' && UUID.test(decisionId)) {
+        const owner = await ownerOf(deps.prisma, decisionId);
+        if (owner && !canRateDecision(p, owner)) throw new FeedbackError('not_found', `decision ${decisionId} does not exist`);
+      }
       const res = await service.rate({ id: p.id, tenant: p.tenant }, input);
       try {
         if (res.rating === -1 && deps.cache) {

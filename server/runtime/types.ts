@@ -12,6 +12,8 @@ import type { Recorder } from '../decisions/recorder';
 import type { BatchService } from '../batch/types';
 import type { SuccessDimension, SuccessFilter, SuccessRow } from '../feedback/rollup';
 import type { TunerScheduler } from './tuner-scheduler';
+import type { AccountStates } from '../auth/account-state';
+import type { KeyUsage } from '../repos/key-usage';
 import type { createTierRegistry } from '../tiers/registry';
 
 export interface PolicyProvider {
@@ -27,6 +29,10 @@ export interface Runtime {
   chat: ChatService;
   tiers: TierDirectory & { reload(): Promise<void> };
   apiKeys: ApiKeyVerifier;
+  /** Users' current role / disabled / session version: every session is checked against it. */
+  accounts: AccountStates;
+  /** API keys' "last used", written in batches. */
+  keyUsage: KeyUsage;
   users: UserAuth;
   feedback: FeedbackPort;
   /** Batch jobs (server/batch): started with the runtime, resuming unfinished jobs. */

@@ -52,6 +52,8 @@ export interface OracleVerdict {
   empty?: boolean;
   /** Answer with this HTTP status instead (e.g. 500, 429). */
   status?: number;
+  /** Answer with these tool calls instead (as the wire carries them: a bad one tests the checks). */
+  toolCalls?: { id: string; type: 'function'; function: { name: string; arguments: string } }[];
 }
 export type OutcomeOracle = (input: OracleInput) => OracleVerdict | null | undefined;
 

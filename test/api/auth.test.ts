@@ -4,6 +4,7 @@ import '../../server/runtime/preload-native';
 import type { JWT } from 'next-auth/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authOptions, buildAuthOptions } from '../../lib/auth-options';
+import { signInLimiter } from '../../server/auth/sign-in-limiter';
 import { stopRuntime, type Runtime } from '../../server/runtime';
 import { testRuntime, uid } from './helpers';
 
@@ -27,10 +28,20 @@ describe('next-auth options', () => {
     const user = await authorize({ email, password: 'a long password' }, {});
     expect(user).toMatchObject({ id: u.id, role: 'analyst' });
     const token = (await authOptions.callbacks!.jwt!({ token: { email } as JWT, user: user as never, account: null, trigger: 'signIn' })) as JWT;
-    expect(token).toMatchObject({ sub: u.id, role: 'analyst' });
+    expect(token).toMatchObject({ sub: u.id, role: 'analyst', sv: 0 });
     const session = await authOptions.callbacks!.session!({ session: { user: { email }, expires: '' }, token, user: undefined as never, newSession: undefined, trigger: 'update' });
     expect(session.user).toMatchObject({ id: u.id, role: 'analyst' });
     expect(authOptions.secret?.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('refuses further attempts on an account after repeated failures, even with the right password', async () => {
+    const email = `${uid('guessed')}@test.local`;
+    await runtime.stores.users.create({ email, name: '', role: 'user', password: 'the right password' }, { id: null, label: 'test' });
+    const limited = buildAuthOptions({ secret: 's', users: runtime.users, limiter: signInLimiter({ perAccount: 3, perAddress: 100, windowMs: 60_000 }) });
+    const auth = (limited.providers[0] as unknown as { options: { authorize: Authorize } }).options.authorize;
+    const req = { headers: { 'x-cascade-client-address': '192.0.2.7' } };
+    for (let i = 0; i < 3; i++) expect(await auth({ email, password: `guess ${i}` }, req)).toBeNull();
+    await expect(auth({ email, password: 'the right password' }, req)).rejects.toThrow(/Too many failed sign-ins/);
   });
 
   it('adds an OIDC provider only when configured', () => {

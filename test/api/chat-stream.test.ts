@@ -3,8 +3,10 @@
 // event with the decision facts, and anonymous or bad requests get clear errors.
 import '../../server/runtime/preload-native';
 import { encode } from 'next-auth/jwt';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { principalFromHeaders } from '../../server/api/context';
+import { createCaller } from '../../server/api/root';
 import { chatStreamHandler } from '../../server/http/chat-stream';
 import type { HttpResult } from '../../server/http/result';
 import { stopRuntime, type Runtime } from '../../server/runtime';
@@ -39,11 +41,13 @@ async function collect(r: HttpResult): Promise<{ event: string; data: Record<str
 }
 
 describe('session cookie', () => {
-  it('turns a next-auth JWT into a principal with its role, and ignores forged ones', async () => {
-    const token = await encode({ token: { sub: 'user-1', email: 'a@b.c', role: 'analyst' }, secret: runtime.authSecret });
+  it('turns a next-auth JWT into a principal with the account\'s current role, and ignores forged ones', async () => {
+    const u = await runtime.stores.users.create({ email: `${randomUUID().slice(0, 8)}@stream.test`, name: '', role: 'analyst', password: 'a long password' }, { id: null, label: 'test' });
+    // The role in the token is what was true at sign-in; the principal carries the account's role now.
+    const token = await encode({ token: { sub: u.id, email: u.email, role: 'admin', sv: 0 }, secret: runtime.authSecret });
     const p = await principalFromHeaders(runtime, new Headers({ cookie: `other=1; next-auth.session-token=${token}` }));
-    expect(p).toMatchObject({ kind: 'user', id: 'user-1', role: 'analyst' });
-    const forged = await encode({ token: { sub: 'user-1', role: 'admin' }, secret: 'another-secret-of-sufficient-length' });
+    expect(p).toMatchObject({ kind: 'user', id: u.id, role: 'analyst' });
+    const forged = await encode({ token: { sub: u.id, role: 'admin' }, secret: 'another-secret-of-sufficient-length' });
     expect(await principalFromHeaders(runtime, new Headers({ cookie: `next-auth.session-token=${forged}` }))).toBeNull();
     expect(await principalFromHeaders(runtime, new Headers({ cookie: 'next-auth.session-token=garbage' }))).toBeNull();
     expect(await principalFromHeaders(runtime, new Headers())).toBeNull();
@@ -65,6 +69,26 @@ describe('POST /api/chat/stream', () => {
     expect(typeof done.data.tier).toBe('string');
     await runtime.recorder.flush();
     expect(await runtime.stores.decisions.get(done.data.decisionId as string)).toMatchObject({ source: 'chat', principalId: user.id });
+  });
+
+  it("reports the decision's own totals: every attempt's tokens and the cost its page shows", async () => {
+    // A research question: plan, sub-questions and synthesis are several calls, the answering one only the last.
+    const prompt = `Write a comprehensive literature survey of retrieval-augmented generation: taxonomy of methods, benchmark results, open problems, with citations to the key papers. (${uid()})`;
+    const frames = await collect(await chatStreamHandler(deps(), user, body({ prompt })));
+    const done = frames[frames.length - 1];
+    expect(done.event).toBe('done');
+    await runtime.recorder.flush();
+    const d = await runtime.stores.decisions.get(done.data.decisionId as string);
+    expect(d!.attempts.length).toBeGreaterThan(1);
+    expect(done.data).toMatchObject({ attempts: d!.attempts.length, tokensIn: d!.tokensIn, tokensOut: d!.tokensOut });
+    expect(done.data.costUsd as number).toBeCloseTo(d!.costUsd, 12);
+    expect((done.data.usage as { prompt_tokens: number }).prompt_tokens).toBeLessThan(d!.tokensIn);
+
+    // Its page prices the alternatives from the same tokens as its baseline: the answering call's.
+    const page = await createCaller({ runtime, principal: { ...user, role: 'analyst' } }).analytics.decision({ id: d!.id });
+    const large = page.counterfactual.find((c) => c.tier === runtime.policy.current().policy.targets.large)!;
+    expect(large.costUsd).toBeCloseTo(d!.baselineCostUsd, 12);
+    expect(page.counterfactualBasis).toMatchObject({ tokensIn: (done.data.usage as { prompt_tokens: number }).prompt_tokens });
   });
 
   it('answers 401 without a session and 400 for an empty prompt', async () => {

@@ -88,7 +88,7 @@ describe('tiers', () => {
 
 describe('policy', () => {
   it('rejects an invalid policy with field issues and leaves the active one untouched', async () => {
-    const before = await as('user').policy.active();
+    const before = await as('analyst').policy.active();
     const doc = { ...defaultPolicy(), thresholds: { t1: 0.6, t2: 0.5, t3: 0.9 }, targets: { small: uid('missing'), medium: 'medium', large: 'large' } };
     let err: unknown;
     try {
@@ -99,7 +99,7 @@ describe('policy', () => {
     expect(err).toBeInstanceOf(TRPCError);
     expect((err as TRPCError).code).toBe('BAD_REQUEST');
     expect((err as TRPCError).message).toMatch(/thresholds\.t2/);
-    expect((await as('user').policy.active())?.version).toBe(before?.version);
+    expect((await as('analyst').policy.active())?.version).toBe(before?.version);
   });
   it('saves a new active version and rolls back to an old one as a further version', async () => {
     const [s, m, l] = [uid('s'), uid('m'), uid('l')];

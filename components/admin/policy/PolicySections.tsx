@@ -106,8 +106,8 @@ export function BudgetsSection({ p, set, errs, apiKeys }: { p: Policy; set: Set;
 
 export function SettingsSection({ p, set, errs }: { p: Policy; set: Set; errs: Errs }) {
   const v = p.validators;
-  const num = (id: string, label: string, path: string, value: number, onVal: (n: number) => void, step = '0.01') => (
-    <Field id={id} label={label} error={errs[path]}>
+  const num = (id: string, label: string, path: string, value: number, onVal: (n: number) => void, step = '0.01', hint?: string) => (
+    <Field id={id} label={label} error={errs[path]} hint={hint}>
       <input id={id} type="number" step={step} value={Number.isFinite(value) ? value : ''} onChange={(e) => onVal(numOrNaN(e.target.value))} {...invalid(id, errs[path])} />
     </Field>
   );
@@ -121,7 +121,7 @@ export function SettingsSection({ p, set, errs }: { p: Policy; set: Set; errs: E
           </label>
         ))}
       </fieldset>
-      <Field id="val-logprob" label="Min mean logprob (blank = off)" error={errs['validators.minLogprob']}>
+      <Field id="val-logprob" label="Minimum answer confidence (blank = off)" hint="mean token log-probability, e.g. -1.5; answers below it escalate (tiers that report logprobs only)" error={errs['validators.minLogprob']}>
         <input id="val-logprob" type="number" step="0.1" value={v.minLogprob ?? ''} onChange={(e) => set({ ...p, validators: { ...v, minLogprob: e.target.value === '' ? null : Number(e.target.value) } })} {...invalid('val-logprob', errs['validators.minLogprob'])} />
       </Field>
       <div className="field">
@@ -130,22 +130,22 @@ export function SettingsSection({ p, set, errs }: { p: Policy; set: Set; errs: E
           <input id="cache-on" type="checkbox" checked={p.cache.enabled} onChange={(e) => set({ ...p, cache: { ...p.cache, enabled: e.target.checked } })} /> enabled
         </label>
       </div>
-      {num('cache-threshold', 'Cache similarity threshold', 'cache.similarityThreshold', p.cache.similarityThreshold, (n) => set({ ...p, cache: { ...p.cache, similarityThreshold: n } }))}
-      {num('cache-ttl', 'Cache TTL (s)', 'cache.ttlSeconds', p.cache.ttlSeconds, (n) => set({ ...p, cache: { ...p.cache, ttlSeconds: n } }), '1')}
-      <Field id="tuner-mode" label="Tuner mode" error={errs['tuner.mode']}>
+      {num('cache-threshold', 'Cache similarity threshold', 'cache.similarityThreshold', p.cache.similarityThreshold, (n) => set({ ...p, cache: { ...p.cache, similarityThreshold: n } }), '0.01', 'how alike a new question must be to a stored one (0.5–1) to reuse its answer')}
+      {num('cache-ttl', 'Keep cached answers for (seconds)', 'cache.ttlSeconds', p.cache.ttlSeconds, (n) => set({ ...p, cache: { ...p.cache, ttlSeconds: n } }), '1', 'after this an answer is asked again')}
+      <Field id="tuner-mode" label="Tuner mode" hint="moves the thresholds from ratings: off, propose changes for an admin to approve, or apply them" error={errs['tuner.mode']}>
         <select id="tuner-mode" value={p.tuner.mode} onChange={(e) => set({ ...p, tuner: { ...p.tuner, mode: e.target.value as Policy['tuner']['mode'] } })}>
           <option value="off">off</option>
           <option value="propose">propose (admin approves)</option>
           <option value="auto">auto</option>
         </select>
       </Field>
-      {num('tuner-target', 'Tuner success target', 'tuner.target', p.tuner.target, (n) => set({ ...p, tuner: { ...p.tuner, target: n } }))}
-      {num('tuner-exploration', 'Exploration share (0–0.2)', 'tuner.exploration', p.tuner.exploration, (n) => set({ ...p, tuner: { ...p.tuner, exploration: n } }))}
-      {num('tuner-min-samples', 'Min ratings before a move', 'tuner.minSamples', p.tuner.minSamples, (n) => set({ ...p, tuner: { ...p.tuner, minSamples: n } }), '1')}
-      {num('tuner-max-step', 'Max threshold step per change', 'tuner.maxStep', p.tuner.maxStep, (n) => set({ ...p, tuner: { ...p.tuner, maxStep: n } }))}
-      {num('tuner-floor', 'Threshold floor', 'tuner.floor', p.tuner.floor, (n) => set({ ...p, tuner: { ...p.tuner, floor: n } }))}
-      {num('tuner-ceiling', 'Threshold ceiling', 'tuner.ceiling', p.tuner.ceiling, (n) => set({ ...p, tuner: { ...p.tuner, ceiling: n } }))}
-      <Field id="tuner-noise" label="Rater flip-rate prior (blank = measure)" hint="share of ratings given the wrong thumb, e.g. from an audit" error={errs['tuner.raterNoise']}>
+      {num('tuner-target', 'Good-answer rate to aim for', 'tuner.target', p.tuner.target, (n) => set({ ...p, tuner: { ...p.tuner, target: n } }), '0.01', 'share of thumbs-up the tuner keeps each tier at, e.g. 0.9')}
+      {num('tuner-exploration', 'Share of requests sent one tier up to learn (0–0.2)', 'tuner.exploration', p.tuner.exploration, (n) => set({ ...p, tuner: { ...p.tuner, exploration: n } }), '0.01', 'lets the tuner see how a bigger tier would have done; costs a little')}
+      {num('tuner-min-samples', 'Ratings needed before a change', 'tuner.minSamples', p.tuner.minSamples, (n) => set({ ...p, tuner: { ...p.tuner, minSamples: n } }), '1')}
+      {num('tuner-max-step', 'Largest threshold move per change', 'tuner.maxStep', p.tuner.maxStep, (n) => set({ ...p, tuner: { ...p.tuner, maxStep: n } }))}
+      {num('tuner-floor', 'Lowest threshold allowed', 'tuner.floor', p.tuner.floor, (n) => set({ ...p, tuner: { ...p.tuner, floor: n } }))}
+      {num('tuner-ceiling', 'Highest threshold allowed', 'tuner.ceiling', p.tuner.ceiling, (n) => set({ ...p, tuner: { ...p.tuner, ceiling: n } }))}
+      <Field id="tuner-noise" label="How often raters press the wrong thumb (blank = measure it)" hint="a share, e.g. 0.05 from a labelling audit; blank: estimated from answers rated twice" error={errs['tuner.raterNoise']}>
         <input
           id="tuner-noise"
           type="number"
@@ -158,7 +158,7 @@ export function SettingsSection({ p, set, errs }: { p: Policy; set: Set; errs: E
           {...invalid('tuner-noise', errs['tuner.raterNoise'])}
         />
       </Field>
-      {num('spill-queue', 'Spill when queue deeper than', 'spill.maxQueue', p.spill.maxQueue, (n) => set({ ...p, spill: { maxQueue: n } }), '1')}
+      {num('spill-queue', 'Send to the next tier when this many requests wait', 'spill.maxQueue', p.spill.maxQueue, (n) => set({ ...p, spill: { maxQueue: n } }), '1', 'a tier whose queue is deeper is tried after the others')}
     </div>
   );
 }

@@ -2,6 +2,7 @@
 // server/analytics, shape with the pure prepare* functions. Charts get ready-to-draw data.
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { deriveCards } from '../../analytics/cards';
 import { getPrisma } from '../../db/client';
 import { getDecision, listDecisions } from '../../analytics/decisions';
 import { dashboardFiltersSchema, decisionListSchema, granularityFor } from '../../analytics/filters';
@@ -29,9 +30,7 @@ export const analyticsRouter = createTRPCRouter({
       loadPolicyChanges(sql),
     ]);
     const totals = rows.reduce((a, r) => ({ requests: a.requests + r.requests, errors: a.errors + r.errors }), { requests: 0, errors: 0 });
-    return {
-      granularity: g,
-      totals,
+    const charts = {
       cost: prepareCostByTier(rows, range, g),
       savings: prepareSavings(rows, range, g),
       traffic: prepareTrafficByBand(rows, range, g),
@@ -42,6 +41,8 @@ export const analyticsRouter = createTRPCRouter({
       cache: prepareCacheHitRate(rows, range, g),
       escalations: prepareEscalations(rows, reasons, range, g),
     };
+    // The cards are computed from the charts' own series, so the two always agree.
+    return { granularity: g, totals, cards: deriveCards(charts), ...charts };
   }),
 
   scoreHistogram: analystProcedure

@@ -1,10 +1,11 @@
 // Decisions read side: one decision with its attempts, and a cursor-paginated filtered list.
-// Users see their own decisions; analysts and admins see everyone's.
+// Who sees which decision is one rule, server/auth/visibility.ts (own; console analysts all; analyst
+// keys their tenant's); one that may not be read is a 404 like one that does not exist.
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { BANDS } from '../../complexity/types';
-import { hasRole } from '../../auth/roles';
 import { withoutNul } from '../../lib/text-storage';
+import { canReadDecision, decisionScope } from '../../auth/visibility';
 import { authedProcedure, createTRPCRouter } from '../trpc';
 
 export const decisionFiltersInput = z.object({
@@ -22,9 +23,9 @@ export const decisionFiltersInput = z.object({
 
 export const decisionsRouter = createTRPCRouter({
   get: authedProcedure.input(z.object({ id: z.string().uuid('id must be a decision id (UUID)') })).query(async ({ ctx, input }) => {
-    const d = await ctx.runtime.stores.decisions.get(input.id);
-    const mine = d && (d.principalId === ctx.principal.id || hasRole(ctx.principal.role, 'analyst'));
-    if (!d || !mine) throw new TRPCError({ code: 'NOT_FOUND', message: `No decision ${input.id}.` });
+    const owner = await ctx.runtime.stores.decisions.owner(input.id);
+    const d = owner && canReadDecision(ctx.principal, owner) ? await ctx.runtime.stores.decisions.get(input.id) : null;
+    if (!d) throw new TRPCError({ code: 'NOT_FOUND', message: `No decision ${input.id}.` });
     return d;
   }),
 
@@ -40,7 +41,6 @@ export const decisionsRouter = createTRPCRouter({
       if (input.filters.from && input.filters.to && input.filters.from > input.filters.to) {
         throw new TRPCError({ code: 'BAD_REQUEST', message: 'filters.from must be before filters.to' });
       }
-      const own = hasRole(ctx.principal.role, 'analyst') ? {} : { principalId: ctx.principal.id };
-      return ctx.runtime.stores.decisions.list({ ...input.filters, ...own }, { cursor: input.cursor, limit: input.limit });
+      return ctx.runtime.stores.decisions.list({ ...input.filters, ...decisionScope(ctx.principal) }, { cursor: input.cursor, limit: input.limit });
     }),
 });

@@ -7,7 +7,7 @@ import { policySchema } from '../../routing/policy';
 import { validatePolicy } from '../../routing/policy-validate';
 import { loadReplayDecisions, MAX_REPLAY, MIN_REPLAY, type Sql } from '../../whatif/load';
 import { replayWhatIf } from '../../whatif/replay';
-import { adminProcedure, analystProcedure, authedProcedure, createTRPCRouter } from '../trpc';
+import { adminProcedure, analystProcedure, createTRPCRouter } from '../trpc';
 import { actorOf } from './tiers';
 
 /** Thrown with the field issues so the editor can show each next to its field. */
@@ -32,7 +32,8 @@ const SUCCESS_WINDOW_DAYS = 90;
 const reason = z.string().trim().min(1, 'say why (it goes into the audit log)').max(500);
 
 export const policyRouter = createTRPCRouter({
-  active: authedProcedure.query(({ ctx }) => ctx.runtime.stores.policies.active()),
+  // Analysts and up: the document names every key's budget and overrides, which a key holder must not read.
+  active: analystProcedure.query(({ ctx }) => ctx.runtime.stores.policies.active()),
 
   history: analystProcedure
     .input(z.object({ limit: z.number().int().min(1).max(500).default(50) }).default({ limit: 50 }))

@@ -1,0 +1,60 @@
+'use client';
+import { int, ms, tierClass, usd } from '@/lib/format';
+
+export interface AttemptView {
+  seq: number;
+  tierName: string;
+  step: string;
+  latencyMs: number;
+  ttftMs: number | null;
+  queueMs: number;
+  tokensIn: number;
+  tokensOut: number;
+  costUsd: number;
+  outcome: string;
+  detail: string | null;
+}
+
+const STEP: Record<string, string> = {
+  answer: 'answer',
+  plan: 'research: plan',
+  sub: 'research: sub-question',
+  synthesize: 'research: final answer',
+};
+
+const OUTCOME: Record<string, string> = {
+  ok: 'answered',
+  bad_answer: 'answer rejected by a check',
+  error: 'tier error',
+  timeout: 'timed out',
+  cancelled: 'cancelled',
+};
+
+/** Every call the decision made, in order: which tier, for what, what the checks said, and what it cost. */
+export function AttemptsTimeline({ attempts }: { attempts: AttemptView[] }) {
+  if (attempts.length === 0) return <p className="muted">No tier was called (answered from the cache, or refused before any call).</p>;
+  const total = attempts.reduce((s, a) => s + a.costUsd, 0);
+  return (
+    <ol className="timeline" aria-label="Attempts">
+      {attempts.map((a) => (
+        <li key={a.seq} className={a.outcome === 'ok' ? 'ok' : 'bad'}>
+          <div className="row" style={{ flexWrap: 'wrap', gap: 8 }}>
+            <strong>#{a.seq + 1}</strong>
+            <span className={tierClass(a.tierName)}>{a.tierName}</span>
+            <span>{STEP[a.step] ?? a.step}</span>
+            <span className={`badge ${a.outcome === 'ok' ? 'ok' : 'error'}`} title={`outcome: ${a.outcome}`}>{OUTCOME[a.outcome] ?? a.outcome}</span>
+          </div>
+          {a.detail && <div className="small" title="What the answer checks (validators) or the tier said">Check: {a.detail}</div>}
+          <div className="small muted">
+            {int(a.tokensIn)} → {int(a.tokensOut)} tokens · {usd(a.costUsd)} · {ms(a.latencyMs)}
+            {a.queueMs >= 1 ? ` (waited ${ms(a.queueMs)} for a slot)` : ''}
+            {a.ttftMs !== null ? ` · first token after ${ms(a.ttftMs)}` : ''}
+          </div>
+        </li>
+      ))}
+      <li className="total small">
+        {attempts.length} call{attempts.length === 1 ? '' : 's'}, {usd(total)} in all: the decision&apos;s cost.
+      </li>
+    </ol>
+  );
+}
