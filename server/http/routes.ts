@@ -5,6 +5,7 @@ import { chatCompletions, type V1Deps } from './chat-completions';
 import { HttpError } from './errors';
 import { postFeedback } from './feedback';
 import { listModels } from './models';
+import { postMessages } from './doors/messages';
 import { errorResult, type HttpResult } from './result';
 
 export type V1RouteDeps = V1Deps & Pick<BatchHttpDeps, 'batches'>;
@@ -37,6 +38,10 @@ export async function routeV1(deps: V1RouteDeps, call: V1Call): Promise<HttpResu
   if (path === '/v1/chat/completions') {
     if (method !== 'POST') return methodNotAllowed('POST');
     return chatCompletions(deps, call);
+  }
+  if (path === '/v1/messages') {
+    if (method !== 'POST') return methodNotAllowed('POST');
+    return postMessages(deps, call);
   }
   if (path === '/v1/feedback') {
     if (method !== 'POST') return methodNotAllowed('POST');
