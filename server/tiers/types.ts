@@ -1,4 +1,5 @@
 // Contract of model tiers. A tier is one OpenAI-compatible endpoint.
+import type { TierCapabilities } from './capabilities';
 
 export const TIER_ROLES = ['small', 'medium', 'large', 'embedding'] as const;
 export type TierRole = (typeof TIER_ROLES)[number];
@@ -18,6 +19,8 @@ export interface TierConfig {
   maxConcurrency: number;
   timeoutMs: number;
   enabled: boolean;
+  /** What the tier can serve (tools, images, context length, …); unset: DEFAULT_CAPABILITIES. */
+  capabilities?: TierCapabilities;
 }
 
 /** A tool call an assistant made, as OpenAI's API carries it (arguments are a JSON string). */
@@ -109,6 +112,8 @@ export interface TierState {
   /** vLLM gauges from /metrics, when scraped recently. */
   waiting?: number;
   kvCacheUsage?: number;
+  /** What the tier can serve; unset: the defaults (text, tools, JSON schema, logprobs). */
+  capabilities?: TierCapabilities;
 }
 
 export type TierStates = ReadonlyMap<string, TierState> | Readonly<Record<string, TierState>>;
