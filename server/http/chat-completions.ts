@@ -61,7 +61,7 @@ export async function chatCompletions(deps: V1Deps, req: V1Request): Promise<Htt
   }
 }
 
-function parseMaxCost(v: string | null): number | null {
+export function parseMaxCost(v: string | null): number | null {
   if (v === null) return null;
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0) throw new HttpError(400, 'x-cascade-max-cost-usd must be a non-negative number.', 'invalid_request_error', 'x-cascade-max-cost-usd', 'invalid_request');
@@ -96,7 +96,7 @@ function completionBody(r: ChatResult) {
   };
 }
 
-function sseHeaders(): Record<string, string> {
+export function sseHeaders(): Record<string, string> {
   return { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' };
 }
 

@@ -35,6 +35,7 @@ import { tierStore } from '../repos/tiers';
 import { apiKeyStore, apiKeyVerifier, userAuth } from '../repos/users';
 import { userStore } from '../repos/user-store';
 import { keyUsage } from '../repos/key-usage';
+import { responseStore } from '../repos/responses';
 import { accountStates } from '../auth/account-state';
 import { outageTolerantVerifier } from '../resilience/outage-keys';
 import { createTierDirectory } from './tier-directory';
@@ -137,6 +138,7 @@ export async function compose(e: Env): Promise<Runtime> {
       users: userAuth(prisma),
       batches,
       feedback: createFeedbackPort({ prisma, cache, history, policy }),
+      responses: responseStore(prisma),
       tuner,
       quality: { successRates: (filter, by) => successRates(prisma, filter, by) },
       stores: {
