@@ -92,9 +92,6 @@ export class HttpError extends DomainError {
     return this.#status;
   }
 
-  /** Seconds a client should wait before retrying (503 and 429 answers carry it as Retry-After). */
-  retryAfterSeconds?: number;
-
   toBody(): OpenAIErrorBody {
     return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
   }
