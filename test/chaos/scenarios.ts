@@ -153,7 +153,10 @@ export async function sigterm(ctx: ChaosContext): Promise<ScenarioResult> {
     const outcomes = await load.stop();
     const code = await a.exited;
     const inFlight = outcomes.filter((o) => o.start < tTerm - 20 && o.end > tTerm);
-    const cut = inFlight.filter((o) => !o.answered);
+    // Cut: the connection failed or a 200 ended early. A 503 "shutting down" means the request had
+    // not reached the server yet (sent, but queued on a busy machine): refused cleanly, not cut.
+    const refusedEarly = inFlight.filter((o) => o.status === 503 && o.connectionClose);
+    const cut = inFlight.filter((o) => !o.answered && !refusedEarly.includes(o));
     const later = outcomes.filter((o) => o.start > tTerm + 20);
     const clean = later.filter((o) => o.failure === 'refused' || (o.status === 503 && o.connectionClose));
     const streams = inFlight.filter((o) => o.body.includes('chat.completion.chunk'));
@@ -164,10 +167,12 @@ export async function sigterm(ctx: ChaosContext): Promise<ScenarioResult> {
       figures: {
         'in flight at SIGTERM': `${inFlight.length} (${streams.length} streams)`,
         'in flight cut': cut.length,
+        'sent before SIGTERM, not yet received: 503': refusedEarly.length,
         'after SIGTERM: refused cleanly / all': `${clean.length} / ${later.length} (${summarize(later) ? JSON.stringify(summarize(later)) : ''})`,
         'exit code': String(code),
         'decisions missing / duplicated': `${check.missing} / ${check.duplicated}`,
       },
+      notes: [...cut, ...later.filter((o) => !clean.includes(o))].map((o) => `${o.failure ?? o.status} sent ${o.start - tTerm} ms after SIGTERM, ended ${o.end - tTerm} ms after: ${o.body.slice(0, 120)}`),
     };
   } finally {
     await a.stop('SIGKILL');
