@@ -22,7 +22,12 @@ function requestNotes(ctx: RecordContext, outcome: Outcome): PlanNotes['request'
   const r = ctx.chatReq;
   let images = 0;
   let audio = 0;
-  for (const m of r.messages) for (const p of m.parts ?? []) p.type === 'image_url' ? images++ : p.type === 'input_audio' ? audio++ : 0;
+  for (const m of r.messages) {
+    for (const p of m.parts ?? []) {
+      if (p.type === 'image_url') images++;
+      else if (p.type === 'input_audio') audio++;
+    }
+  }
   const toolCalls = outcome.kind === 'answered' ? (outcome.toolCalls ?? 0) : 0;
   const tools = r.tools?.length ?? 0;
   const door = ctx.req.door ?? 'chat.completions';
