@@ -9,6 +9,7 @@ import type { ChatRequest, Usage } from '../tiers/types';
 import { cacheLookup, cacheStore } from './cache-step';
 import { metaOf, type RequestContext } from './context';
 import { GatewayError } from './errors';
+import { judgeFor } from './judge-step';
 import { admissionPriority } from './priority';
 import { recordDecision } from './record-decision';
 
@@ -44,8 +45,8 @@ export function noAnswerError(ctx: RequestContext, res: Pick<ExecResult, 'error'
   return new GatewayError(failureCode(res.error?.code), message ?? res.error?.message ?? 'no tier could answer', ctx.id);
 }
 
-function finishReasonOf(f: string | null): ChatResult['finishReason'] {
-  return f === 'length' || f === 'content_filter' ? f : 'stop';
+export function finishReasonOf(f: string | null): ChatResult['finishReason'] {
+  return f === 'length' || f === 'content_filter' || f === 'tool_calls' ? f : 'stop';
 }
 
 export async function answer(ctx: RequestContext): Promise<ChatResult> {
@@ -60,7 +61,7 @@ export async function answer(ctx: RequestContext): Promise<ChatResult> {
   try {
     const step = await answerStep(ctx);
     if (STAGE_TRACE) mark(signal, 'gw.answerStep');
-    res = await executeChat(ctx.deps.tiers, { chain: step.chain, request: step.request, validators: ctx.policy.validators, step: step.step, log: ctx.log, signal, priority: step.priority });
+    res = await executeChat(ctx.deps.tiers, { chain: step.chain, request: step.request, validators: ctx.policy.validators, step: step.step, log: ctx.log, signal, priority: step.priority, judge: judgeFor(ctx, false) });
   } catch (err) {
     recordDecision(ctx, { kind: 'failed', errorCode: 'internal_error' });
     throw err;
@@ -74,5 +75,7 @@ export async function answer(ctx: RequestContext): Promise<ChatResult> {
   const last = res.attempts.at(-1) ?? null;
   const cost = recordDecision(ctx, { kind: 'answered', tier: res.tier.name, status: 'ok', errorCode: null, ttftMs: last?.ttftMs ?? null, answer: last });
   if (STAGE_TRACE) mark(signal, 'gw.record');
-  return { ...metaOf(ctx, res.tier.name), content: res.content, finishReason: finishReasonOf(res.finishReason), usage: res.usage!, costUsd: cost };
+  const result: ChatResult = { ...metaOf(ctx, res.tier.name), content: res.content, finishReason: finishReasonOf(res.finishReason), usage: res.usage!, costUsd: cost };
+  if (res.extras) result.extras = res.extras;
+  return result;
 }

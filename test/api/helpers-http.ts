@@ -6,7 +6,7 @@ import { createHttpServer } from '../../server/http/server';
 import type { Runtime } from '../../server/runtime';
 
 export async function startApiServer(runtime: Runtime): Promise<{ server: Server; baseUrl: string; close(): Promise<void> }> {
-  const deps = { chat: runtime.chat, tiers: runtime.tiers, apiKeys: runtime.apiKeys, feedback: runtime.feedback, maxBodyBytes: runtime.env.CASCADE_MAX_BODY_BYTES };
+  const deps = { chat: runtime.chat, tiers: runtime.tiers, apiKeys: runtime.apiKeys, feedback: runtime.feedback, maxBodyBytes: runtime.env.CASCADE_MAX_BODY_BYTES, durable: () => runtime.recorder.durable() };
   const server = createHttpServer(async () => deps, (_req, res) => {
     res.statusCode = 404;
     res.end('not served in this test');

@@ -7,6 +7,7 @@ import { diffPolicies } from '@/lib/policy-diff';
 import { errorText, useTRPC } from '@/lib/trpc';
 import { Field, invalid } from '../../Field';
 import { PolicyHistory } from './PolicyHistory';
+import { AnswerJudgingSection } from './AnswerJudgingSection';
 import { OverridesSection } from './OverridesSection';
 import { BudgetsSection, RulesSection, SettingsSection, TargetsSection } from './PolicySections';
 import { ThresholdHandles } from './ThresholdHandles';
@@ -91,6 +92,9 @@ export function PolicyEditor() {
         </Section>
         <Section id="p-overrides" title="Per-key overrides">
           <OverridesSection p={draft} set={set} errs={errs} apiKeys={(keys.data ?? []).filter((k) => !k.revokedAt)} />
+        </Section>
+        <Section id="p-judging" title="Answer-side cascade (judge the cheap answer, escalate when bad)">
+          <AnswerJudgingSection p={draft} set={set} errs={errs} tiers={(tiers.data ?? []).map((t) => t.name)} />
         </Section>
         <Section id="p-settings" title="Validators, cache and tuner">
           <SettingsSection p={draft} set={set} errs={errs} />
