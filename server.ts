@@ -18,6 +18,7 @@ import { authSecret, publicUrl } from './server/runtime/secrets';
 import { isClusterWorker, runClusterPrimary } from './server/runtime/cluster';
 import { metricsRoute, startMetricsListener } from './server/observability/metrics-http';
 import { annotateForAuth } from './server/auth/forwarded';
+import { v1Deps } from './server/runtime/v1-deps';
 
 const dev = process.argv.includes('--dev');
 const apiOnly = process.argv.includes('--api-only');
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   const app = apiOnly ? null : next({ dev, dir, hostname: e.HOST, port: e.PORT });
   await app?.prepare();
   const nextHandler = app ? app.getRequestHandler() : await apiOnlyFallback(publicUrl(e));
-  const deps = { chat: runtime.chat, tiers: runtime.tiers, apiKeys: runtime.apiKeys, feedback: runtime.feedback, batches: runtime.batches, maxBodyBytes: e.CASCADE_MAX_BODY_BYTES, durable: () => runtime.recorder.durable() };
+  const deps = v1Deps(runtime, e.CASCADE_MAX_BODY_BYTES);
   const drain = createDrain();
   const guard = databaseGuard();
   // /metrics: on its own port when CASCADE_METRICS_PORT is set (in a multi-worker start the primary

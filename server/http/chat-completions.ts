@@ -42,6 +42,7 @@ export async function chatCompletions(deps: V1Deps, req: V1Request): Promise<Htt
       model,
       ...gatewayFields(body, messages, extra),
       source: 'api',
+      conversation: req.header('x-cascade-conversation') ?? conversationOf(body.metadata),
       maxCostUsd: parseMaxCost(req.header('x-cascade-max-cost-usd')),
       signal: req.signal,
     };
@@ -61,7 +62,7 @@ export async function chatCompletions(deps: V1Deps, req: V1Request): Promise<Htt
   }
 }
 
-function parseMaxCost(v: string | null): number | null {
+export function parseMaxCost(v: string | null): number | null {
   if (v === null) return null;
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0) throw new HttpError(400, 'x-cascade-max-cost-usd must be a non-negative number.', 'invalid_request_error', 'x-cascade-max-cost-usd', 'invalid_request');
@@ -96,7 +97,7 @@ function completionBody(r: ChatResult) {
   };
 }
 
-function sseHeaders(): Record<string, string> {
+export function sseHeaders(): Record<string, string> {
   return { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' };
 }
 
@@ -135,4 +136,10 @@ async function* sse(stream: ChatStream, body: ChatCompletionBody, durable?: () =
 export function decimalUsd(x: number): string {
   if (!Number.isFinite(x) || x <= 0) return '0';
   return x.toFixed(10).replace(/\.?0+$/, '') || '0';
+}
+
+/** The client's conversation id, when it tags requests with one in metadata. */
+function conversationOf(metadata: Record<string, string> | null | undefined): string | undefined {
+  const id = metadata?.conversation_id;
+  return typeof id === 'string' && id !== '' ? id : undefined;
 }

@@ -8,6 +8,7 @@ import { errorText, useTRPC } from '@/lib/trpc';
 import { Field, invalid } from '../../Field';
 import { PolicyHistory } from './PolicyHistory';
 import { AnswerJudgingSection } from './AnswerJudgingSection';
+import { RateLimitsSection } from './RateLimitsSection';
 import { OverridesSection } from './OverridesSection';
 import { BudgetsSection, RulesSection, SettingsSection, TargetsSection } from './PolicySections';
 import { ThresholdHandles } from './ThresholdHandles';
@@ -89,6 +90,9 @@ export function PolicyEditor() {
         </Section>
         <Section id="p-budgets" title="Budgets">
           <BudgetsSection p={draft} set={set} errs={errs} apiKeys={(keys.data ?? []).filter((k) => !k.revokedAt)} />
+        </Section>
+        <Section id="p-rate-limits" title="Rate limits">
+          <RateLimitsSection p={draft} set={set} errs={errs} apiKeys={(keys.data ?? []).filter((k) => !k.revokedAt)} />
         </Section>
         <Section id="p-overrides" title="Per-key overrides">
           <OverridesSection p={draft} set={set} errs={errs} apiKeys={(keys.data ?? []).filter((k) => !k.revokedAt)} />
