@@ -64,7 +64,8 @@ export async function compose(e: Env): Promise<Runtime> {
     const verifier = outageTolerantVerifier(keyCheck, { databaseUp: () => databaseGuard()?.isUp() ?? true });
     const keys = apiKeyStore(prisma);
     // A change to a user reaches their sessions and the keys they made at once in this process.
-    const users = userStore(prisma, { onChange: (id) => { accounts.forget(id); keyCheck.forget(); } });
+    const userChanged = (id: string) => { accounts.forget(id); keyCheck.forget(); };
+    const users = userStore(prisma, { onChange: userChanged });
     // Embedded mode answers with no GPU and no key: a loopback simulator serves the seeded tiers.
     // It also serves the seed's model names (the seed and the simulator name models independently).
     const simulator = e.CASCADE_SIMULATED_TIERS && !e.CASCADE_SIMULATOR_URL
@@ -136,7 +137,7 @@ export async function compose(e: Env): Promise<Runtime> {
       apiKeys: verifier,
       accounts,
       keyUsage: usage,
-      users: userAuth(prisma),
+      users: userAuth(prisma, { onChange: userChanged }),
       batches,
       feedback: createFeedbackPort({ prisma, cache, history, policy }),
       responses: responseStore(prisma),

@@ -52,10 +52,15 @@ export function AnswerJudgingSection({ p, set, errs, tiers }: { p: Policy; set: 
           {num(b, 'uncertainBelow', 'Uncertain from (dearer judges ask)')}
           {num(b, 'judgeAcceptScore', 'Judge tier accepts at grade ≥ (0–1)')}
           {num(b, 'hybridMaxScore', 'Hybrid: cheap try below prompt score')}
-          <Field id={`aj-${b}-stream`} label="Streaming" error={errs[`answerJudging.${b}.stream`]}>
+          <Field
+            id={`aj-${b}-stream`}
+            label="Streaming"
+            error={errs[`answerJudging.${b}.stream`]}
+            hint="hold: the cheap answer waits for its verdict; stream at once: the verdict is only recorded"
+          >
             <select id={`aj-${b}-stream`} value={aj[b].stream} onChange={(e) => band(b, { stream: e.target.value as 'hold' | 'unjudged' })}>
-              <option value="hold">hold the cheap answer until judged</option>
-              <option value="unjudged">stream unjudged (verdict recorded only)</option>
+              <option value="hold">hold until judged</option>
+              <option value="unjudged">stream at once</option>
             </select>
           </Field>
         </fieldset>
