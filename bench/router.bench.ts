@@ -81,7 +81,7 @@ const suite: BenchSuite = {
       }
       // The same rates evenly paced (one request every 1/rate s, latency from its scheduled send):
       // autocannon's rates above arrive as per-second waves of simultaneous requests, which is not
-      // what "N requests per second" means for the overhead goal (server/http/README.md, latency round).
+      // what "N requests per second" means for the overhead goal (docs/notes/http.md, latency round).
       const paced = new Map<number, Map<string, LoadResult>>();
       for (const rate of PACED_RATES) {
         const results = new Map<string, LoadResult>();

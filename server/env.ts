@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 // The one zod-validated view of process.env. Nothing else reads process.env (tests pass overrides
-// through loadEnv). Every value has a working default for the embedded mode: no Postgres, no GPU,
-// no API keys.
+// through loadEnv), except the stage-trace switch (server/lib/stage-trace.ts), read once at module
+// load so that a request pays one constant check when tracing is off. Every value has a working
+// default for the embedded mode: no Postgres, no GPU, no API keys.
 const bool = z
   .enum(['true', 'false', '1', '0', ''])
   .optional()

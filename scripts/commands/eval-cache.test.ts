@@ -25,7 +25,7 @@ describe('eval-cache', () => {
   });
 
   it('keeps false hits <= 1 % on the second held-out set and the new dev set, typo and politeness recall >= 60 %', async () => {
-    // Paraphrase recall on holdout2 is 0.40, under the goal, and documented as such (README): not asserted.
+    // Paraphrase recall on holdout2 is 0.40, under the goal, and documented as such (server/cache/README.md): not asserted.
     const h = await evaluatePairs(readPairs('data/cache-pairs/holdout2.jsonl'), 0.75);
     expect(h.pairs).toBeGreaterThanOrEqual(180);
     expect(h.false_hit_rate).toBeLessThanOrEqual(0.01);

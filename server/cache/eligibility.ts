@@ -8,7 +8,7 @@ import type { CacheScope } from './types';
 export type CachePolicy = Policy['cache'];
 
 /** Why a request does not use the cache; `forced` (a tier named in the request) and `explored` (the tuner's exploration) are set by the gateway. */
-export type BypassReason = 'off' | 'no_prompt' | 'empty' | 'too_long' | 'conversation' | 'temperature' | 'logprobs' | 'forced' | 'explored';
+export type BypassReason = 'off' | 'no_prompt' | 'empty' | 'too_long' | 'conversation' | 'temperature' | 'logprobs' | 'tools' | 'media' | 'choices' | 'seed' | 'forced' | 'explored';
 
 export type Eligibility =
   | { eligible: true; prompt: string; systemPrompt: string; params: string }
@@ -34,7 +34,7 @@ function canonicalJson(v: unknown): string {
  * Decides whether a chat request may use the cache. Temperature unset counts as eligible (the
  * tier's default applies, and most API clients leave it unset for factual questions).
  */
-export function cacheEligibility(request: Pick<ChatRequest, 'messages' | 'temperature' | 'max_tokens' | 'response_format' | 'stop' | 'logprobs' | 'top_p'>, policy: CachePolicy): Eligibility {
+export function cacheEligibility(request: Pick<ChatRequest, 'messages' | 'temperature' | 'max_tokens' | 'response_format' | 'stop' | 'logprobs' | 'top_p' | 'tools' | 'n' | 'seed' | 'extra'>, policy: CachePolicy): Eligibility {
   const no = (reason: BypassReason, detail: string): Eligibility => ({ eligible: false, reason, detail });
   if (!policy.enabled) return no('off', 'cache disabled by policy');
   const messages = Array.isArray(request.messages) ? request.messages : [];
@@ -48,6 +48,12 @@ export function cacheEligibility(request: Pick<ChatRequest, 'messages' | 'temper
     return no('temperature', `temperature ${request.temperature} > ${policy.maxTemperature}`);
   }
   if (request.logprobs) return no('logprobs', 'cached answers carry no logprobs');
+  // A cached answer is text: it cannot stand for a tool call, an answer about an image or sound,
+  // several choices, or a seeded sample the client means to reproduce.
+  if ((request.tools?.length ?? 0) > 0 || request.extra?.functions) return no('tools', 'the request offers tools');
+  if (messages.some((m) => m.parts || m.tool_calls || m.role === 'tool' || m.role === 'function')) return no('media', 'the conversation carries images, audio, files or tool turns');
+  if ((request.n ?? 1) > 1) return no('choices', `n = ${request.n}`);
+  if (request.seed !== undefined) return no('seed', 'a seeded request is answered by the model');
   const norm = normalizePrompt(last.content);
   if (norm === '') return no('empty', 'empty prompt');
   if (norm.length > MAX_PROMPT_CHARS) return no('too_long', `prompt longer than ${MAX_PROMPT_CHARS} characters`);

@@ -169,7 +169,7 @@ export class TierSuccessModel {
    * each): `epochs` passes in a seeded shuffled order with a decaying step (rate / (1 + epoch)),
    * lazily applied L2, intercepts started at each tier's base-rate log-odds. The new weights are
    * swapped in at the end. Deterministic for the same examples. Cost: epochs × examples ×
-   * non-zeros (≈ 200 per query) × tiers: measured 0.86 s CPU for 2,217 examples (see README).
+   * non-zeros (≈ 200 per query) × tiers: measured 0.86 s CPU for 2,217 examples (docs/notes/complexity.md).
    */
   private *refit(chunk: number): Generator<void, void, void> {
     const examples = this.examples.slice();

@@ -2,7 +2,7 @@
 // a full answer or a stream out. The gateway implements ChatService; transports depend only on these
 // shapes, so the pipeline's internals can change without touching a route.
 import type { ResearchProgress } from '../routing/research';
-import type { ChatMessage, Usage } from '../tiers/types';
+import type { AnswerExtras, ChatMessage, ToolCall, ToolChoice, ToolDefinition, Usage } from '../tiers/types';
 import type { Assessment, Band } from '../complexity/types';
 import type { Principal } from './principal';
 
@@ -23,7 +23,18 @@ export interface GatewayRequest {
   stop?: string | string[];
   response_format?: { type: 'text' | 'json_object' | 'json_schema'; json_schema?: unknown };
   user?: string;
+  tools?: ToolDefinition[];
+  tool_choice?: ToolChoice;
+  parallel_tool_calls?: boolean;
+  n?: number;
+  seed?: number;
+  logprobs?: boolean;
+  top_logprobs?: number;
+  /** Other request fields, forwarded to the tier unchanged. */
+  extra?: Record<string, unknown>;
   source: 'api' | 'trpc' | 'chat' | 'batch';
+  /** The API shape the request came in (recorded, filterable): OpenAI Chat Completions unless said. */
+  door?: Door;
   /** Client-set ceiling on the cost of this request (USD). */
   maxCostUsd?: number | null;
   signal?: AbortSignal;
@@ -49,15 +60,22 @@ export interface AnswerMeta {
   simulated: boolean;
 }
 
+export const DOORS = ['chat.completions', 'responses', 'messages'] as const;
+export type Door = (typeof DOORS)[number];
+
 export interface ChatResult extends AnswerMeta {
   content: string;
-  finishReason: 'stop' | 'length' | 'content_filter' | 'error';
+  finishReason: 'stop' | 'length' | 'content_filter' | 'tool_calls' | 'error';
+  /** Tool calls, refusal, logprobs, other choices, as the tier returned them. */
+  extras?: AnswerExtras;
   usage: Usage;
   costUsd: number;
 }
 
 export type ChatStreamEvent =
   | { type: 'delta'; content: string }
+  /** The answer's tool calls, whole and checked, after its text. */
+  | { type: 'tool_calls'; toolCalls: ToolCall[] }
   /** Tier changed mid-request (escalation before the first token): headers were not yet sent. */
   | { type: 'meta'; meta: Partial<AnswerMeta> }
   /**

@@ -1,7 +1,7 @@
 // Rows in Postgres' COPY text format (tab-separated, \N for NULL, backslash escapes) and a helper
 // that streams one such payload into a table. COPY is parsed by the server's fast input path and
 // needs no parameter arrays, which made it several times cheaper than INSERT ... unnest($arrays)
-// for decision batches (see server/db/README.md, "Measured").
+// for decision batches (docs/notes/db.md and docs/notes/decisions.md).
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 

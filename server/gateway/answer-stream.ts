@@ -5,7 +5,7 @@
 import type { AttemptTotals, ChatStream, ChatStreamEvent } from '../contracts/chat';
 import { executeStream, type StreamEvent } from '../routing/executor-stream';
 import type { Usage } from '../tiers/types';
-import { answerStep, noAnswerError } from './answer';
+import { answerStep, finishReasonOf, noAnswerError } from './answer';
 import { cacheLookup, cacheStore } from './cache-step';
 import { judgeFor } from './judge-step';
 import { metaOf, type RequestContext } from './context';
@@ -56,8 +56,10 @@ export async function answerStream(ctx: RequestContext): Promise<ChatStream> {
         if (e.type === 'delta') {
           ttftMs ??= performance.now() - ctx.t0;
           yield { type: 'delta', content: e.text };
+        } else if (e.type === 'tool_calls') {
+          yield { type: 'tool_calls', toolCalls: e.toolCalls };
         } else if (e.type === 'end') {
-          yield { type: 'done', finishReason: e.finishReason === 'length' || e.finishReason === 'content_filter' ? e.finishReason : 'stop', usage: e.usage, costUsd: ctx.log.costUsd, meta: metaOf(ctx, tier), totals: totalsOf(ctx.log.attempts) };
+          yield { type: 'done', finishReason: finishReasonOf(e.finishReason), usage: e.usage, costUsd: ctx.log.costUsd, meta: metaOf(ctx, tier), totals: totalsOf(ctx.log.attempts) };
         } else if (e.type === 'error') {
           yield { type: 'error', code: e.code, message: e.message };
         }

@@ -45,8 +45,8 @@ export function noAnswerError(ctx: RequestContext, res: Pick<ExecResult, 'error'
   return new GatewayError(failureCode(res.error?.code), message ?? res.error?.message ?? 'no tier could answer', ctx.id);
 }
 
-function finishReasonOf(f: string | null): ChatResult['finishReason'] {
-  return f === 'length' || f === 'content_filter' ? f : 'stop';
+export function finishReasonOf(f: string | null): ChatResult['finishReason'] {
+  return f === 'length' || f === 'content_filter' || f === 'tool_calls' ? f : 'stop';
 }
 
 export async function answer(ctx: RequestContext): Promise<ChatResult> {
@@ -75,5 +75,7 @@ export async function answer(ctx: RequestContext): Promise<ChatResult> {
   const last = res.attempts.at(-1) ?? null;
   const cost = recordDecision(ctx, { kind: 'answered', tier: res.tier.name, status: 'ok', errorCode: null, ttftMs: last?.ttftMs ?? null, answer: last });
   if (STAGE_TRACE) mark(signal, 'gw.record');
-  return { ...metaOf(ctx, res.tier.name), content: res.content, finishReason: finishReasonOf(res.finishReason), usage: res.usage!, costUsd: cost };
+  const result: ChatResult = { ...metaOf(ctx, res.tier.name), content: res.content, finishReason: finishReasonOf(res.finishReason), usage: res.usage!, costUsd: cost };
+  if (res.extras) result.extras = res.extras;
+  return result;
 }

@@ -8,6 +8,7 @@ import { authenticate } from './auth';
 import { readJsonBody } from './body';
 import { HttpError, toHttpError } from './errors';
 import { errorResult, json, type HttpResult } from './result';
+import { gatewayFields } from './chat-request';
 import { parseChatRequest, type ChatCompletionBody } from './schema';
 import { mark, STAGE_TRACE } from '../lib/stage-trace';
 import { resolveKnownModel } from '../gateway/resolve-model';
@@ -32,18 +33,12 @@ export async function chatCompletions(deps: V1Deps, req: V1Request): Promise<Htt
     if (STAGE_TRACE) mark(req.signal, 'http.auth');
     const raw = await readJsonBody(req.body, deps.maxBodyBytes, req.header('content-length'));
     if (STAGE_TRACE) mark(req.signal, 'http.body');
-    const { body, messages } = parseChatRequest(raw);
+    const { body, messages, extra } = parseChatRequest(raw);
     const model = resolveKnownModel(deps.tiers, body.model);
     if (STAGE_TRACE) mark(req.signal, 'http.parse');
     const gatewayReq: GatewayRequest = {
       model,
-      messages,
-      max_tokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
-      temperature: body.temperature ?? undefined,
-      top_p: body.top_p ?? undefined,
-      stop: body.stop ?? undefined,
-      response_format: body.response_format ?? undefined,
-      user: body.user,
+      ...gatewayFields(body, messages, extra),
       source: 'api',
       maxCostUsd: parseMaxCost(req.header('x-cascade-max-cost-usd')),
       signal: req.signal,
@@ -78,14 +73,20 @@ export function cascadeHeaders(meta: Pick<AnswerMeta, 'decisionId' | 'tier' | 'b
 }
 
 function completionBody(r: ChatResult) {
+  const x = r.extras;
+  const calls = x?.toolCalls;
+  const message: Record<string, unknown> = { role: 'assistant', content: calls && r.content === '' ? null : r.content, refusal: x?.refusal ?? null };
+  if (calls) message.tool_calls = calls;
+  // With tool calls the tier's own finish reason ("tool_calls") is what clients branch on.
+  const finish = calls && r.finishReason === 'stop' ? 'tool_calls' : r.finishReason === 'error' ? 'stop' : r.finishReason;
   return {
     id: `chatcmpl-${r.decisionId}`,
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model: r.tier ?? r.model,
-    choices: [{ index: 0, message: { role: 'assistant', content: r.content, refusal: null }, logprobs: null, finish_reason: r.finishReason === 'error' ? 'stop' : r.finishReason }],
+    choices: [{ index: 0, message, logprobs: x?.logprobs ?? null, finish_reason: finish }, ...(x?.moreChoices ?? [])],
     usage: r.usage,
-    system_fingerprint: null,
+    system_fingerprint: x?.systemFingerprint ?? null,
   };
 }
 
@@ -100,15 +101,20 @@ async function* sse(stream: ChatStream, body: ChatCompletionBody): AsyncGenerato
   let model = stream.meta.tier ?? stream.meta.model;
   const chunk = (delta: object, finish: string | null, usage?: Usage) =>
     `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...(usage ? { usage } : {}) })}\n\n`;
+  let calledTools = false;
   yield chunk({ role: 'assistant', content: '' }, null);
   for await (const ev of stream.events) {
     if (ev.type === 'delta') yield chunk({ content: ev.content }, null);
+    else if (ev.type === 'tool_calls') {
+      calledTools = true;
+      yield chunk({ tool_calls: ev.toolCalls.map((c, index) => ({ index, id: c.id, type: 'function', function: c.function })) }, null);
+    }
     else if (ev.type === 'meta' && ev.meta.tier) model = ev.meta.tier;
     else if (ev.type === 'error') {
       yield `data: ${JSON.stringify({ error: { message: ev.message, type: 'server_error', param: null, code: ev.code } })}\n\n`;
       return;
     } else if (ev.type === 'done') {
-      yield chunk({}, ev.finishReason === 'error' ? 'stop' : ev.finishReason);
+      yield chunk({}, calledTools && ev.finishReason === 'stop' ? 'tool_calls' : ev.finishReason === 'error' ? 'stop' : ev.finishReason);
       if (body.stream_options?.include_usage) {
         yield `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: ev.usage })}\n\n`;
       }

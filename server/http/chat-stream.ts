@@ -144,7 +144,7 @@ async function* events(stream: ChatStream): AsyncGenerator<string> {
       } else if (ev.type === 'error') {
         yield frame('error', { code: ev.code, message: ev.message, decisionId: meta.decisionId });
         return;
-      } else {
+      } else if (ev.type === 'done') {
         meta = { ...meta, ...ev.meta };
         // tokensIn / tokensOut / attempts: the decision's totals (every attempt), the same numbers its page shows.
         yield frame('done', { decisionId: meta.decisionId, tier: meta.tier, band: meta.band, costUsd: ev.costUsd, usage: ev.usage, ...(ev.totals ?? {}), finishReason: ev.finishReason, ...badges() });

@@ -1,45 +1,20 @@
-// The accepted shape of POST /v1/chat/completions. Unknown OpenAI parameters are ignored (clients send
-// many); the ones Cascade uses are type-checked, and every message must carry text.
-import { z } from 'zod';
-import type { ChatMessage } from '../tiers/types';
+// Parsing POST /v1/chat/completions: the plain request (text messages, the usual scalars) on a
+// hand-written fast path, everything else through the full schema (chat-schema.ts), whose errors
+// name the parameter. Unknown fields are kept and forwarded to the tier.
+import type { ChatMessage, ContentPart } from '../tiers/types';
+import { chatCompletionSchema, KNOWN_FIELDS, type ChatCompletionBody, type WireMessage } from './chat-schema';
 import { HttpError } from './errors';
 
-const textPart = z.object({ type: z.literal('text'), text: z.string() });
-const content = z.union([z.string(), z.array(textPart).min(1, 'content parts must not be empty')], {
-  error: 'content must be a string or an array of text parts',
-});
-
-const message = z.object({
-  role: z.enum(['system', 'developer', 'user', 'assistant', 'tool'], { error: 'role must be one of system, developer, user, assistant, tool' }),
-  content,
-  name: z.string().optional(),
-});
-
-export const chatCompletionSchema = z.object({
-  model: z.string({ error: 'model is required (use "auto" to let Cascade route)' }).min(1, 'model must not be empty'),
-  messages: z.array(message, { error: 'messages is required and must be an array' }).min(1, 'messages must contain at least one message'),
-  stream: z.boolean().optional(),
-  stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
-  max_tokens: z.number().int().positive().nullish(),
-  max_completion_tokens: z.number().int().positive().nullish(),
-  temperature: z.number().min(0).max(2).nullish(),
-  top_p: z.number().min(0).max(1).nullish(),
-  n: z.literal(1, { error: 'only n = 1 is supported' }).nullish(),
-  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
-  response_format: z
-    .object({ type: z.enum(['text', 'json_object', 'json_schema']), json_schema: z.unknown().optional() })
-    .nullish(),
-  user: z.string().optional(),
-});
-
-export type ChatCompletionBody = z.infer<typeof chatCompletionSchema>;
+export { chatCompletionSchema, type ChatCompletionBody };
 
 export interface ParsedChatRequest {
   body: ChatCompletionBody;
   messages: ChatMessage[];
+  /** Request fields the schema does not name, forwarded to the tier unchanged. */
+  extra: Record<string, unknown> | undefined;
 }
 
-const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
+const ROLES = new Set(['system', 'developer', 'user', 'assistant']);
 const FIELDS = new Set(['model', 'messages', 'stream', 'stream_options', 'max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'n', 'stop', 'response_format', 'user']);
 const isNullish = (v: unknown) => v === undefined || v === null;
 const positiveInt = (v: unknown) => isNullish(v) || (typeof v === 'number' && Number.isSafeInteger(v) && v > 0);
@@ -54,12 +29,13 @@ const inRange = (v: unknown, max: number) => isNullish(v) || (typeof v === 'numb
 function fastParse(raw: Record<string, unknown>): ChatCompletionBody | null {
   const { model, messages, stream, stream_options: so, max_tokens, max_completion_tokens, temperature, top_p, n, stop, response_format, user } = raw;
   if (typeof model !== 'string' || model.length === 0 || !Array.isArray(messages) || messages.length === 0) return null;
-  const outMessages: ChatCompletionBody['messages'] = [];
+  const outMessages: WireMessage[] = [];
   for (const m of messages as unknown[]) {
     if (m === null || typeof m !== 'object' || Array.isArray(m)) return null;
     const { role, content, name } = m as Record<string, unknown>;
     if (typeof role !== 'string' || !ROLES.has(role) || typeof content !== 'string' || (name !== undefined && typeof name !== 'string')) return null;
-    const r = role as ChatCompletionBody['messages'][number]['role'];
+    if (role === 'tool' || role === 'function') return null;
+    const r = role as 'system' | 'developer' | 'user' | 'assistant';
     outMessages.push(name === undefined ? { role: r, content } : { role: r, content, name });
   }
   if (stream !== undefined && typeof stream !== 'boolean') return null;
@@ -68,7 +44,8 @@ function fastParse(raw: Record<string, unknown>): ChatCompletionBody | null {
   if (!isNullish(n) && n !== 1) return null;
   if (!isNullish(stop) && typeof stop !== 'string' && !(Array.isArray(stop) && stop.length <= 4 && stop.every((x) => typeof x === 'string'))) return null;
   if (!isNullish(response_format) || (user !== undefined && typeof user !== 'string')) return null;
-  const body: ChatCompletionBody = { model, messages: outMessages };
+  for (const k in raw) if (!FIELDS.has(k)) return null; // tools, logprobs, unknown fields: the full schema
+  const body = { model, messages: outMessages } as ChatCompletionBody;
   // Keys present in the request stay present (as zod keeps them), absent ones stay absent.
   for (const k in raw) {
     if (k === 'model' || k === 'messages' || !FIELDS.has(k) || raw[k] === undefined) continue;
@@ -98,17 +75,38 @@ export function parseChatRequest(raw: unknown): ParsedChatRequest {
     }
     data = parsed.data;
   }
-  const messages: ChatMessage[] = data.messages.map((m, i) => {
-    const text = typeof m.content === 'string' ? m.content : m.content.map((p) => p.text).join('\n');
-    if (text.trim() === '') {
-      throw new HttpError(400, `Invalid parameter messages.${i}.content: content must not be empty`, 'invalid_request_error', `messages.${i}.content`, 'invalid_request');
-    }
-    // "developer" is OpenAI's newer name for the system role.
-    const role = m.role === 'developer' ? 'system' : m.role;
-    return m.name ? { role, content: text, name: m.name } : { role, content: text };
-  });
+  const messages = data.messages.map(toChatMessage);
   if (!messages.some((m) => m.role === 'user')) {
     throw new HttpError(400, 'Invalid parameter messages: at least one user message is required', 'invalid_request_error', 'messages', 'invalid_request');
   }
-  return { body: data, messages };
+  // A turn with nothing in it is a client bug; a tool result may be empty, a tool-calling turn has its calls.
+  messages.forEach((m, at) => {
+    if (m.content.trim() !== '' || m.parts || m.tool_calls || m.role === 'tool' || m.role === 'function') return;
+    if (m.role === 'assistant' && (data.messages[at] as { refusal?: unknown; function_call?: unknown }).refusal != null) return;
+    throw new HttpError(400, `Invalid parameter messages.${at}.content: content must not be empty`, 'invalid_request_error', `messages.${at}.content`, 'invalid_request');
+  });
+  let extra: Record<string, unknown> | undefined;
+  for (const k in raw as Record<string, unknown>) {
+    if (KNOWN_FIELDS.has(k)) continue;
+    (extra ??= {})[k] = (raw as Record<string, unknown>)[k];
+  }
+  return { body: data, messages, extra };
+}
+
+function textOf(content: WireMessage['content']): string {
+  if (content == null) return '';
+  if (typeof content === 'string') return content;
+  return content.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n');
+}
+
+/** A wire message as the core reads it: its text, and what else it carried for the tier. */
+function toChatMessage(m: WireMessage): ChatMessage {
+  // "developer" is OpenAI's newer name for the system role.
+  const role = m.role === 'developer' ? 'system' : m.role;
+  const out: ChatMessage = { role, content: textOf(m.content) };
+  if ('name' in m && m.name) out.name = m.name;
+  if (Array.isArray(m.content) && m.content.some((p) => p.type !== 'text')) out.parts = m.content as ContentPart[];
+  if (m.role === 'assistant' && m.tool_calls?.length) out.tool_calls = m.tool_calls;
+  if (m.role === 'tool') out.tool_call_id = m.tool_call_id;
+  return out;
 }

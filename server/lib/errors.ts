@@ -9,6 +9,7 @@ export const ERRORS = {
   invalid_json: { status: 400, trpc: 'BAD_REQUEST' },
   validation: { status: 400, trpc: 'BAD_REQUEST' },
   invalid_policy: { status: 400, trpc: 'BAD_REQUEST' },
+  unsupported_capability: { status: 400, trpc: 'BAD_REQUEST' },
   unauthorized: { status: 401, trpc: 'UNAUTHORIZED' },
   invalid_api_key: { status: 401, trpc: 'UNAUTHORIZED' },
   forbidden: { status: 403, trpc: 'FORBIDDEN' },

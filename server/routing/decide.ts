@@ -5,6 +5,7 @@ import type { Assessment } from '../complexity/types';
 import { keyOverride, type Policy, type RouteTarget } from './policy';
 import { TARGET_RANK, type CascadePlan, type DecideContext, type JudgingPlan, type Plan, type RejectCode, type RejectPlan, type TierState, type TierStates } from './plan';
 import { applyRules } from './rules';
+import { DEFAULT_CAPABILITIES, missingCapability, needsAnything, type Needs } from '../tiers/capabilities';
 
 export * from './plan';
 
@@ -64,6 +65,28 @@ function applyLoad(chain: string[], states: TierStates, maxQueue: number, reason
   return [...ready, ...busy];
 }
 
+/** What a tier lacks to serve the request, or null (unknown tiers are applyLoad's business). */
+function lacks(states: TierStates, name: string, needs: Needs | undefined): string | null {
+  if (!needs) return null;
+  const s = stateOf(states, name);
+  return s ? missingCapability(s.capabilities ?? DEFAULT_CAPABILITIES, needs) : null;
+}
+
+/** The chain without the tiers that cannot serve the request, each skip said in the reasons. */
+function capable(chain: string[], states: TierStates, needs: Needs | undefined, reasons: string[]): { chain: string[]; missing: string | null } {
+  if (!needs) return { chain, missing: null };
+  let missing: string | null = null;
+  const out = chain.filter((name) => {
+    const m = lacks(states, name, needs);
+    if (m) {
+      reasons.push(`tier ${name} cannot serve ${m}; skipped`);
+      missing ??= m;
+    }
+    return !m;
+  });
+  return { chain: out, missing };
+}
+
 function chainFor(policy: Policy, target: TierTarget, forbiddenTiers: Set<string>, reasons: string[]): string[] {
   const out: string[] = [];
   for (const name of [policy.targets[target], ...policy.escalation[target]]) {
@@ -108,6 +131,8 @@ export function decide(assessment: Assessment | null, policy: Policy, tierStates
     const s = stateOf(tierStates, ctx.forcedTier);
     if (!s) return reject(base, 'unknown_tier', `model "${ctx.forcedTier}" is not a known tier`);
     if (!s.enabled) return reject(base, 'no_tier_available', `tier ${ctx.forcedTier} is disabled`);
+    const m = lacks(tierStates, ctx.forcedTier, ctx.needs);
+    if (m) return reject(base, 'unsupported_capability', `tier ${ctx.forcedTier} cannot serve ${m}`);
     reasons.push(`client asked for tier ${ctx.forcedTier}: no routing, no escalation`);
     const target = (Object.keys(policy.targets) as TierTarget[]).find((k) => policy.targets[k] === ctx.forcedTier) ?? 'large';
     return { ...base, kind: 'cascade', target, chain: [ctx.forcedTier] };
@@ -147,10 +172,12 @@ export function decide(assessment: Assessment | null, policy: Policy, tierStates
       parallelism: r.parallelism,
     };
     const fallback = applyLoad(chainFor(policy, 'large', forbiddenTiers, reasons), tierStates, policy.spill.maxQueue, reasons);
+    // The research steps are plain-text calls: a request with tools or media is answered by one tier.
     const unusable = [steps.planner, steps.worker, steps.synthesizer].filter((n) => {
       const s = stateOf(tierStates, n);
-      return !s || !s.enabled || s.breaker === 'open' || forbiddenTiers.has(n);
+      return !s || !s.enabled || s.breaker === 'open' || forbiddenTiers.has(n) || (ctx.needs && needsAnything(ctx.needs) && lacks(tierStates, n, ctx.needs) !== null);
     });
+    if (ctx.needs && (ctx.needs.tools || ctx.needs.vision || ctx.needs.audio)) unusable.push('(tools or media in the request)');
     if (unusable.length === 0) {
       reasons.push(`research pipeline: plan on ${steps.planner}, ${steps.maxSubQuestions} sub-questions on ${steps.worker}, synthesis on ${steps.synthesizer}`);
       return { ...base, kind: 'research', target: 'research', steps, chain: fallback };
@@ -163,7 +190,23 @@ export function decide(assessment: Assessment | null, policy: Policy, tierStates
 
   const judging = judgingFor(policy, target, assessment.score, ruled.forbidden, reasons);
   const start = judging ? judging.start : target;
-  const chain = applyLoad(chainFor(policy, start, forbiddenTiers, reasons), tierStates, policy.spill.maxQueue, reasons);
+  // The capability filter covers the whole escalation chain, and reaches up when the target's own tiers
+  // cannot serve the request (an image on the small target goes to the first tier with vision).
+  let picked = capable(chainFor(policy, start, forbiddenTiers, reasons), tierStates, ctx.needs, reasons);
+  if (picked.chain.length === 0 && picked.missing) {
+    for (const up of ORDER.slice(TARGET_RANK[start] + 1)) {
+      if (up === 'research' || ruled.forbidden.has(up)) continue;
+      const next = capable(chainFor(policy, up, forbiddenTiers, reasons), tierStates, ctx.needs, reasons);
+      if (next.chain.length > 0) {
+        reasons.push(`no ${start} tier can serve ${picked.missing}: answered by the ${up} target`);
+        if (TARGET_RANK[up] > TARGET_RANK[target]) target = up;
+        picked = next;
+        break;
+      }
+    }
+    if (picked.chain.length === 0) return reject(base, 'unsupported_capability', `no tier can serve ${picked.missing}`);
+  }
+  const chain = applyLoad(picked.chain, tierStates, policy.spill.maxQueue, reasons);
   if (chain.length === 0) return reject(base, 'no_tier_available', `no enabled tier can serve target ${target}`);
   reasons.push(`chain: ${chain.join(' -> ')}`);
   const plan: CascadePlan = { ...base, kind: 'cascade', target, chain, ...(judging ? { judging: judging.plan } : {}) };

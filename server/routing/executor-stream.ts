@@ -3,7 +3,8 @@
 // (a non-final tier's first REFUSAL_WINDOW characters are held back for that; JSON answers are held
 // whole). Once tokens were sent, a failure ends the stream with an explicit error event and the
 // execution is 'partial' — never a silently truncated success.
-import type { ChatRequest, Usage } from '../tiers/types';
+import { ToolCallAssembler } from '../tiers/tool-calls';
+import type { ChatRequest, ToolCall, Usage } from '../tiers/types';
 import { AttemptLog, escalationsOf, outcomeOf } from './attempts';
 import { checkInput, failureSummary, judged, upstreamRequest, type ExecResult, type ExecuteInput } from './executor';
 import type { TierInvoker } from './ports';
@@ -13,6 +14,8 @@ export type StreamEvent =
   /** The tier whose tokens follow; sent once, before the first delta. */
   | { type: 'tier'; tier: string }
   | { type: 'delta'; text: string }
+  /** The answer's tool calls, whole and checked: held until the tier finished, never streamed raw. */
+  | { type: 'tool_calls'; toolCalls: ToolCall[] }
   | { type: 'end'; finishReason: string | null; usage: Usage }
   /** Terminal: the stream failed after tokens were sent, or no tier could answer. */
   | { type: 'error'; code: string; message: string };
@@ -36,7 +39,9 @@ export function executeStream(inv: TierInvoker, input: ExecuteInput): StreamExec
   const first = log.attempts.length;
   const step = input.step ?? 'answer';
   const req = upstreamRequest(input.request, input.validators);
-  const wantsJson = req.response_format?.type === 'json_object' || req.response_format?.type === 'json_schema';
+  // JSON answers and answers that may call tools are checked whole before a byte is sent, so a bad
+  // one escalates without the client ever seeing it.
+  const wantsJson = req.response_format?.type === 'json_object' || req.response_format?.type === 'json_schema' || (req.tools?.length ?? 0) > 0;
   let outcome: Omit<ExecResult, 'attempts' | 'costUsd' | 'escalations'> | null = null;
 
   async function* run(): AsyncGenerator<StreamEvent, void, undefined> {
@@ -63,9 +68,14 @@ export function executeStream(inv: TierInvoker, input: ExecuteInput): StreamExec
         let usage: Usage | null = null;
         let rejected: string | null = null;
         let firstAt: number | null = null;
+        const calls = new ToolCallAssembler();
         text = '';
         try {
           for await (const chunk of inv.chatStream(name, req, { signal: input.signal, priority: input.priority, onAdmitted: (ms) => a.admitted(ms) })) {
+            if (chunk.toolCallDeltas) {
+              a.firstToken();
+              calls.add(chunk.toolCallDeltas);
+            }
             if (chunk.delta) {
               a.firstToken();
               firstAt ??= performance.now();
@@ -116,7 +126,8 @@ export function executeStream(inv: TierInvoker, input: ExecuteInput): StreamExec
           continue;
         }
         const u = usage ?? estimate(req, text);
-        const check = checkAnswer(checkInput(input.request, text, finishReason, heldLp.length ? heldLp : undefined), input.validators);
+        const toolCalls = calls.size > 0 ? calls.toolCalls() : undefined;
+        const check = checkAnswer(checkInput(input.request, text, finishReason, heldLp.length ? heldLp : undefined, toolCalls), input.validators);
         if (!released) {
           if (!check.ok && !last) {
             a.finish('bad_answer', u, `${check.check}: ${check.detail}`);
@@ -141,13 +152,14 @@ export function executeStream(inv: TierInvoker, input: ExecuteInput): StreamExec
           const rec = a.finish('ok', u, null);
           // Streamed unjudged by the admin's choice: the judges still give their verdict, for the record.
           if (!last && input.judge?.recordOnly) await judged(input, rec, log, { tier, content: text, finishReason, logprobs: heldLp.length ? heldLp : undefined });
-          outcome = { status: 'ok', tier, content: text, finishReason, usage: u, error: null };
+          outcome = { status: 'ok', tier, content: text, finishReason, usage: u, error: null, extras: toolCalls ? { toolCalls } : undefined };
         } else {
           // Already streamed (or the last tier): the client has it, the record says what was wrong.
           a.finish('bad_answer', u, `${check.check}: ${check.detail} (already streamed: delivered)`);
           const truncated = check.check === 'truncated';
-          outcome = { status: truncated ? 'partial' : 'ok', tier, content: text, finishReason, usage: u, error: truncated ? { code: 'truncated', message: check.detail } : null };
+          outcome = { status: truncated ? 'partial' : 'ok', tier, content: text, finishReason, usage: u, error: truncated ? { code: 'truncated', message: check.detail } : null, extras: toolCalls ? { toolCalls } : undefined };
         }
+        if (toolCalls) yield { type: 'tool_calls', toolCalls };
         yield { type: 'end', finishReason, usage: u };
         return;
       }

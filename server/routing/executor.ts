@@ -2,10 +2,10 @@
 // tier failure (error, timeout, 429 after the client's retries, open breaker, full queue) and on an
 // answer that fails the policy's checks. Every call is an AttemptRecord.
 import type { AttemptRecord } from '../decisions/types';
-import type { ChatRequest, TierConfig, Usage } from '../tiers/types';
+import type { AnswerExtras, ChatRequest, TierConfig, ToolCall, Usage } from '../tiers/types';
 import { AttemptLog, escalationsOf, outcomeOf } from './attempts';
 import type { AnswerJudge, TierInvoker } from './ports';
-import { checkAnswer, type ValidatorConfig } from './validators';
+import { checkAnswer, type AnswerToCheck, type ValidatorConfig } from './validators';
 
 export interface ExecuteInput {
   /** Tier names in order (plan.chain). */
@@ -41,6 +41,8 @@ export interface ExecResult {
   /** Tier changes after the first attempt of this execution. */
   escalations: number;
   error: ExecError | null;
+  /** The answer's tool calls, refusal, logprobs and other choices, for the client. */
+  extras?: AnswerExtras;
 }
 
 /** What the upstream is asked: logprobs are requested when the confidence check needs them. */
@@ -48,8 +50,8 @@ export function upstreamRequest(req: ChatRequest, validators: ValidatorConfig): 
   return validators.minLogprob !== null && req.logprobs === undefined ? { ...req, logprobs: true } : req;
 }
 
-export function checkInput(req: ChatRequest, content: string, finishReason: string | null, logprobs: number[] | undefined) {
-  return { content, finishReason, clientMaxTokens: req.max_tokens ?? null, responseFormat: req.response_format?.type ?? null, logprobs: logprobs ?? null };
+export function checkInput(req: ChatRequest, content: string, finishReason: string | null, logprobs: number[] | undefined, toolCalls?: readonly ToolCall[]): AnswerToCheck {
+  return { content, finishReason, clientMaxTokens: req.max_tokens ?? null, responseFormat: req.response_format?.type ?? null, logprobs: logprobs ?? null, toolCalls, request: req };
 }
 
 export function failureSummary(attempts: AttemptRecord[], from: number): string {
@@ -111,7 +113,7 @@ export async function executeChat(inv: TierInvoker, input: ExecuteInput): Promis
       continue;
     }
     a.firstToken();
-    const check = checkAnswer(checkInput(input.request, ans.content, ans.finishReason, ans.logprobs), input.validators);
+    const check = checkAnswer(checkInput(input.request, ans.content, ans.finishReason, ans.logprobs, ans.extras?.toolCalls), input.validators);
     if (!check.ok) {
       // The last tier's answer is still the best there is: deliver it, but record that it failed.
       a.finish('bad_answer', ans.usage, `${check.check}: ${check.detail}${last ? ' (last tier in the chain: delivered anyway)' : ''}`);
@@ -120,7 +122,7 @@ export async function executeChat(inv: TierInvoker, input: ExecuteInput): Promis
       const rec = a.finish('ok', ans.usage, null);
       if (!last && input.judge && !(await judged(input, rec, log, { tier, content: ans.content, finishReason: ans.finishReason, logprobs: ans.logprobs }))) continue;
     }
-    return done({ status: 'ok', tier, content: ans.content, finishReason: ans.finishReason, usage: ans.usage, error: null });
+    return done({ status: 'ok', tier, content: ans.content, finishReason: ans.finishReason, usage: ans.usage, extras: ans.extras, error: null });
   }
   return done({ status: 'error', tier: null, content: '', finishReason: null, usage: null, error: { code: input.chain.length ? 'all_tiers_failed' : 'no_tiers', message: failureSummary(log.attempts, first) } });
 }

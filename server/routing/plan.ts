@@ -2,6 +2,7 @@
 import type { Band } from '../complexity/types';
 import type { JudgeName, RouteTarget } from './policy';
 
+import type { Needs } from '../tiers/capabilities';
 export type { TierState, TierStates } from '../tiers/types';
 
 export interface DecideContext {
@@ -15,9 +16,11 @@ export interface DecideContext {
   budgetSpentUsd?: number | null;
   /** The client named a tier as its model: route there and nowhere else. */
   forcedTier?: string | null;
+  /** What the request needs from a tier (tools, images, context): tiers that lack it are skipped. */
+  needs?: Needs;
 }
 
-export type RejectCode = 'budget_exceeded' | 'no_tier_available' | 'forbidden' | 'unknown_tier';
+export type RejectCode = 'budget_exceeded' | 'no_tier_available' | 'forbidden' | 'unknown_tier' | 'unsupported_capability';
 
 export interface ResearchSteps {
   planner: string;

@@ -1,8 +1,10 @@
 // Answer checks: a cheap tier's answer that fails one of these is not returned, the request escalates.
 // Each check is on or off in the policy (validators); all are pure and cheap (no model calls).
+import type { ChatRequest, ToolCall } from '../tiers/types';
 import type { Policy } from './policy';
+import { checkJsonSchema, checkToolCalls, type ToolRequest } from './structured-checks';
 
-export type CheckName = 'empty' | 'refusal' | 'truncated' | 'json' | 'low_confidence';
+export type CheckName = 'empty' | 'refusal' | 'truncated' | 'json' | 'tool_call' | 'low_confidence';
 export type CheckResult = { ok: true } | { ok: false; check: CheckName; detail: string };
 
 export interface AnswerToCheck {
@@ -13,6 +15,9 @@ export interface AnswerToCheck {
   responseFormat?: 'text' | 'json_object' | 'json_schema' | null;
   /** Per-token log probabilities, when the tier returned them. */
   logprobs?: number[] | null;
+  /** The answer's tool calls, and what the request allowed (tools, tool_choice, parallel calls, the response schema). */
+  toolCalls?: readonly ToolCall[];
+  request?: ToolRequest & Pick<ChatRequest, 'response_format'>;
 }
 
 export type ValidatorConfig = Policy['validators'];
@@ -82,15 +87,21 @@ export function meanLogprob(logprobs: number[]): number | null {
 
 /** Runs the enabled checks in a fixed order and returns the first failure. */
 export function checkAnswer(a: AnswerToCheck, config: ValidatorConfig): CheckResult {
-  if (config.empty && a.content.trim().length === 0) return { ok: false, check: 'empty', detail: 'the answer is empty' };
+  const called = (a.toolCalls?.length ?? 0) > 0;
+  if (config.empty && !called && a.content.trim().length === 0) return { ok: false, check: 'empty', detail: 'the answer is empty' };
   if (config.truncated && a.finishReason === 'length' && a.clientMaxTokens == null) {
     return { ok: false, check: 'truncated', detail: 'the answer was cut at the tier\'s token limit (finish_reason "length") and the client set no max_tokens' };
   }
-  if (config.json && (a.responseFormat === 'json_object' || a.responseFormat === 'json_schema')) {
-    const problem = checkJson(a.content, a.responseFormat);
+  // Structured output: JSON answers, their schema, and tool calls (the json switch covers all three).
+  if (config.json && !called && (a.responseFormat === 'json_object' || a.responseFormat === 'json_schema')) {
+    const problem = checkJson(a.content, a.responseFormat) ?? checkJsonSchema(a.content, a.request?.response_format);
     if (problem) return { ok: false, check: 'json', detail: problem };
   }
-  if (config.refusal && isRefusal(a.content)) return { ok: false, check: 'refusal', detail: 'the answer is a refusal' };
+  if (config.json && a.request && (called || a.request.tool_choice !== undefined)) {
+    const problem = checkToolCalls(a.toolCalls, a.request);
+    if (problem) return { ok: false, check: 'tool_call', detail: problem };
+  }
+  if (config.refusal && !called && isRefusal(a.content)) return { ok: false, check: 'refusal', detail: 'the answer is a refusal' };
   if (config.minLogprob !== null && a.logprobs && a.logprobs.length > 0) {
     const m = meanLogprob(a.logprobs);
     if (m !== null && m < config.minLogprob) {

@@ -1,5 +1,6 @@
 // The composition root: builds the Runtime from the core modules. Only this file knows which
-// implementation serves which port; transports see server/runtime/types.ts.
+// implementation serves which port; transports see only the contracts (server/contracts), entry
+// points the Runtime (types.ts).
 import { BackgroundTasks } from '../lib/background';
 import { join } from 'node:path';
 import type { ResponseCache } from '../cache/types';

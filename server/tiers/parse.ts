@@ -2,7 +2,7 @@
 // shared by the non-streaming and streaming calls.
 import { TierError } from './errors';
 import { estimateUsage } from './tokens';
-import type { ChatRequest, TierConfig, Usage } from './types';
+import type { AnswerExtras, ChatMessage, ChatRequest, TierConfig, ToolCall, Usage } from './types';
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -19,6 +19,7 @@ export interface ChatResult {
   usageEstimated: boolean;
   /** Per-token log-probabilities when requested and returned. */
   logprobs?: number[];
+  extras?: AnswerExtras;
   model: string | null;
   latencyMs: number;
   raw: unknown;
@@ -27,8 +28,21 @@ export interface ChatResult {
 /** Largest non-streaming response body we accept (protects memory from a runaway upstream). */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
+/** A message as the OpenAI wire carries it: content parts when there were any, null content beside tool calls. */
+function wireMessage(m: ChatMessage): Record<string, unknown> {
+  const out: Record<string, unknown> = { role: m.role, content: m.parts ?? (m.content === '' && m.tool_calls ? null : m.content) };
+  if (m.name !== undefined) out.name = m.name;
+  if (m.tool_calls) out.tool_calls = m.tool_calls;
+  if (m.tool_call_id !== undefined) out.tool_call_id = m.tool_call_id;
+  return out;
+}
+
+const plainText = (m: ChatMessage) => !m.parts && !m.tool_calls && m.tool_call_id === undefined;
+
 export function requestBody(tier: TierConfig, req: ChatRequest, stream: boolean): string {
-  const body: Record<string, unknown> = { ...req, model: tier.model, stream };
+  const { extra, messages, ...fields } = req;
+  // Plain-text conversations (most traffic) go out as they are; others in their wire shape.
+  const body: Record<string, unknown> = { ...extra, ...fields, messages: messages.every(plainText) ? messages : messages.map(wireMessage), model: tier.model, stream };
   if (stream) body.stream_options = { include_usage: true };
   return JSON.stringify(body);
 }
@@ -39,7 +53,38 @@ export function parseUsage(u: unknown): Usage | null {
   const p = o.prompt_tokens;
   const c = o.completion_tokens;
   if (typeof p !== 'number' || typeof c !== 'number' || !Number.isFinite(p) || !Number.isFinite(c) || p < 0 || c < 0) return null;
-  return { prompt_tokens: p, completion_tokens: c, total_tokens: typeof o.total_tokens === 'number' && Number.isFinite(o.total_tokens) ? o.total_tokens : p + c };
+  const usage: Usage = { prompt_tokens: p, completion_tokens: c, total_tokens: typeof o.total_tokens === 'number' && Number.isFinite(o.total_tokens) ? o.total_tokens : p + c };
+  if (isObject(o.prompt_tokens_details)) usage.prompt_tokens_details = o.prompt_tokens_details;
+  if (isObject(o.completion_tokens_details)) usage.completion_tokens_details = o.completion_tokens_details;
+  return usage;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** Tool calls of a message, kept only when each is a well-formed function call (arguments as text). */
+export function parseToolCalls(v: unknown): ToolCall[] | undefined {
+  if (!Array.isArray(v) || v.length === 0) return undefined;
+  const out: ToolCall[] = [];
+  for (const c of v) {
+    const f = isObject(c) ? c.function : undefined;
+    if (!isObject(c) || !isObject(f) || typeof f.name !== 'string') return undefined;
+    const args = typeof f.arguments === 'string' ? f.arguments : JSON.stringify(f.arguments ?? {});
+    out.push({ id: typeof c.id === 'string' ? c.id : `call_${out.length}`, type: 'function', function: { name: f.name, arguments: args } });
+  }
+  return out;
+}
+
+/** What the client gets back beyond the text: tool calls, refusal, logprobs, more choices, fingerprint. */
+export function parseExtras(raw: Record<string, unknown>, choice: Record<string, unknown>, message: Record<string, unknown>): AnswerExtras | undefined {
+  const extras: AnswerExtras = {};
+  const toolCalls = parseToolCalls(message.tool_calls);
+  if (toolCalls) extras.toolCalls = toolCalls;
+  if (typeof message.refusal === 'string') extras.refusal = message.refusal;
+  if (choice.logprobs != null) extras.logprobs = choice.logprobs;
+  const choices = raw.choices as unknown[];
+  if (choices.length > 1) extras.moreChoices = choices.slice(1);
+  if (typeof raw.system_fingerprint === 'string') extras.systemFingerprint = raw.system_fingerprint;
+  return Object.keys(extras).length > 0 ? extras : undefined;
 }
 
 /** OpenAI's `choices[i].logprobs.content[j].logprob` as a flat array; anything else is ignored. */
@@ -63,7 +108,7 @@ export function parseCompletion(tier: TierConfig, req: ChatRequest, text: string
     throw new TierError('bad_response', `${tier.name}: response is not JSON: ${JSON.stringify(text.slice(0, 80))}`, { tier: tier.name });
   }
   const choice = (raw as { choices?: unknown[] } | null)?.choices?.[0] as Record<string, unknown> | undefined;
-  const message = choice?.message as { content?: unknown } | undefined;
+  const message = choice?.message as Record<string, unknown> | undefined;
   if (!choice || typeof choice !== 'object' || !message || typeof message !== 'object') {
     throw new TierError('bad_response', `${tier.name}: response has no choices[0].message`, { tier: tier.name });
   }
@@ -79,6 +124,7 @@ export function parseCompletion(tier: TierConfig, req: ChatRequest, text: string
     usage: usage ?? estimateUsage(req.messages, content),
     usageEstimated: usage == null,
     logprobs: parseLogprobs(choice.logprobs),
+    extras: parseExtras(raw as Record<string, unknown>, choice, message),
     model: typeof model === 'string' ? model : null,
     latencyMs,
     raw,

@@ -52,6 +52,8 @@ export interface OracleVerdict {
   empty?: boolean;
   /** Answer with this HTTP status instead (e.g. 500, 429). */
   status?: number;
+  /** Answer with these tool calls instead (as the wire carries them: a bad one tests the checks). */
+  toolCalls?: { id: string; type: 'function'; function: { name: string; arguments: string } }[];
 }
 export type OutcomeOracle = (input: OracleInput) => OracleVerdict | null | undefined;
 
@@ -97,3 +99,6 @@ export function lastUserMessage(messages: ChatMessage[]): string {
   for (let i = messages.length - 1; i >= 0; i--) if (messages[i].role === 'user') return messages[i].content;
   return messages[messages.length - 1]?.content ?? '';
 }
+
+/** What the simulated tiers serve: text, tools, JSON schema, logprobs, and a plain description of images and audio. */
+export const SIMULATED_CAPABILITIES = { vision: true, audio: true, contextTokens: 32_768 } as const;

@@ -4,9 +4,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  DEFAULT_SIM_MODELS, SIMULATED_PRICES, hash32, lastUserMessage, prng, simulatedAnswer,
+  DEFAULT_SIM_MODELS, SIMULATED_CAPABILITIES, SIMULATED_PRICES, hash32, lastUserMessage, prng, simulatedAnswer,
   type OracleVerdict, type OutcomeOracle, type SimModelSpec,
 } from './simulator-model';
+import { applyStop, describeMedia, simulatedStructured, simulatedToolCalls, wireText } from './simulator-features';
+import { capabilitiesOf } from './capabilities';
 import { estimatePromptTokens } from './tokens';
 import type { ChatMessage, TierConfig } from './types';
 
@@ -59,6 +61,7 @@ export function simulatedTierConfigs(baseUrl: string, timeoutMs = 60_000): TierC
     maxConcurrency: m.maxConcurrency,
     timeoutMs,
     enabled: true,
+    capabilities: capabilitiesOf(SIMULATED_CAPABILITIES),
   }));
 }
 
@@ -110,16 +113,20 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     } catch {
       return error(res, 400, 'request body is not a JSON object', 'invalid_request_error');
     }
-    const messages = body.messages;
-    if (!Array.isArray(messages) || messages.length === 0 || !messages.every((m) => m && typeof (m as ChatMessage).content === 'string')) {
-      return error(res, 400, 'messages must be a non-empty array of { role, content: string }', 'invalid_request_error');
+    const wire = body.messages;
+    const okContent = (c: unknown) => typeof c === 'string' || c === null || Array.isArray(c);
+    if (!Array.isArray(wire) || wire.length === 0 || !wire.every((m) => m && typeof (m as { role?: unknown }).role === 'string' && okContent((m as { content?: unknown }).content ?? null))) {
+      return error(res, 400, 'messages must be a non-empty array of { role, content: string | parts | null }', 'invalid_request_error');
     }
     const state = models.get(String(body.model));
     if (!state) return error(res, 404, `model ${JSON.stringify(body.model)} does not exist; try ${[...models.keys()].join(', ')}`, 'model_not_found');
-    await serve(state, body, messages as ChatMessage[], req, res);
+    const messages = (wire as { role: ChatMessage['role']; content: unknown }[]).map((m) => ({ role: m.role, content: wireText(m.content).text }));
+    const lastUser = [...wire].reverse().find((m) => (m as { role: string }).role === 'user') as { content: unknown } | undefined;
+    const media = wireText(lastUser?.content);
+    await serve(state, body, messages, wire as { role: string }[], media, req, res);
   }
 
-  async function serve(state: ModelState, body: Record<string, unknown>, messages: ChatMessage[], req: IncomingMessage, res: ServerResponse) {
+  async function serve(state: ModelState, body: Record<string, unknown>, messages: ChatMessage[], wire: { role: string }[], media: { images: number; audio: number }, req: IncomingMessage, res: ServerResponse) {
     const { spec } = state;
     const prompt = lastUserMessage(messages);
     const verdict: OracleVerdict = oracle?.({ model: spec.id, role: spec.role, prompt, messages }) ?? {};
@@ -138,17 +145,24 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       const natural = spec.minTokens + Math.floor(rand() * (spec.maxTokens - spec.minTokens + 1));
       const quality = verdict.quality ?? Math.min(1, Math.max(0, spec.baseQuality + (rand() - 0.5) * 0.2));
       const correct = verdict.correct ?? rand() < spec.baseQuality;
+      const idBase = hash32(`${seed}|${spec.id}|${prompt}|${wire.length}`).toString(16);
+      const toolCalls = verdict.toolCalls ?? (verdict.content === undefined && !verdict.refuse && !verdict.empty ? simulatedToolCalls(body, wire, rand, idBase) : null);
+      const structured = verdict.content === undefined ? simulatedStructured(body, rand) : null;
       let text: string;
       if (verdict.refuse) text = "I'm sorry, I can't help with that.";
-      else if (verdict.empty) text = '';
+      else if (verdict.empty || toolCalls) text = '';
       else if (verdict.content !== undefined) text = wantsJson ? verdict.content : `[simulated ${spec.role}] ${verdict.content}`;
+      else if (structured !== null) text = structured;
       else text = simulatedAnswer(spec.role, prompt, Math.min(natural, cap), rand, wantsJson);
+      if (!wantsJson && !toolCalls && (media.images || media.audio) && !verdict.refuse && !verdict.empty) text = `${describeMedia(media.images, media.audio)} ${text}`;
+      const stopped = applyStop(text, body.stop);
+      text = stopped.text;
       let tokens: string[] = text.match(/\s*\S+/g) ?? [];
-      let finish = 'stop';
+      let finish = toolCalls ? 'tool_calls' : 'stop';
       if (tokens.length > cap) {
         tokens = tokens.slice(0, cap);
         finish = 'length';
-      } else if (natural > cap && !verdict.content) finish = 'length';
+      } else if (natural > cap && !verdict.content && !stopped.stopped && !toolCalls && structured === null) finish = 'length';
       // Bigger models are more confident: mean token logprob about -0.6 (small) .. -0.15 (large).
       const lpMean = spec.role === 'small' ? -0.6 : spec.role === 'medium' ? -0.3 : -0.15;
       const logprobOf = () => Math.min(0, lpMean * (0.5 + rand()));
@@ -169,12 +183,16 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       if (body.stream !== true) {
         await sleep((tokens.length * 1000) / spec.tokensPerSecond / speed);
         if (gone) return;
-        return json(res, 200, {
-          id, object: 'chat.completion', created, model: spec.id,
-          choices: [{ index: 0, message: { role: 'assistant', content: tokens.join('') }, finish_reason: finish,
-            logprobs: wantLp ? { content: tokens.map((t) => ({ token: t, logprob: logprobOf(), bytes: null, top_logprobs: [] })) } : null }],
-          usage, cascade_simulation: sim,
-        }, headers);
+        const n = typeof body.n === 'number' && body.n > 1 ? Math.min(16, Math.floor(body.n)) : 1;
+        const choice = (index: number, words: string[]) => ({
+          index,
+          message: toolCalls && index === 0 ? { role: 'assistant', content: null, tool_calls: toolCalls } : { role: 'assistant', content: words.join('') },
+          finish_reason: index === 0 ? finish : 'stop',
+          logprobs: wantLp ? { content: words.map((t) => ({ token: t, logprob: logprobOf(), bytes: null, top_logprobs: [] })) } : null,
+        });
+        // Other choices are other samples: the same answer with its sentences in another order.
+        const more = Array.from({ length: n - 1 }, (_, i) => choice(i + 1, [...tokens].sort(() => prng(hash32(`${idBase}|${i}`))() - 0.5)));
+        return json(res, 200, { id, object: 'chat.completion', created, model: spec.id, system_fingerprint: `fp_sim_${spec.role}`, choices: [choice(0, tokens), ...more], usage, cascade_simulation: sim }, headers);
       }
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', ...headers });
       const send = (obj: unknown) => res.write(`data: ${JSON.stringify(obj)}\n\n`);
@@ -191,6 +209,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         if (wait >= 1) await sleep(wait);
         else if (i % 16 === 15) await new Promise((r) => setImmediate(r));
       }
+      // Tool calls as vLLM and OpenAI stream them: id and name first, then the arguments in pieces.
+      toolCalls?.forEach((c, index) => {
+        chunk({ tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.function.name, arguments: '' } }] }, null);
+        const a = c.function.arguments;
+        const half = Math.ceil(a.length / 2);
+        for (const piece of [a.slice(0, half), a.slice(half)]) if (piece) chunk({ tool_calls: [{ index, function: { arguments: piece } }] }, null);
+      });
       chunk({}, finish);
       const so = body.stream_options as { include_usage?: boolean } | undefined;
       if (so?.include_usage) send({ id, object: 'chat.completion.chunk', created, model: spec.id, choices: [], usage, cascade_simulation: sim });

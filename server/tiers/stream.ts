@@ -8,7 +8,7 @@ import { MAX_BODY_BYTES, parseCompletion, parseLogprobs, parseUsage, requestBody
 import { SseParser } from './sse';
 import { estimateUsage } from './tokens';
 import { send, type UpstreamResponse } from './transport';
-import type { ChatRequest, TierConfig, Usage } from './types';
+import type { ChatRequest, TierConfig, ToolCallDelta, Usage } from './types';
 
 export interface StreamOptions extends CallOptions {
   /** Longest silence between stream events once the first token arrived. Default min(timeoutMs, 30 s). */
@@ -25,6 +25,30 @@ export interface ChatStreamChunk {
   usage?: Usage;
   usageEstimated?: boolean;
   logprobs?: number[];
+  /** Tool-call fragments (OpenAI's delta.tool_calls); never user-visible text. */
+  toolCallDeltas?: ToolCallDelta[];
+}
+
+/**
+ * delta.tool_calls as fragments. vLLM streams them like OpenAI (index, then id/name once, then
+ * argument text); Ollama sends each call whole in one chunk, sometimes without an index and with
+ * arguments as an object. Both read the same here.
+ */
+export function parseToolCallDeltas(v: unknown): ToolCallDelta[] | undefined {
+  if (!Array.isArray(v) || v.length === 0) return undefined;
+  const out: ToolCallDelta[] = [];
+  v.forEach((c, i) => {
+    if (!c || typeof c !== 'object') return;
+    const o = c as { index?: unknown; id?: unknown; function?: { name?: unknown; arguments?: unknown } };
+    const d: ToolCallDelta = { index: typeof o.index === 'number' && Number.isInteger(o.index) && o.index >= 0 ? o.index : i };
+    if (typeof o.id === 'string' && o.id) d.id = o.id;
+    if (typeof o.function?.name === 'string' && o.function.name) d.name = o.function.name;
+    const args = o.function?.arguments;
+    if (typeof args === 'string') d.arguments = args;
+    else if (args && typeof args === 'object') d.arguments = JSON.stringify(args);
+    out.push(d);
+  });
+  return out.length ? out : undefined;
 }
 
 /** Unparseable events tolerated before the stream is called garbage. */
@@ -65,6 +89,8 @@ export async function* chatStream(tier: TierConfig, req: ChatRequest, opts: Stre
       const r = parseCompletion(tier, req, text, 0);
       finished = true;
       if (r.content) yield { delta: r.content, logprobs: r.logprobs };
+      const calls = r.extras?.toolCalls;
+      if (calls) yield { delta: '', toolCallDeltas: calls.map((c, index) => ({ index, id: c.id, name: c.function.name, arguments: c.function.arguments })) };
       yield { delta: '', finishReason: r.finishReason, usage: r.usage, usageEstimated: r.usageEstimated };
       return;
     }
@@ -118,6 +144,14 @@ export async function* chatStream(tier: TierConfig, req: ChatRequest, opts: Stre
         usage = parseUsage(obj.usage) ?? usage;
         const choice = (obj.choices as unknown[] | undefined)?.[0] as Record<string, unknown> | undefined;
         if (!choice) continue;
+        const toolCallDeltas = parseToolCallDeltas((choice.delta as { tool_calls?: unknown } | undefined)?.tool_calls);
+        if (toolCallDeltas) {
+          if (++events > maxEvents) throw fail('bad_response', `stream does not stop (over ${maxEvents} events)`);
+          emitted++;
+          guard.disarm('first');
+          guard.disarm('idle');
+          yield { delta: '', toolCallDeltas };
+        }
         const delta = (choice.delta as { content?: unknown } | undefined)?.content;
         if (typeof delta === 'string' && delta.length > 0) {
           if (++events > maxEvents || content.length + delta.length > MAX_STREAM_CHARS) {

@@ -1,7 +1,7 @@
 // The one place tier calls touch the network: undici's request() over its keep-alive connection
 // pool. Not fetch(): Node's fetch builds WHATWG Request/Response objects, tees the request body into
 // web streams and reads the answer through a ReadableStream — about 0.9 ms of CPU per call on this
-// machine against ~0.2 ms for request() (bench: router overhead, see server/http/README.md). The
+// machine against ~0.2 ms for request() (bench: router overhead, see docs/notes/http.md). The
 // answer body is undici's Node Readable; CallGuard (http.ts) still owns every timer and the abort.
 import { STATUS_CODES } from 'node:http';
 import type { Readable } from 'node:stream';

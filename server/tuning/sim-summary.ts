@@ -1,5 +1,5 @@
 // Summary of closed-loop simulations over several seeds: one seed says little when the result's
-// spread across seeds is as wide as the tolerance being judged (see README, "Is the goal reachable").
+// spread across seeds is as wide as the tolerance being judged (docs/notes/tuning.md, "Is the goal reachable").
 
 export interface RunOutcome {
   seed: number;

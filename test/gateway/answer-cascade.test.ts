@@ -42,7 +42,9 @@ afterAll(async () => {
 
 function cascadePolicy(band: Record<string, unknown> = {}, judgeTier: string | null = null): Policy {
   const b = { mode: 'cascade', ...band };
-  return policySchema.parse({ ...defaultPolicy(), research: { enabled: false }, answerJudging: { small: b, medium: b, large: b, judgeTier } });
+  // No exploration: it would move a share of requests off the cheap start, at random per decision id.
+  const base = defaultPolicy();
+  return policySchema.parse({ ...base, research: { enabled: false }, tuner: { ...base.tuner, exploration: 0 }, answerJudging: { small: b, medium: b, large: b, judgeTier } });
 }
 
 beforeEach(() => {
@@ -154,7 +156,7 @@ describe('answer-side cascade (non-streaming)', () => {
   });
 
   it('routes as before in route mode (no judges, no verdict rows)', async () => {
-    policy = policySchema.parse({ ...defaultPolicy(), research: { enabled: false }, rules: [{ id: 'm', match: { keyword: 'Janet' }, action: { type: 'force', target: 'medium' } }] });
+    policy = policySchema.parse({ ...defaultPolicy(), research: { enabled: false }, tuner: { ...defaultPolicy().tuner, exploration: 0 }, rules: [{ id: 'm', match: { keyword: 'Janet' }, action: { type: 'force', target: 'medium' } }] });
     ups.medium.setBehaviour({ content: WRONG_STEP });
     await handleChat(deps(), principal, ask());
     expect(rows(decisions[0])).toEqual([['medium', 'answer', 'ok']]);

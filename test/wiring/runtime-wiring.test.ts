@@ -23,8 +23,9 @@ afterAll(async () => {
   await stopRuntime();
 });
 
-const as = (role: 'user' | 'analyst' | 'admin') => createCaller({ runtime, principal: principal(role, role === 'admin' ? adminId : undefined) });
+// One person per role: a user may rate only the answers they were given.
 const user = principal('user');
+const as = (role: 'user' | 'analyst' | 'admin') => createCaller({ runtime, principal: role === 'user' ? user : principal(role, role === 'admin' ? adminId : undefined) });
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {

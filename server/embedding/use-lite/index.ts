@@ -99,7 +99,7 @@ export class UseLiteEmbedder implements Embedder {
   readonly id = USE_LITE_ID;
   readonly dim = USE_LITE_DIM;
   readonly minThreshold = USE_LITE_THRESHOLD;
-  /** Chosen on the dev pair sets by the verifier's owner (server/cache/README.md "semantic swaps"). */
+  /** Chosen on the dev pair sets by the verifier's owner (docs/notes/cache.md, "Verifier round: semantic swaps"). */
   readonly swapMinSimilarity = USE_LITE_THRESHOLD;
   private loading: Promise<Loaded> | null = null;
   private info: UseLiteLoadInfo | null = null;

@@ -1,4 +1,4 @@
-// next-auth v4 route handler; configuration in server/auth/options.ts.
+// next-auth v4 route handler; configuration in lib/auth-options.ts.
 import '@/server/runtime/preload-native';
 import NextAuth from 'next-auth';
 import { authOptions } from '@/lib/auth-options';
