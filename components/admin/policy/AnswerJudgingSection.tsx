@@ -32,8 +32,10 @@ export function AnswerJudgingSection({ p, set, errs, tiers }: { p: Policy; set: 
         </Field>
       </div>
       {BANDS.map((b) => (
-        <fieldset key={b} className="grid grid-4" style={{ border: 0, padding: 0, margin: '8px 0' }}>
-          <legend style={{ fontWeight: 550, fontSize: 12.5 }}>{b} band</legend>
+        // A div, not a fieldset: a fieldset's min-content width would widen the whole editor on a phone.
+        <div key={b} role="group" aria-labelledby={`aj-${b}-title`} style={{ margin: '8px 0', minWidth: 0 }}>
+          <div id={`aj-${b}-title`} style={{ fontWeight: 550, fontSize: 12.5 }}>{b} band</div>
+          <div className="grid grid-4">
           <Field id={`aj-${b}-mode`} label="Mode" hint="route: prompt only; cascade: cheap try, judge, escalate; hybrid: cheap try below a prompt score" error={errs[`answerJudging.${b}.mode`]}>
             <select id={`aj-${b}-mode`} value={aj[b].mode} onChange={(e) => band(b, { mode: e.target.value as (typeof CASCADE_MODES)[number] })}>
               {CASCADE_MODES.map((m) => <option key={m} value={m}>{m}</option>)}
@@ -58,7 +60,8 @@ export function AnswerJudgingSection({ p, set, errs, tiers }: { p: Policy; set: 
               <option value="unjudged">unjudged</option>
             </select>
           </Field>
-        </fieldset>
+          </div>
+        </div>
       ))}
     </div>
   );
