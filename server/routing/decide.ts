@@ -188,9 +188,10 @@ export function decide(assessment: Assessment | null, policy: Policy, tierStates
     target = best;
   }
 
+  // Cascade mode starts on the cheapest capable tier and judges its answer (judgingFor).
   const judging = judgingFor(policy, target, assessment.score, ruled.forbidden, reasons);
-  const start = judging ? judging.start : target;
-  // The capability filter covers the whole escalation chain, and reaches up when the target's own tiers
+  let start = judging ? judging.start : target;
+  // The capability filter covers the whole escalation chain, and reaches up when the start's own tiers
   // cannot serve the request (an image on the small target goes to the first tier with vision).
   let picked = capable(chainFor(policy, start, forbiddenTiers, reasons), tierStates, ctx.needs, reasons);
   if (picked.chain.length === 0 && picked.missing) {
@@ -200,6 +201,7 @@ export function decide(assessment: Assessment | null, policy: Policy, tierStates
       if (next.chain.length > 0) {
         reasons.push(`no ${start} tier can serve ${picked.missing}: answered by the ${up} target`);
         if (TARGET_RANK[up] > TARGET_RANK[target]) target = up;
+        start = up;
         picked = next;
         break;
       }

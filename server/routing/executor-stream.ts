@@ -6,7 +6,7 @@
 import { ToolCallAssembler } from '../tiers/tool-calls';
 import type { ChatRequest, ToolCall, Usage } from '../tiers/types';
 import { AttemptLog, escalationsOf, outcomeOf } from './attempts';
-import { checkInput, failureSummary, judged, upstreamRequest, type ExecResult, type ExecuteInput } from './executor';
+import { checkInput, failureCode, failureSummary, isEmptyAnswer, judged, upstreamRequest, type ExecResult, type ExecuteInput } from './executor';
 import type { TierInvoker } from './ports';
 import { checkAnswer, checkHead, REFUSAL_WINDOW } from './validators';
 
@@ -67,8 +67,8 @@ export function executeStream(inv: TierInvoker, input: ExecuteInput): StreamExec
         let finishReason: string | null = null;
         let usage: Usage | null = null;
         let rejected: string | null = null;
-        let firstAt: number | null = null;
         const calls = new ToolCallAssembler();
+        let firstAt: number | null = null;
         text = '';
         try {
           for await (const chunk of inv.chatStream(name, req, { signal: input.signal, priority: input.priority, onAdmitted: (ms) => a.admitted(ms) })) {
@@ -129,8 +129,8 @@ export function executeStream(inv: TierInvoker, input: ExecuteInput): StreamExec
         const toolCalls = calls.size > 0 ? calls.toolCalls() : undefined;
         const check = checkAnswer(checkInput(input.request, text, finishReason, heldLp.length ? heldLp : undefined, toolCalls), input.validators);
         if (!released) {
-          if (!check.ok && !last) {
-            a.finish('bad_answer', u, `${check.check}: ${check.detail}`);
+          if ((!check.ok && !last) || (isEmptyAnswer(text) && !toolCalls)) {
+            a.finish('bad_answer', u, check.ok ? 'empty: the answer is empty' : `${check.check}: ${check.detail}`);
             continue;
           }
           if (check.ok && judging) {
@@ -164,7 +164,7 @@ export function executeStream(inv: TierInvoker, input: ExecuteInput): StreamExec
         return;
       }
       const message = failureSummary(log.attempts, first);
-      outcome = { status: 'error', tier: null, content: '', finishReason: null, usage: null, error: { code: input.chain.length ? 'all_tiers_failed' : 'no_tiers', message } };
+      outcome = { status: 'error', tier: null, content: '', finishReason: null, usage: null, error: { code: failureCode(input.chain, log.attempts.slice(first)), message } };
       yield { type: 'error', code: outcome.error!.code, message };
     } finally {
       // The consumer went away mid-stream (client disconnected): record it as cancelled.

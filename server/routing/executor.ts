@@ -114,15 +114,31 @@ export async function executeChat(inv: TierInvoker, input: ExecuteInput): Promis
     }
     a.firstToken();
     const check = checkAnswer(checkInput(input.request, ans.content, ans.finishReason, ans.logprobs, ans.extras?.toolCalls), input.validators);
-    if (!check.ok) {
+    // An empty answer (no text and no tool call) is no answer at all: never delivered, never a 200.
+    const empty = isEmptyAnswer(ans.content) && !ans.extras?.toolCalls?.length;
+    if (!check.ok || empty) {
       // The last tier's answer is still the best there is: deliver it, but record that it failed.
-      a.finish('bad_answer', ans.usage, `${check.check}: ${check.detail}${last ? ' (last tier in the chain: delivered anyway)' : ''}`);
-      if (!last) continue;
+      const deliver = last && !empty;
+      const why = check.ok ? 'empty: the answer is empty' : `${check.check}: ${check.detail}`;
+      a.finish('bad_answer', ans.usage, `${why}${deliver ? ' (last tier in the chain: delivered anyway)' : ''}`);
+      if (!deliver) continue;
     } else {
       const rec = a.finish('ok', ans.usage, null);
       if (!last && input.judge && !(await judged(input, rec, log, { tier, content: ans.content, finishReason: ans.finishReason, logprobs: ans.logprobs }))) continue;
     }
     return done({ status: 'ok', tier, content: ans.content, finishReason: ans.finishReason, usage: ans.usage, extras: ans.extras, error: null });
   }
-  return done({ status: 'error', tier: null, content: '', finishReason: null, usage: null, error: { code: input.chain.length ? 'all_tiers_failed' : 'no_tiers', message: failureSummary(log.attempts, first) } });
+  return done({ status: 'error', tier: null, content: '', finishReason: null, usage: null, error: { code: failureCode(input.chain, log.attempts.slice(first)), message: failureSummary(log.attempts, first) } });
+}
+
+export const isEmptyAnswer = (content: string) => content.trim().length === 0;
+
+/**
+ * Why no tier answered: 'queue_full' when every tier tried was at capacity (the client should retry
+ * later: a 429), else 'all_tiers_failed' (or 'no_tiers' for an empty chain).
+ */
+export function failureCode(chain: string[], attempts: AttemptRecord[]): string {
+  if (chain.length === 0) return 'no_tiers';
+  const busy = attempts.length > 0 && attempts.every((a) => a.outcome === 'queue_full' || a.outcome === 'rate_limited');
+  return busy ? 'queue_full' : 'all_tiers_failed';
 }
