@@ -5,6 +5,7 @@ import type { BatchHttpDeps } from './batches';
 import type { V1Deps } from './chat-completions';
 import { createV1NodeHandler } from './node-handler';
 import type { Drain } from '../resilience/drain';
+import { tracing } from '../observability/tracing';
 
 export type Fallback = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -21,7 +22,9 @@ export function createHttpServer(getDeps: () => Promise<V1Deps & Pick<BatchHttpD
     guards.headers?.(req, res);
     if (guards.health?.(req, res)) return;
     if (guards.drain?.admit(req, res)) return;
-    v1(req, res)
+    // With tracing on, a client's traceparent becomes the parent of this request's spans.
+    const t = tracing();
+    (t ? t.continueFrom(req.headers, () => v1(req, res)) : v1(req, res))
       .then((handled) => (handled ? undefined : fallback(req, res)))
       .catch((err: unknown) => {
         console.error('request failed:', err);
