@@ -5,6 +5,7 @@ import { serverFieldErrors, zodFieldErrors, type FieldErrors } from '@/lib/form-
 import { errorText, useTRPC } from '@/lib/trpc';
 import { Field, invalid } from '../Field';
 import { tierFormSchema } from './tier-form-schema';
+import { CAPABILITY_LABELS, DEFAULT_CAPABILITIES, type TierCapabilities } from '../../server/tiers/capabilities';
 
 export interface TierDraft {
   id?: string;
@@ -19,11 +20,20 @@ export interface TierDraft {
   maxConcurrency: string;
   timeoutMs: string;
   enabled: boolean;
+  caps: CapabilityDraft;
+}
+
+/** The capability switches and limits as the form holds them (limits as text: blank means none). */
+export type CapabilityDraft = Record<keyof typeof CAPABILITY_LABELS, boolean> & { contextTokens: string; maxOutputTokens: string };
+
+export function capabilityDraft(c: TierCapabilities = DEFAULT_CAPABILITIES): CapabilityDraft {
+  const { contextTokens, maxOutputTokens, ...flags } = c;
+  return { ...flags, contextTokens: contextTokens === null ? '' : String(contextTokens), maxOutputTokens: maxOutputTokens === null ? '' : String(maxOutputTokens) };
 }
 
 export const emptyTier = (): TierDraft => ({
   name: '', role: 'small', kind: 'openai', baseUrl: 'http://127.0.0.1:8000/v1', model: '', apiKey: '',
-  inputPricePerM: '0', outputPricePerM: '0', maxConcurrency: '16', timeoutMs: '60000', enabled: true,
+  inputPricePerM: '0', outputPricePerM: '0', maxConcurrency: '16', timeoutMs: '60000', enabled: true, caps: capabilityDraft(),
 });
 
 const num = (s: string) => (s.trim() === '' ? Number.NaN : Number(s));
@@ -48,8 +58,11 @@ export function TierEditor({ initial, onDone }: { initial: TierDraft; onDone: ()
   const set = (k: keyof TierDraft) => (e: { target: { value: string } }) => setD({ ...d, [k]: e.target.value });
 
   function parse() {
+    const { caps, ...fields } = d;
+    const limit = (s: string) => (s.trim() === '' ? null : num(s));
     const r = tierFormSchema.safeParse({
-      ...d,
+      ...fields,
+      capabilities: { ...caps, contextTokens: limit(caps.contextTokens), maxOutputTokens: limit(caps.maxOutputTokens) },
       apiKey: d.apiKey === '' ? undefined : d.apiKey,
       inputPricePerM: num(d.inputPricePerM), outputPricePerM: num(d.outputPricePerM),
       maxConcurrency: num(d.maxConcurrency), timeoutMs: num(d.timeoutMs),
@@ -108,6 +121,25 @@ export function TierEditor({ initial, onDone }: { initial: TierDraft; onDone: ()
           </label>
         </div>
       </div>
+      <fieldset className="stack" style={{ border: 'none', padding: 0, margin: 0 }}>
+        <legend style={{ fontWeight: 550, fontSize: 12.5 }}>Serves</legend>
+        <p className="small muted" style={{ margin: 0 }}>Routing sends a request only to tiers that can serve it: an image to a tier that takes images, a long prompt to one with room.</p>
+        <div className="row" style={{ flexWrap: 'wrap', gap: 12 }}>
+          {(Object.keys(CAPABILITY_LABELS) as (keyof typeof CAPABILITY_LABELS)[]).map((k) => (
+            <label key={k} className="checkbox" htmlFor={`tier-cap-${k}`}>
+              <input id={`tier-cap-${k}`} type="checkbox" checked={d.caps[k]} onChange={(e) => setD({ ...d, caps: { ...d.caps, [k]: e.target.checked } })} /> {CAPABILITY_LABELS[k]}
+            </label>
+          ))}
+        </div>
+        <div className="grid grid-4">
+          <Field id="tier-cap-context" label="Context window (tokens)" error={errors['capabilities.contextTokens']} hint="prompt plus answer; blank: not limited (vLLM's max_model_len)">
+            <input id="tier-cap-context" inputMode="numeric" value={d.caps.contextTokens} onChange={(e) => setD({ ...d, caps: { ...d.caps, contextTokens: e.target.value } })} />
+          </Field>
+          <Field id="tier-cap-output" label="Longest answer (tokens)" error={errors['capabilities.maxOutputTokens']} hint="blank: not limited">
+            <input id="tier-cap-output" inputMode="numeric" value={d.caps.maxOutputTokens} onChange={(e) => setD({ ...d, caps: { ...d.caps, maxOutputTokens: e.target.value } })} />
+          </Field>
+        </div>
+      </fieldset>
       {err && Object.keys(serverFieldErrors(err)).length === 0 && <div className="alert" role="alert">{errorText(err)}</div>}
       {test && <div className={test.startsWith('Connected') ? 'notice' : 'alert'} role="status">{test}</div>}
       <div className="row">

@@ -3,7 +3,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ms, tierClass, usd } from '@/lib/format';
 import { errorText, useTRPC } from '@/lib/trpc';
-import { emptyTier, TierEditor, type TierDraft } from './TierEditor';
+import { CAPABILITY_LABELS, DEFAULT_CAPABILITIES, type TierCapabilities } from '../../server/tiers/capabilities';
+import { capabilityDraft, emptyTier, TierEditor, type TierDraft } from './TierEditor';
 import { TierLive } from './TierLive';
 
 export function TiersAdmin() {
@@ -43,7 +44,7 @@ export function TiersAdmin() {
             <thead>
               <tr>
                 <th>Name</th><th>Role</th><th>Kind / model</th><th>Endpoint</th><th className="num">$/M in · out</th>
-                <th className="num">Concurrency</th><th className="num">Timeout</th><th>Status</th><th><span className="sr-only">Actions</span></th>
+                <th className="num">Concurrency</th><th className="num">Timeout</th><th>Serves</th><th>Status</th><th><span className="sr-only">Actions</span></th>
               </tr>
             </thead>
             <tbody>
@@ -56,6 +57,7 @@ export function TiersAdmin() {
                   <td className="num" style={{ whiteSpace: 'nowrap' }}>{usd(t.inputPricePerM, 2)} · {usd(t.outputPricePerM, 2)}</td>
                   <td className="num">{t.maxConcurrency}</td>
                   <td className="num">{ms(t.timeoutMs)}</td>
+                  <td className="small">{servesText(t.capabilities)}</td>
                   <td>
                     <span className={`badge ${t.enabled ? 'ok' : 'bad'}`}>{t.enabled ? 'enabled' : 'disabled'}</span>
                     <div className="small" role="status">{health[t.id] ?? ''}</div>
@@ -72,6 +74,7 @@ export function TiersAdmin() {
                             id: t.id, name: t.name, role: t.role, kind: t.kind, baseUrl: t.baseUrl, model: t.model, apiKey: '',
                             inputPricePerM: String(t.inputPricePerM), outputPricePerM: String(t.outputPricePerM),
                             maxConcurrency: String(t.maxConcurrency), timeoutMs: String(t.timeoutMs), enabled: t.enabled,
+                            caps: capabilityDraft(t.capabilities),
                           })
                         }
                       >
@@ -94,4 +97,11 @@ export function TiersAdmin() {
       </div>
     </div>
   );
+}
+
+/** What a tier serves beyond text, in a few words, with its context window. */
+function servesText(c: TierCapabilities = DEFAULT_CAPABILITIES): string {
+  const on = (Object.keys(CAPABILITY_LABELS) as (keyof typeof CAPABILITY_LABELS)[]).filter((k) => c[k] && k !== 'parallelToolCalls').map((k) => CAPABILITY_LABELS[k]);
+  const ctx = c.contextTokens ? ` · ${Math.round(c.contextTokens / 1024)}k context` : '';
+  return `${on.join(', ') || 'text only'}${ctx}`;
 }

@@ -2,6 +2,7 @@
 // them to the repositories in server/repos; routers reach the database only through them.
 import type { DecisionRecord } from '../decisions/types';
 import type { Policy } from '../routing/policy';
+import type { TierCapabilities } from '../tiers/capabilities';
 import type { TierConfig, TierRole } from '../tiers/types';
 import type { Role } from './principal';
 
@@ -26,6 +27,8 @@ export interface TierInput {
   maxConcurrency: number;
   timeoutMs: number;
   enabled: boolean;
+  /** What the tier can serve; omitted keeps the stored capabilities (or the defaults). */
+  capabilities?: TierCapabilities;
 }
 
 export interface TierStore {

@@ -14,6 +14,7 @@ import { scopePlan } from '../routing/key-scope';
 import type { Plan } from '../routing/plan';
 import type { Policy } from '../routing/policy';
 import { ruleMatches } from '../routing/rules';
+import { needsOf } from '../tiers/capabilities';
 import type { ChatRequest } from '../tiers/types';
 import { explorePlan } from '../tuning/explore-plan';
 import type { RecordContext, RequestContext } from './context';
@@ -73,7 +74,8 @@ export async function planRequest(deps: GatewayDeps, principal: Principal, req: 
   const budget = principal.apiKeyId ? policy.budgets.find((b) => b.apiKeyId === principal.apiKeyId) : undefined;
   const spent = await spendOf(deps, budget?.apiKeyId ?? null);
   if (STAGE_TRACE) mark(req.signal, 'gw.spend');
-  const decideCtx = { prompt, apiKeyId: principal.apiKeyId, maxCostUsd: req.maxCostUsd, responseFormat: req.response_format?.type ?? null, budgetSpentUsd: spent.usd, forcedTier: forced };
+  const chatReq = toChatRequest(req);
+  const decideCtx = { prompt, apiKeyId: principal.apiKeyId, maxCostUsd: req.maxCostUsd, responseFormat: req.response_format?.type ?? null, budgetSpentUsd: spent.usd, forcedTier: forced, needs: needsOf(chatReq) };
   let plan: Plan = decide(assessment ?? (forced ? null : neutralAssessment(policy)), policy, deps.tiers.states(), decideCtx);
   // A key limited to some tiers: the plan keeps only those (server/routing/key-scope.ts).
   plan = scopePlan(plan, principal.allowedTiers, forced, [policy.targets.small, policy.targets.medium, policy.targets.large]);
@@ -89,7 +91,7 @@ export async function planRequest(deps: GatewayDeps, principal: Principal, req: 
     plan = explorePlan(before, policy, id);
     if (plan !== before && before.kind !== 'reject') explored = { from: before.target, to: plan.target as string, share: policy.tuner.exploration };
   }
-  const base = { deps, principal, req, id, createdAt, t0, prompt, chatReq: toChatRequest(req), policy, policyVersion: version, assessment, log: new AttemptLog(), explored };
+  const base = { deps, principal, req, id, createdAt, t0, prompt, chatReq, policy, policyVersion: version, assessment, log: new AttemptLog(), explored };
   if (plan.kind === 'reject') {
     const refused: RecordContext = { ...base, plan, eligibility: { eligible: false, reason: 'off', detail: '' } };
     recordDecision(refused, { kind: 'refused', errorCode: plan.errorCode });

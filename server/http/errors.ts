@@ -43,6 +43,7 @@ export function typeForCode(code: ErrorCode): string {
     case 'invalid_json':
     case 'validation':
     case 'invalid_policy':
+    case 'unsupported_capability':
     case 'model_not_found':
     case 'unknown_tier':
     case 'method_not_allowed':

@@ -5,6 +5,8 @@ import type { PrismaClient } from '../db/client';
 import type { TierConfig } from '../tiers/types';
 import type { TierInput, TierStore, TierView } from '../contracts/stores';
 import { auditData } from './audit';
+import { capabilitiesOf } from '../tiers/capabilities';
+import { SIMULATED_CAPABILITIES } from '../tiers/simulator-model';
 
 export interface SecretCipher {
   encrypt(plain: string): string;
@@ -13,17 +15,22 @@ export interface SecretCipher {
 
 type Row = {
   id: string; name: string; role: string; kind: string; baseUrl: string; model: string; apiKeyEnc: string | null;
-  inputPricePerM: number; outputPricePerM: number; maxConcurrency: number; timeoutMs: number; enabled: boolean; createdAt: Date; updatedAt: Date;
+  inputPricePerM: number; outputPricePerM: number; maxConcurrency: number; timeoutMs: number; enabled: boolean; capabilities: unknown; createdAt: Date; updatedAt: Date;
 };
+
+/** Stored capabilities over the defaults; the simulated tiers take images and audio (they describe them). */
+function capabilities(r: Pick<Row, 'kind' | 'capabilities'>) {
+  return capabilitiesOf(r.capabilities ?? (r.kind === 'simulated' ? SIMULATED_CAPABILITIES : null));
+}
 
 function view(r: Row): TierView {
   const { apiKeyEnc, ...rest } = r;
-  return { ...rest, role: r.role as TierView['role'], kind: r.kind as TierView['kind'], hasApiKey: apiKeyEnc !== null };
+  return { ...rest, role: r.role as TierView['role'], kind: r.kind as TierView['kind'], hasApiKey: apiKeyEnc !== null, capabilities: capabilities(r) };
 }
 
 export function toConfig(r: Row, cipher: SecretCipher): TierConfig {
   const { apiKeyEnc, createdAt: _c, updatedAt: _u, ...rest } = r;
-  return { ...rest, role: r.role as TierConfig['role'], kind: r.kind as TierConfig['kind'], apiKey: apiKeyEnc ? cipher.decrypt(apiKeyEnc) : null };
+  return { ...rest, role: r.role as TierConfig['role'], kind: r.kind as TierConfig['kind'], apiKey: apiKeyEnc ? cipher.decrypt(apiKeyEnc) : null, capabilities: capabilities(r) };
 }
 
 const notFound = (id: string) => new DomainError('not_found', `tier ${id} not found`);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Assessment, Band } from '../complexity/types';
 import { decide, targetForScore, type TierState } from './decide';
 import { defaultPolicy, policySchema, type PolicyInput } from './policy';
+import { DEFAULT_CAPABILITIES, needsOf, type NeedsInput, type TierCapabilities } from '../tiers/capabilities';
 
 function assessment(score: number, band: Band = 'simple'): Assessment {
   return {
@@ -183,5 +184,43 @@ describe('forced tier and missing assessment', () => {
     const a = decide(assessment(0.2), p, healthy(), ctx);
     expect(decide(assessment(0.2), p, healthy(), ctx)).toEqual(a);
     expect(JSON.stringify(p)).toBe(before);
+  });
+});
+
+describe('capabilities', () => {
+  const caps = (over: Partial<TierCapabilities>): TierState => ({ ...ok, capabilities: { ...DEFAULT_CAPABILITIES, ...over } });
+  const needs = (over: Partial<NeedsInput>) => needsOf({ messages: [{ content: 'hi' }], ...over });
+  const image = [{ content: 'what is this?', parts: [{ type: 'image_url' }] }];
+
+  it('skips tiers that cannot serve the request and says so', () => {
+    const states = new Map([['small', caps({ tools: false })], ['medium', ok], ['large', ok]]);
+    const p = decide(assessment(0.1), defaultPolicy(), states, { ...ctx, needs: needs({ tools: [{}] }) });
+    expect(p).toMatchObject({ kind: 'cascade', target: 'small', chain: ['medium', 'large'] });
+    expect(p.reasons).toContain('tier small cannot serve tool calls; skipped');
+  });
+
+  it('reaches up to the first target whose tiers can: an image goes to the vision tier', () => {
+    const states = new Map([['small', ok], ['medium', ok], ['large', caps({ vision: true })]]);
+    const p = decide(assessment(0.1), policy({ escalation: { small: [], medium: [], large: [] } }), states, { ...ctx, needs: needs({ messages: image }) });
+    expect(p).toMatchObject({ kind: 'cascade', target: 'large', chain: ['large'] });
+    expect(p.reasons.join('\n')).toMatch(/no small tier can serve images: answered by the large target/);
+  });
+
+  it('refuses, naming what is missing, when no tier can serve it', () => {
+    const p = decide(assessment(0.1), defaultPolicy(), healthy(), { ...ctx, needs: needs({ messages: image }) });
+    expect(p).toMatchObject({ kind: 'reject', errorCode: 'unsupported_capability', message: 'no tier can serve images' });
+  });
+
+  it('keeps a long prompt off a tier without room, and refuses a forced tier that lacks a capability', () => {
+    const states = new Map([['small', caps({ contextTokens: 4096 })], ['medium', ok], ['large', ok]]);
+    const long = needs({ messages: [{ content: 'x'.repeat(40_000) }] });
+    expect(decide(assessment(0.1), defaultPolicy(), states, { ...ctx, needs: long })).toMatchObject({ chain: ['medium', 'large'] });
+    const forced = decide(null, defaultPolicy(), states, { ...ctx, forcedTier: 'small', needs: long });
+    expect(forced).toMatchObject({ kind: 'reject', errorCode: 'unsupported_capability' });
+    expect((forced as { message: string }).message).toMatch(/tier small cannot serve a context of \d+ tokens \(it takes 4096\)/);
+  });
+
+  it('changes nothing for a plain text request', () => {
+    expect(decide(assessment(0.1), defaultPolicy(), healthy(), { ...ctx, needs: needs({}) })).toEqual(decide(assessment(0.1), defaultPolicy(), healthy(), ctx));
   });
 });

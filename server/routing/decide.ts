@@ -3,8 +3,9 @@
 // and the tests all run exactly this code, and the reasons it returns are what the console shows.
 import type { Assessment } from '../complexity/types';
 import { keyOverride, type Policy, type RouteTarget } from './policy';
-import { TARGET_RANK, type CascadePlan, type DecideContext, type Plan, type RejectCode, type RejectPlan, type TierState, type TierStates } from './plan';
+import { TARGET_RANK, type CascadePlan, type DecideContext, type JudgingPlan, type Plan, type RejectCode, type RejectPlan, type TierState, type TierStates } from './plan';
 import { applyRules } from './rules';
+import { DEFAULT_CAPABILITIES, missingCapability, needsAnything, type Needs } from '../tiers/capabilities';
 
 export * from './plan';
 
@@ -64,6 +65,28 @@ function applyLoad(chain: string[], states: TierStates, maxQueue: number, reason
   return [...ready, ...busy];
 }
 
+/** What a tier lacks to serve the request, or null (unknown tiers are applyLoad's business). */
+function lacks(states: TierStates, name: string, needs: Needs | undefined): string | null {
+  if (!needs) return null;
+  const s = stateOf(states, name);
+  return s ? missingCapability(s.capabilities ?? DEFAULT_CAPABILITIES, needs) : null;
+}
+
+/** The chain without the tiers that cannot serve the request, each skip said in the reasons. */
+function capable(chain: string[], states: TierStates, needs: Needs | undefined, reasons: string[]): { chain: string[]; missing: string | null } {
+  if (!needs) return { chain, missing: null };
+  let missing: string | null = null;
+  const out = chain.filter((name) => {
+    const m = lacks(states, name, needs);
+    if (m) {
+      reasons.push(`tier ${name} cannot serve ${m}; skipped`);
+      missing ??= m;
+    }
+    return !m;
+  });
+  return { chain: out, missing };
+}
+
 function chainFor(policy: Policy, target: TierTarget, forbiddenTiers: Set<string>, reasons: string[]): string[] {
   const out: string[] = [];
   for (const name of [policy.targets[target], ...policy.escalation[target]]) {
@@ -71,6 +94,24 @@ function chainFor(policy: Policy, target: TierTarget, forbiddenTiers: Set<string
     else if (!out.includes(name)) out.push(name);
   }
   return out;
+}
+
+/**
+ * The band's answer-side cascade, if its mode asks for one here: cascade always, hybrid when the
+ * prompt score is below the band's hybridMaxScore. The cascade starts on the cheapest target the
+ * rules allow (never above the routed one).
+ */
+function judgingFor(policy: Policy, target: TierTarget, score: number, forbidden: Set<RouteTarget>, reasons: string[]): { start: TierTarget; plan: JudgingPlan } | null {
+  const b = policy.answerJudging[target];
+  if (b.mode === 'route') return null;
+  if (b.mode === 'hybrid' && score >= b.hybridMaxScore) {
+    reasons.push(`hybrid band ${target}: score ${score.toFixed(3)} >= ${b.hybridMaxScore}, routed without a cheap try`);
+    return null;
+  }
+  const start = (['small', 'medium', 'large'] as const).slice(0, TARGET_RANK[target] + 1).find((t) => !forbidden.has(t)) ?? target;
+  reasons.push(`answer-side cascade (${b.mode}) for band ${target}: answer on ${start} first; judges ${b.judges.join(' > ')}; accept at P >= ${b.acceptThreshold}`);
+  const { mode, judges, acceptThreshold, uncertainBelow, judgeAcceptScore, stream } = b;
+  return { start, plan: { mode, band: target, judges: [...judges], acceptThreshold, uncertainBelow, judgeAcceptScore, stream, judgeTier: policy.answerJudging.judgeTier } };
 }
 
 export function decide(assessment: Assessment | null, policy: Policy, tierStates: TierStates, ctx: DecideContext): Plan {
@@ -90,6 +131,8 @@ export function decide(assessment: Assessment | null, policy: Policy, tierStates
     const s = stateOf(tierStates, ctx.forcedTier);
     if (!s) return reject(base, 'unknown_tier', `model "${ctx.forcedTier}" is not a known tier`);
     if (!s.enabled) return reject(base, 'no_tier_available', `tier ${ctx.forcedTier} is disabled`);
+    const m = lacks(tierStates, ctx.forcedTier, ctx.needs);
+    if (m) return reject(base, 'unsupported_capability', `tier ${ctx.forcedTier} cannot serve ${m}`);
     reasons.push(`client asked for tier ${ctx.forcedTier}: no routing, no escalation`);
     const target = (Object.keys(policy.targets) as TierTarget[]).find((k) => policy.targets[k] === ctx.forcedTier) ?? 'large';
     return { ...base, kind: 'cascade', target, chain: [ctx.forcedTier] };
@@ -129,10 +172,12 @@ export function decide(assessment: Assessment | null, policy: Policy, tierStates
       parallelism: r.parallelism,
     };
     const fallback = applyLoad(chainFor(policy, 'large', forbiddenTiers, reasons), tierStates, policy.spill.maxQueue, reasons);
+    // The research steps are plain-text calls: a request with tools or media is answered by one tier.
     const unusable = [steps.planner, steps.worker, steps.synthesizer].filter((n) => {
       const s = stateOf(tierStates, n);
-      return !s || !s.enabled || s.breaker === 'open' || forbiddenTiers.has(n);
+      return !s || !s.enabled || s.breaker === 'open' || forbiddenTiers.has(n) || (ctx.needs && needsAnything(ctx.needs) && lacks(tierStates, n, ctx.needs) !== null);
     });
+    if (ctx.needs && (ctx.needs.tools || ctx.needs.vision || ctx.needs.audio)) unusable.push('(tools or media in the request)');
     if (unusable.length === 0) {
       reasons.push(`research pipeline: plan on ${steps.planner}, ${steps.maxSubQuestions} sub-questions on ${steps.worker}, synthesis on ${steps.synthesizer}`);
       return { ...base, kind: 'research', target: 'research', steps, chain: fallback };
@@ -143,9 +188,29 @@ export function decide(assessment: Assessment | null, policy: Policy, tierStates
     target = best;
   }
 
-  const chain = applyLoad(chainFor(policy, target, forbiddenTiers, reasons), tierStates, policy.spill.maxQueue, reasons);
+  // Cascade mode starts on the cheapest capable tier and judges its answer (judgingFor).
+  const judging = judgingFor(policy, target, assessment.score, ruled.forbidden, reasons);
+  let start = judging ? judging.start : target;
+  // The capability filter covers the whole escalation chain, and reaches up when the start's own tiers
+  // cannot serve the request (an image on the small target goes to the first tier with vision).
+  let picked = capable(chainFor(policy, start, forbiddenTiers, reasons), tierStates, ctx.needs, reasons);
+  if (picked.chain.length === 0 && picked.missing) {
+    for (const up of ORDER.slice(TARGET_RANK[start] + 1)) {
+      if (up === 'research' || ruled.forbidden.has(up)) continue;
+      const next = capable(chainFor(policy, up, forbiddenTiers, reasons), tierStates, ctx.needs, reasons);
+      if (next.chain.length > 0) {
+        reasons.push(`no ${start} tier can serve ${picked.missing}: answered by the ${up} target`);
+        if (TARGET_RANK[up] > TARGET_RANK[target]) target = up;
+        start = up;
+        picked = next;
+        break;
+      }
+    }
+    if (picked.chain.length === 0) return reject(base, 'unsupported_capability', `no tier can serve ${picked.missing}`);
+  }
+  const chain = applyLoad(picked.chain, tierStates, policy.spill.maxQueue, reasons);
   if (chain.length === 0) return reject(base, 'no_tier_available', `no enabled tier can serve target ${target}`);
   reasons.push(`chain: ${chain.join(' -> ')}`);
-  const plan: CascadePlan = { ...base, kind: 'cascade', target, chain };
+  const plan: CascadePlan = { ...base, kind: 'cascade', target, chain, ...(judging ? { judging: judging.plan } : {}) };
   return plan;
 }

@@ -98,6 +98,7 @@ export function createTierRegistry(o: RegistryOptions): TierRegistry {
           s.waiting = load.waiting;
           if (load.kvCacheUsage !== null) s.kvCacheUsage = load.kvCacheUsage;
         }
+        if (t.capabilities) s.capabilities = t.capabilities;
         out[t.name] = s;
       }
       return out;

@@ -5,7 +5,7 @@ import type { ChatMessage, TierRole } from './types';
 
 export interface SimModelSpec {
   id: string;
-  role: Exclude<TierRole, 'embedding'>;
+  role: Exclude<TierRole, 'embedding' | 'judge'>;
   /** Time to first token at speed 1. */
   ttftMs: number;
   tokensPerSecond: number;
@@ -99,3 +99,6 @@ export function lastUserMessage(messages: ChatMessage[]): string {
   for (let i = messages.length - 1; i >= 0; i--) if (messages[i].role === 'user') return messages[i].content;
   return messages[messages.length - 1]?.content ?? '';
 }
+
+/** What the simulated tiers serve: text, tools, JSON schema, logprobs, and a plain description of images and audio. */
+export const SIMULATED_CAPABILITIES = { vision: true, audio: true, contextTokens: 32_768 } as const;

@@ -4,10 +4,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  DEFAULT_SIM_MODELS, SIMULATED_PRICES, hash32, lastUserMessage, prng, simulatedAnswer,
+  DEFAULT_SIM_MODELS, SIMULATED_CAPABILITIES, SIMULATED_PRICES, hash32, lastUserMessage, prng, simulatedAnswer,
   type OracleVerdict, type OutcomeOracle, type SimModelSpec,
 } from './simulator-model';
 import { applyStop, describeMedia, simulatedStructured, simulatedToolCalls, wireText } from './simulator-features';
+import { capabilitiesOf } from './capabilities';
 import { estimatePromptTokens } from './tokens';
 import type { ChatMessage, TierConfig } from './types';
 
@@ -60,6 +61,7 @@ export function simulatedTierConfigs(baseUrl: string, timeoutMs = 60_000): TierC
     maxConcurrency: m.maxConcurrency,
     timeoutMs,
     enabled: true,
+    capabilities: capabilitiesOf(SIMULATED_CAPABILITIES),
   }));
 }
 

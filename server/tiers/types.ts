@@ -1,6 +1,8 @@
 // Contract of model tiers. A tier is one OpenAI-compatible endpoint.
+import type { TierCapabilities } from './capabilities';
 
-export const TIER_ROLES = ['small', 'medium', 'large', 'embedding'] as const;
+// 'judge': grades other tiers' answers for the answer-side cascade (server/judging).
+export const TIER_ROLES = ['small', 'medium', 'large', 'embedding', 'judge'] as const;
 export type TierRole = (typeof TIER_ROLES)[number];
 
 export interface TierConfig {
@@ -18,6 +20,8 @@ export interface TierConfig {
   maxConcurrency: number;
   timeoutMs: number;
   enabled: boolean;
+  /** What the tier can serve (tools, images, context length, …); unset: DEFAULT_CAPABILITIES. */
+  capabilities?: TierCapabilities;
 }
 
 /** A tool call an assistant made, as OpenAI's API carries it (arguments are a JSON string). */
@@ -109,6 +113,8 @@ export interface TierState {
   /** vLLM gauges from /metrics, when scraped recently. */
   waiting?: number;
   kvCacheUsage?: number;
+  /** What the tier can serve; unset: the defaults (text, tools, JSON schema, logprobs). */
+  capabilities?: TierCapabilities;
 }
 
 export type TierStates = ReadonlyMap<string, TierState> | Readonly<Record<string, TierState>>;

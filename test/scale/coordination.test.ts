@@ -17,6 +17,7 @@ import type { Runtime } from '../../server/runtime';
 import type { Policy } from '../../server/routing/policy';
 import { freshDatabase, realPostgresUrl } from '../fixtures/scale-cluster';
 import { startFakeUpstream, type FakeUpstream } from '../fixtures/upstream';
+import { v1Deps } from '../../server/runtime/v1-deps';
 
 const BASE = await realPostgresUrl();
 const actor = { id: null, label: 'coordination test' };
@@ -84,7 +85,7 @@ describe.skipIf(!BASE)('two replicas coordinated through Redis', () => {
     await until(() => b.policy.current().policy.rateLimits.length === 1, 5_000);
     await ask(a);
     await ask(b);
-    const deps = { chat: b.chat, tiers: b.tiers, apiKeys: b.apiKeys, feedback: b.feedback, batches: b.batches, maxBodyBytes: 1 << 20 };
+    const deps = v1Deps(b, 1 << 20);
     const server = createHttpServer(async () => deps, (_req, res) => void res.writeHead(404).end());
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
