@@ -118,6 +118,8 @@ export async function compose(e: Env): Promise<Runtime> {
     const modelWatch = watchAnswerModel(modelRegistry(prisma), answerModel);
     await modelWatch.refresh();
     closers.push(() => modelWatch.stop());
+    // A promotion (CLI `models promote`, any replica) is announced: reload at once, not at the next 10 s refresh.
+    scale.announced(modelWatch, 'refresh', 'models');
     const gateway = { analyzer, cache, policy, tiers: scale.tiers, sink: scale.sink, budgets: scale.budgets, answerModel, background: (t: Promise<unknown>) => background.track(t), sticky: stickyTiers() };
     const chat: ChatService = scale.chat(createChatService(gateway));
     const interval = tunerInterval(e);
