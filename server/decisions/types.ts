@@ -1,5 +1,6 @@
 // Contract of the decision record: one per request, with one attempt per tier call.
 import type { Band, BandProbs } from '../complexity/types';
+import type { Door } from '../contracts/chat';
 
 export type CacheStatus = 'miss' | 'exact' | 'semantic' | 'bypass' | 'off';
 export type DecisionStatus = 'ok' | 'error' | 'partial' | 'rejected';
@@ -39,6 +40,8 @@ export interface DecisionRecord {
   principalId: string | null; // user id or api key id
   apiKeyId: string | null;
   source: 'api' | 'trpc' | 'chat' | 'batch' | 'simulation';
+  /** The API shape the request came in (Chat Completions, Responses, Messages); null for the console's own calls. */
+  door?: Door | null;
   promptHash: string; // sha256 hex of the normalized prompt
   promptPreview: string; // redacted, <= 280 chars
   band: Band | null;

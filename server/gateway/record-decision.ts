@@ -5,7 +5,7 @@ import type { CacheHit } from '../cache/types';
 import type { AttemptRecord, DecisionStatus } from '../decisions/types';
 import { cacheThreshold } from './cache-step';
 import { missStatus, type RecordContext } from './context';
-import { buildDecision, type RecordedPlan } from './record';
+import { buildDecision, doorOf, type RecordedPlan } from './record';
 
 export type Outcome =
   /** Answered from the cache: nothing was called. */
@@ -27,7 +27,7 @@ export function recordDecision(ctx: RecordContext, outcome: Outcome): number {
   if (cacheStatus === 'bypass' && !ctx.eligibility.eligible && ctx.eligibility.detail) plan.cacheBypass = { reason: ctx.eligibility.reason, detail: ctx.eligibility.detail };
   const answer = outcome.kind === 'answered' ? outcome.answer : null;
   const decision = buildDecision({
-    id: ctx.id, createdAt: ctx.createdAt, principal: { id: ctx.principal.id, apiKeyId: ctx.principal.apiKeyId }, source: ctx.req.source,
+    id: ctx.id, createdAt: ctx.createdAt, principal: { id: ctx.principal.id, apiKeyId: ctx.principal.apiKeyId }, source: ctx.req.source, door: doorOf(ctx.req),
     messages: ctx.req.messages, prompt: ctx.prompt, assessment: ctx.assessment, policyVersion: ctx.policyVersion, plan,
     finalTier: hit ? hit.tierName : outcome.kind === 'answered' ? outcome.tier : null,
     cacheStatus, attempts: ctx.log.attempts,
