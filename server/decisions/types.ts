@@ -1,6 +1,5 @@
 // Contract of the decision record: one per request, with one attempt per tier call.
 import type { Band, BandProbs } from '../complexity/types';
-import type { Door } from '../contracts/chat';
 
 export type CacheStatus = 'miss' | 'exact' | 'semantic' | 'bypass' | 'off';
 export type DecisionStatus = 'ok' | 'error' | 'partial' | 'rejected';
@@ -33,6 +32,9 @@ export interface AttemptRecord {
   detail: string | null;
 }
 
+/** The contracts' `Door` (server/contracts/chat.ts), spelled out: decisions sit below the contracts. */
+export type DecisionDoor = 'chat.completions' | 'responses' | 'messages';
+
 export interface DecisionRecord {
   /** Time-ordered UUIDv7. */
   id: string;
@@ -41,7 +43,7 @@ export interface DecisionRecord {
   apiKeyId: string | null;
   source: 'api' | 'trpc' | 'chat' | 'batch' | 'simulation';
   /** The API shape the request came in (Chat Completions, Responses, Messages); null for the console's own calls. */
-  door?: Door | null;
+  door?: DecisionDoor | null;
   promptHash: string; // sha256 hex of the normalized prompt
   promptPreview: string; // redacted, <= 280 chars
   band: Band | null;
