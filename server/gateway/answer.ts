@@ -9,6 +9,7 @@ import type { ChatRequest, Usage } from '../tiers/types';
 import { cacheLookup, cacheStore } from './cache-step';
 import { metaOf, type RequestContext } from './context';
 import { GatewayError } from './errors';
+import { judgeFor } from './judge-step';
 import { admissionPriority } from './priority';
 import { recordDecision } from './record-decision';
 
@@ -60,7 +61,7 @@ export async function answer(ctx: RequestContext): Promise<ChatResult> {
   try {
     const step = await answerStep(ctx);
     if (STAGE_TRACE) mark(signal, 'gw.answerStep');
-    res = await executeChat(ctx.deps.tiers, { chain: step.chain, request: step.request, validators: ctx.policy.validators, step: step.step, log: ctx.log, signal, priority: step.priority });
+    res = await executeChat(ctx.deps.tiers, { chain: step.chain, request: step.request, validators: ctx.policy.validators, step: step.step, log: ctx.log, signal, priority: step.priority, judge: judgeFor(ctx, false) });
   } catch (err) {
     recordDecision(ctx, { kind: 'failed', errorCode: 'internal_error' });
     throw err;

@@ -3,11 +3,19 @@
 import type { ResponseCache } from '../cache/types';
 import type { Analyzer } from '../complexity/types';
 import type { DecisionSink } from '../decisions/types';
+import type { QualityScorer } from '../judging/scorer';
 import type { Policy } from '../routing/policy';
 import type { TierRegistry } from '../tiers/registry';
 
 export interface PolicySource {
   current(): { version: number; policy: Policy };
+}
+
+/** The active answer-quality model; read per request so a promoted model takes effect without a restart. */
+export interface AnswerModelSource {
+  current(): QualityScorer | null;
+  /** A candidate model scored beside the active one (shadow): recorded in the verdict, no effect. */
+  shadow?(): QualityScorer | null;
 }
 
 export interface BudgetSource {
@@ -25,6 +33,8 @@ export interface GatewayDeps {
   tiers: TierRegistry;
   sink: DecisionSink;
   budgets?: BudgetSource;
+  /** The answer-quality model for the answer judges (absent: the model judge abstains). */
+  answerModel?: AnswerModelSource;
   /** Receives fire-and-forget work (cache stores) so shutdown, and tests, can wait for it. */
   background?: (task: Promise<unknown>) => void;
 }

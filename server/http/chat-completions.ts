@@ -19,6 +19,8 @@ export interface V1Deps {
   apiKeys: ApiKeyVerifier;
   feedback: FeedbackPort;
   maxBodyBytes: number;
+  /** Resolves once the decisions recorded so far are on local disk: awaited before an answer is sent. */
+  durable?: () => Promise<void>;
 }
 
 export interface V1Request {
@@ -45,13 +47,17 @@ export async function chatCompletions(deps: V1Deps, req: V1Request): Promise<Htt
     };
     if (body.stream) {
       const stream = await deps.chat.stream(principal, gatewayReq);
-      return { status: 200, headers: { ...sseHeaders(), ...cascadeHeaders(stream.meta) }, stream: sse(stream, body) };
+      return { status: 200, headers: { ...sseHeaders(), ...cascadeHeaders(stream.meta) }, stream: sse(stream, body, deps.durable) };
     }
     const result = await deps.chat.complete(principal, gatewayReq);
+    await deps.durable?.();
     if (STAGE_TRACE) mark(req.signal, 'gw.return');
     return json(200, completionBody(result), { ...cascadeHeaders(result), 'x-cascade-cost-usd': decimalUsd(result.costUsd) });
   } catch (err) {
-    return errorResult(toHttpError(err));
+    const httpErr = toHttpError(err);
+    // A failed request that was recorded names its decision (errorResult); it is on disk first.
+    if (httpErr.decisionId) await deps.durable?.();
+    return errorResult(httpErr);
   }
 }
 
@@ -95,7 +101,7 @@ export function sseHeaders(): Record<string, string> {
 }
 
 /** OpenAI's chunk stream; a failure after tokens were sent ends with an explicit error event (the SDK throws on it). */
-async function* sse(stream: ChatStream, body: ChatCompletionBody): AsyncGenerator<string> {
+async function* sse(stream: ChatStream, body: ChatCompletionBody, durable?: () => Promise<void>): AsyncGenerator<string> {
   const id = `chatcmpl-${stream.meta.decisionId}`;
   const created = Math.floor(Date.now() / 1000);
   let model = stream.meta.tier ?? stream.meta.model;
@@ -120,6 +126,8 @@ async function* sse(stream: ChatStream, body: ChatCompletionBody): AsyncGenerato
       }
     }
   }
+  // The decision was recorded when the events ended: [DONE] (the answer being complete) waits for it to be on disk.
+  await durable?.();
   yield 'data: [DONE]\n\n';
 }
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../server/contracts/principal';
 import { loadEnv } from '../../server/env';
 import { createHttpServer } from '../../server/http/server';
-import { metricsRoute } from '../../server/observability/metrics-http';
+import { metricsRoute, startMetricsListener } from '../../server/observability/metrics-http';
 import { compose } from '../../server/runtime/compose';
 import type { Runtime } from '../../server/runtime';
 import type { Policy } from '../../server/routing/policy';
@@ -145,6 +145,12 @@ describe.skipIf(!BASE)('two replicas coordinated through Redis', () => {
       expect(text).toContain('cascade_admission_limit{tier="small"} 8');
       expect(text).toContain('cascade_replica_info{coordination="redis"');
       expect(text).toContain('process_cpu_seconds_total');
+      // CASCADE_METRICS_PORT: a listener that serves /metrics only
+      const own = await startMetricsListener(route, 0, '127.0.0.1');
+      const ownUrl = `http://127.0.0.1:${(own.address() as AddressInfo).port}`;
+      expect((await fetch(`${ownUrl}/metrics`, { headers: { authorization: 'Bearer metrics-token-123' } })).status).toBe(200);
+      expect((await fetch(`${ownUrl}/v1/models`)).status).toBe(404);
+      own.close();
     } finally {
       server.close();
     }
