@@ -69,7 +69,7 @@ export async function answerStream(ctx: RequestContext): Promise<ChatStream> {
       await it.return(undefined);
       const res = await x.result;
       if (res.status === 'ok') cacheStore(ctx, res);
-      recordDecision(ctx, { kind: 'answered', tier: res.tier?.name ?? tier, status: res.status, errorCode: res.error?.code ?? null, ttftMs, answer: res.attempts.at(-1) ?? null });
+      recordDecision(ctx, { kind: 'answered', tier: res.tier?.name ?? tier, status: res.status, errorCode: res.error?.code ?? null, ttftMs, answer: res.attempts.at(-1) ?? null, toolCalls: res.extras?.toolCalls?.length });
     }
   }
   return { meta, events: events() };

@@ -73,7 +73,7 @@ export async function answer(ctx: RequestContext): Promise<ChatResult> {
   if (STAGE_TRACE) mark(signal, 'gw.execReturn');
   cacheStore(ctx, res);
   const last = res.attempts.at(-1) ?? null;
-  const cost = recordDecision(ctx, { kind: 'answered', tier: res.tier.name, status: 'ok', errorCode: null, ttftMs: last?.ttftMs ?? null, answer: last });
+  const cost = recordDecision(ctx, { kind: 'answered', tier: res.tier.name, status: 'ok', errorCode: null, ttftMs: last?.ttftMs ?? null, answer: last, toolCalls: res.extras?.toolCalls?.length });
   if (STAGE_TRACE) mark(signal, 'gw.record');
   const result: ChatResult = { ...metaOf(ctx, res.tier.name), content: res.content, finishReason: finishReasonOf(res.finishReason), usage: res.usage!, costUsd: cost };
   if (res.extras) result.extras = res.extras;

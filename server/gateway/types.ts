@@ -1,5 +1,6 @@
 // The request pipeline's dependencies, as interfaces: the pipeline is framework-free and testable
 // with real implementations wired in by the composition root (server/runtime/compose.ts).
+import type { StickyTiers } from './sticky';
 import type { ResponseCache } from '../cache/types';
 import type { Analyzer } from '../complexity/types';
 import type { DecisionSink } from '../decisions/types';
@@ -37,4 +38,6 @@ export interface GatewayDeps {
   answerModel?: AnswerModelSource;
   /** Receives fire-and-forget work (cache stores) so shutdown, and tests, can wait for it. */
   background?: (task: Promise<unknown>) => void;
+  /** Which tier each conversation was last answered by (absent: every turn is routed afresh). */
+  sticky?: StickyTiers;
 }

@@ -42,6 +42,7 @@ export async function chatCompletions(deps: V1Deps, req: V1Request): Promise<Htt
       model,
       ...gatewayFields(body, messages, extra),
       source: 'api',
+      conversation: req.header('x-cascade-conversation') ?? conversationOf(body.metadata),
       maxCostUsd: parseMaxCost(req.header('x-cascade-max-cost-usd')),
       signal: req.signal,
     };
@@ -135,4 +136,10 @@ async function* sse(stream: ChatStream, body: ChatCompletionBody, durable?: () =
 export function decimalUsd(x: number): string {
   if (!Number.isFinite(x) || x <= 0) return '0';
   return x.toFixed(10).replace(/\.?0+$/, '') || '0';
+}
+
+/** The client's conversation id, when it tags requests with one in metadata. */
+function conversationOf(metadata: Record<string, string> | null | undefined): string | undefined {
+  const id = metadata?.conversation_id;
+  return typeof id === 'string' && id !== '' ? id : undefined;
 }

@@ -11,6 +11,7 @@ import { modelRegistry } from '../repos/models';
 import { ensureSeed, LEGACY_SIMULATED_MODELS, SIMULATED_TIERS } from '../repos/seed';
 import { createBatchService } from '../batch';
 import { createChatService } from '../gateway/chat-service';
+import { stickyTiers } from '../gateway/sticky';
 import { successRates } from '../feedback/rollup';
 import { createTierRegistry } from '../tiers/registry';
 import { startSimulator } from '../tiers/simulator';
@@ -116,7 +117,7 @@ export async function compose(e: Env): Promise<Runtime> {
     const modelWatch = watchAnswerModel(modelRegistry(prisma), answerModel);
     await modelWatch.refresh();
     closers.push(() => modelWatch.stop());
-    const gateway = { analyzer, cache, policy, tiers: scale.tiers, sink: scale.sink, budgets: scale.budgets, answerModel, background: (t: Promise<unknown>) => background.track(t) };
+    const gateway = { analyzer, cache, policy, tiers: scale.tiers, sink: scale.sink, budgets: scale.budgets, answerModel, background: (t: Promise<unknown>) => background.track(t), sticky: stickyTiers() };
     const chat: ChatService = scale.chat(createChatService(gateway));
     const interval = tunerInterval(e);
     const tuner = startTunerScheduler(prisma, { intervalMs: interval, onPolicyChange: () => policy.invalidate(), gate: scale.tunerGate(interval), onRun: scale.onTunerRun });
