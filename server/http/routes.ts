@@ -8,7 +8,7 @@ import { postFeedback } from './feedback';
 import { getModel, listModels } from './models';
 import { postEmbeddings } from './doors/embeddings';
 import { postMessages } from './doors/messages';
-import { getResponse, postResponses } from './doors/responses';
+import { deleteResponse, getResponse, postResponses } from './doors/responses';
 import { errorResult, type HttpResult } from './result';
 
 export type V1RouteDeps = V1Deps & Pick<BatchHttpDeps, 'batches'> & { responses: ResponseStore };
@@ -60,8 +60,10 @@ export async function routeV1(deps: V1RouteDeps, call: V1Call): Promise<HttpResu
     return postResponses(deps, call);
   }
   if (path.startsWith('/v1/responses/')) {
-    if (method !== 'GET') return methodNotAllowed('GET');
-    return getResponse(deps, call, safeDecode(path.slice('/v1/responses/'.length)));
+    const id = safeDecode(path.slice('/v1/responses/'.length));
+    if (method === 'DELETE') return deleteResponse(deps, call, id);
+    if (method !== 'GET') return methodNotAllowed('GET, DELETE');
+    return getResponse(deps, call, id);
   }
   if (path === '/v1/feedback') {
     if (method !== 'POST') return methodNotAllowed('POST');
