@@ -1,3 +1,4 @@
+import '../../server/runtime/preload-native';
 // The short chaos run inside `npm test`: every scenario of `npm run chaos` for a few seconds, against
 // the same real processes. Its invariants are asserted (no answered decision lost or doubled, no
 // in-flight request cut, no 5xx from abuse, no secret in clear); its timings are not (see the full run).
