@@ -40,6 +40,7 @@ const HIT_PROMPTS = ['What is the capital of France?', 'Write a haiku about autu
 const suite: BenchSuite = {
   name: 'latency: added by bare proxy, Cascade and Portkey over the direct call (sequential, interleaved) + CPU per request at fixed rates',
   async run() {
+    if (flag('instructions')) return instructionRows();
     const loads: number[] = [];
     const sampler = setInterval(() => loads.push(loadavg()[0]), 1000);
     const load0 = loadavg();
@@ -188,5 +189,17 @@ const suite: BenchSuite = {
     }
   },
 };
+
+/** `--instructions`: callgrind's instructions per request and per Cascade stage (slow: minutes). */
+async function instructionRows(): Promise<{ rows: BenchRow[]; summary: Record<string, unknown> }> {
+  const { run } = await import('./lib/instructions');
+  const res = await run({ n: num('n', 200), warm: num('warm', 200) });
+  const bare = res.perRequest['bare proxy'];
+  const rows: BenchRow[] = Object.entries(res.perRequest).map(([target, ir]) => ({ run: 'instructions / request', target, instructions: ir, x_bare: bare ? ratio(ir, bare) : null }));
+  for (const [target, stages] of Object.entries(res.stages)) {
+    for (const [stage, ir] of Object.entries(stages)) rows.push({ run: `stage (${target})`, target: stage, instructions: ir, x_bare: null });
+  }
+  return { rows, summary: { ...res, loadAverage: loadavg().map((x) => r2(x)), note: 'callgrind Ir of the whole server process (all threads) per request, from windows of n and 2n sequential requests at 0 ms upstream; stages: CASCADE_TRACE_STAGES=cpu shares scaled to the traced window\'s instructions' } };
+}
 
 export default suite;
