@@ -3,10 +3,12 @@
 // `npm start` runs this in production mode (scripts/start.ts); `npm run dev` with --dev.
 import './server/runtime/preload-native';
 import next from 'next';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { env } from './server/env';
 import { databaseGuard } from './server/db/client';
+import { serveFetch } from './server/http/fetch-bridge';
 import { createHttpServer } from './server/http/server';
 import { createDrain } from './server/resilience/drain';
 import { healthRoute } from './server/resilience/health';
@@ -16,8 +18,19 @@ import { authSecret, publicUrl } from './server/runtime/secrets';
 import { isClusterWorker, runClusterPrimary } from './server/runtime/cluster';
 import { metricsRoute, startMetricsListener } from './server/observability/metrics-http';
 import { annotateForAuth } from './server/auth/forwarded';
+import { v1Deps } from './server/runtime/v1-deps';
 
 const dev = process.argv.includes('--dev');
+const apiOnly = process.argv.includes('--api-only');
+
+async function apiOnlyFallback(origin: string) {
+  const { GET: trpc } = await import('./app/api/trpc/[trpc]/route');
+  return (req: IncomingMessage, res: ServerResponse) => {
+    if ((req.url ?? '').startsWith('/api/trpc/')) return serveFetch(trpc, req, res, origin);
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message: 'This instance serves the API only (--api-only).', type: 'invalid_request_error', param: null, code: 'not_found' } }));
+  };
+}
 const dir = dirname(fileURLToPath(import.meta.url));
 
 async function main(): Promise<void> {
@@ -31,10 +44,12 @@ async function main(): Promise<void> {
 
   log(`starting (${dev ? 'development' : 'production'}): ${e.DATABASE_URL ? 'Postgres from DATABASE_URL' : `embedded Postgres in ${e.CASCADE_DATA_DIR}/`}`);
   const runtime = await startRuntime(e);
-  const app = next({ dev, dir, hostname: e.HOST, port: e.PORT });
-  await app.prepare();
-  const nextHandler = app.getRequestHandler();
-  const deps = { chat: runtime.chat, tiers: runtime.tiers, apiKeys: runtime.apiKeys, feedback: runtime.feedback, batches: runtime.batches, maxBodyBytes: e.CASCADE_MAX_BODY_BYTES };
+  // --api-only: the OpenAI-compatible API, tRPC (API keys) and the probes, without Next.js and its
+  // build (API replicas, and the chaos suite that starts and kills the process many times).
+  const app = apiOnly ? null : next({ dev, dir, hostname: e.HOST, port: e.PORT });
+  await app?.prepare();
+  const nextHandler = app ? app.getRequestHandler() : await apiOnlyFallback(publicUrl(e));
+  const deps = v1Deps(runtime, e.CASCADE_MAX_BODY_BYTES);
   const drain = createDrain();
   const guard = databaseGuard();
   // /metrics: on its own port when CASCADE_METRICS_PORT is set (in a multi-worker start the primary
@@ -81,7 +96,7 @@ async function main(): Promise<void> {
       .drain(server, deadline)
       .then(({ cut, waitedMs }) => log(`drained in ${waitedMs} ms${cut > 0 ? `; ${cut} request(s) still running were cut at the deadline` : ''}`))
       .then(() => stopRuntime())
-      .then(() => app.close())
+      .then(() => app?.close())
       .then(
         () => process.exit(0),
         (err: unknown) => {

@@ -7,9 +7,9 @@
 //  2. Max throughput (64 connections, unthrottled) with CASCADE_WORKERS=1 and =2 (both with Redis).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import pg from 'pg';
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +37,7 @@ async function startCascade(o: { databaseUrl: string; upstream: string; redis: b
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     DATABASE_URL: o.databaseUrl, PORT: String(port), CASCADE_WORKERS: String(o.workers), CASCADE_SECRET_KEY: 'cascade-bench-secret-key-0123456789',
-    CASCADE_ADMIN_PASSWORD: 'bench-admin-password', CASCADE_DATA_DIR: join(ROOT, '.cascade-bench-scale'), REPLICA_UPSTREAM: o.upstream, REPLICA_TIER_LIMIT: '10000',
+    CASCADE_ADMIN_PASSWORD: 'bench-admin-password', CASCADE_DATA_DIR: mkdtempSync(join(tmpdir(), 'cascade-bench-scale-')), REPLICA_UPSTREAM: o.upstream, REPLICA_TIER_LIMIT: '10000',
     CASCADE_REDIS_PREFIX: `cascade-bench:${Date.now().toString(36)}:`, CASCADE_TUNER_INTERVAL_MS: '0',
   };
   if (o.redis) env.REDIS_URL = REDIS;

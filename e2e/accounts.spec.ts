@@ -105,6 +105,7 @@ test.describe('as admin', () => {
     const u = await makeUser(page, 'admin', 'second admin password');
     const them = await freshPage(browser);
     await signInAs(them, u.email, 'second admin password');
+    await expect(them.getByTestId('viewer')).toBeVisible();
     await them.goto('/admin/keys');
     await expect(them.getByRole('heading', { name: 'API keys' })).toBeVisible();
     await page.goto('/admin/users');
@@ -115,6 +116,7 @@ test.describe('as admin', () => {
     await them.goto('/admin/keys');
     await expect(them).toHaveURL(/\/signin/);
     await signInAs(them, u.email, 'second admin password');
+    await expect(them.getByTestId('viewer')).toBeVisible();
     await them.goto('/admin/keys');
     await expect(them.getByTestId('forbidden')).toBeVisible();
   });

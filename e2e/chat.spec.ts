@@ -59,3 +59,45 @@ test('a research question shows its progress (plan, sub-questions, writing) befo
   await expect(answer.getByTestId('tier-badge')).toBeVisible();
   await expect(answer).toContainText('band: research');
 });
+
+test('conversations: new, list, rename, delete; a question asked afresh can come from the cache; the cost shown is the decision\'s', async ({ page }) => {
+  await page.goto('/chat');
+  const list = page.getByRole('complementary', { name: 'Conversations' });
+  const question = `Which river flows through Vienna? (${Date.now().toString(36)})`;
+  await page.getByLabel('Message').fill(question);
+  await page.getByLabel('Message').press('Enter');
+  const first = page.getByTestId('assistant-message').last();
+  await expect(first).toHaveAttribute('aria-busy', 'false', { timeout: 60_000 });
+  await expect(list.getByRole('button', { name: question, exact: true })).toBeVisible();
+
+  // The cost on the answer is its decision's cost, to the digit.
+  const costText = (await first.getByTestId('answer-cost').innerText()).replace('cost ', '');
+  type Items = { costUsd: number; tokensIn: number; tokensOut: number }[];
+  let items: Items = [];
+  // The decision is written by the batched recorder a moment after the answer.
+  await expect.poll(async () => {
+    const res = await page.request.get(`/api/trpc/decisions.list?input=${encodeURIComponent(JSON.stringify({ json: { filters: { q: question.slice(0, 30) }, limit: 5 } }))}`);
+    items = ((await res.json()) as { result: { data: { json: { items: Items } } } }).result.data.json.items;
+    return items.length;
+  }).toBe(1);
+  const { usd } = await import('../lib/format');
+  expect(costText).toBe(usd(items[0].costUsd));
+
+  await list.getByRole('button', { name: 'New conversation' }).click();
+  await expect(page.getByTestId('assistant-message')).toHaveCount(0);
+  await page.getByLabel('Message').fill(question);
+  await page.getByLabel('Message').press('Enter');
+  const again = page.getByTestId('assistant-message').last();
+  await expect(again).toHaveAttribute('aria-busy', 'false', { timeout: 60_000 });
+  await expect(again.locator('.badge.cached')).toBeVisible(); // not a follow-up any more, so the cache may answer
+  await shot(page, '13-chat-conversations');
+
+  await list.getByRole('button', { name: `Rename ${question}`, exact: true }).first().click();
+  await list.getByLabel('New name').fill('Rivers');
+  await list.getByRole('button', { name: 'Save' }).click();
+  await page.reload();
+  await expect(list.getByRole('button', { name: 'Rivers', exact: true })).toBeVisible(); // kept across reloads
+  page.once('dialog', (d) => void d.accept());
+  await list.getByRole('button', { name: 'Delete Rivers' }).click();
+  await expect(list.getByRole('button', { name: 'Rivers', exact: true })).toHaveCount(0);
+});

@@ -52,7 +52,14 @@ function findProblems(): string[] {
     const need = canvas.measureText(option).width + parseFloat(s.paddingLeft) + parseFloat(s.paddingRight) + 16; // + the arrow
     if (need > sel.getBoundingClientRect().width + 1) problems.push(`clipped select ${label(sel)}: "${option}" needs ${Math.ceil(need)}px, has ${Math.floor(sel.getBoundingClientRect().width)}px`);
   }
-  if (document.documentElement.scrollWidth > window.innerWidth + 1) problems.push(`the page scrolls sideways (${document.documentElement.scrollWidth}px wide in ${window.innerWidth}px)`);
+  if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+    // Name the culprits: the innermost elements that reach past the window (outside scroll containers).
+    const over = Array.from(document.querySelectorAll('body *')).filter(
+      (el) => el.getBoundingClientRect().right > window.innerWidth + 1 && !el.closest('.table-wrap, pre, [data-scroll]') && visible(el),
+    );
+    const innermost = over.filter((el) => !over.some((o) => o !== el && el.contains(o))).slice(0, 3).map(label);
+    problems.push(`the page scrolls sideways (${document.documentElement.scrollWidth}px wide in ${window.innerWidth}px): ${innermost.join('; ')}`);
+  }
   return problems;
 }
 
@@ -72,7 +79,11 @@ test('traffic to look at', async ({ browser }) => {
     const r = await admin.request.post('/api/v1/chat/completions', { headers: { authorization: `Bearer ${key}` }, data: { model: 'auto', messages: [{ role: 'user', content: prompts[i % prompts.length] }] } });
     expect(r.status(), await r.text()).toBe(200);
     const id = r.headers()['x-cascade-decision-id'];
-    if (i % 3 === 0) await admin.request.post('/api/v1/feedback', { headers: { authorization: `Bearer ${key}` }, data: { decision_id: id, rating: i % 2 ? 'down' : 'up' } });
+    if (i % 3 === 0) {
+      // The decision is written by the batched recorder a moment after the answer: until then the rating is a 404.
+      const rate = () => admin.request.post('/api/v1/feedback', { headers: { authorization: `Bearer ${key}` }, data: { decision_id: id, rating: i % 2 ? 'down' : 'up' } });
+      await expect.poll(async () => (await rate()).status(), { timeout: 15_000 }).toBe(200);
+    }
   }
 });
 

@@ -45,6 +45,8 @@ export const envSchema = z.object({
   /** Take the client address from the first X-Forwarded-For entry (set only behind a proxy you run). */
   CASCADE_TRUST_PROXY: bool.default(false),
   CASCADE_MODEL_PATH: z.string().default('models/complexity.onnx'),
+  /** The answer-quality model of the answer-side cascade (its meta file sits beside it, .meta.json). */
+  CASCADE_ANSWER_MODEL_PATH: z.string().default('models/answer-quality.onnx'),
   /** Built-in embedder when no embedding tier is enabled: `local` (hashed n-grams, default) or
    *  `use-lite` (Universal Sentence Encoder lite on TensorFlow.js wasm; see server/embedding/use-lite). */
   CASCADE_EMBEDDER: z.enum(['local', 'use-lite']).default('local'),

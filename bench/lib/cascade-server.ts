@@ -17,6 +17,7 @@ import { createChatService } from '../../server/gateway/chat-service';
 import { createHttpServer } from '../../server/http/server';
 import { STAGE_TRACE, stageSummary } from '../../server/lib/stage-trace';
 import { startRuntime, stopRuntime } from '../../server/runtime';
+import { v1Deps } from '../../server/runtime/v1-deps';
 
 const [upstream, databaseUrl] = process.argv.slice(2);
 if (!upstream || !/^http:\/\/127\.0\.0\.1:\d+\/v1$/.test(upstream)) {
@@ -64,7 +65,7 @@ if (without.size > 0) {
     sink: without.has('recorder') ? { record: () => undefined } : runtime.recorder,
   });
 }
-const deps = { chat, tiers: runtime.tiers, apiKeys: runtime.apiKeys, feedback: runtime.feedback, batches: runtime.batches, maxBodyBytes: e.CASCADE_MAX_BODY_BYTES };
+const deps = { ...v1Deps(runtime), chat };
 const server = createHttpServer(async () => deps, (_req, res) => {
   res.statusCode = 404;
   res.end();

@@ -80,11 +80,11 @@ export function KeysAdmin() {
         <Field id="key-expires" label="Expires after (days)" error={errors.expiresInDays} hint="Empty: never expires.">
           <input id="key-expires" inputMode="numeric" value={form.expiresInDays} onChange={(e) => setForm({ ...form, expiresInDays: e.target.value })} {...invalid('key-expires', errors.expiresInDays)} />
         </Field>
-        <fieldset className="field" aria-describedby="key-tiers-hint">
-          <legend>Tiers it may use</legend>
-          <div className="row" style={{ flexWrap: 'wrap', gap: 8 }}>
+        <fieldset className="field wide" aria-describedby="key-tiers-hint" style={{ border: 0, padding: 0, margin: 0 }}>
+          <legend style={{ fontWeight: 550, fontSize: 12.5, marginBottom: 4, padding: 0 }}>Tiers it may use</legend>
+          <div className="row" style={{ flexWrap: 'wrap', gap: 10, minHeight: 34, alignItems: 'center' }}>
             {tiers.data?.filter((t) => t.enabled).map((t) => (
-              <label key={t.id} className="small" style={{ display: 'inline-flex', gap: 4, alignItems: 'center' }}>
+              <label key={t.id} style={{ display: 'inline-flex', gap: 4, alignItems: 'center', fontWeight: 400, margin: 0 }}>
                 <input
                   type="checkbox"
                   checked={form.allowedTiers.includes(t.name)}

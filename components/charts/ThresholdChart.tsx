@@ -42,6 +42,12 @@ export function ThresholdChart({ history, granularity, height = 240 }: { history
           ))}
         </LineChart>
       </ResponsiveContainer>
+      {history.steps.length > 0 && (
+        <p className="small muted" style={{ margin: '4px 0 0' }}>
+          Thresholds at the end of the range: small below {history.steps[history.steps.length - 1].t1} · medium below {history.steps[history.steps.length - 1].t2} · large below{' '}
+          {history.steps[history.steps.length - 1].t3} · research above.
+        </p>
+      )}
       {history.steps.length > 2 && (
         <p className="small muted" style={{ margin: '4px 0 0' }}>
           Policy changes in range:{' '}

@@ -3,6 +3,8 @@ import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 
 import { emptyMeta, progressText, streamChat, type AnswerMeta, type ResearchStep } from '@/lib/chat-stream';
 import { Markdown } from '../Markdown';
 import { AnswerMetaBar } from './AnswerMetaBar';
+import { ConversationList } from './ConversationList';
+import { create, remove, rename, select, setTurns as setConversationTurns, useConversations } from './conversations';
 import { Rating } from './Rating';
 
 interface Turn {
@@ -16,10 +18,12 @@ interface Turn {
   progress?: ResearchStep;
 }
 
-export function ChatView() {
-  const [turns, setTurns] = useState<Turn[]>([]);
+/** Chat with conversations kept in this browser, per signed-in user (`storageKey`). */
+export function ChatView({ storageKey = 'cascade.chat' }: { storageKey?: string }) {
   const [draft, setDraft] = useState('');
   const [busy, setBusy] = useState(false);
+  const conv = useConversations<Turn>(storageKey, !busy);
+  const turns = conv.current.turns;
   const abort = useRef<AbortController | null>(null);
   const bottom = useRef<HTMLDivElement>(null);
   const nextId = useRef(1);
@@ -30,8 +34,8 @@ export function ChatView() {
   }, [turns]);
   useEffect(() => () => abort.current?.abort(), []);
 
-  function update(id: number, f: (t: Turn) => Turn) {
-    setTurns((ts) => ts.map((t) => (t.id === id ? f(t) : t)));
+  function update(convId: string, id: number, f: (t: Turn) => Turn) {
+    conv.update((s) => setConversationTurns(s, convId, (ts) => ts.map((t) => (t.id === id ? f(t) : t))));
   }
 
   async function send(e?: FormEvent) {
@@ -39,24 +43,28 @@ export function ChatView() {
     const text = draft.trim();
     if (!text || busy) return;
     const history = turns.filter((t) => !t.error && !t.streaming && t.text.trim()).map((t) => ({ role: t.role, content: t.text }));
+    // Turn ids only need to be unique within a conversation: continue after its highest.
+    nextId.current = Math.max(nextId.current, ...turns.map((t) => t.id + 1));
     const userTurn: Turn = { id: nextId.current++, role: 'user', text };
     const answer: Turn = { id: nextId.current++, role: 'assistant', text: '', meta: emptyMeta(), streaming: true };
-    setTurns((ts) => [...ts, userTurn, answer]);
+    // The answer streams into the conversation it was asked in, even if another one is opened meanwhile.
+    const convId = conv.current.id;
+    conv.update((s) => setConversationTurns(s, convId, (ts) => [...ts, userTurn, answer]));
     setDraft('');
     setBusy(true);
     abort.current = new AbortController();
     try {
       for await (const u of streamChat(text, history, abort.current.signal)) {
-        if (u.kind === 'text') update(answer.id, (t) => ({ ...t, text: t.text + u.text }));
-        else if (u.kind === 'reset') update(answer.id, (t) => ({ ...t, text: '' }));
-        else if (u.kind === 'meta') update(answer.id, (t) => ({ ...t, meta: { ...(t.meta ?? emptyMeta()), ...u.meta } }));
-        else if (u.kind === 'progress') update(answer.id, (t) => ({ ...t, progress: u.progress }));
-        else update(answer.id, (t) => ({ ...t, error: u.message }));
+        if (u.kind === 'text') update(convId, answer.id, (t) => ({ ...t, text: t.text + u.text }));
+        else if (u.kind === 'reset') update(convId, answer.id, (t) => ({ ...t, text: '' }));
+        else if (u.kind === 'meta') update(convId, answer.id, (t) => ({ ...t, meta: { ...(t.meta ?? emptyMeta()), ...u.meta } }));
+        else if (u.kind === 'progress') update(convId, answer.id, (t) => ({ ...t, progress: u.progress }));
+        else update(convId, answer.id, (t) => ({ ...t, error: u.message }));
       }
     } catch (err) {
-      if ((err as Error).name !== 'AbortError') update(answer.id, (t) => ({ ...t, error: 'The connection was lost.' }));
+      if ((err as Error).name !== 'AbortError') update(convId, answer.id, (t) => ({ ...t, error: 'The connection was lost.' }));
     } finally {
-      update(answer.id, (t) => ({ ...t, streaming: false }));
+      update(convId, answer.id, (t) => ({ ...t, streaming: false }));
       setBusy(false);
     }
   }
@@ -69,6 +77,16 @@ export function ChatView() {
   }
 
   return (
+    <div className="chat-layout">
+      <ConversationList
+        items={conv.state.items}
+        currentId={conv.current.id}
+        busy={busy}
+        onNew={() => conv.update((s) => create(s))}
+        onSelect={(id) => conv.update((s) => select(s, id))}
+        onRename={(id, title) => conv.update((s) => rename(s, id, title))}
+        onDelete={(id) => conv.update((s) => remove(s, id))}
+      />
     <div className="chat panel">
       <div className="messages" aria-live="polite" aria-label="Conversation" data-testid="messages">
         {turns.length === 0 && <div className="empty">Ask anything. Simple questions go to a small, cheap model; hard ones to a larger one.</div>}
@@ -112,6 +130,7 @@ export function ChatView() {
           </button>
         )}
       </form>
+    </div>
     </div>
   );
 }

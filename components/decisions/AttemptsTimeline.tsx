@@ -28,7 +28,22 @@ const OUTCOME: Record<string, string> = {
   error: 'tier error',
   timeout: 'timed out',
   cancelled: 'cancelled',
+  // Verdicts of the answer judges (steps 'judge:<judge>').
+  accepted: 'judge accepted the answer',
+  rejected: 'judge rejected the answer (escalated)',
+  abstained: 'judge passed it on',
 };
+
+const JUDGE: Record<string, string> = {
+  validators: 'judge: answer checks',
+  verifiers: 'judge: verifiers (arithmetic, JSON schema)',
+  model: 'judge: answer-quality model',
+  self_consistency: 'judge: second sample (self-consistency)',
+  judge_tier: 'judge: judge tier (LLM grade)',
+};
+
+const stepLabel = (step: string) => (step.startsWith('judge:') ? JUDGE[step.slice(6)] ?? step : STEP[step] ?? step);
+const good = (o: string) => o === 'ok' || o === 'accepted';
 
 /** Every call the decision made, in order: which tier, for what, what the checks said, and what it cost. */
 export function AttemptsTimeline({ attempts }: { attempts: AttemptView[] }) {
@@ -37,12 +52,12 @@ export function AttemptsTimeline({ attempts }: { attempts: AttemptView[] }) {
   return (
     <ol className="timeline" aria-label="Attempts">
       {attempts.map((a) => (
-        <li key={a.seq} className={a.outcome === 'ok' ? 'ok' : 'bad'}>
+        <li key={a.seq} className={good(a.outcome) || a.outcome === 'abstained' ? 'ok' : 'bad'}>
           <div className="row" style={{ flexWrap: 'wrap', gap: 8 }}>
             <strong>#{a.seq + 1}</strong>
             <span className={tierClass(a.tierName)}>{a.tierName}</span>
-            <span>{STEP[a.step] ?? a.step}</span>
-            <span className={`badge ${a.outcome === 'ok' ? 'ok' : 'error'}`} title={`outcome: ${a.outcome}`}>{OUTCOME[a.outcome] ?? a.outcome}</span>
+            <span>{stepLabel(a.step)}</span>
+            <span className={`badge ${good(a.outcome) ? 'ok' : a.outcome === 'abstained' ? '' : 'error'}`} title={`outcome: ${a.outcome}`}>{OUTCOME[a.outcome] ?? a.outcome}</span>
           </div>
           {a.detail && <div className="small" title="What the answer checks (validators) or the tier said">Check: {a.detail}</div>}
           <div className="small muted">

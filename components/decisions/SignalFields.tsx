@@ -40,7 +40,7 @@ export function SignalFields({ signals }: { signals: unknown }) {
   return (
     <dl className="kv">
       <Field label="Keywords" help="Words and phrases the analyzer knows to signal simple or hard requests.">{s.keywords?.length ? s.keywords.join(', ') : 'none'}</Field>
-      <Field label="Length" help="Prompt length in tokens (estimated) and its size class.">{s.tokens ?? '–'} tokens ({s.lengthBucket ?? '–'}){s.truncated ? ', cut for analysis' : ''}</Field>
+      <Field label="Length" help="Prompt length in tokens (estimated) and its size class.">{s.tokens ?? "–"} token{s.tokens === 1 ? "" : "s"} ({s.lengthBucket ?? '–'}){s.truncated ? ', cut for analysis' : ''}</Field>
       <Field label="Sentences / questions" help="How many sentences and question marks the prompt has.">{s.sentences ?? '–'} / {s.questions ?? '–'}</Field>
       <Field label="Numbered parts" help="Enumerated sub-tasks (1., 2., …): several parts usually mean a harder request.">{s.numberedParts ?? '–'}{s.multiPart ? ' (multi-part request)' : ''}</Field>
       <Field label="Code / math" help="Whether the prompt contains code or mathematical notation.">{yes(s.hasCode)} / {yes(s.hasMath)}</Field>

@@ -6,14 +6,14 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { JUDGES, type JudgeName } from '../../server/judging/chain';
 import type { JudgeSim } from '../../server/judging/eval/evidence';
-import { promptOnlyBaseline } from '../../server/judging/eval/baseline';
+import { promptOnlyBaseline, promptOnlyBaselineCv } from '../../server/judging/eval/baseline';
 import { runCascadeCv, runCascadeEval, selectAnswerRows } from '../../server/judging/eval/run';
 import { parseOutcomes } from '../../server/routing/eval/run';
 
 export const description = 'offline answer-side cascade evaluation: judges trained on --train, replayed on --data';
 
 const USAGE = `usage: eval-cascade --data FILE (--train FILE | --cv K) --small MODEL [--medium MODEL] --large MODEL [--json]
-  [--judges validators,verifiers,model[,judge_tier]] [--folds 5] [--target 0.95] [--l2 0.01] [--hidden 0]
+  [--judges validators,verifiers,model[,judge_tier]] [--folds 5] [--target 0.95] [--confidence 0.8] [--l2 0.01] [--hidden 0]
   [--judge-noise 1] [--judge-price-in 10] [--judge-price-out 30] [--no-baseline]`;
 
 function fail(msg: string): number {
@@ -36,7 +36,7 @@ export async function run(argv: string[]): Promise<number> {
         data: { type: 'string' }, train: { type: 'string' }, cv: { type: 'string' },
         small: { type: 'string' }, medium: { type: 'string' }, large: { type: 'string' },
         judges: { type: 'string', default: 'validators,verifiers,model' },
-        folds: { type: 'string', default: '5' }, target: { type: 'string', default: '0.95' },
+        folds: { type: 'string', default: '5' }, target: { type: 'string', default: '0.95' }, confidence: { type: 'string', default: '0.8' },
         l2: { type: 'string', default: '0.01' }, hidden: { type: 'string', default: '0' }, grid: { type: 'string', default: '201' },
         'judge-noise': { type: 'string', default: '1' }, 'judge-price-in': { type: 'string', default: '10' }, 'judge-price-out': { type: 'string', default: '30' },
         'judge-accept': { type: 'string', default: '0.5,0.67,0.78,0.89' },
@@ -57,10 +57,11 @@ export async function run(argv: string[]): Promise<number> {
     if (!Number.isFinite(x) || x < lo || x > hi) throw new Error(`--${name} must be a number in [${lo}, ${hi}], got "${v}"`);
     return x;
   };
-  let folds: number, target: number, l2: number, hidden: number, grid: number, cv: number | null, judgeSim: JudgeSim | null, judgeAccept: number[];
+  let confidence: number, folds: number, target: number, l2: number, hidden: number, grid: number, cv: number | null, judgeSim: JudgeSim | null, judgeAccept: number[];
   try {
     folds = num('folds', opts.folds, 2, 20);
     target = num('target', opts.target, 0.5, 1);
+    confidence = num('confidence', opts.confidence, 0.5, 0.999);
     l2 = num('l2', opts.l2, 0, 100);
     hidden = num('hidden', opts.hidden, 0, 64);
     grid = num('grid', opts.grid, 3, 1001);
@@ -95,9 +96,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   const started = Date.now();
   const progress = (msg: string) => process.stderr.write(`eval-cascade: ${msg} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
-  const o = { judges: judges as JudgeName[], train: { l2, hidden }, folds, target, grid, judgeSim, judgeAccept, progress };
+  const o = { judges: judges as JudgeName[], train: { l2, hidden }, folds, target, confidence, grid, judgeSim, judgeAccept, progress };
   const result = cv !== null ? await runCascadeCv(data.rows, models, { ...o, folds: cv }) : await runCascadeEval(train!.rows, data.rows, models, o);
-  const baseline = opts['no-baseline'] || cv !== null ? null : await promptOnlyBaseline(train!.rows, data.rows, progress);
+  const baseline = opts['no-baseline'] ? null : cv !== null ? await promptOnlyBaselineCv(data.rows, cv, progress) : await promptOnlyBaseline(train!.rows, data.rows, progress);
   const out = {
     data: opts.data,
     train: opts.train ?? null,

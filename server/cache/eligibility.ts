@@ -54,6 +54,10 @@ export function cacheEligibility(request: Pick<ChatRequest, 'messages' | 'temper
   if (messages.some((m) => m.parts || m.tool_calls || m.role === 'tool' || m.role === 'function')) return no('media', 'the conversation carries images, audio, files or tool turns');
   if ((request.n ?? 1) > 1) return no('choices', `n = ${request.n}`);
   if (request.seed !== undefined) return no('seed', 'a seeded request is answered by the model');
+  // A prompt over four times the limit is bypassed before it is normalised: only one that is three
+  // quarters whitespace or invisible characters would fit after normalising, and normalising a 4 MB
+  // prompt on the request path costs every other client tens of milliseconds.
+  if (last.content.length > MAX_PROMPT_CHARS * 4) return no('too_long', `prompt longer than ${MAX_PROMPT_CHARS} characters`);
   const norm = normalizePrompt(last.content);
   if (norm === '') return no('empty', 'empty prompt');
   if (norm.length > MAX_PROMPT_CHARS) return no('too_long', `prompt longer than ${MAX_PROMPT_CHARS} characters`);

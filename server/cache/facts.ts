@@ -137,7 +137,8 @@ function extract(raw: string): Facts {
   // Ambiguous language names only count when capitalised ("Go", "C", "R") or spelled "c language".
   for (const m of text.matchAll(/\b(Go|C|R|Swift)\b(?!['’]s\b)/g)) codeLangs.push(AMBIGUOUS_LANGUAGES[m[1].toLowerCase()]);
   for (const m of lower.matchAll(/\b(go|c|r|swift)\s+(?:language|lang|code|program|programming)\b/g)) codeLangs.push(AMBIGUOUS_LANGUAGES[m[1]]);
-  const quoted = [...text.matchAll(/"([^"]{1,500})"|'([^'\s][^']{0,498}[^'\s])'|`([^`]{1,500})`/g)].map((m) => (m[1] ?? m[2] ?? m[3]).trim());
+  // A single quote opens and closes only at a word's edge: the apostrophes of "I'd … don't" are not a quotation.
+  const quoted = [...text.matchAll(/"([^"]{1,500})"|(?<![\p{L}\p{N}])'([^'\s][^']{0,498}[^'\s])'(?![\p{L}\p{N}])|`([^`]{1,500})`/gu)].map((m) => (m[1] ?? m[2] ?? m[3]).trim());
   return {
     tokens,
     numbers: gate.numbers,

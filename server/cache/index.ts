@@ -38,7 +38,12 @@ export async function createCache(opts: CreateCacheOptions = {}): Promise<Semant
   let store: CacheStore;
   if (opts.store) store = opts.store;
   else if (opts.pool) store = new PgCacheStore({ pool: opts.pool });
-  else if (opts.url) store = new PgCacheStore({ pool: new pg.Pool({ connectionString: opts.url, max: 4, connectionTimeoutMillis: 2000, query_timeout: 15_000 }), ownsPool: true });
+  else if (opts.url) {
+    const pool = new pg.Pool({ connectionString: opts.url, max: 4, connectionTimeoutMillis: 2000, query_timeout: 15_000 });
+    // An idle connection dying with the database must not crash the process; the next query reports it.
+    pool.on('error', () => undefined);
+    store = new PgCacheStore({ pool, ownsPool: true });
+  }
   else store = new MemoryCacheStore();
   const cache = new SemanticCache({ store, embedder, maxEntries: opts.maxEntries, candidates: opts.candidates, purgeEveryMs: opts.purgeEveryMs, now: opts.now, earlyChecks: opts.earlyChecks });
   try {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonical } from '../embedding/text';
+import { facts } from './facts';
 import { editDistance, isTypo, verifyPair } from './verifier';
 
 describe('verifyPair', () => {
@@ -185,4 +186,18 @@ it('never vouches for a swapped action word, even reworded', () => {
   // "buy" is on the change axis (left out of the kin table): without the action guard this reworded
   // swap would pass at a sentence-model similarity of 0.99.
   expect(verifyPair('Should I buy a house now?', 'Is renting a house now wise?', { similarity: 0.99, swapMinSimilarity: 0.9 })).toMatchObject({ ok: false });
+});
+
+describe('apostrophes are not quotation marks', () => {
+  it('a polite rewording with contractions is the same question', () => {
+    const a = 'What is the difference between a crocodile and an alligator?';
+    const b = "Hello! I'd love to know the difference between a crocodile and an alligator, if you don't mind.";
+    expect(facts(b).quoted).toEqual([]);
+    expect(verifyPair(a, b)).toMatchObject({ ok: true });
+  });
+
+  it('a real single-quoted string still counts', () => {
+    expect(facts("What does 'carpe diem' mean?").quoted).toEqual(['carpe diem']);
+    expect(facts("What's the meaning of 'carpe diem'? I don't know it.").quoted).toEqual(['carpe diem']);
+  });
 });

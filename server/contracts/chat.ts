@@ -33,6 +33,8 @@ export interface GatewayRequest {
   /** Other request fields, forwarded to the tier unchanged. */
   extra?: Record<string, unknown>;
   source: 'api' | 'trpc' | 'chat' | 'batch';
+  /** The client's conversation id (x-cascade-conversation or metadata.conversation_id): keeps its turns on one tier. */
+  conversation?: string;
   /** The API shape the request came in (recorded, filterable): OpenAI Chat Completions unless said. */
   door?: Door;
   /** Client-set ceiling on the cost of this request (USD). */

@@ -71,15 +71,19 @@ redis.call('ZREM', KEYS[2], ARGV[1])
 return 1
 `;
 
-/** Renews this process's held leases: KEYS holders; ARGV expiry, ids... (only ids still held). */
+/**
+ * Renews this process's held leases: KEYS holders; ARGV expiry, key TTL ms, ids... (only ids still
+ * held). The key's own TTL is pushed out too: long streams may hold slots with no new grant.
+ */
 export const SEM_RENEW = `
 local n = 0
-for i = 2, #ARGV do
+for i = 3, #ARGV do
   if redis.call('ZSCORE', KEYS[1], ARGV[i]) then
     redis.call('ZADD', KEYS[1], ARGV[1], ARGV[i])
     n = n + 1
   end
 end
+if n > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return n
 `;
 

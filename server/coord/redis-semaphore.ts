@@ -183,7 +183,7 @@ export class RedisSemaphore {
   private async renew(): Promise<void> {
     const expiry = Date.now() + this.leaseMs;
     await Promise.all(
-      [...this.held].filter(([, ids]) => ids.size > 0).map(([tier, ids]) => this.conn.run('semRenew', [this.keys(tier).holders], [expiry, ...ids]).catch(() => undefined)),
+      [...this.held].filter(([, ids]) => ids.size > 0).map(([tier, ids]) => this.conn.run('semRenew', [this.keys(tier).holders], [expiry, this.leaseMs * 4, ...ids]).catch(() => undefined)),
     );
   }
 

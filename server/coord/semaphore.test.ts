@@ -99,6 +99,23 @@ describe('tier admission across replicas (Redis)', () => {
     p.release();
   });
 
+  it('a slot held much longer than the lease (a long stream) stays held: renewals keep it', async () => {
+    const [a, b] = await replicas(2, { leaseMs: 200 });
+    const x = a.admission();
+    const y = b.admission();
+    x.configure({ name: 'gpu', maxConcurrency: 1 });
+    y.configure({ name: 'gpu', maxConcurrency: 1 });
+    const long = await x.acquire('gpu');
+    await tick(1_500); // 7 leases, more than the keys' own TTL (4 leases) too
+    const ctl = new AbortController();
+    let granted = false;
+    const other = y.acquire('gpu', 'standard', ctl.signal).then((p) => ((granted = true), p));
+    await tick(300);
+    expect(granted).toBe(false);
+    long.release();
+    (await other).release();
+  });
+
   it('a cancelled waiter leaves the queue', async () => {
     const [a] = await replicas(1);
     const x = a.admission();

@@ -1,7 +1,7 @@
 // One guard in front of every database call of the process: a circuit breaker (cockatiel) that opens
-// on connectivity failures, a watchdog that probes Postgres twice a second and isolates the breaker
-// while the probe fails or hangs (a database that accepts connections but never answers is seen
-// within probeTimeoutMs + probeIntervalMs, ~1.5 s, instead of when the first query times out), and a
+// on connectivity failures, a watchdog that probes Postgres four times a second and isolates the
+// breaker while the probe fails or hangs (a database that accepts connections but never answers is
+// seen within probeIntervalMs + probeTimeoutMs, ~1.25 s, instead of when a query times out), and a
 // cap on calls in flight that sheds the excess with a 503 instead of queueing it. While the guard is
 // open every call fails at once with DatabaseUnavailableError; nothing piles up behind a dead
 // database, and nothing is released onto the tiers in one burst when it comes back.
@@ -50,6 +50,8 @@ export function createDbGuard(opts: DbGuardOptions = {}): DbGuard {
     { halfOpenAfter: opts.halfOpenAfterMs ?? 1000, breaker: new ConsecutiveBreaker(opts.breakerFailures ?? 3) },
   );
   let isolation: { dispose(): void } | null = null;
+  /** Rejecters of the calls in flight. */
+  const waiting = new Set<(err: Error) => void>();
   let inFlight = 0;
   let shed = 0;
   let rejectedWhileDown = 0;
@@ -73,26 +75,27 @@ export function createDbGuard(opts: DbGuardOptions = {}): DbGuard {
   const probeTimeout = opts.probeTimeoutMs ?? 1000;
 
   // One connection, kept between probes and replaced after any failure: a cut connection errors, a
-  // stalled one times out (query_timeout), and a new one must get through connect and the query.
+  // stalled one misses the deadline, and a new one must get through connect and the query.
   let probeClient: pg.Client | null = null;
   async function probeOnce(): Promise<boolean> {
     let client = probeClient;
-    try {
+    const attempt = (async () => {
       if (!client) {
-        client = new pg.Client({ connectionString: opts.probeUrl, connectionTimeoutMillis: probeTimeout, query_timeout: probeTimeout });
+        client = new pg.Client({ connectionString: opts.probeUrl });
         client.on('error', () => undefined);
         probeClient = client;
         await client.connect();
       }
       await client.query('SELECT 1');
-      return true;
-    } catch {
+    })();
+    const ok = await withinDeadline(attempt, probeTimeout);
+    if (!ok) {
       probeClient = null;
       // end() waits for a stalled socket; the probe does not.
       (client as unknown as { connection?: { stream?: { destroy(): void } } } | null)?.connection?.stream?.destroy();
-      void client?.end().catch(() => undefined);
-      return false;
+      void (client as pg.Client | null)?.end().catch(() => undefined);
     }
+    return ok;
   }
 
   function probeNow(): Promise<boolean> {
@@ -104,8 +107,10 @@ export function createDbGuard(opts: DbGuardOptions = {}): DbGuard {
             isolation.dispose();
             isolation = null;
           }
-        } else if (++failedProbes >= (opts.probeFailures ?? 2) && !isolation) {
+        } else if (++failedProbes >= (opts.probeFailures ?? 1) && !isolation) {
           isolation = breaker.isolate();
+          for (const reject of waiting) reject(new DatabaseUnavailableError());
+          waiting.clear();
         }
         noteState();
         return ok;
@@ -117,7 +122,7 @@ export function createDbGuard(opts: DbGuardOptions = {}): DbGuard {
   if (opts.probeUrl) {
     const tick = () => {
       void probeNow().finally(() => {
-        if (timer) timer = setTimeout(tick, opts.probeIntervalMs ?? 500).unref();
+        if (timer) timer = setTimeout(tick, opts.probeIntervalMs ?? 250).unref();
       });
     };
     timer = setTimeout(tick, 0).unref();
@@ -131,7 +136,12 @@ export function createDbGuard(opts: DbGuardOptions = {}): DbGuard {
       }
       inFlight++;
       try {
-        return await breaker.execute(fn);
+        // Released with DatabaseUnavailableError the moment the guard opens: a call that went out just
+        // before a hang would otherwise hold its caller until the driver's own timeout.
+        return await new Promise<T>((resolve, reject) => {
+          waiting.add(reject);
+          breaker.execute(fn).then(resolve, reject).finally(() => waiting.delete(reject));
+        });
       } catch (err) {
         if (err instanceof BrokenCircuitError || err instanceof IsolatedCircuitError) {
           rejectedWhileDown++;
@@ -152,4 +162,23 @@ export function createDbGuard(opts: DbGuardOptions = {}): DbGuard {
       probeClient = null;
     },
   };
+}
+
+/**
+ * Whether `p` settles successfully within `ms`. When the timer fires, the answer may already be in
+ * the socket, unread because the event loop was busy (a slow start, a long synchronous task): one
+ * setImmediate lets pending I/O run first, so a busy process never mistakes itself for a hung database.
+ */
+function withinDeadline(p: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (v: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(v);
+    };
+    const timer = setTimeout(() => setImmediate(() => settle(false)), ms);
+    p.then(() => settle(true), () => settle(false));
+  });
 }

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { ensureMonthlyPartitions, monthStart } from '../db/partitions';
 import { isEmbeddedServer } from '../db/server-kind';
 import { normalizeDecision, type StoredDecision } from './normalize';
+import { createJournal } from './journal';
 import { Spool } from './spool';
 import type { DecisionRecord, DecisionSink } from './types';
 import { writeBatch, type WriteMethod } from './writer';
@@ -35,6 +36,10 @@ export interface RecorderOptions {
   /** Backoff bounds between reconnection attempts while Postgres is down. */
   retryMinMs?: number;
   retryMaxMs?: number;
+  /** Journal every decision to an fsync'd local file before its answer is sent (default true). */
+  journal?: boolean;
+  /** How often journal segments whose decisions are all stored are removed (default 1 s). */
+  checkpointMs?: number;
   /** Close (flush) on SIGTERM/SIGINT, then let the signal end the process if nobody else handles it. */
   handleSignals?: boolean;
   log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
@@ -57,6 +62,8 @@ export interface RecorderStats {
 export interface Recorder extends DecisionSink {
   /** Resolves once everything recorded before the call is in Postgres or in the spool. */
   flush(): Promise<void>;
+  /** Resolves once everything recorded before the call is on local disk (journal): await it before answering. */
+  durable(): Promise<void>;
   /** Flushes, tries a last replay, stops timers and (if it opened it) the pool. */
   close(): Promise<void>;
   stats(): RecorderStats;
@@ -88,6 +95,7 @@ export function createRecorder(opts: RecorderOptions): Recorder {
   const retryMax = opts.retryMaxMs ?? 15_000;
   const log = opts.log ?? ((level, msg) => process.stderr.write(`[decisions] ${level}: ${msg}\n`));
   const spool = new Spool(opts.spoolDir);
+  const journal = opts.journal === false ? null : createJournal(opts.spoolDir, log);
   const rejectedFile = join(opts.spoolDir, 'rejected.jsonl');
 
   let queue: StoredDecision[] = [];
@@ -180,7 +188,7 @@ export function createRecorder(opts: RecorderOptions): Recorder {
         if (isTransient(err)) throw err;
         s.rejected += 1;
         s.lastError = (err as Error).message;
-        await appendFile(rejectedFile, `${JSON.stringify({ error: (err as Error).message, decision: d })}\n`);
+        await appendFile(rejectedFile, `${JSON.stringify({ error: (err as Error).message, decision: d })}\n`, { mode: 0o600 });
       }
     }
   }
@@ -273,6 +281,10 @@ export function createRecorder(opts: RecorderOptions): Recorder {
         return;
       }
       queue.push(row);
+      if (journal) {
+        journal.append(row);
+        segmentRows.add(row);
+      }
       if (closed) {
         void enqueueDrain();
       } else if (queue.length >= batchSize) {
@@ -290,9 +302,12 @@ export function createRecorder(opts: RecorderOptions): Recorder {
       await enqueueDrain();
       if (queue.length > 0) await enqueueDrain();
     },
+    durable: () => journal?.committed() ?? Promise.resolve(),
     async close(): Promise<void> {
       if (closed) return chain;
       closed = true;
+      clearInterval(checkpointTimer);
+      await checkpointing;
       if (opts.handleSignals) {
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);
@@ -304,6 +319,8 @@ export function createRecorder(opts: RecorderOptions): Recorder {
       await recorder.flush();
       if (retryTimer) clearTimeout(retryTimer);
       if (timer) clearTimeout(timer);
+      // Everything recorded is in Postgres or the spool now: the journal has nothing left to guard.
+      if (queue.length === 0) await journal?.close();
       if (ownPool) await pool.end().catch(() => undefined);
     },
     stats: () => ({
@@ -317,7 +334,36 @@ export function createRecorder(opts: RecorderOptions): Recorder {
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   }
-  void mkdir(opts.spoolDir, { recursive: true }).catch(() => undefined);
+  void mkdir(opts.spoolDir, { recursive: true, mode: 0o700 }).catch(() => undefined);
+
+  // Journal checkpoints: a new segment takes new decisions; once everything recorded before it is in
+  // Postgres or the spool (flush), the old segment is removed.
+  let checkpointing: Promise<void> = Promise.resolve();
+  /** The decisions in the journal's current segment (same objects as in the queue). */
+  let segmentRows = new Set<StoredDecision>();
+  const checkpointTimer = setInterval(() => {
+    if (!journal?.dirty() || closed) return;
+    checkpointing = checkpointing.then(async () => {
+      const rows = segmentRows;
+      segmentRows = new Set();
+      const old = journal.rotate();
+      await old.done;
+      await recorder.flush();
+      // Only decisions the spool could not take stay in memory: their segment stays too.
+      if (!queue.some((r) => rows.has(r))) await journal.remove(old.path);
+    }).catch((err: unknown) => log('warn', `journal checkpoint: ${(err as Error).message}`));
+  }, opts.checkpointMs ?? 1000);
+  checkpointTimer.unref();
+  // Decisions journaled by a process that died before storing them are recorded again (idempotent).
+  if (journal) {
+    checkpointing = journal.recover().then(async ({ decisions, files }) => {
+      if (files.length === 0) return;
+      log('warn', `recovering ${decisions.length} journaled decisions from ${files.length} file(s) left by a stopped process`);
+      queue.push(...decisions);
+      await recorder.flush();
+      if (queue.length === 0) for (const f of files) await journal.remove(f);
+    }).catch((err: unknown) => log('warn', `journal recovery: ${(err as Error).message}`));
+  }
   // Batches spooled by an earlier run (or a dead process) are replayed as soon as possible.
   void spool.isEmpty().then((empty) => (empty ? undefined : enqueueDrain()));
   return recorder;

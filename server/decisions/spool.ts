@@ -4,7 +4,7 @@
 // atomic rename, so two processes never replay the same file while it is still being written.
 // Replaying is idempotent (see writer.ts), so a crash mid-replay only means some rows are offered
 // twice, and the second offer adds nothing.
-import { appendFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoredDecision } from './normalize';
 
@@ -34,7 +34,7 @@ export class Spool {
   }
 
   private async init(): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const names = (await readdir(this.dir)).filter((n) => FILE_RE.test(n)).sort();
     for (const name of names) {
       const [, pidText] = FILE_RE.exec(name)!;
@@ -66,7 +66,15 @@ export class Spool {
 
   async append(batch: readonly StoredDecision[]): Promise<void> {
     await this.ready;
-    await appendFile(this.own, `${JSON.stringify(batch)}\n`);
+    // Owner-only (prompts' previews and key ids are in it), and on disk before the batch counts as kept:
+    // the decision journal's segment is removed on the strength of this write.
+    const fh = await open(this.own, 'a', 0o600);
+    try {
+      await fh.write(`${JSON.stringify(batch)}\n`);
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
     if (!this.files.includes(this.own)) this.files.push(this.own);
     this.pendingBatches += 1;
   }
@@ -105,7 +113,7 @@ export class Spool {
           await write(batches[i]);
         } catch (err) {
           const rest = batches.slice(i).map((b) => JSON.stringify(b)).join('\n');
-          await writeFile(`${file}.tmp`, `${rest}\n`);
+          await writeFile(`${file}.tmp`, `${rest}\n`, { mode: 0o600 });
           await rename(`${file}.tmp`, file);
           this.pendingBatches = Math.max(0, this.pendingBatches - i);
           throw err;
@@ -116,7 +124,7 @@ export class Spool {
       const after = await this.readBatches(file);
       if (after.length > batches.length) {
         const rest = after.slice(batches.length).map((b) => JSON.stringify(b)).join('\n');
-        await writeFile(`${file}.tmp`, `${rest}\n`);
+        await writeFile(`${file}.tmp`, `${rest}\n`, { mode: 0o600 });
         await rename(`${file}.tmp`, file);
         this.pendingBatches = after.length - batches.length;
         continue;

@@ -12,7 +12,12 @@ export type AttemptOutcome =
   | 'queue_full'
   | 'bad_answer'
   | 'stream_cut'
-  | 'cancelled';
+  | 'cancelled'
+  // Verdicts of the answer judges (attempt steps 'judge:<judge>'): the judged answer was accepted,
+  // rejected (the request escalated), or the judge passed it on to the next judge.
+  | 'accepted'
+  | 'rejected'
+  | 'abstained';
 
 export interface AttemptRecord {
   seq: number;

@@ -7,6 +7,7 @@ import { executeStream, type StreamEvent } from '../routing/executor-stream';
 import type { Usage } from '../tiers/types';
 import { answerStep, finishReasonOf, noAnswerError } from './answer';
 import { cacheLookup, cacheStore } from './cache-step';
+import { judgeFor } from './judge-step';
 import { metaOf, type RequestContext } from './context';
 import { recordDecision } from './record-decision';
 
@@ -30,7 +31,7 @@ export async function answerStream(ctx: RequestContext): Promise<ChatStream> {
     recordDecision(ctx, { kind: 'failed', errorCode: 'internal_error' });
     throw err;
   }
-  const x = executeStream(ctx.deps.tiers, { chain: step.chain, request: step.request, validators: ctx.policy.validators, step: step.step, log: ctx.log, signal: ctx.req.signal, priority: step.priority });
+  const x = executeStream(ctx.deps.tiers, { chain: step.chain, request: step.request, validators: ctx.policy.validators, step: step.step, log: ctx.log, signal: ctx.req.signal, priority: step.priority, judge: judgeFor(ctx, true) });
   const it = x.events;
   const first = await it.next();
   if (first.done || first.value.type !== 'tier') {
@@ -68,7 +69,7 @@ export async function answerStream(ctx: RequestContext): Promise<ChatStream> {
       await it.return(undefined);
       const res = await x.result;
       if (res.status === 'ok') cacheStore(ctx, res);
-      recordDecision(ctx, { kind: 'answered', tier: res.tier?.name ?? tier, status: res.status, errorCode: res.error?.code ?? null, ttftMs, answer: res.attempts.at(-1) ?? null });
+      recordDecision(ctx, { kind: 'answered', tier: res.tier?.name ?? tier, status: res.status, errorCode: res.error?.code ?? null, ttftMs, answer: res.attempts.at(-1) ?? null, toolCalls: res.extras?.toolCalls?.length });
     }
   }
   return { meta, events: events() };

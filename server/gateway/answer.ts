@@ -9,6 +9,7 @@ import type { ChatRequest, Usage } from '../tiers/types';
 import { cacheLookup, cacheStore } from './cache-step';
 import { metaOf, type RequestContext } from './context';
 import { GatewayError } from './errors';
+import { judgeFor } from './judge-step';
 import { admissionPriority } from './priority';
 import { recordDecision } from './record-decision';
 
@@ -60,7 +61,7 @@ export async function answer(ctx: RequestContext): Promise<ChatResult> {
   try {
     const step = await answerStep(ctx);
     if (STAGE_TRACE) mark(signal, 'gw.answerStep');
-    res = await executeChat(ctx.deps.tiers, { chain: step.chain, request: step.request, validators: ctx.policy.validators, step: step.step, log: ctx.log, signal, priority: step.priority });
+    res = await executeChat(ctx.deps.tiers, { chain: step.chain, request: step.request, validators: ctx.policy.validators, step: step.step, log: ctx.log, signal, priority: step.priority, judge: judgeFor(ctx, false) });
   } catch (err) {
     recordDecision(ctx, { kind: 'failed', errorCode: 'internal_error' });
     throw err;
@@ -72,7 +73,7 @@ export async function answer(ctx: RequestContext): Promise<ChatResult> {
   if (STAGE_TRACE) mark(signal, 'gw.execReturn');
   cacheStore(ctx, res);
   const last = res.attempts.at(-1) ?? null;
-  const cost = recordDecision(ctx, { kind: 'answered', tier: res.tier.name, status: 'ok', errorCode: null, ttftMs: last?.ttftMs ?? null, answer: last });
+  const cost = recordDecision(ctx, { kind: 'answered', tier: res.tier.name, status: 'ok', errorCode: null, ttftMs: last?.ttftMs ?? null, answer: last, toolCalls: res.extras?.toolCalls?.length });
   if (STAGE_TRACE) mark(signal, 'gw.record');
   const result: ChatResult = { ...metaOf(ctx, res.tier.name), content: res.content, finishReason: finishReasonOf(res.finishReason), usage: res.usage!, costUsd: cost };
   if (res.extras) result.extras = res.extras;

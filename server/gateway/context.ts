@@ -40,6 +40,8 @@ export interface RequestContext {
   readonly log: AttemptLog;
   /** Set when exploration changed the plan's target (recorded in the decision's plan). */
   readonly explored: PlanNotes['exploration'] | null;
+  /** The conversation this turn belongs to (null: no key), and whether it stayed on the earlier tier. */
+  readonly conversation: { key: string | null; sticky: PlanNotes['sticky'] | null };
 }
 
 /** The cache status of a request that was not answered from the cache. */

@@ -22,6 +22,7 @@ import { GatewayError } from './errors';
 import type { PlanNotes } from './record';
 import { recordDecision } from './record-decision';
 import { resolveModel } from './resolve-model';
+import { conversationKey, isFollowUp } from './sticky';
 import type { GatewayDeps } from './types';
 
 function lastUser(req: GatewayRequest): string {
@@ -91,7 +92,17 @@ export async function planRequest(deps: GatewayDeps, principal: Principal, req: 
     plan = explorePlan(before, policy, id);
     if (plan !== before && before.kind !== 'reject') explored = { from: before.target, to: plan.target as string, share: policy.tuner.exploration };
   }
-  const base = { deps, principal, req, id, createdAt, t0, prompt, chatReq, policy, policyVersion: version, assessment, log: new AttemptLog(), explored };
+  const conversation = { key: deps.sticky ? conversationKey(principal.tenant, req.messages, req.conversation) : null, sticky: null as PlanNotes['sticky'] | null };
+  if (conversation.key && plan.kind === 'cascade' && !forced && isFollowUp(req.messages)) {
+    const earlier = deps.sticky!.get(conversation.key);
+    if (earlier) {
+      const at = plan.chain.indexOf(earlier);
+      conversation.sticky = { tier: earlier, applied: at >= 0 };
+      if (at > 0) plan = { ...plan, chain: plan.chain.slice(at), reasons: [...plan.reasons, `the conversation's earlier turns were answered by ${earlier}: it stays there (its prefix cache is warm)`] };
+      else if (at < 0) plan.reasons.push(`the conversation's earlier turns were answered by ${earlier}, which this turn's chain does not include`);
+    }
+  }
+  const base = { deps, principal, req, id, createdAt, t0, prompt, chatReq, policy, policyVersion: version, assessment, log: new AttemptLog(), explored, conversation };
   if (plan.kind === 'reject') {
     const refused: RecordContext = { ...base, plan, eligibility: { eligible: false, reason: 'off', detail: '' } };
     recordDecision(refused, { kind: 'refused', errorCode: plan.errorCode });

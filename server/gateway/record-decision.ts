@@ -5,17 +5,35 @@ import type { CacheHit } from '../cache/types';
 import type { AttemptRecord, DecisionStatus } from '../decisions/types';
 import { cacheThreshold } from './cache-step';
 import { missStatus, type RecordContext } from './context';
-import { buildDecision, type RecordedPlan } from './record';
+import { buildDecision, type PlanNotes, type RecordedPlan } from './record';
 
 export type Outcome =
   /** Answered from the cache: nothing was called. */
   | { kind: 'hit'; hit: CacheHit }
   /** A tier answered (a stream may still end partial or in error after its first token). */
-  | { kind: 'answered'; tier: string; status: Exclude<DecisionStatus, 'rejected'>; errorCode: string | null; ttftMs: number | null; answer: AttemptRecord | null }
+  | { kind: 'answered'; tier: string; status: Exclude<DecisionStatus, 'rejected'>; errorCode: string | null; ttftMs: number | null; answer: AttemptRecord | null; toolCalls?: number }
   /** No tier answered. */
   | { kind: 'failed'; errorCode: string }
   /** The plan refused the request (budget, rules, no tier). */
   | { kind: 'refused'; errorCode: string };
+
+/** What the request carried beyond plain text and its door; null for a plain Chat Completions request (most traffic). */
+function requestNotes(ctx: RecordContext, outcome: Outcome): PlanNotes['request'] | null {
+  const r = ctx.chatReq;
+  let images = 0;
+  let audio = 0;
+  for (const m of r.messages) {
+    for (const p of m.parts ?? []) {
+      if (p.type === 'image_url') images++;
+      else if (p.type === 'input_audio') audio++;
+    }
+  }
+  const toolCalls = outcome.kind === 'answered' ? (outcome.toolCalls ?? 0) : 0;
+  const tools = r.tools?.length ?? 0;
+  const door = ctx.req.door ?? 'chat.completions';
+  if (!tools && !images && !audio && !toolCalls && (r.n ?? 1) === 1 && door === 'chat.completions') return null;
+  return { door, tools, toolCalls, images, audio, choices: r.n ?? 1 };
+}
 
 /** Records the request's decision and returns its cost. A failing sink never fails the request. */
 export function recordDecision(ctx: RecordContext, outcome: Outcome): number {
@@ -25,6 +43,10 @@ export function recordDecision(ctx: RecordContext, outcome: Outcome): number {
   if (hit) plan.cache = { entryId: hit.entryId, kind: hit.kind, similarity: hit.similarity, threshold: cacheThreshold(ctx), verifier: hit.verifier };
   const cacheStatus = hit ? hit.kind : outcome.kind === 'refused' ? 'bypass' : missStatus(ctx);
   if (cacheStatus === 'bypass' && !ctx.eligibility.eligible && ctx.eligibility.detail) plan.cacheBypass = { reason: ctx.eligibility.reason, detail: ctx.eligibility.detail };
+  const request = requestNotes(ctx, outcome);
+  if (request) plan.request = request;
+  if (ctx.conversation.sticky) plan.sticky = ctx.conversation.sticky;
+  if (outcome.kind === 'answered' && outcome.status === 'ok' && ctx.conversation.key) ctx.deps.sticky?.set(ctx.conversation.key, outcome.tier);
   const answer = outcome.kind === 'answered' ? outcome.answer : null;
   const decision = buildDecision({
     id: ctx.id, createdAt: ctx.createdAt, principal: { id: ctx.principal.id, apiKeyId: ctx.principal.apiKeyId }, source: ctx.req.source,

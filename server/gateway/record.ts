@@ -19,6 +19,10 @@ export interface PlanNotes {
   cache?: { entryId: string; kind: 'exact' | 'semantic'; similarity: number; threshold: number; verifier: string | null };
   /** Set when the cache was on but not used for this request: why (a console reader otherwise sees a bare "bypass"). */
   cacheBypass?: { reason: string; detail: string };
+  /** What the request carried beyond text, and the door it came through (the decision page shows it). */
+  request?: { door: string; tools: number; toolCalls: number; images: number; audio: number; choices: number };
+  /** Set on a follow-up turn that stayed on (or moved up from) the conversation's earlier tier. */
+  sticky?: { tier: string; applied: boolean };
 }
 
 export type RecordedPlan = Plan & PlanNotes;

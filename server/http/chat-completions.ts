@@ -19,6 +19,8 @@ export interface V1Deps {
   apiKeys: ApiKeyVerifier;
   feedback: FeedbackPort;
   maxBodyBytes: number;
+  /** Resolves once the decisions recorded so far are on local disk: awaited before an answer is sent. */
+  durable?: () => Promise<void>;
 }
 
 export interface V1Request {
@@ -40,22 +42,27 @@ export async function chatCompletions(deps: V1Deps, req: V1Request): Promise<Htt
       model,
       ...gatewayFields(body, messages, extra),
       source: 'api',
+      conversation: req.header('x-cascade-conversation') ?? conversationOf(body.metadata),
       maxCostUsd: parseMaxCost(req.header('x-cascade-max-cost-usd')),
       signal: req.signal,
     };
     if (body.stream) {
       const stream = await deps.chat.stream(principal, gatewayReq);
-      return { status: 200, headers: { ...sseHeaders(), ...cascadeHeaders(stream.meta) }, stream: sse(stream, body) };
+      return { status: 200, headers: { ...sseHeaders(), ...cascadeHeaders(stream.meta) }, stream: sse(stream, body, deps.durable) };
     }
     const result = await deps.chat.complete(principal, gatewayReq);
+    await deps.durable?.();
     if (STAGE_TRACE) mark(req.signal, 'gw.return');
     return json(200, completionBody(result), { ...cascadeHeaders(result), 'x-cascade-cost-usd': decimalUsd(result.costUsd) });
   } catch (err) {
-    return errorResult(toHttpError(err));
+    const httpErr = toHttpError(err);
+    // A failed request that was recorded names its decision (errorResult); it is on disk first.
+    if (httpErr.decisionId) await deps.durable?.();
+    return errorResult(httpErr);
   }
 }
 
-function parseMaxCost(v: string | null): number | null {
+export function parseMaxCost(v: string | null): number | null {
   if (v === null) return null;
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0) throw new HttpError(400, 'x-cascade-max-cost-usd must be a non-negative number.', 'invalid_request_error', 'x-cascade-max-cost-usd', 'invalid_request');
@@ -90,12 +97,12 @@ function completionBody(r: ChatResult) {
   };
 }
 
-function sseHeaders(): Record<string, string> {
+export function sseHeaders(): Record<string, string> {
   return { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' };
 }
 
 /** OpenAI's chunk stream; a failure after tokens were sent ends with an explicit error event (the SDK throws on it). */
-async function* sse(stream: ChatStream, body: ChatCompletionBody): AsyncGenerator<string> {
+async function* sse(stream: ChatStream, body: ChatCompletionBody, durable?: () => Promise<void>): AsyncGenerator<string> {
   const id = `chatcmpl-${stream.meta.decisionId}`;
   const created = Math.floor(Date.now() / 1000);
   let model = stream.meta.tier ?? stream.meta.model;
@@ -120,6 +127,8 @@ async function* sse(stream: ChatStream, body: ChatCompletionBody): AsyncGenerato
       }
     }
   }
+  // The decision was recorded when the events ended: [DONE] (the answer being complete) waits for it to be on disk.
+  await durable?.();
   yield 'data: [DONE]\n\n';
 }
 
@@ -127,4 +136,10 @@ async function* sse(stream: ChatStream, body: ChatCompletionBody): AsyncGenerato
 export function decimalUsd(x: number): string {
   if (!Number.isFinite(x) || x <= 0) return '0';
   return x.toFixed(10).replace(/\.?0+$/, '') || '0';
+}
+
+/** The client's conversation id, when it tags requests with one in metadata. */
+function conversationOf(metadata: Record<string, string> | null | undefined): string | undefined {
+  const id = metadata?.conversation_id;
+  return typeof id === 'string' && id !== '' ? id : undefined;
 }

@@ -1,13 +1,16 @@
 // The /v1 route table, once: the custom server (node-handler.ts, the hot path) and Next's route
 // handler (app/api/v1/[...path]/route.ts) both adapt their request to a V1Call and ask here.
+import type { ResponseStore } from '../contracts/responses';
 import { batchesRoute, isBatchPath, type BatchHttpDeps } from './batches';
 import { chatCompletions, type V1Deps } from './chat-completions';
 import { HttpError } from './errors';
 import { postFeedback } from './feedback';
 import { listModels } from './models';
+import { postMessages } from './doors/messages';
+import { getResponse, postResponses } from './doors/responses';
 import { errorResult, type HttpResult } from './result';
 
-export type V1RouteDeps = V1Deps & Pick<BatchHttpDeps, 'batches'>;
+export type V1RouteDeps = V1Deps & Pick<BatchHttpDeps, 'batches'> & { responses: ResponseStore };
 
 /** One API request, whatever server received it. */
 export interface V1Call {
@@ -37,6 +40,18 @@ export async function routeV1(deps: V1RouteDeps, call: V1Call): Promise<HttpResu
   if (path === '/v1/chat/completions') {
     if (method !== 'POST') return methodNotAllowed('POST');
     return chatCompletions(deps, call);
+  }
+  if (path === '/v1/messages') {
+    if (method !== 'POST') return methodNotAllowed('POST');
+    return postMessages(deps, call);
+  }
+  if (path === '/v1/responses') {
+    if (method !== 'POST') return methodNotAllowed('POST');
+    return postResponses(deps, call);
+  }
+  if (path.startsWith('/v1/responses/')) {
+    if (method !== 'GET') return methodNotAllowed('GET');
+    return getResponse(deps, call, path.slice('/v1/responses/'.length));
   }
   if (path === '/v1/feedback') {
     if (method !== 'POST') return methodNotAllowed('POST');

@@ -1,9 +1,8 @@
 // The process's HTTP server: the OpenAI-compatible routes are answered here directly (hot path),
 // everything else goes to the fallback (Next.js in server.ts, a 404 in tests).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { BatchHttpDeps } from './batches';
-import type { V1Deps } from './chat-completions';
 import { createV1NodeHandler } from './node-handler';
+import type { V1RouteDeps } from './routes';
 import type { Drain } from '../resilience/drain';
 
 export type Fallback = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -15,7 +14,7 @@ export interface ServerGuards {
   drain?: Pick<Drain, 'admit'>;
 }
 
-export function createHttpServer(getDeps: () => Promise<V1Deps & Pick<BatchHttpDeps, 'batches'>>, fallback: Fallback, guards: ServerGuards = {}): Server {
+export function createHttpServer(getDeps: () => Promise<V1RouteDeps>, fallback: Fallback, guards: ServerGuards = {}): Server {
   const v1 = createV1NodeHandler(getDeps);
   const server = createServer((req, res) => {
     guards.headers?.(req, res);

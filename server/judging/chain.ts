@@ -3,8 +3,10 @@
 // cascade executor and in the offline evaluation, which hands it recorded evidence instead of live
 // calls, so a threshold chosen offline means the same thing in production.
 
-export const JUDGES = ['validators', 'verifiers', 'model', 'self_consistency', 'judge_tier'] as const;
-export type JudgeName = (typeof JUDGES)[number];
+import { JUDGE_NAMES, type JudgeName } from '../routing/policy';
+
+export const JUDGES = JUDGE_NAMES;
+export type { JudgeName };
 
 export interface JudgeVerdict {
   judge: JudgeName;
@@ -37,7 +39,8 @@ export interface Evidence {
   /** P(acceptable) from the answer-quality model; null when no model is loaded. */
   model(): Promise<number | null>;
   selfConsistency?(): Promise<{ agree: boolean; costUsd: number; detail: string }>;
-  judgeTier?(): Promise<{ score: number; costUsd: number; detail: string }>;
+  /** score null: the judge tier's reply held no grade (the judge abstains). */
+  judgeTier?(): Promise<{ score: number | null; costUsd: number; detail: string }>;
 }
 
 export interface ChainOutcome {
@@ -90,7 +93,8 @@ async function runJudge(judge: JudgeName, cfg: ChainConfig, ev: Evidence, laterJ
     case 'judge_tier': {
       if (!ev.judgeTier) return null;
       const r = await ev.judgeTier();
-      return { judge, verdict: r.score >= cfg.judgeAcceptScore ? 'accept' : 'reject', score: r.score, costUsd: r.costUsd, detail: r.detail };
+      const verdict = r.score === null ? 'abstain' : r.score >= cfg.judgeAcceptScore ? 'accept' : 'reject';
+      return { judge, verdict, score: r.score, costUsd: r.costUsd, detail: r.detail };
     }
   }
 }

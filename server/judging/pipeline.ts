@@ -38,7 +38,7 @@ export async function trainShipped(files: string[], l2: number, progress: (msg: 
     const feats = featureTable(rows);
     const examples = labeled(rows, feats);
     const oof = await outOfFold(rows, feats, 5, { l2 });
-    const opts = { judges: ['validators', 'verifiers', 'model'] as const, train: { l2 }, folds: 5, target: 0.95, grid: 101, judgeSim: null, judgeAccept: [] };
+    const opts = { judges: ['validators', 'verifiers', 'model'] as const, train: { l2 }, folds: 5, target: 0.95, confidence: 0.8, grid: 101, judgeSim: null, judgeAccept: [] };
     const { chosen } = await chooseSetting(rows, feats, models.length, { ...opts, judges: [...opts.judges] });
     const aucs = models.slice(0, -1).map((_, k) => auc(oof.map((s) => s[k]), rows.map((r) => (r.tiers[k].score >= LABEL_AT ? 1 : 0))));
     if (chosen) thresholds.push(chosen.setting.cfg.acceptThreshold);

@@ -49,7 +49,25 @@ export interface DomainErrorOptions {
   cause?: unknown;
 }
 
+/** Marks every DomainError, whichever copy of this module made it (see Symbol.hasInstance below). */
+const BRAND = Symbol.for('cascade.DomainError');
+
 export class DomainError extends Error {
+  /**
+   * The process runs this module twice: once in the runtime server.ts starts (tsx) and once inside
+   * Next's server bundle, where the tRPC routers live. A store of the runtime throws the one class,
+   * a router checks against the other, and a plain `instanceof` said no: every domain error became
+   * a 500 without its field issues. So DomainError itself recognises any branded error; a subclass
+   * (HttpError, FeedbackError, …) recognises its own instances, or a branded error of that class name.
+   */
+  static [Symbol.hasInstance](x: unknown): boolean {
+    if (typeof x !== 'object' || x === null) return false;
+    if (Function.prototype[Symbol.hasInstance].call(this, x)) return true;
+    if ((x as { [BRAND]?: unknown })[BRAND] !== true) return false;
+    return this === DomainError || (x as { name?: unknown }).name === this.name;
+  }
+
+  readonly [BRAND] = true;
   readonly param: string | null;
   readonly decisionId: string | null;
   readonly issues: { path: string; message: string }[] | undefined;

@@ -17,7 +17,7 @@ export interface OutageTolerantVerifier extends ApiKeyVerifier {
 
 const digest = (raw: string) => createHash('sha256').update(raw).digest('base64url');
 
-export function outageTolerantVerifier(inner: ApiKeyVerifier, opts: { maxKeys?: number } = {}): OutageTolerantVerifier {
+export function outageTolerantVerifier(inner: ApiKeyVerifier, opts: { maxKeys?: number; databaseUp?: () => boolean } = {}): OutageTolerantVerifier {
   const maxKeys = opts.maxKeys ?? 50_000;
   // Map order is insertion order: re-inserting on every answer keeps the most recently used keys last.
   const known = new Map<string, Principal | null>();
@@ -26,6 +26,11 @@ export function outageTolerantVerifier(inner: ApiKeyVerifier, opts: { maxKeys?: 
   return {
     async verify(raw) {
       const h = digest(raw);
+      // Known to be down: do not even ask (a lookup started before the outage may still be hanging).
+      if (opts.databaseUp && !opts.databaseUp() && known.has(h)) {
+        servedFromMemory++;
+        return known.get(h) ?? null;
+      }
       try {
         const principal = await inner.verify(raw);
         known.delete(h);

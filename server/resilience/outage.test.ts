@@ -1,4 +1,5 @@
 // The database guard and the key memory against a real Postgres behind a relay that is cut and stalled.
+import '../runtime/preload-native';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTcpRelay } from '../../test/fixtures/tcp-relay';
 import { createPrisma } from '../db/client';
@@ -7,6 +8,7 @@ import { apiKeyVerifier, hashApiKey } from '../repos/users';
 import { createDbGuard } from '../db/guard';
 import { outageTolerantVerifier } from './outage-keys';
 import { randomUUID } from 'node:crypto';
+import { createCache } from '../cache';
 
 const url = process.env.TEST_DATABASE_URL!;
 const direct = createPrisma(url, { poolSize: 1 });
@@ -29,7 +31,7 @@ async function makeKey(): Promise<{ raw: string; id: string }> {
 describe('database outage', () => {
   it('known keys are served from memory while Postgres is cut, unknown keys get a 503 error, revocations hold', async () => {
     const relay = await startTcpRelay(url);
-    const guard = createDbGuard({ probeUrl: relay.url, probeIntervalMs: 100, probeTimeoutMs: 500, log: () => undefined });
+    const guard = createDbGuard({ probeUrl: relay.url, probeIntervalMs: 100, probeTimeoutMs: 1000, log: () => undefined });
     const prisma = createPrisma(relay.url, { poolSize: 2, guard });
     try {
       const verifier = outageTolerantVerifier(apiKeyVerifier(prisma, 50));
@@ -61,7 +63,7 @@ describe('database outage', () => {
 
   it('a hung database (connections accepted, never answered) opens the guard, and calls fail fast instead of piling up', async () => {
     const relay = await startTcpRelay(url);
-    const guard = createDbGuard({ probeUrl: relay.url, probeIntervalMs: 100, probeTimeoutMs: 500, maxInFlight: 8, log: () => undefined });
+    const guard = createDbGuard({ probeUrl: relay.url, probeIntervalMs: 100, probeTimeoutMs: 1000, maxInFlight: 8, log: () => undefined });
     const prisma = createPrisma(relay.url, { poolSize: 2, guard });
     try {
       await prisma.apiKey.count();
@@ -76,6 +78,45 @@ describe('database outage', () => {
     } finally {
       guard.close();
       await prisma.$disconnect();
+      await relay.close();
+    }
+  });
+
+  it('a call already waiting on the database when it hangs is released when the guard opens', async () => {
+    const relay = await startTcpRelay(url);
+    const guard = createDbGuard({ probeUrl: relay.url, probeIntervalMs: 100, probeTimeoutMs: 1000, log: () => undefined });
+    const prisma = createPrisma(relay.url, { poolSize: 2, guard });
+    try {
+      await prisma.apiKey.count();
+      relay.stall();
+      // Sent after the stall, before the guard noticed: without the release it waits for the
+      // driver's statement timeout (15 s), longer than this test's own.
+      const pending = prisma.apiKey.count();
+      await expect(pending).rejects.toBeInstanceOf(DatabaseUnavailableError);
+      expect(guard.isUp()).toBe(false);
+    } finally {
+      guard.close();
+      await relay.restore();
+      await prisma.$disconnect();
+      await relay.close();
+    }
+  }, 10_000);
+
+  it('the semantic cache pool survives its idle connections dying with the database', async () => {
+    const relay = await startTcpRelay(url);
+    const errors: unknown[] = [];
+    const onError = (e: unknown) => errors.push(e);
+    process.on('uncaughtException', onError);
+    const cache = await createCache({ url: relay.url });
+    try {
+      await cache.lookup({ prompt: 'warm the pool up', scope: { tenant: 't', systemPrompt: '', params: '' }, minTierRank: 0, threshold: 0.9 }).catch(() => null);
+      await relay.cut();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(errors).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onError);
+      await relay.restore();
+      await cache.close();
       await relay.close();
     }
   });

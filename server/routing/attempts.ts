@@ -24,6 +24,12 @@ export function outcomeOf(err: unknown): { outcome: AttemptOutcome; detail: stri
   }
 }
 
+/** A judge's verdict row rather than a tier's answer (does not count as an escalation). */
+export const isJudgeAttempt = (a: Pick<AttemptRecord, 'step'>) => a.step.startsWith('judge:');
+
+/** Escalations of an execution: answers after the first, judge verdicts aside. */
+export const escalationsOf = (attempts: AttemptRecord[]) => Math.max(0, attempts.filter((a) => !isJudgeAttempt(a)).length - 1);
+
 export interface OpenAttempt {
   readonly tier: TierConfig;
   admitted(queueMs: number): void;
@@ -73,6 +79,11 @@ export class AttemptLog {
         return rec;
       },
     };
+  }
+
+  /** Appends records made elsewhere (the judges' verdicts), numbered in this log's order. */
+  append(records: Omit<AttemptRecord, 'seq'>[]): void {
+    for (const r of records) this.attempts.push({ ...r, seq: this.attempts.length });
   }
 
   /** Records a tier that could not even be called (unknown to the registry). */

@@ -3,7 +3,7 @@
 // and the tests all run exactly this code, and the reasons it returns are what the console shows.
 import type { Assessment } from '../complexity/types';
 import { keyOverride, type Policy, type RouteTarget } from './policy';
-import { TARGET_RANK, type CascadePlan, type DecideContext, type Plan, type RejectCode, type RejectPlan, type TierState, type TierStates } from './plan';
+import { TARGET_RANK, type CascadePlan, type DecideContext, type JudgingPlan, type Plan, type RejectCode, type RejectPlan, type TierState, type TierStates } from './plan';
 import { applyRules } from './rules';
 import { DEFAULT_CAPABILITIES, missingCapability, needsAnything, type Needs } from '../tiers/capabilities';
 
@@ -96,6 +96,24 @@ function chainFor(policy: Policy, target: TierTarget, forbiddenTiers: Set<string
   return out;
 }
 
+/**
+ * The band's answer-side cascade, if its mode asks for one here: cascade always, hybrid when the
+ * prompt score is below the band's hybridMaxScore. The cascade starts on the cheapest target the
+ * rules allow (never above the routed one).
+ */
+function judgingFor(policy: Policy, target: TierTarget, score: number, forbidden: Set<RouteTarget>, reasons: string[]): { start: TierTarget; plan: JudgingPlan } | null {
+  const b = policy.answerJudging[target];
+  if (b.mode === 'route') return null;
+  if (b.mode === 'hybrid' && score >= b.hybridMaxScore) {
+    reasons.push(`hybrid band ${target}: score ${score.toFixed(3)} >= ${b.hybridMaxScore}, routed without a cheap try`);
+    return null;
+  }
+  const start = (['small', 'medium', 'large'] as const).slice(0, TARGET_RANK[target] + 1).find((t) => !forbidden.has(t)) ?? target;
+  reasons.push(`answer-side cascade (${b.mode}) for band ${target}: answer on ${start} first; judges ${b.judges.join(' > ')}; accept at P >= ${b.acceptThreshold}`);
+  const { mode, judges, acceptThreshold, uncertainBelow, judgeAcceptScore, stream } = b;
+  return { start, plan: { mode, band: target, judges: [...judges], acceptThreshold, uncertainBelow, judgeAcceptScore, stream, judgeTier: policy.answerJudging.judgeTier } };
+}
+
 export function decide(assessment: Assessment | null, policy: Policy, tierStates: TierStates, ctx: DecideContext): Plan {
   const reasons: string[] = [];
   const thresholds = effectiveThresholds(policy, ctx.apiKeyId, reasons);
@@ -170,16 +188,20 @@ export function decide(assessment: Assessment | null, policy: Policy, tierStates
     target = best;
   }
 
-  // The capability filter covers the whole escalation chain, and reaches up when the target's own tiers
+  // Cascade mode starts on the cheapest capable tier and judges its answer (judgingFor).
+  const judging = judgingFor(policy, target, assessment.score, ruled.forbidden, reasons);
+  let start = judging ? judging.start : target;
+  // The capability filter covers the whole escalation chain, and reaches up when the start's own tiers
   // cannot serve the request (an image on the small target goes to the first tier with vision).
-  let picked = capable(chainFor(policy, target, forbiddenTiers, reasons), tierStates, ctx.needs, reasons);
+  let picked = capable(chainFor(policy, start, forbiddenTiers, reasons), tierStates, ctx.needs, reasons);
   if (picked.chain.length === 0 && picked.missing) {
-    for (const up of ORDER.slice(TARGET_RANK[target] + 1)) {
+    for (const up of ORDER.slice(TARGET_RANK[start] + 1)) {
       if (up === 'research' || ruled.forbidden.has(up)) continue;
       const next = capable(chainFor(policy, up, forbiddenTiers, reasons), tierStates, ctx.needs, reasons);
       if (next.chain.length > 0) {
-        reasons.push(`no ${target} tier can serve ${picked.missing}: answered by the ${up} target`);
-        target = up;
+        reasons.push(`no ${start} tier can serve ${picked.missing}: answered by the ${up} target`);
+        if (TARGET_RANK[up] > TARGET_RANK[target]) target = up;
+        start = up;
         picked = next;
         break;
       }
@@ -189,6 +211,6 @@ export function decide(assessment: Assessment | null, policy: Policy, tierStates
   const chain = applyLoad(picked.chain, tierStates, policy.spill.maxQueue, reasons);
   if (chain.length === 0) return reject(base, 'no_tier_available', `no enabled tier can serve target ${target}`);
   reasons.push(`chain: ${chain.join(' -> ')}`);
-  const plan: CascadePlan = { ...base, kind: 'cascade', target, chain };
+  const plan: CascadePlan = { ...base, kind: 'cascade', target, chain, ...(judging ? { judging: judging.plan } : {}) };
   return plan;
 }

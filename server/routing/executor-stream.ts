@@ -5,8 +5,8 @@
 // execution is 'partial' — never a silently truncated success.
 import { ToolCallAssembler } from '../tiers/tool-calls';
 import type { ChatRequest, ToolCall, Usage } from '../tiers/types';
-import { AttemptLog, outcomeOf } from './attempts';
-import { checkInput, failureSummary, upstreamRequest, type ExecResult, type ExecuteInput } from './executor';
+import { AttemptLog, escalationsOf, outcomeOf } from './attempts';
+import { checkInput, failureCode, failureSummary, isEmptyAnswer, judged, upstreamRequest, type ExecResult, type ExecuteInput } from './executor';
 import type { TierInvoker } from './ports';
 import { checkAnswer, checkHead, REFUSAL_WINDOW } from './validators';
 
@@ -57,7 +57,9 @@ export function executeStream(inv: TierInvoker, input: ExecuteInput): StreamExec
           continue;
         }
         // The last tier has nobody to escalate to: stream it straight through.
-        const holdback = last ? 0 : wantsJson && input.validators.json ? Infinity : input.validators.refusal || input.validators.minLogprob !== null ? REFUSAL_WINDOW : 0;
+        // A judged cheap answer is held whole: it is delivered only once the judges accept it.
+        const judging = !last && input.judge !== undefined && !input.judge.recordOnly;
+        const holdback = last ? 0 : judging || (wantsJson && input.validators.json) ? Infinity : input.validators.refusal || input.validators.minLogprob !== null ? REFUSAL_WINDOW : 0;
         const a = (current = log.open(tier, step));
         let held = '';
         const heldLp: number[] = [];
@@ -66,6 +68,7 @@ export function executeStream(inv: TierInvoker, input: ExecuteInput): StreamExec
         let usage: Usage | null = null;
         let rejected: string | null = null;
         const calls = new ToolCallAssembler();
+        let firstAt: number | null = null;
         text = '';
         try {
           for await (const chunk of inv.chatStream(name, req, { signal: input.signal, priority: input.priority, onAdmitted: (ms) => a.admitted(ms) })) {
@@ -75,6 +78,7 @@ export function executeStream(inv: TierInvoker, input: ExecuteInput): StreamExec
             }
             if (chunk.delta) {
               a.firstToken();
+              firstAt ??= performance.now();
               text += chunk.delta;
               if (released) {
                 sent++;
@@ -125,15 +129,29 @@ export function executeStream(inv: TierInvoker, input: ExecuteInput): StreamExec
         const toolCalls = calls.size > 0 ? calls.toolCalls() : undefined;
         const check = checkAnswer(checkInput(input.request, text, finishReason, heldLp.length ? heldLp : undefined, toolCalls), input.validators);
         if (!released) {
-          if (!check.ok && !last) {
-            a.finish('bad_answer', u, `${check.check}: ${check.detail}`);
+          if ((!check.ok && !last) || (isEmptyAnswer(text) && !toolCalls)) {
+            a.finish('bad_answer', u, check.ok ? 'empty: the answer is empty' : `${check.check}: ${check.detail}`);
             continue;
+          }
+          if (check.ok && judging) {
+            const rec = a.finish('ok', u, null);
+            const lp = heldLp.length ? heldLp : undefined;
+            if (!(await judged(input, rec, log, { tier, content: text, finishReason, logprobs: lp }))) continue;
+            // What holding the answer for the judges cost the client's time to first token.
+            rec.detail = `${rec.detail ?? ''}; held ${Math.round(performance.now() - (firstAt ?? performance.now()))} ms after its first token until judged`;
+            outcome = { status: 'ok', tier, content: text, finishReason, usage: u, error: null };
+            yield { type: 'tier', tier: tier.name };
+            if (held) yield { type: 'delta', text: held };
+            yield { type: 'end', finishReason, usage: u };
+            return;
           }
           yield { type: 'tier', tier: tier.name };
           if (held) yield { type: 'delta', text: held };
         }
         if (check.ok) {
-          a.finish('ok', u, null);
+          const rec = a.finish('ok', u, null);
+          // Streamed unjudged by the admin's choice: the judges still give their verdict, for the record.
+          if (!last && input.judge?.recordOnly) await judged(input, rec, log, { tier, content: text, finishReason, logprobs: heldLp.length ? heldLp : undefined });
           outcome = { status: 'ok', tier, content: text, finishReason, usage: u, error: null, extras: toolCalls ? { toolCalls } : undefined };
         } else {
           // Already streamed (or the last tier): the client has it, the record says what was wrong.
@@ -146,7 +164,7 @@ export function executeStream(inv: TierInvoker, input: ExecuteInput): StreamExec
         return;
       }
       const message = failureSummary(log.attempts, first);
-      outcome = { status: 'error', tier: null, content: '', finishReason: null, usage: null, error: { code: input.chain.length ? 'all_tiers_failed' : 'no_tiers', message } };
+      outcome = { status: 'error', tier: null, content: '', finishReason: null, usage: null, error: { code: failureCode(input.chain, log.attempts.slice(first)), message } };
       yield { type: 'error', code: outcome.error!.code, message };
     } finally {
       // The consumer went away mid-stream (client disconnected): record it as cancelled.
@@ -157,7 +175,7 @@ export function executeStream(inv: TierInvoker, input: ExecuteInput): StreamExec
           : { status: 'error', tier: null, content: '', finishReason: null, usage: null, error: { code: 'cancelled', message: 'the request was cancelled' } };
       }
       const mine = log.attempts.slice(first);
-      settle({ ...outcome, attempts: mine, costUsd: mine.reduce((s, x) => s + x.costUsd, 0), escalations: Math.max(0, mine.length - 1) });
+      settle({ ...outcome, attempts: mine, costUsd: mine.reduce((s, x) => s + x.costUsd, 0), escalations: escalationsOf(mine) });
     }
   }
 

@@ -1,6 +1,6 @@
 // The output of decide(): what the executor will do with one request, and why.
 import type { Band } from '../complexity/types';
-import type { RouteTarget } from './policy';
+import type { JudgeName, RouteTarget } from './policy';
 
 import type { Needs } from '../tiers/capabilities';
 export type { TierState, TierStates } from '../tiers/types';
@@ -40,11 +40,27 @@ interface PlanBase {
   reasons: string[];
 }
 
+/** The answer-side cascade of a plan: its answers are judged, and a bad one escalates. */
+export interface JudgingPlan {
+  mode: 'cascade' | 'hybrid';
+  /** The band (routed target) whose settings apply. */
+  band: Exclude<RouteTarget, 'research'>;
+  judges: JudgeName[];
+  acceptThreshold: number;
+  uncertainBelow: number;
+  judgeAcceptScore: number;
+  stream: 'hold' | 'unjudged';
+  /** Tier that grades answers for the judge_tier judge, if the policy names one. */
+  judgeTier: string | null;
+}
+
 export interface CascadePlan extends PlanBase {
   kind: 'cascade';
   target: Exclude<RouteTarget, 'research'>;
   /** Tier names to try in order: the target's tier first, then its escalation chain. */
   chain: string[];
+  /** Present when the band answers by cascade: the chain then starts on the cheapest allowed tier. */
+  judging?: JudgingPlan;
 }
 
 export interface ResearchPlan extends PlanBase {

@@ -34,6 +34,7 @@ export function validatePolicy(input: unknown, tiers: readonly KnownTier[]): Pol
     ref(`targets.${band}`, p.targets[band]);
     p.escalation[band].forEach((n, i) => ref(`escalation.${band}.${i}`, n));
   }
+  if (p.answerJudging.judgeTier !== null) ref('answerJudging.judgeTier', p.answerJudging.judgeTier);
   if (p.research.enabled) {
     ref('research.planner', p.research.planner);
     ref('research.worker', p.research.worker);

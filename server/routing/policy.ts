@@ -24,6 +24,47 @@ export const ruleSchema = z.object({
   ]),
 });
 
+/** The judges of the answer-side cascade, in the order they run (cheapest first). */
+export const JUDGE_NAMES = ['validators', 'verifiers', 'model', 'self_consistency', 'judge_tier'] as const;
+export type JudgeName = (typeof JUDGE_NAMES)[number];
+export const CASCADE_MODES = ['route', 'cascade', 'hybrid'] as const;
+
+const BAND_JUDGING_DEFAULT = {
+  mode: 'route' as const,
+  judges: ['validators', 'verifiers', 'model'] as JudgeName[],
+  // The threshold that reached 95 % of the large tier's quality (80 % confidence) out of fold on the shipped answer
+  // data (models/answer-quality.meta.json, accept_threshold_at_95); the tuner moves it from ratings.
+  acceptThreshold: 0.72,
+  uncertainBelow: 0.3,
+  judgeAcceptScore: 0.78,
+  hybridMaxScore: 0.55,
+  stream: 'hold' as const,
+};
+
+/**
+ * How one band answers. route: the prompt score picks the tier (escalating only on failed checks).
+ * cascade: answer on the cheapest allowed tier first, judge the answer, escalate when it is judged
+ * bad. hybrid: cascade when the prompt score is below hybridMaxScore (the cheap try is likely to be
+ * worth it), route otherwise.
+ */
+export const bandJudgingSchema = z
+  .object({
+    mode: z.enum(CASCADE_MODES).default('route'),
+    judges: z.array(z.enum(JUDGE_NAMES)).max(JUDGE_NAMES.length).default(BAND_JUDGING_DEFAULT.judges),
+    /** The answer-quality model's P(acceptable) at or above which the answer is delivered. */
+    acceptThreshold: z.number().min(0).max(1).default(BAND_JUDGING_DEFAULT.acceptThreshold),
+    /** Model scores in [uncertainBelow, acceptThreshold) go on to self-consistency / the judge tier. */
+    uncertainBelow: z.number().min(0).max(1).default(BAND_JUDGING_DEFAULT.uncertainBelow),
+    /** The judge tier's grade (0..1, from its 1–10 rating) at or above which it accepts. */
+    judgeAcceptScore: z.number().min(0).max(1).default(BAND_JUDGING_DEFAULT.judgeAcceptScore),
+    hybridMaxScore: z.number().min(0).max(1).default(BAND_JUDGING_DEFAULT.hybridMaxScore),
+    /** hold: the cheap answer is held until judged; unjudged: streamed at once, judged for the record only. */
+    stream: z.enum(['hold', 'unjudged']).default('hold'),
+  })
+  .superRefine((b, ctx) => {
+    if (b.uncertainBelow > b.acceptThreshold) ctx.addIssue({ code: 'custom', path: ['uncertainBelow'], message: 'uncertainBelow must not exceed acceptThreshold' });
+  });
+
 export const budgetSchema = z.object({
   apiKeyId: z.string().min(1, 'choose an API key'),
   /** USD per calendar month. */
@@ -88,6 +129,15 @@ export const policySchema = z
         minLogprob: z.number().max(0).nullable().default(null),
       })
       .default({ empty: true, refusal: true, truncated: true, json: true, minLogprob: null }),
+    /** The answer-side cascade per target band, and the tier that judges answers (role 'judge'). */
+    answerJudging: z
+      .object({
+        small: bandJudgingSchema.default(BAND_JUDGING_DEFAULT),
+        medium: bandJudgingSchema.default(BAND_JUDGING_DEFAULT),
+        large: bandJudgingSchema.default(BAND_JUDGING_DEFAULT),
+        judgeTier: tierRef.nullable().default(null),
+      })
+      .default({ small: BAND_JUDGING_DEFAULT, medium: BAND_JUDGING_DEFAULT, large: BAND_JUDGING_DEFAULT, judgeTier: null }),
     /** Spill to the next tier when a tier's queue is deeper than this. */
     spill: z.object({ maxQueue: z.number().int().min(0).default(32) }).default({ maxQueue: 32 }),
     cache: z
@@ -130,6 +180,11 @@ export const policySchema = z
           ctx.addIssue({ code: 'custom', path: ['escalation', band, Math.max(0, i - 1)], message: `escalation chain of ${band} visits ${name} twice (cycle)` });
         }
         seen.add(name);
+      }
+    }
+    for (const band of ['small', 'medium', 'large'] as const) {
+      if (p.answerJudging[band].judges.includes('judge_tier') && !p.answerJudging.judgeTier) {
+        ctx.addIssue({ code: 'custom', path: ['answerJudging', band, 'judges'], message: 'the judge_tier judge needs answerJudging.judgeTier (a tier with role "judge")' });
       }
     }
     for (const [i, r] of p.rules.entries()) {

@@ -5,13 +5,17 @@ import { BackgroundTasks } from '../lib/background';
 import { join } from 'node:path';
 import type { ResponseCache } from '../cache/types';
 import { createAnalyzer } from '../complexity';
+import { loadAnswerModel } from '../judging/holder';
+import { watchAnswerModel } from '../judging/watcher';
+import { modelRegistry } from '../repos/models';
 import { ensureSeed, LEGACY_SIMULATED_MODELS, SIMULATED_TIERS } from '../repos/seed';
 import { createBatchService } from '../batch';
 import { createChatService } from '../gateway/chat-service';
+import { stickyTiers } from '../gateway/sticky';
 import { successRates } from '../feedback/rollup';
 import { createTierRegistry } from '../tiers/registry';
 import { startSimulator } from '../tiers/simulator';
-import { connectDatabase } from '../db/client';
+import { connectDatabase, databaseGuard } from '../db/client';
 import { createRecorder } from '../decisions/recorder';
 import type { Env } from '../env';
 import { listModels } from '../tiers/connector';
@@ -32,6 +36,7 @@ import { tierStore } from '../repos/tiers';
 import { apiKeyStore, apiKeyVerifier, userAuth } from '../repos/users';
 import { userStore } from '../repos/user-store';
 import { keyUsage } from '../repos/key-usage';
+import { responseStore } from '../repos/responses';
 import { accountStates } from '../auth/account-state';
 import { outageTolerantVerifier } from '../resilience/outage-keys';
 import { createTierDirectory } from './tier-directory';
@@ -56,7 +61,7 @@ export async function compose(e: Env): Promise<Runtime> {
     closers.push(() => usage.close());
     // Known keys keep working through a database outage (server/resilience/outage-keys.ts).
     const keyCheck = apiKeyVerifier(prisma, { onUse: usage.touch });
-    const verifier = outageTolerantVerifier(keyCheck);
+    const verifier = outageTolerantVerifier(keyCheck, { databaseUp: () => databaseGuard()?.isUp() ?? true });
     const keys = apiKeyStore(prisma);
     // A change to a user reaches their sessions and the keys they made at once in this process.
     const users = userStore(prisma, { onChange: (id) => { accounts.forget(id); keyCheck.forget(); } });
@@ -106,7 +111,13 @@ export async function compose(e: Env): Promise<Runtime> {
     // Cache stores run after the answer is sent; closed before the cache so none is cut off.
     const background = new BackgroundTasks();
     closers.push(() => background.whenIdle());
-    const gateway = { analyzer, cache, policy, tiers: scale.tiers, sink: scale.sink, budgets: scale.budgets, background: (t: Promise<unknown>) => background.track(t) };
+    const answerModel = await loadAnswerModel(e.CASCADE_ANSWER_MODEL_PATH);
+    closers.push(() => answerModel.close());
+    // A version promoted in the model registry replaces the artifact on every replica, no restart.
+    const modelWatch = watchAnswerModel(modelRegistry(prisma), answerModel);
+    await modelWatch.refresh();
+    closers.push(() => modelWatch.stop());
+    const gateway = { analyzer, cache, policy, tiers: scale.tiers, sink: scale.sink, budgets: scale.budgets, answerModel, background: (t: Promise<unknown>) => background.track(t), sticky: stickyTiers() };
     const chat: ChatService = scale.chat(createChatService(gateway));
     const interval = tunerInterval(e);
     const tuner = startTunerScheduler(prisma, { intervalMs: interval, onPolicyChange: () => policy.invalidate(), gate: scale.tunerGate(interval), onRun: scale.onTunerRun });
@@ -128,6 +139,7 @@ export async function compose(e: Env): Promise<Runtime> {
       users: userAuth(prisma),
       batches,
       feedback: createFeedbackPort({ prisma, cache, history, policy }),
+      responses: responseStore(prisma),
       tuner,
       quality: { successRates: (filter, by) => successRates(prisma, filter, by) },
       stores: {

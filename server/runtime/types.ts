@@ -5,6 +5,7 @@ import type { CascadeMetrics } from '../observability/metrics';
 import type { Env } from '../env';
 import type { Stores, TierTestResult } from '../contracts/stores';
 import type { ChatService } from '../contracts/chat';
+import type { ResponseStore } from '../contracts/responses';
 import type { ApiKeyVerifier, FeedbackPort, TierDirectory, UserAuth } from '../contracts/ports';
 import type { Policy } from '../routing/policy';
 import type { TierConfig } from '../tiers/types';
@@ -35,6 +36,8 @@ export interface Runtime {
   keyUsage: KeyUsage;
   users: UserAuth;
   feedback: FeedbackPort;
+  /** Responses API answers kept for previous_response_id (Postgres). */
+  responses: ResponseStore;
   /** Batch jobs (server/batch): started with the runtime, resuming unfinished jobs. */
   batches: BatchService;
   stores: Stores;

@@ -5,7 +5,7 @@ import type { ChatMessage, TierRole } from './types';
 
 export interface SimModelSpec {
   id: string;
-  role: Exclude<TierRole, 'embedding'>;
+  role: Exclude<TierRole, 'embedding' | 'judge'>;
   /** Time to first token at speed 1. */
   ttftMs: number;
   tokensPerSecond: number;

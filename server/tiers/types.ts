@@ -1,7 +1,8 @@
 // Contract of model tiers. A tier is one OpenAI-compatible endpoint.
 import type { TierCapabilities } from './capabilities';
 
-export const TIER_ROLES = ['small', 'medium', 'large', 'embedding'] as const;
+// 'judge': grades other tiers' answers for the answer-side cascade (server/judging).
+export const TIER_ROLES = ['small', 'medium', 'large', 'embedding', 'judge'] as const;
 export type TierRole = (typeof TIER_ROLES)[number];
 
 export interface TierConfig {

@@ -4,6 +4,7 @@
 // by a limit, so a tuning run costs the same however large the decision table grows.
 import type { PrismaClient } from '../db/client';
 import type { Policy } from '../routing/policy';
+import { scoreOfVerdict, type AcceptedRating } from './accept-threshold';
 import type { CacheHitRating } from './cache-threshold';
 import type { PopulationItem, RatedObservation, TierIndex } from './types';
 
@@ -103,4 +104,25 @@ export async function repeatedRatings(prisma: PrismaClient, limit: number): Prom
     GROUP BY f."decisionId"
     HAVING count(*) >= 2`;
   return rows.map((r) => ({ up: Number(r.up), down: Number(r.down) }));
+}
+
+/**
+ * Explicit ratings of cheap answers the answer-quality model accepted (attempt step 'judge:model',
+ * outcome 'accepted'), with the band whose settings judged them and the model's score, newest first.
+ */
+export async function recentAcceptedRatings(prisma: PrismaClient, limit: number): Promise<AcceptedRating[]> {
+  const rows = await prisma.$queryRaw<{ band: string | null; detail: string | null; rating: number }[]>`
+    SELECT d."plan"->'judging'->>'band' AS band, a."detail" AS detail, f."rating" AS rating
+    FROM "Feedback" f
+    JOIN "Decision" d ON d."id" = f."decisionId" AND d."createdAt" = f."decisionCreatedAt"
+    JOIN "DecisionAttempt" a ON a."decisionId" = d."id" AND a."createdAt" = d."createdAt"
+    WHERE f."kind" = 'explicit' AND a."step" = 'judge:model' AND a."outcome" = 'accepted'
+    ORDER BY f."decisionCreatedAt" DESC
+    LIMIT ${limit}`;
+  const out: AcceptedRating[] = [];
+  for (const r of rows) {
+    const score = scoreOfVerdict(r.detail);
+    if (score !== null && (r.band === 'small' || r.band === 'medium' || r.band === 'large')) out.push({ band: r.band, score, success: r.rating > 0 ? 1 : 0 });
+  }
+  return out;
 }

@@ -5,8 +5,9 @@ import type { PrismaClient } from '../db/client';
 import { versionSuccess } from '../feedback/rollup';
 import type { Actor } from '../contracts/stores';
 import type { EstimatorOptions } from './estimate';
+import { tuneAcceptThreshold, type AcceptTuneResult, type JudgedBand } from './accept-threshold';
 import { tuneCacheThreshold, type CacheTuneResult } from './cache-threshold';
-import { recentCacheHitRatings, recentPopulation, recentRatings, repeatedRatings, tierPrices } from './data';
+import { recentAcceptedRatings, recentCacheHitRatings, recentPopulation, recentRatings, repeatedRatings, tierPrices } from './data';
 import { agreementOf, estimateNoise, type NoisePrior } from './noise';
 import { checkRollbackStrata, type RollbackOptions } from './rollback';
 import { tuneThresholds, type TuneEvidence } from './tuner';
@@ -33,6 +34,8 @@ export interface TunerServiceOptions {
 /** The routing-threshold evidence plus, when the cache tuner ran, its own. */
 export type RunEvidence = TuneEvidence & {
   cache?: CacheTuneResult['evidence'] & { from: number; to: number; changed: boolean; reason: string };
+  /** Per cascading band, the answer-side accept threshold's own evidence. */
+  accept?: Partial<Record<JudgedBand, AcceptTuneResult['evidence'] & { from: number; to: number; changed: boolean; reason: string }>>;
 };
 
 export type TunerRun =
@@ -46,12 +49,22 @@ interface ProposalBody {
   to: Thresholds;
   /** cache.similarityThreshold before / after; absent in proposals that did not move it (and older ones). */
   cache?: { from: number; to: number };
+  /** answerJudging[band].acceptThreshold before / after, for the bands it moved. */
+  accept?: Partial<Record<JudgedBand, { from: number; to: number }>>;
 }
 
 /** The active document with a proposal's values (`to` side, or `from` for a rollback) applied. */
 function withBody(doc: Policy, body: ProposalBody, side: 'from' | 'to'): Policy {
   const next: Policy = { ...doc, thresholds: body[side] };
   if (body.cache) next.cache = { ...doc.cache, similarityThreshold: body.cache[side] };
+  if (body.accept) {
+    const aj = { ...doc.answerJudging };
+    for (const [band, v] of Object.entries(body.accept) as [JudgedBand, { from: number; to: number }][]) {
+      // The accept threshold may not fall below the band's uncertain-band floor (schema rule).
+      aj[band] = { ...aj[band], acceptThreshold: v[side], uncertainBelow: Math.min(aj[band].uncertainBelow, v[side]) };
+    }
+    next.answerJudging = aj;
+  }
   return next;
 }
 
@@ -72,7 +85,7 @@ export function tunerService(prisma: PrismaClient, opts: TunerServiceOptions = {
     const verdict = checkRollbackStrata({ before: mb, after: ma }, { before: hb, after: ha }, opts.rollback);
     if (!verdict.rollback) return null;
     const body = p.proposal as unknown as ProposalBody;
-    const what = body.cache ? 'thresholds and cache similarity threshold' : 'thresholds';
+    const what = ['thresholds', ...(body.cache ? ['cache similarity threshold'] : []), ...(body.accept ? ['accept thresholds'] : [])].join(' and ');
     const reason = `tuner rollback of v${active.version} to the ${what} of v${p.fromVersion}: ${verdict.reason}`;
     const version = await prisma.$transaction(async (tx) => {
       // Only what the tuner moved goes back: the rest of the active document is what v{active} had.
@@ -93,10 +106,11 @@ export function tunerService(prisma: PrismaClient, opts: TunerServiceOptions = {
     if (rolled) return rolled;
     const prices = await tierPrices(prisma, active.document);
     if (!prices) return { action: 'skipped', reason: 'the small, medium or large target names a tier that does not exist: no prices to optimise' };
-    const [ratings, population, cacheRatings, repeated] = await Promise.all([
+    const [ratings, population, cacheRatings, acceptedRatings, repeated] = await Promise.all([
       recentRatings(prisma, active.document, opts.ratingsLimit ?? 20_000),
       recentPopulation(prisma, prices, opts.populationLimit ?? 20_000),
       recentCacheHitRatings(prisma, opts.cacheRatingsLimit ?? 20_000),
+      recentAcceptedRatings(prisma, opts.cacheRatingsLimit ?? 20_000),
       opts.raterNoise === false ? Promise.resolve([]) : repeatedRatings(prisma, opts.ratingsLimit ?? 20_000),
     ]);
     // The service's own prior, else the policy's (admin-set); `false` turns the correction off.
@@ -106,21 +120,36 @@ export function tunerService(prisma: PrismaClient, opts: TunerServiceOptions = {
     // Same target and guardrails as the routing thresholds; the policy schema bounds it to 0.5..1.
     const simFrom = active.document.cache.similarityThreshold;
     const cacheResult = tuneCacheThreshold(simFrom, cacheRatings, { target: cfg.target, minSamples: cfg.minSamples, maxStep: cfg.maxStep, noise: raterNoise?.noise });
+    // The answer-side accept threshold of each cascading band, from ratings of the answers it let through.
+    const accept: NonNullable<RunEvidence['accept']> = {};
+    const acceptMoves: NonNullable<ProposalBody['accept']> = {};
+    const acceptReasons: string[] = [];
+    for (const band of ['small', 'medium', 'large'] as const) {
+      const b = active.document.answerJudging[band];
+      if (b.mode === 'route' || !b.judges.includes('model')) continue;
+      const r = tuneAcceptThreshold(b.acceptThreshold, acceptedRatings.filter((x) => x.band === band), { target: cfg.target, minSamples: cfg.minSamples, maxStep: cfg.maxStep, noise: raterNoise?.noise });
+      accept[band] = { ...r.evidence, from: b.acceptThreshold, to: r.threshold, changed: r.changed, reason: r.reason };
+      if (r.changed) acceptMoves[band] = { from: b.acceptThreshold, to: r.threshold };
+      acceptReasons.push(r.changed ? `${band} accept threshold ${b.acceptThreshold}→${r.threshold} (${r.reason})` : `${band} accept threshold kept (${r.reason})`);
+    }
     const evidence: RunEvidence = {
       ...thresholdResult.evidence,
       cache: { ...cacheResult.evidence, from: simFrom, to: cacheResult.threshold, changed: cacheResult.changed, reason: cacheResult.reason },
+      ...(Object.keys(accept).length ? { accept } : {}),
     };
     const cacheReason = cacheResult.changed ? `cache similarity ${simFrom}→${cacheResult.threshold} (${cacheResult.reason})` : `cache similarity kept (${cacheResult.reason})`;
+    const acceptChanged = Object.keys(acceptMoves).length > 0;
     const result = {
       thresholds: thresholdResult.thresholds,
       similarityThreshold: cacheResult.threshold,
-      changed: thresholdResult.changed || cacheResult.changed,
-      reason: `${thresholdResult.reason}; ${cacheReason}`,
+      changed: thresholdResult.changed || cacheResult.changed || acceptChanged,
+      reason: [thresholdResult.reason, cacheReason, ...acceptReasons].join('; '),
       evidence,
     };
     if (!result.changed) return { action: 'kept', reason: result.reason, evidence };
     const body: ProposalBody = { from: active.document.thresholds, to: result.thresholds };
     if (cacheResult.changed) body.cache = { from: simFrom, to: cacheResult.threshold };
+    if (acceptChanged) body.accept = acceptMoves;
     if (cfg.mode === 'propose') {
       const proposalId = await prisma.$transaction(async (tx) => {
         // One open proposal per policy version: a fresher one supersedes it.

@@ -18,6 +18,7 @@ import { createHttpServer } from '../../server/http/server';
 import { stopRuntime, type Runtime } from '../../server/runtime';
 import type { Principal, Role } from '../../server/contracts/principal';
 import { testRuntime, uid } from './helpers';
+import { v1Deps } from '../../server/runtime/v1-deps';
 
 /** What a procedure needs. session: a signed-in person (not a key), any role. */
 type Need = 'authed' | 'session' | 'analyst' | 'admin';
@@ -186,7 +187,7 @@ describe('every tRPC procedure x every caller', () => {
 
 describe('every HTTP route x every caller', () => {
   it('answers 401 / 403 to callers the table refuses and lets the others through', async () => {
-    const deps = { chat: runtime.chat, tiers: runtime.tiers, apiKeys: runtime.apiKeys, feedback: runtime.feedback, batches: runtime.batches, maxBodyBytes: 1 << 20 };
+    const deps = v1Deps(runtime, 1 << 20);
     // Next's route for the chat stream turns headers into a principal the same way (app/api/chat/stream/route.ts).
     const server = createHttpServer(async () => deps, async (req, res) => {
       if (req.url !== '/api/chat/stream') return void res.writeHead(404).end();

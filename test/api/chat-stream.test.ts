@@ -74,11 +74,14 @@ describe('POST /api/chat/stream', () => {
   it("reports the decision's own totals: every attempt's tokens and the cost its page shows", async () => {
     // A research question: plan, sub-questions and synthesis are several calls, the answering one only the last.
     const prompt = `Write a comprehensive literature survey of retrieval-augmented generation: taxonomy of methods, benchmark results, open problems, with citations to the key papers. (${uid()})`;
-    const frames = await collect(await chatStreamHandler(deps(), user, body({ prompt })));
+    // An earlier turn makes it a follow-up, which the cache never answers (the same survey from an earlier run would be a hit).
+    const history = [{ role: 'user', content: `Hello (${uid()})` }, { role: 'assistant', content: 'Hello! How can I help?' }];
+    const frames = await collect(await chatStreamHandler(deps(), user, body({ prompt, history })));
     const done = frames[frames.length - 1];
     expect(done.event).toBe('done');
     await runtime.recorder.flush();
     const d = await runtime.stores.decisions.get(done.data.decisionId as string);
+    expect(d!.cacheStatus).toBe('bypass');
     expect(d!.attempts.length).toBeGreaterThan(1);
     expect(done.data).toMatchObject({ attempts: d!.attempts.length, tokensIn: d!.tokensIn, tokensOut: d!.tokensOut });
     expect(done.data.costUsd as number).toBeCloseTo(d!.costUsd, 12);

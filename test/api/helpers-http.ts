@@ -4,9 +4,10 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createHttpServer } from '../../server/http/server';
 import type { Runtime } from '../../server/runtime';
+import { v1Deps } from '../../server/runtime/v1-deps';
 
 export async function startApiServer(runtime: Runtime): Promise<{ server: Server; baseUrl: string; close(): Promise<void> }> {
-  const deps = { chat: runtime.chat, tiers: runtime.tiers, apiKeys: runtime.apiKeys, feedback: runtime.feedback, maxBodyBytes: runtime.env.CASCADE_MAX_BODY_BYTES };
+  const deps = v1Deps(runtime);
   const server = createHttpServer(async () => deps, (_req, res) => {
     res.statusCode = 404;
     res.end('not served in this test');

@@ -9,6 +9,7 @@ import { tierProgress } from '../../server/analytics/admin-reads';
 import { createHttpServer } from '../../server/http/server';
 import { stopRuntime, type Runtime } from '../../server/runtime';
 import { principal, testRuntime, uid } from '../api/helpers';
+import { v1Deps } from '../../server/runtime/v1-deps';
 
 let runtime: Runtime;
 let baseUrl: string;
@@ -18,7 +19,7 @@ let otherKey: string;
 
 beforeAll(async () => {
   runtime = await testRuntime();
-  const deps = { chat: runtime.chat, tiers: runtime.tiers, apiKeys: runtime.apiKeys, feedback: runtime.feedback, batches: runtime.batches, maxBodyBytes: runtime.env.CASCADE_MAX_BODY_BYTES };
+  const deps = v1Deps(runtime);
   const server = createHttpServer(async () => deps, (_req, res) => {
     res.statusCode = 404;
     res.end();

@@ -11,12 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../server/contracts/principal';
 import { loadEnv } from '../../server/env';
 import { createHttpServer } from '../../server/http/server';
-import { metricsRoute } from '../../server/observability/metrics-http';
+import { metricsRoute, startMetricsListener } from '../../server/observability/metrics-http';
 import { compose } from '../../server/runtime/compose';
 import type { Runtime } from '../../server/runtime';
 import type { Policy } from '../../server/routing/policy';
 import { freshDatabase, realPostgresUrl } from '../fixtures/scale-cluster';
 import { startFakeUpstream, type FakeUpstream } from '../fixtures/upstream';
+import { v1Deps } from '../../server/runtime/v1-deps';
 
 const BASE = await realPostgresUrl();
 const actor = { id: null, label: 'coordination test' };
@@ -84,7 +85,7 @@ describe.skipIf(!BASE)('two replicas coordinated through Redis', () => {
     await until(() => b.policy.current().policy.rateLimits.length === 1, 5_000);
     await ask(a);
     await ask(b);
-    const deps = { chat: b.chat, tiers: b.tiers, apiKeys: b.apiKeys, feedback: b.feedback, batches: b.batches, maxBodyBytes: 1 << 20 };
+    const deps = v1Deps(b, 1 << 20);
     const server = createHttpServer(async () => deps, (_req, res) => void res.writeHead(404).end());
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
@@ -144,6 +145,12 @@ describe.skipIf(!BASE)('two replicas coordinated through Redis', () => {
       expect(text).toContain('cascade_admission_limit{tier="small"} 8');
       expect(text).toContain('cascade_replica_info{coordination="redis"');
       expect(text).toContain('process_cpu_seconds_total');
+      // CASCADE_METRICS_PORT: a listener that serves /metrics only
+      const own = await startMetricsListener(route, 0, '127.0.0.1');
+      const ownUrl = `http://127.0.0.1:${(own.address() as AddressInfo).port}`;
+      expect((await fetch(`${ownUrl}/metrics`, { headers: { authorization: 'Bearer metrics-token-123' } })).status).toBe(200);
+      expect((await fetch(`${ownUrl}/v1/models`)).status).toBe(404);
+      own.close();
     } finally {
       server.close();
     }

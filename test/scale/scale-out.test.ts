@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../fixtures/upstream';
-import { freshDatabase, HAPROXY, metricSum, realPostgresUrl, ScaleCluster, type Replica } from '../fixtures/scale-cluster';
+import { freshDatabase, HAPROXY, metricSum, realPostgresUrl, ScaleCluster } from '../fixtures/scale-cluster';
 import { startLoad } from './load';
 
 // A real Postgres only: the embedded one is a single process's database.
@@ -44,26 +44,32 @@ describe.skipIf(!BASE || !HAPROXY)('scale-out: three replicas behind HAProxy', (
     expect(upstream.maxInFlight).toBe(TIER_LIMIT);
   }, 90_000);
 
-  it('answers through replica C from a cache entry stored through replica A', async () => {
+  it('answers through replica C from a cache entry stored through replica A, and shares the cache under load', async () => {
     const [a, , c] = cluster.replicas;
-    const prompt = `What is the capital city of Portugal? (${Date.now()})`;
-    const ask = (r: Replica) =>
+    const ask = (r: { url: string; key: string }, prompt: string) =>
       fetch(`${r.url}/v1/chat/completions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${r.key}`, 'content-type': 'application/json' },
         body: JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: prompt }] }),
       });
-    const first = await ask(a);
+    const prompt = `What is the capital city of Portugal? (${Date.now()})`;
+    const first = await ask(a, prompt);
     expect(first.status).toBe(200);
     expect(first.headers.get('x-cascade-cache')).toBe('miss');
-    let hit = '';
-    await until(async () => {
-      const r = await ask(c);
-      hit = r.headers.get('x-cascade-cache') ?? '';
-      return hit === 'hit';
-    }, 15_000);
-    expect(hit).toBe('hit');
-  }, 30_000);
+    await until(async () => (await ask(c, prompt)).headers.get('x-cascade-cache') === 'hit', 15_000);
+
+    // Under load: 20 questions asked 5 times each through the balancer, 12 at a time. Afterwards every
+    // question is a hit on every replica, whichever replica stored it.
+    const run = Date.now();
+    const questions = Array.from({ length: 20 }, (_, i) => `How many moons does planet number ${i + 1} of the solar system have? (${run})`);
+    const load = startLoad({ url: cluster.lbUrl, key: key(), concurrency: 12, model: 'auto', prompt: (i) => questions[i % questions.length] });
+    await until(() => load.answers.length >= 100, 60_000);
+    const answers = await load.stop();
+    expect(answers.filter((x) => x.status !== 200)).toEqual([]);
+    for (const r of cluster.replicas) {
+      for (const q of questions) await until(async () => (await ask(r, q)).headers.get('x-cascade-cache') === 'hit', 15_000);
+    }
+  }, 120_000);
 
   it('runs the tuner on one replica, once per interval; kill -9 of that replica under load: no client error, every answered decision recorded, the lease moves within 15 s', async () => {
     const leaders = async () => Promise.all(cluster.replicas.map(async (r) => metricSum(await cluster.metrics(r), 'cascade_leader', { job: 'tuner' })));

@@ -23,9 +23,10 @@ afterAll(async () => {
   await stopRuntime();
 });
 
-// One person per role: a user may rate only the answers they were given.
+const as = (role: 'user' | 'analyst' | 'admin') => createCaller({ runtime, principal: principal(role, role === 'admin' ? adminId : undefined) });
 const user = principal('user');
-const as = (role: 'user' | 'analyst' | 'admin') => createCaller({ runtime, principal: role === 'user' ? user : principal(role, role === 'admin' ? adminId : undefined) });
+/** The user who asked: only they (or an analyst) may rate their answers. */
+const asAsker = () => createCaller({ runtime, principal: user });
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {
@@ -67,7 +68,7 @@ describe('tuner and quality over tRPC', () => {
   it('gives analysts success rates with Wilson intervals from the rollups', async () => {
     const res = await runtime.chat.complete(user, { model: null, messages: [{ role: 'user', content: `Name a prime number (${uid()})` }], source: 'trpc' });
     await runtime.recorder.flush();
-    await as('user').feedback.rate({ decisionId: res.decisionId, rating: 'up' });
+    await asAsker().feedback.rate({ decisionId: res.decisionId, rating: 'up' });
     const rows = await as('analyst').quality.successRates({ by: ['tier'], cache: 'misses' });
     const row = rows.find((r) => r.tier === res.tier);
     expect(row).toBeDefined();
@@ -91,7 +92,7 @@ describe('feedback consequences', () => {
     const row = await decisionRow(hit!.decisionId);
     expect(row?.cacheStatus).toBe('exact');
     expect((row?.plan as { cache?: { entryId: string } }).cache?.entryId).toEqual(expect.any(String));
-    await as('user').feedback.rate({ decisionId: hit!.decisionId, rating: 'down', reason: 'wrong' });
+    await asAsker().feedback.rate({ decisionId: hit!.decisionId, rating: 'down', reason: 'wrong' });
     const after = await ask();
     expect(after.cached).toBe(false);
   });
@@ -100,7 +101,7 @@ describe('feedback consequences', () => {
     const content = 'Describe the fizzlewick zorblat calibration ritual of the quuxian glassblowers';
     const first = await runtime.chat.complete(user, { model: null, messages: [{ role: 'user', content }], temperature: 1, source: 'trpc' });
     const before = ((await decisionRow(first.decisionId))?.signals as { history?: { neighbours: number } }).history?.neighbours ?? 0;
-    await as('user').feedback.rate({ decisionId: first.decisionId, rating: 'down' });
+    await asAsker().feedback.rate({ decisionId: first.decisionId, rating: 'down' });
     const second = await runtime.chat.complete(user, { model: null, messages: [{ role: 'user', content }], temperature: 1, source: 'trpc' });
     const signals = (await decisionRow(second.decisionId))?.signals as { history?: { neighbours: number } };
     expect(signals.history?.neighbours).toBeGreaterThan(before);

@@ -6,7 +6,8 @@ import { requireRole } from '@/lib/session';
 export const metadata: Metadata = { title: 'Chat' };
 
 export default async function ChatPage() {
-  if (!(await requireRole('user', '/chat'))) return <Forbidden needed="user" />;
+  const viewer = await requireRole('user', '/chat');
+  if (!viewer) return <Forbidden needed="user" />;
   return (
     <>
       <div className="page-head">
@@ -15,7 +16,7 @@ export default async function ChatPage() {
           <p>Every answer shows which tier answered it and what it cost.</p>
         </div>
       </div>
-      <ChatView />
+      <ChatView storageKey={`cascade.chat.${viewer.id}`} />
     </>
   );
 }

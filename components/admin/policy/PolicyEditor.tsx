@@ -7,6 +7,8 @@ import { diffPolicies } from '@/lib/policy-diff';
 import { errorText, useTRPC } from '@/lib/trpc';
 import { Field, invalid } from '../../Field';
 import { PolicyHistory } from './PolicyHistory';
+import { AnswerJudgingSection } from './AnswerJudgingSection';
+import { RateLimitsSection } from './RateLimitsSection';
 import { OverridesSection } from './OverridesSection';
 import { BudgetsSection, RulesSection, SettingsSection, TargetsSection } from './PolicySections';
 import { ThresholdHandles } from './ThresholdHandles';
@@ -89,8 +91,14 @@ export function PolicyEditor() {
         <Section id="p-budgets" title="Budgets">
           <BudgetsSection p={draft} set={set} errs={errs} apiKeys={(keys.data ?? []).filter((k) => !k.revokedAt)} />
         </Section>
+        <Section id="p-rate-limits" title="Rate limits">
+          <RateLimitsSection p={draft} set={set} errs={errs} apiKeys={(keys.data ?? []).filter((k) => !k.revokedAt)} />
+        </Section>
         <Section id="p-overrides" title="Per-key overrides">
           <OverridesSection p={draft} set={set} errs={errs} apiKeys={(keys.data ?? []).filter((k) => !k.revokedAt)} />
+        </Section>
+        <Section id="p-judging" title="Answer-side cascade (judge the cheap answer, escalate when bad)">
+          <AnswerJudgingSection p={draft} set={set} errs={errs} tiers={(tiers.data ?? []).map((t) => t.name)} />
         </Section>
         <Section id="p-settings" title="Validators, cache and tuner">
           <SettingsSection p={draft} set={set} errs={errs} />
@@ -103,7 +111,7 @@ export function PolicyEditor() {
           </div>
           <div className="row" style={{ alignItems: 'flex-end' }}>
             <Field id="policy-reason" label="Why this change (goes to the audit log)" error={submitted && !reason.trim() ? 'say why' : serverErrs.reason} className="wide">
-              <input id="policy-reason" value={reason} onChange={(e) => setReason(e.target.value)} style={{ width: 420 }} {...invalid('policy-reason', submitted && !reason.trim() ? 'say why' : undefined)} />
+              <input id="policy-reason" value={reason} onChange={(e) => setReason(e.target.value)} style={{ width: 420, maxWidth: '100%' }} {...invalid('policy-reason', submitted && !reason.trim() ? 'say why' : undefined)} />
             </Field>
             <button type="submit" disabled={save.isPending || changes.length === 0}>{save.isPending ? 'Saving…' : 'Save new version'}</button>
             <button type="button" className="secondary" disabled={changes.length === 0} onClick={() => active.data && set(active.data.document)}>Discard changes</button>

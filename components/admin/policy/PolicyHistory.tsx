@@ -79,7 +79,7 @@ export function PolicyHistory({ activeVersion, onRolledBack }: { activeVersion: 
                   }}
                 >
                   <Field id="rollback-reason" label={`Why roll back to v${sel.version}`} error={tried && !reason.trim() ? 'say why' : undefined}>
-                    <input id="rollback-reason" value={reason} onChange={(e) => setReason(e.target.value)} style={{ width: 300 }} {...invalid('rollback-reason', tried && !reason.trim() ? 'say why' : undefined)} />
+                    <input id="rollback-reason" value={reason} onChange={(e) => setReason(e.target.value)} style={{ width: 300, maxWidth: '100%' }} {...invalid('rollback-reason', tried && !reason.trim() ? 'say why' : undefined)} />
                   </Field>
                   <button type="submit" className="danger" disabled={rollback.isPending}>Roll back to v{sel.version}</button>
                 </form>

@@ -135,7 +135,7 @@ export function SettingsSection({ p, set, errs }: { p: Policy; set: Set; errs: E
       <Field id="tuner-mode" label="Tuner mode" hint="moves the thresholds from ratings: off, propose changes for an admin to approve, or apply them" error={errs['tuner.mode']}>
         <select id="tuner-mode" value={p.tuner.mode} onChange={(e) => set({ ...p, tuner: { ...p.tuner, mode: e.target.value as Policy['tuner']['mode'] } })}>
           <option value="off">off</option>
-          <option value="propose">propose (admin approves)</option>
+          <option value="propose">propose</option>
           <option value="auto">auto</option>
         </select>
       </Field>

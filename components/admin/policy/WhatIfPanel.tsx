@@ -13,7 +13,13 @@ import { mixRows, signedPct, SOURCE_TEXT, sourcesText } from './whatif-view';
 const SIZES = [100, 500, 1000, 5000, 10_000];
 
 type Success = { rate: number; low: number; high: number; n: number } | null;
-const successText = (s: Success) => (s ? `${pct(s.rate)} [${pct(s.low)}–${pct(s.high)}]` : '–');
+/** Fewer ratings than this and a rate says more about chance than about the policy: the panel says so instead. */
+const MIN_RATINGS = 10;
+const enough = (s: Success): boolean => !!s && s.n >= MIN_RATINGS;
+const successText = (s: Success) => {
+  if (!s) return 'no ratings';
+  return enough(s) ? `${pct(s.rate)} [${pct(s.low)}–${pct(s.high)}]` : `not enough ratings (n=${s.n})`;
+};
 
 export function WhatIfPanel({ draft, valid, apiKeys }: { draft: Policy; valid: boolean; apiKeys: { id: string; name: string }[] }) {
   const client = useTRPCClient();
@@ -86,7 +92,7 @@ export function WhatIfPanel({ draft, valid, apiKeys }: { draft: Policy; valid: b
             <div className="kpi">
               <div className="label">Success (recorded → draft, 95% interval)</div>
               <div className="value" style={{ fontSize: 17 }} data-testid="whatif-success">{successText(r.before.success)} → {successText(r.after.success)}</div>
-              <div className="small muted">{r.after.success && r.before.success ? `${(r.after.success.rate - r.before.success.rate >= 0 ? '+' : '−') + Math.abs((r.after.success.rate - r.before.success.rate) * 100).toFixed(1)} points` : 'not enough ratings'}</div>
+              <div className="small muted">{r.after.success && r.before.success && enough(r.after.success) && enough(r.before.success) ? `${(r.after.success.rate - r.before.success.rate >= 0 ? '+' : '−') + Math.abs((r.after.success.rate - r.before.success.rate) * 100).toFixed(1)} points` : `needs at least ${MIN_RATINGS} ratings on each side`}</div>
             </div>
             <div className="kpi">
               <div className="label">Extrapolated estimates</div>

@@ -25,6 +25,9 @@ export const routeRouter = createTRPCRouter({
       ...input.history,
       { role: 'user', content: input.prompt },
     ];
-    return ctx.runtime.chat.complete(ctx.principal, { model, messages, max_tokens: input.maxTokens, source: 'trpc' });
+    const answer = await ctx.runtime.chat.complete(ctx.principal, { model, messages, max_tokens: input.maxTokens, source: 'trpc' });
+    // The decision is on local disk (journal) before the answer leaves: a crash now loses nothing answered.
+    await ctx.runtime.recorder.durable();
+    return answer;
   }),
 });

@@ -58,7 +58,7 @@ describe('eval-cascade on recorded answers', () => {
   it('trains on one part, replays on the other, and reports the curve against the baselines', async () => {
     const train = gsm.slice(0, 40);
     const data = gsm.slice(40);
-    const r = await runCascadeEval(train, data, ['mixtral-8x7b-instruct-v0.1', 'gpt-4-1106-preview'], { judges: ['validators', 'verifiers', 'model'], train: { l2: 0.1 }, folds: 4, target: 0.95, grid: 41, judgeSim: null, judgeAccept: [] });
+    const r = await runCascadeEval(train, data, ['mixtral-8x7b-instruct-v0.1', 'gpt-4-1106-preview'], { judges: ['validators', 'verifiers', 'model'], train: { l2: 0.1 }, folds: 4, target: 0.95, confidence: 0.5, grid: 41, judgeSim: null, judgeAccept: [] });
     expect(r.rows).toBe(20);
     expect(r.single['gpt-4-1106-preview'].costFraction).toBe(1);
     // The frontier rises in quality as it rises in cost, and ends no higher than the best tier mix allows.
@@ -76,10 +76,30 @@ describe('eval-cascade on recorded answers', () => {
     const models = ['mistral-7b-instruct-v0.1', 'mixtral-8x7b-instruct-v0.1', 'gpt-4-1106-preview'];
     const arena = fixture('arena-bench-3tier.jsonl', models);
     const sim = { noise: 0, inputPricePerM: 0.6, outputPricePerM: 0.6, rubricChars: 1200, verdictTokens: 40, seed: 7 };
-    const r = await runCascadeCv(arena, models, { judges: ['validators', 'verifiers', 'model', 'judge_tier'], train: { l2: 0.1 }, folds: 2, target: 0.95, grid: 7, judgeSim: sim, judgeAccept: [0.78] });
+    const r = await runCascadeCv(arena, models, { judges: ['validators', 'verifiers', 'model', 'judge_tier'], train: { l2: 0.1 }, folds: 2, target: 0.95, confidence: 0.5, grid: 7, judgeSim: sim, judgeAccept: [0.78] });
     expect(r.rows).toBe(arena.length);
     // A noiseless judge that reads the grade itself recovers most of the gap: above the random mix.
     expect(r.apgr!).toBeGreaterThan(0.5);
     expect(r.curve.some((p) => p.judges.includes('judge_tier'))).toBe(true);
+  });
+});
+
+describe('choosing the threshold with confidence', () => {
+  it('zOf is the standard normal quantile', async () => {
+    const { zOf } = await import('./run');
+    expect(zOf(0.5)).toBeCloseTo(0, 9);
+    expect(zOf(0.8)).toBeCloseTo(0.841621, 5);
+    expect(zOf(0.975)).toBeCloseTo(1.959964, 5);
+    expect(zOf(0.01)).toBeCloseTo(-2.326348, 5);
+    expect(() => zOf(1)).toThrow(/confidence must be in/);
+  });
+  it('asks for a margin over the target that shrinks with more items', async () => {
+    const { cheapestConfident } = await import('./sweep');
+    const rows = Array.from({ length: 100 }, (_, i) => row(`r${i}`, 0, 1));
+    const pt = (share: number, cost: number) => ({ quality: share, cost, share: [], decidedBy: {}, judgeCost: 0, setting: { chain: [0, 1], cfg: { judges: [], acceptThreshold: cost, uncertainBelow: 0, judgeAcceptScore: 1 } }, scores: Float32Array.from(rows, (_, i) => (i < share * 100 ? 1 : 0)) });
+    const points = [pt(0.95, 1), pt(0.99, 2), pt(1, 3)];
+    expect(cheapestConfident(rows, points, 0.95, 0)?.cost).toBe(1);
+    // At 80 % confidence, 95 of 100 is not enough (sd of d ~0.22, se ~0.022); 99 of 100 is.
+    expect(cheapestConfident(rows, points, 0.95, 0.8416)?.cost).toBe(2);
   });
 });

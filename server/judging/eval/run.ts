@@ -5,13 +5,33 @@ import type { OutcomeLine } from '../../routing/eval/run';
 import type { JudgeName } from '../chain';
 import type { TrainOptions } from '../train';
 import { buildEvidence, featureTable, foldOf, LABEL_AT, labeled, outOfFold, scoreWith, type AnswerRow, type JudgeSim } from './evidence';
-import { cheapestReaching, settings, simulate, type Setting, type SettingPoint } from './sweep';
+import { cheapestConfident, cheapestReaching, settings, simulate, type Setting, type SettingPoint } from './sweep';
+
+/** Standard normal quantile (Acklam's rational approximation; |error| < 1.2e-9 on (0, 1)). */
+export function zOf(p: number): number {
+  if (!(p > 0 && p < 1)) throw new Error(`confidence must be in (0, 1), got ${p}`);
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const lo = 0.02425;
+  if (p < lo) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  if (p > 1 - lo) return -zOf(1 - p);
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}
 
 export interface CascadeEvalOptions {
   judges: JudgeName[];
   train: TrainOptions;
   folds: number;
   target: number;
+  /** One-sided confidence with which the chosen setting must reach the target on --train (0.5 = the plain mean). */
+  confidence: number;
   grid: number;
   judgeSim: JudgeSim | null;
   judgeAccept: number[];
@@ -71,7 +91,7 @@ export async function chooseSetting(train: AnswerRow[], feats: Map<string, Float
   const ev = buildEvidence(train, oof, o.judgeSim);
   const pts = await sweep(train, ev, settings(ev, tiers, { judges: o.judges, grid: o.grid, judgeAccept: o.judgeAccept }));
   const large = singleTier(outcomeRows(train), 'large');
-  return { chosen: cheapestReaching(pts, o.target * large.quality), large };
+  return { chosen: cheapestConfident(train, pts, o.target, zOf(o.confidence)), large };
 }
 
 export async function runCascadeEval(train: AnswerRow[], data: AnswerRow[], models: string[], o: CascadeEvalOptions) {

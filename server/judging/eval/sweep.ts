@@ -19,6 +19,8 @@ export interface SettingPoint extends Point {
   /** Share of judged answers each judge decided (by judge name). */
   decidedBy: Record<string, number>;
   judgeCost: number;
+  /** Score delivered per item, in row order (for confidence bounds on the quality). */
+  scores: Float32Array;
 }
 
 function evidenceOf(e: AnswerEvidence): Evidence {
@@ -37,6 +39,7 @@ export async function simulate(rows: AnswerRow[], ev: AnswerEvidence[][], settin
   const share = rows[0].tiers.map(() => 0);
   const decided: Record<string, number> = {};
   let judged = 0;
+  const scores = new Float32Array(rows.length);
   const last = rows[0].tiers.length - 1;
   for (const [i, r] of rows.entries()) {
     for (const [pos, k] of setting.chain.entries()) {
@@ -54,6 +57,7 @@ export async function simulate(rows: AnswerRow[], ev: AnswerEvidence[][], settin
       }
       if (accept) {
         q += t.score;
+        scores[i] = t.score;
         share[k]++;
         break;
       }
@@ -66,6 +70,7 @@ export async function simulate(rows: AnswerRow[], ev: AnswerEvidence[][], settin
     share: share.map((s) => s / n),
     decidedBy: Object.fromEntries(Object.entries(decided).map(([k, v]) => [k, v / Math.max(1, judged)])),
     judgeCost: jc / n,
+    scores,
     setting,
   };
 }
@@ -108,6 +113,29 @@ export function settings(ev: AnswerEvidence[][], tiers: number, o: SweepOptions)
     for (const cfg of cfgs) out.push({ chain, cfg });
   }
   return out;
+}
+
+/**
+ * The cheapest setting whose quality reaches `share` of the final tier's with the given one-sided
+ * confidence: the lower bound mean(d) - z·sd(d)/√n of the per-item difference d = score - share·final
+ * must be >= 0 (z = 0 is the plain mean). A threshold chosen this way on training items still reaches
+ * the target on new items more often than one that only just reaches it on the training items.
+ */
+export function cheapestConfident(rows: AnswerRow[], points: SettingPoint[], share: number, z: number): SettingPoint | null {
+  const final = rows.map((r) => r.tiers[r.tiers.length - 1].score);
+  const n = rows.length;
+  let best: SettingPoint | null = null;
+  for (const p of points) {
+    if (best && p.cost >= best.cost) continue;
+    let m = 0;
+    for (let i = 0; i < n; i++) m += p.scores[i] - share * final[i];
+    m /= n;
+    let v = 0;
+    for (let i = 0; i < n; i++) v += (p.scores[i] - share * final[i] - m) ** 2;
+    const se = n > 1 ? Math.sqrt(v / (n - 1) / n) : 0;
+    if (m - z * se >= -1e-12) best = p;
+  }
+  return best;
 }
 
 /** The cheapest point whose quality reaches `target`; null when none does. */

@@ -6,13 +6,14 @@ import { toWebResponse } from '@/server/http/result';
 import { routeV1 } from '@/server/http/routes';
 import { webBody } from '@/server/http/web';
 import { getRuntime } from '@/server/runtime';
+import { v1Deps } from '@/server/runtime/v1-deps';
 
 export const dynamic = 'force-dynamic';
 
 async function handle(req: Request, ctx: { params: Promise<{ path: string[] }> }): Promise<Response> {
   const { path } = await ctx.params;
   const rt = await getRuntime();
-  const deps = { chat: rt.chat, tiers: rt.tiers, apiKeys: rt.apiKeys, feedback: rt.feedback, batches: rt.batches, maxBodyBytes: rt.env.CASCADE_MAX_BODY_BYTES };
+  const deps = v1Deps(rt);
   const url = new URL(req.url);
   return toWebResponse(await routeV1(deps, { method: req.method, path: `/v1/${path.join('/')}`, query: url.searchParams, header: (n) => req.headers.get(n), body: webBody(req), signal: req.signal }));
 }

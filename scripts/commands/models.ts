@@ -1,0 +1,85 @@
+// `npm run cascade -- models <list | register | promote | rollback | shadow> [options]`
+// The model registry: register the answer-quality artifact (with its held-out metrics and data
+// window), promote a version (every server swaps it in within ~10 s, no restart), roll back to the
+// version promoted before, or run a version in shadow beside the active one.
+import '../../server/runtime/preload-native';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { connectDatabase } from '../../server/db/client';
+import { env } from '../../server/env';
+import { DEFAULT_QUALITY_MODEL, type QualityMeta } from '../../server/judging/artifact';
+import { FEATURE_NAMES } from '../../server/judging/features';
+import { ANSWER_MODEL_KIND } from '../../server/judging/watcher';
+import { isDomainError } from '../../server/lib/errors';
+import { modelRegistry } from '../../server/repos/models';
+import { cliDatabaseUrl } from '../../server/runtime/process-file';
+
+export const description = 'model registry: list, register, promote, rollback, shadow (answer-quality model)';
+
+const USAGE = `usage: npm run cascade -- models list
+       npm run cascade -- models register [--model models/answer-quality.onnx] [--data-window TEXT]
+       npm run cascade -- models promote --version V
+       npm run cascade -- models rollback
+       npm run cascade -- models shadow (--version V | --off)`;
+
+export async function run(argv: string[]): Promise<number> {
+  const [action, ...rest] = argv;
+  let o;
+  try {
+    o = parseArgs({ args: rest, options: { version: { type: 'string' }, model: { type: 'string', default: DEFAULT_QUALITY_MODEL }, 'data-window': { type: 'string' }, off: { type: 'boolean', default: false } }, strict: true }).values;
+  } catch (e) {
+    process.stderr.write(`models: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (!['list', 'register', 'promote', 'rollback', 'shadow'].includes(action ?? '')) {
+    process.stderr.write(`models: unknown action "${action ?? ''}"\n${USAGE}\n`);
+    return 2;
+  }
+  if ((action === 'promote' || (action === 'shadow' && !o.off)) && !o.version) {
+    process.stderr.write(`models: ${action} needs --version\n${USAGE}\n`);
+    return 2;
+  }
+  let artifact: { onnx: Uint8Array; meta: QualityMeta } | null = null;
+  if (action === 'register') {
+    try {
+      const metaPath = o.model.replace(/\.onnx$/, '') + '.meta.json';
+      artifact = { onnx: new Uint8Array(readFileSync(o.model)), meta: JSON.parse(readFileSync(metaPath, 'utf8')) as QualityMeta };
+    } catch (e) {
+      process.stderr.write(`models: cannot read ${o.model} and its .meta.json: ${(e as Error).message}\n`);
+      return 2;
+    }
+    if (artifact.meta.features?.join() !== FEATURE_NAMES.join()) {
+      process.stderr.write('models: this artifact was trained on other features than this version of Cascade computes; retrain with `npm run cascade -- train-judge`\n');
+      return 2;
+    }
+  }
+  const actor = { id: null, label: 'cli' };
+  const db = await connectDatabase({ url: cliDatabaseUrl(undefined, env()) });
+  try {
+    const reg = modelRegistry(db.prisma);
+    const kind = ANSWER_MODEL_KIND;
+    if (action === 'list') {
+      for (const v of await reg.list(kind)) {
+        process.stdout.write(`${v.active ? '*' : v.shadow ? 's' : ' '} ${v.version}  registered ${v.createdAt.toISOString()}${v.promotedAt ? `  promoted ${v.promotedAt.toISOString()} by ${v.promotedById ?? 'cli'}` : ''}  data: ${v.dataWindow || '-'}\n`);
+      }
+      return 0;
+    }
+    if (action === 'register') {
+      const m = artifact!.meta;
+      const v = await reg.register({ kind, version: m.modelVersion, onnx: artifact!.onnx, meta: m as unknown as Record<string, unknown>, metrics: m.metrics, dataWindow: o['data-window'] ?? m.training.sources.join(', ') }, actor);
+      process.stdout.write(`registered ${v.version}${v.active ? ' (active)' : ''}\n`);
+      return 0;
+    }
+    const v = action === 'promote' ? await reg.promote(kind, o.version!, actor) : action === 'rollback' ? await reg.rollback(kind, actor) : await reg.setShadow(kind, o.off ? null : o.version!, actor);
+    process.stdout.write(v ? `${action === 'shadow' ? 'shadow' : 'active'}: ${v.version}\n` : 'shadow cleared\n');
+    return 0;
+  } catch (e) {
+    if (isDomainError(e)) {
+      process.stderr.write(`models: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    await db.close();
+  }
+}

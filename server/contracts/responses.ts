@@ -1,0 +1,19 @@
+// Where the Responses API door keeps its answers for `previous_response_id`, item references and
+// GET /v1/responses/{id}. Reads are per tenant: another tenant's id is as good as unknown.
+import type { ChatMessage } from '../tiers/types';
+
+export interface StoredResponse {
+  id: string;
+  tenant: string;
+  apiKeyId: string | null;
+  /** The conversation up to and including this answer's output (the request's instructions excluded). */
+  conversation: ChatMessage[];
+  /** The response object as returned to the client. */
+  response: Record<string, unknown>;
+}
+
+export interface ResponseStore {
+  save(r: StoredResponse): Promise<void>;
+  /** The response of this tenant with this id, or null. */
+  load(tenant: string, id: string): Promise<StoredResponse | null>;
+}

@@ -1,0 +1,57 @@
+// CASCADE_WORKERS=2: two processes behind one port (node:cluster), coordinated like replicas; a
+// worker killed with -9 is replaced by the primary.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, freshDatabase, realPostgresUrl, ScaleCluster, type Replica } from '../fixtures/scale-cluster';
+import { startFakeUpstream, type FakeUpstream } from '../fixtures/upstream';
+
+const BASE = await realPostgresUrl();
+
+describe.skipIf(!BASE)('CASCADE_WORKERS', () => {
+  let upstream: FakeUpstream;
+  let db: { url: string; drop(): Promise<void> };
+  let cluster: ScaleCluster;
+  let primary: Replica;
+
+  beforeAll(async () => {
+    upstream = await startFakeUpstream({ latencyMs: 5 });
+    db = await freshDatabase(BASE!, 'workers');
+    cluster = new ScaleCluster(db.url, { replicas: 0, upstreamBaseUrl: upstream.baseUrl, env: { CASCADE_WORKERS: '2' } });
+    primary = await cluster.startReplica('w', await freePort());
+  }, 180_000);
+
+  afterAll(async () => {
+    primary?.child.kill('SIGTERM');
+    await primary?.exited;
+    await upstream?.close();
+    await db?.drop();
+  }, 60_000);
+
+  /** The replica ids that answer /metrics on the shared port (new connection each time). */
+  async function answering(): Promise<Set<string>> {
+    const ids = new Set<string>();
+    const end = Date.now() + 90_000; // a worker starting (analyzer, cache load) takes a while on a busy machine
+    while (ids.size < 2 && Date.now() < end) {
+      const text = await fetch(`${primary.url}/metrics`, { headers: { connection: 'close' } }).then((r) => r.text(), () => '');
+      const m = /cascade_replica_info\{coordination="redis",replica="([^"]+)"\}/.exec(text);
+      if (m) ids.add(m[1]);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return ids;
+  }
+
+  it('serves one port from two coordinated worker processes, and replaces a worker killed with -9', async () => {
+    const first = await answering();
+    expect(first.size).toBe(2);
+    const res = await fetch(`${primary.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${primary.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'small', messages: [{ role: 'user', content: 'hello' }] }),
+    });
+    expect(res.status).toBe(200);
+    process.kill(primary.pid, 'SIGKILL'); // the worker that printed first
+    // the survivor and a new worker: one id is new
+    const after = await answering();
+    expect(after.size).toBe(2);
+    expect([...after].filter((id) => !first.has(id))).toHaveLength(1);
+  }, 120_000);
+});
