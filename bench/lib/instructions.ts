@@ -88,6 +88,9 @@ export async function run(opts: { n?: number; warm?: number; only?: string[] } =
     const up = await startTsChild('fake-upstream.ts', ['0']);
     children.push(up);
     const upUrl = String(up.info.url);
+    // Seed the database at full speed first: under valgrind start-up's seed transaction would
+    // outlive Prisma's 5 s interactive-transaction timeout.
+    if (only.has('cascade') || only.has('stages')) await (await startTsChild('cascade-server.ts', [`${upUrl}/v1`, ...(db.url ? [db.url] : [])])).stop();
     if (only.has('bare')) {
       const bare = await startTsChild('bare-proxy.ts', [upUrl], [], 600_000, { ipc: true, command: valgrind(dir) });
       children.push(bare);
