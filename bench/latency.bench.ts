@@ -154,6 +154,7 @@ const suite: BenchSuite = {
         cpu[rate] = byLabel;
       }
       clearInterval(sampler);
+      process.stdout.write(`load average (1 min) during the run: mean ${r2(loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length))}, max ${r2(Math.max(...loads))}; before ${load0.map((x) => x.toFixed(2)).join(' ')}, after ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
       const jsonMiss = (summary['json 0 ms'] as Record<string, BenchRow>)['cascade miss'];
       const ttft = (summary['stream 0 ms: first token'] as Record<string, BenchRow>)['cascade miss'];
       const le = (v: unknown, max: number) => (typeof v === 'number' ? v <= max : null);

@@ -102,7 +102,7 @@ export async function run(opts: { n?: number; warm?: number; only?: string[] } =
     }
     for (const mode of ['cascade', 'stages'] as const) {
       if (!only.has(mode)) continue;
-      const env = { ...process.env, CASCADE_TRACE_STAGES: mode === 'stages' ? 'cpu' : '0' };
+      const env = { ...process.env, CASCADE_TRACE_STAGES: mode === 'stages' ? 'cpu' : '0', DB_CONNECT_TIMEOUT_MS: '60000', DB_STATEMENT_TIMEOUT_MS: '120000' };
       const cascade = await startTsChild('cascade-server.ts', [`${upUrl}/v1`, ...(db.url ? [db.url] : [])], [], 900_000, { ipc: true, command: valgrind(dir), env });
       children.push(cascade);
       const auth = { authorization: `Bearer ${String(cascade.info.key)}` };
