@@ -22,7 +22,7 @@ const sseChunk = (delta: Record<string, unknown>, finish: string | null) =>
   `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_764_000_000, model: 'fake-model', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
 const STREAM = [
   sseChunk({ role: 'assistant', content: '' }, null),
-  ...Array.from({ length: STREAM_CHUNKS }, (_, i) => sseChunk({ content: (i ? ' ' : '') + WORDS.slice(i * Math.ceil(WORDS.length / STREAM_CHUNKS), (i + 1) * Math.ceil(WORDS.length / STREAM_CHUNKS)).join(' ') }, null)),
+  ...Array.from({ length: STREAM_CHUNKS }, (_, i) => sseChunk({ content: (i ? ' ' : '') + WORDS.slice(Math.floor((i * WORDS.length) / STREAM_CHUNKS), Math.floor(((i + 1) * WORDS.length) / STREAM_CHUNKS)).join(' ') }, null)),
   `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_764_000_000, model: 'fake-model', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: { prompt_tokens: 20, completion_tokens: 9, total_tokens: 29 } })}\n\n`,
   'data: [DONE]\n\n',
 ];
