@@ -29,7 +29,7 @@ test.describe('analyst', () => {
     const nav = page.getByRole('navigation', { name: 'Main' });
     await expect(nav.getByRole('link', { name: 'Decisions' })).toBeVisible();
     await expect(nav.getByRole('link', { name: 'Routing policy' })).toHaveCount(0);
-    for (const path of ['/admin/policy', '/admin/tiers', '/admin/keys', '/admin/users', '/admin/audit', '/admin/tuner']) {
+    for (const path of ['/admin/policy', '/admin/tiers', '/admin/keys', '/admin/users', '/admin/audit', '/admin/tuner', '/admin/models']) {
       await page.goto(path);
       await expect(page.getByTestId('forbidden')).toBeVisible();
     }

@@ -17,7 +17,7 @@ const VIEWPORTS = [
 const PAGES: Record<RoleName, string[]> = {
   user: ['/chat', '/account'],
   analyst: ['/dashboards', '/decisions', '/decisions/:latest', '/batch'],
-  admin: ['/admin/policy', '/admin/tiers', '/admin/tuner', '/admin/keys', '/admin/users', '/admin/audit'],
+  admin: ['/admin/policy', '/admin/tiers', '/admin/tuner', '/admin/models', '/admin/keys', '/admin/users', '/admin/audit'],
 };
 
 /** Runs in the page: what a reader would find wrong. */

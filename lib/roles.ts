@@ -27,6 +27,7 @@ export const NAV: NavItem[] = [
   { href: '/admin/policy', label: 'Routing policy', role: 'admin', section: 'Administer' },
   { href: '/admin/tiers', label: 'Tiers', role: 'admin', section: 'Administer' },
   { href: '/admin/tuner', label: 'Tuner proposals', role: 'admin', section: 'Administer' },
+  { href: '/admin/models', label: 'Models', role: 'admin', section: 'Administer' },
   { href: '/admin/keys', label: 'API keys', role: 'admin', section: 'Administer' },
   { href: '/admin/users', label: 'Users & roles', role: 'admin', section: 'Administer' },
   { href: '/admin/audit', label: 'Audit log', role: 'admin', section: 'Administer' },

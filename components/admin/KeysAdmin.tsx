@@ -29,9 +29,14 @@ export function KeysAdmin() {
   const qc = useQueryClient();
   const keys = useQuery(trpc.apiKeys.list.queryOptions());
   const tiers = useQuery(trpc.tiers.list.queryOptions());
-  // Budgets live in the routing policy; shown here so a key's limits are in one place.
+  // Budgets and rate limits live in the routing policy (edited there); shown here so a key's limits are in one place.
   const policy = useQuery(trpc.policy.active.queryOptions());
   const budgetOf = (id: string) => policy.data?.document.budgets.find((b) => b.apiKeyId === id);
+  const rateOf = (id: string) => {
+    const r = policy.data?.document.rateLimits?.find((l) => l.apiKeyId === id);
+    if (!r) return 'none';
+    return [r.requestsPerMinute && `${r.requestsPerMinute.toLocaleString('en-US')} req`, r.tokensPerMinute && `${r.tokensPerMinute.toLocaleString('en-US')} tokens`].filter(Boolean).join(' · ') + ' / min';
+  };
   const [form, setForm] = useState(blank);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [secret, setSecret] = useState<{ name: string; key: string } | null>(null);
@@ -102,7 +107,7 @@ export function KeysAdmin() {
       <div className="panel table-wrap">
         {keys.error && <div className="alert" role="alert">{errorText(keys.error)}</div>}
         <table aria-label="API keys">
-          <thead><tr><th>Name</th><th>Key</th><th>Tenant</th><th>Role</th><th>Tiers</th><th title="Monthly budget from the routing policy">Budget / month</th><th>Created</th><th title="Updated within a minute of use">Last used</th><th>Expires</th><th>Status</th><th><span className="sr-only">Actions</span></th></tr></thead>
+          <thead><tr><th>Name</th><th>Key</th><th>Tenant</th><th>Role</th><th>Tiers</th><th title="Monthly budget from the routing policy">Budget / month</th><th title="Rate limits from the routing policy">Rate limit</th><th>Created</th><th title="Updated within a minute of use">Last used</th><th>Expires</th><th>Status</th><th><span className="sr-only">Actions</span></th></tr></thead>
           <tbody>
             {keys.data?.map((k) => (
               <tr key={k.id}>
@@ -112,6 +117,7 @@ export function KeysAdmin() {
                 <td>{k.role}</td>
                 <td className="small">{k.allowedTiers.length ? k.allowedTiers.join(', ') : 'any'}</td>
                 <td className="small">{budgetOf(k.id) ? `$${budgetOf(k.id)!.monthlyUsd.toLocaleString('en-US')}` : 'none'}</td>
+                <td className="small">{rateOf(k.id)}</td>
                 <td className="small">{dateTime(k.createdAt)}</td>
                 <td className="small">{k.lastUsedAt ? dateTime(k.lastUsedAt) : 'never'}</td>
                 <td className="small">{k.expiresAt ? dateTime(k.expiresAt) : 'never'}</td>

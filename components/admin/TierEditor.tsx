@@ -96,13 +96,13 @@ export function TierEditor({ initial, onDone }: { initial: TierDraft; onDone: ()
           id="tier-role"
           label="Role"
           error={errors.role}
-          hint={d.role === 'embedding' ? 'the semantic cache embeds with the first enabled embedding tier from the next start; re-tune its similarity threshold for this model' : undefined}
+          hint={d.role === 'embedding' ? 'the semantic cache embeds with the first enabled embedding tier from the next start; re-tune its similarity threshold for this model' : 'its size class: which routing targets it can serve'}
         >
           <select id="tier-role" value={d.role} onChange={set('role')}>
             {['small', 'medium', 'large', 'embedding'].map((r) => <option key={r}>{r}</option>)}
           </select>
         </Field>
-        <Field id="tier-kind" label="Kind" error={errors.kind}>
+        <Field id="tier-kind" label="Kind" error={errors.kind} hint="vllm: also read its /metrics for queue and cache load; simulated: built-in test answers">
           <select id="tier-kind" value={d.kind} onChange={set('kind')}>
             {['openai', 'vllm', 'simulated'].map((r) => <option key={r}>{r}</option>)}
           </select>

@@ -73,6 +73,7 @@ export function DecisionDetailView({ id }: { id: string }) {
             <dt>Decision</dt><dd><code>{d.id}</code></dd>
             <dt>Time</dt><dd>{dateTime(d.createdAt)} UTC</dd>
             <dt>Source</dt><dd>{d.source}</dd>
+            <dt>API</dt><dd data-testid="door">{d.door ?? '–'}</dd>
             <dt>API key</dt><dd>{d.apiKeyId ?? '–'}</dd>
             <dt>Policy version</dt><dd>{d.policyVersion ?? '–'}</dd>
             <dt>Cache</dt><dd data-testid="cache-status">{d.cacheStatus}{note && <span className="muted"> — {note}</span>}</dd>

@@ -1,6 +1,7 @@
 'use client';
 import { useEffect, useState } from 'react';
 import { BANDS } from '@/server/complexity/types';
+import { DOORS } from '@/server/contracts/chat';
 
 export interface FilterOptions {
   tiers: string[];
@@ -18,7 +19,7 @@ export function DecisionFilters({
   params: Record<string, string>;
   setParams: (p: Record<string, string | null>) => void;
   options: FilterOptions | undefined;
-  fields: Array<'q' | 'range' | 'tier' | 'band' | 'apiKeyId' | 'status' | 'cacheStatus' | 'policyVersion'>;
+  fields: Array<'q' | 'range' | 'tier' | 'band' | 'apiKeyId' | 'status' | 'cacheStatus' | 'door' | 'policyVersion'>;
 }) {
   const [q, setQ] = useState(params.q ?? '');
   useEffect(() => {
@@ -71,6 +72,7 @@ export function DecisionFilters({
       {fields.includes('policyVersion') && sel('policyVersion', 'Policy version', (options?.policyVersions ?? []).map((v) => ({ value: String(v), label: `v${v}` })))}
       {fields.includes('status') && sel('status', 'Status', opts(['ok', 'error', 'partial', 'rejected']))}
       {fields.includes('cacheStatus') && sel('cacheStatus', 'Cache', opts(['miss', 'exact', 'semantic', 'bypass', 'off']))}
+      {fields.includes('door') && sel('door', 'API', opts(DOORS))}
     </div>
   );
 }

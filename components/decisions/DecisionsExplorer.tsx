@@ -14,6 +14,7 @@ const CSV_COLUMNS: CsvColumn<DecisionRow>[] = [
   { header: 'id', value: (r) => r.id },
   { header: 'created_at', value: (r) => r.createdAt },
   { header: 'source', value: (r) => r.source },
+  { header: 'door', value: (r) => r.door ?? '' },
   { header: 'api_key_id', value: (r) => r.apiKeyId },
   { header: 'band', value: (r) => r.band },
   { header: 'score', value: (r) => r.score },
@@ -54,7 +55,7 @@ export function DecisionsExplorer() {
 
   return (
     <div className="panel">
-      <DecisionFilters params={params} setParams={setParams} options={options.data} fields={['q', 'range', 'tier', 'band', 'apiKeyId', 'status', 'cacheStatus']} />
+      <DecisionFilters params={params} setParams={setParams} options={options.data} fields={['q', 'range', 'tier', 'band', 'apiKeyId', 'status', 'cacheStatus', 'door']} />
       {!parsed.success && <div className="alert" role="alert">Ignoring invalid filters in the URL: {parsed.error.issues[0]?.message}</div>}
       <div className="row" style={{ marginBottom: 8 }}>
         <span className="muted small" aria-live="polite">

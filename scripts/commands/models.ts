@@ -1,10 +1,12 @@
 // `npm run cascade -- models <list | register | promote | rollback | shadow> [options]`
 // The model registry: register the answer-quality artifact (with its held-out metrics and data
-// window), promote a version (every server swaps it in within ~10 s, no restart), roll back to the
-// version promoted before, or run a version in shadow beside the active one.
+// window), promote a version (every server swaps it in at once when they share Redis, else within
+// ~10 s; no restart), roll back to the version promoted before, or run a version in shadow beside
+// the active one.
 import '../../server/runtime/preload-native';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { announceChange } from '../../server/coord';
 import { connectDatabase } from '../../server/db/client';
 import { env } from '../../server/env';
 import { DEFAULT_QUALITY_MODEL, type QualityMeta } from '../../server/judging/artifact';
@@ -72,6 +74,8 @@ export async function run(argv: string[]): Promise<number> {
     }
     const v = action === 'promote' ? await reg.promote(kind, o.version!, actor) : action === 'rollback' ? await reg.rollback(kind, actor) : await reg.setShadow(kind, o.off ? null : o.version!, actor);
     process.stdout.write(v ? `${action === 'shadow' ? 'shadow' : 'active'}: ${v.version}\n` : 'shadow cleared\n');
+    // Running servers swap the model now (they also poll every ~10 s, which covers no Redis or a failed notice).
+    await announceChange({ redisUrl: env().REDIS_URL, prefix: env().CASCADE_REDIS_PREFIX }, 'models').catch(() => undefined);
     return 0;
   } catch (e) {
     if (isDomainError(e)) {

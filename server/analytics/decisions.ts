@@ -8,6 +8,8 @@ export interface DecisionRow {
   createdAt: Date;
   apiKeyId: string | null;
   source: string;
+  /** The API shape the request came in (chat.completions, responses, messages); null for console calls. */
+  door: string | null;
   promptPreview: string;
   band: string | null;
   score: number | null;
@@ -25,7 +27,7 @@ export interface DecisionRow {
   escalations: number;
 }
 
-const COLS = `id::text AS id, "createdAt", "apiKeyId", source, "promptPreview", band, score, "policyVersion", "finalTier", "cacheStatus",
+const COLS = `id::text AS id, "createdAt", "apiKeyId", source, door, "promptPreview", band, score, "policyVersion", "finalTier", "cacheStatus",
   "tokensIn", "tokensOut", "costUsd", "baselineCostUsd", "latencyMs", "ttftMs", status, "errorCode", escalations`;
 
 /** Escapes LIKE wildcards so a search for "50%" finds the text "50%". */
@@ -47,6 +49,7 @@ export async function listDecisions(sql: Sql, f: DecisionListInput): Promise<{ r
   if (f.band) add((n) => `band = ${n}`, f.band);
   if (f.status) add((n) => `status = ${n}`, f.status);
   if (f.cacheStatus) add((n) => `"cacheStatus" = ${n}`, f.cacheStatus);
+  if (f.door) add((n) => `door = ${n}`, f.door);
   if (f.q) add((n) => `"promptPreview" ILIKE ${n}`, likePattern(f.q));
   const before = decodeCursor(f.before);
   const after = before ? null : decodeCursor(f.after);

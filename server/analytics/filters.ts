@@ -2,6 +2,7 @@
 // keep the filters in the URL, so a hand-edited URL gets the same validation as a form.
 import { z } from 'zod';
 import { BANDS } from '../complexity/types';
+import { DOORS } from '../contracts/chat';
 
 const DAY = 86_400_000;
 export const MAX_RANGE_DAYS = 400;
@@ -47,6 +48,7 @@ export const decisionListSchema = z.object({
   band: z.enum(BANDS).optional(),
   status: z.enum(['ok', 'error', 'partial', 'rejected']).optional(),
   cacheStatus: z.enum(['miss', 'exact', 'semantic', 'bypass', 'off']).optional(),
+  door: z.enum(DOORS).optional(),
   q: z.string().trim().max(200).optional(),
   /** Keyset cursor "<iso time>_<id>" of the last row of the previous page. */
   after: z.string().max(100).optional(),

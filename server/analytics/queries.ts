@@ -210,7 +210,7 @@ export async function loadEscalationReasons(sql: Sql, f: DashboardFilters): Prom
   }
   const rows = await sql<{ reason: string; count: number }>(
     `SELECT outcome AS reason, sum(count)::float8 AS count FROM "AttemptRollup"
-      WHERE bucket >= $1 AND bucket < $2 AND outcome <> 'ok'${extra} GROUP BY outcome`,
+      WHERE bucket >= $1 AND bucket < $2 AND outcome NOT IN ('ok', 'accepted', 'rejected', 'abstained')${extra} GROUP BY outcome`,
     p,
   );
   return rows.map((r) => ({ reason: r.reason, count: Number(r.count) }));

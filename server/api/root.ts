@@ -9,6 +9,7 @@ import { feedbackRouter } from './routers/feedback';
 import { policyRouter } from './routers/policy';
 import { routeRouter } from './routers/route';
 import { tiersRouter } from './routers/tiers';
+import { modelsRouter } from './routers/models';
 import { qualityRouter, tunerRouter } from './routers/tuner';
 import { usersRouter } from './routers/users';
 
@@ -24,6 +25,7 @@ export const appRouter = createTRPCRouter({
   batch: batchRouter,
   feedback: feedbackRouter,
   tuner: tunerRouter,
+  models: modelsRouter,
   quality: qualityRouter,
 });
 

@@ -119,6 +119,22 @@ describe('open sessions', () => {
   });
 });
 
+describe('single sign-on', () => {
+  it('takes the role the identity provider maps, ending other sessions when it changes; without a mapping keeps the account\'s', async () => {
+    const auth = userAuth(db.prisma, { onChange: (id) => accounts.forget(id) });
+    const first = await auth.upsertExternalUser('sso@test.local', 'SSO', 'analyst');
+    expect(first).toMatchObject({ role: 'analyst', sessionVersion: 0 });
+    const token = await encode({ token: { sub: first!.id, email: first!.email, sv: first!.sessionVersion }, secret: SECRET });
+    expect(await who(`next-auth.session-token=${token}`)).toMatchObject({ role: 'analyst' });
+    expect(await auth.upsertExternalUser('sso@test.local', 'SSO', 'admin')).toMatchObject({ role: 'admin', sessionVersion: 1 });
+    expect(await who(`next-auth.session-token=${token}`)).toBeNull();
+    expect(await auth.upsertExternalUser('sso@test.local', 'SSO', null)).toMatchObject({ role: 'admin', sessionVersion: 1 });
+    expect(await db.prisma.auditEvent.count({ where: { target: 'sso@test.local', action: 'user.setRole' } })).toBe(1);
+    await users.setDisabled(first!.id, true, cli);
+    expect(await auth.upsertExternalUser('sso@test.local', 'SSO', 'admin')).toBeNull();
+  });
+});
+
 describe('API keys', () => {
   it('never outrank their creator as the creator is now, and stop when the creator is disabled', async () => {
     const admin = await users.create({ email: 'key-maker@test.local', name: '', role: 'admin', password: 'maker password' }, cli);

@@ -16,4 +16,6 @@ export interface ResponseStore {
   save(r: StoredResponse): Promise<void>;
   /** The response of this tenant with this id, or null. */
   load(tenant: string, id: string): Promise<StoredResponse | null>;
+  /** Forgets the response of this tenant with this id; false when there was none. */
+  delete(tenant: string, id: string): Promise<boolean>;
 }

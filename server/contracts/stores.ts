@@ -126,6 +126,8 @@ export interface DecisionFilters {
   band?: string;
   status?: string;
   cacheStatus?: string;
+  /** The API shape the request came in (chat.completions, responses, messages). */
+  door?: string;
   apiKeyId?: string;
   principalId?: string;
   /** Decisions made through this tenant's API keys ("default" also takes console requests). */

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { localRateLimiter } from './bucket';
+import { announceChange } from './index';
 import { localCoordinator } from './local';
 import { redisCoordinator } from './redis';
 import { killFixtureChildren, startFixtureChild } from '../../test/fixtures/spawn-child';
@@ -105,6 +106,18 @@ describe('change notices and shared state (Redis)', () => {
     await until(() => seen.length > 0);
     await new Promise((r) => setTimeout(r, 100));
     expect(seen).toEqual(['b']);
+  });
+
+  it('a command line process announces a change to every running replica', async () => {
+    const { prefix, a, b } = await redisPair();
+    const seen: string[] = [];
+    a.bus.subscribe('models', () => seen.push('a'));
+    b.bus.subscribe('models', () => seen.push('b'));
+    await new Promise((r) => setTimeout(r, 100));
+    await announceChange({ redisUrl: REDIS, prefix }, 'models');
+    await until(() => seen.length === 2);
+    expect(seen.sort()).toEqual(['a', 'b']);
+    await announceChange({}, 'models'); // no Redis: nothing to tell, no error
   });
 
   it('shares values with expiry, and a claim succeeds once', async () => {

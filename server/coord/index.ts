@@ -12,3 +12,17 @@ export async function createCoordinator(o: { redisUrl?: string; prefix?: string;
   if (!o.redisUrl) return localCoordinator();
   return redisCoordinator({ url: o.redisUrl, prefix: o.prefix, semaphore: o.leaseMs ? { leaseMs: o.leaseMs } : undefined, leaderTtlMs: o.leaderTtlMs });
 }
+
+/**
+ * Tells every running replica that `topic` changed (a CLI command that wrote to Postgres, e.g. a model
+ * promotion), so they reload now instead of at their next periodic refresh. No Redis: nothing to do.
+ */
+export async function announceChange(o: { redisUrl?: string; prefix?: string }, topic: string): Promise<void> {
+  if (!o.redisUrl) return;
+  const c = await redisCoordinator({ url: o.redisUrl, prefix: o.prefix, replicaId: `cli-${process.pid}` });
+  try {
+    await c.bus.publish(topic);
+  } finally {
+    await c.close();
+  }
+}

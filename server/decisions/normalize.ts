@@ -63,6 +63,7 @@ export function normalizeDecision(d: DecisionRecord, now = new Date()): StoredDe
     principalId: optStr(d.principalId),
     apiKeyId: optStr(d.apiKeyId),
     source: d.source ?? 'api',
+    door: optStr(d.door) as StoredDecision['door'],
     promptHash: text(d.promptHash ?? ''),
     promptPreview: text(d.promptPreview ?? '').slice(0, PREVIEW_MAX),
     band: d.band ?? null,

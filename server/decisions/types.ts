@@ -37,6 +37,9 @@ export interface AttemptRecord {
   detail: string | null;
 }
 
+/** The contracts' `Door` (server/contracts/chat.ts), spelled out: decisions sit below the contracts. */
+export type DecisionDoor = 'chat.completions' | 'responses' | 'messages';
+
 export interface DecisionRecord {
   /** Time-ordered UUIDv7. */
   id: string;
@@ -44,6 +47,8 @@ export interface DecisionRecord {
   principalId: string | null; // user id or api key id
   apiKeyId: string | null;
   source: 'api' | 'trpc' | 'chat' | 'batch' | 'simulation';
+  /** The API shape the request came in (Chat Completions, Responses, Messages); null for the console's own calls. */
+  door?: DecisionDoor | null;
   promptHash: string; // sha256 hex of the normalized prompt
   promptPreview: string; // redacted, <= 280 chars
   band: Band | null;

@@ -17,10 +17,10 @@ export type WriteMethod = 'copy' | 'unnest';
 
 // uuid and jsonb travel as text[] and are cast per element: binding a uuid[] or jsonb[] parameter
 // costs several times more than text[] plus a cast (measured: 2,000 jsonb values 175 ms vs 56 ms).
-const DECISION_SQL = `INSERT INTO "Decision" ("id","createdAt","principalId","apiKeyId","source","promptHash","promptPreview","band","score","probs","signals","policyVersion","plan","finalTier","cacheStatus","tokensIn","tokensOut","costUsd","baselineCostUsd","latencyMs","ttftMs","status","errorCode","escalations")
-SELECT c1::uuid, c2, c3, c4, c5, c6, c7, c8, c9, c10::jsonb, c11::jsonb, c12, c13::jsonb, c14, c15, c16, c17, c18, c19, c20, c21, c22, c23, c24
-FROM unnest($1::text[],$2::timestamptz[],$3::text[],$4::text[],$5::text[],$6::text[],$7::text[],$8::text[],$9::float8[],$10::text[],$11::text[],$12::int[],$13::text[],$14::text[],$15::text[],$16::int[],$17::int[],$18::float8[],$19::float8[],$20::int[],$21::int[],$22::text[],$23::text[],$24::int[])
-  AS u(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, c22, c23, c24)
+const DECISION_SQL = `INSERT INTO "Decision" ("id","createdAt","principalId","apiKeyId","source","door","promptHash","promptPreview","band","score","probs","signals","policyVersion","plan","finalTier","cacheStatus","tokensIn","tokensOut","costUsd","baselineCostUsd","latencyMs","ttftMs","status","errorCode","escalations")
+SELECT c1::uuid, c2, c3, c4, c5, c25, c6, c7, c8, c9, c10::jsonb, c11::jsonb, c12, c13::jsonb, c14, c15, c16, c17, c18, c19, c20, c21, c22, c23, c24
+FROM unnest($1::text[],$2::timestamptz[],$3::text[],$4::text[],$5::text[],$6::text[],$7::text[],$8::text[],$9::float8[],$10::text[],$11::text[],$12::int[],$13::text[],$14::text[],$15::text[],$16::int[],$17::int[],$18::float8[],$19::float8[],$20::int[],$21::int[],$22::text[],$23::text[],$24::int[],$25::text[])
+  AS u(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21, c22, c23, c24, c25)
 ON CONFLICT DO NOTHING RETURNING "id"`;
 
 const ATTEMPT_SQL = `INSERT INTO "DecisionAttempt" ("decisionId","seq","createdAt","tierId","tierName","step","startedAt","latencyMs","ttftMs","queueMs","tokensIn","tokensOut","costUsd","outcome","detail")
@@ -60,7 +60,7 @@ function columns<T, R extends unknown[]>(rows: readonly T[], pick: (r: T) => R):
   return cols;
 }
 
-const DECISION_COLUMNS = ['id', 'createdAt', 'principalId', 'apiKeyId', 'source', 'promptHash', 'promptPreview', 'band', 'score', 'probs', 'signals', 'policyVersion', 'plan', 'finalTier', 'cacheStatus', 'tokensIn', 'tokensOut', 'costUsd', 'baselineCostUsd', 'latencyMs', 'ttftMs', 'status', 'errorCode', 'escalations'];
+const DECISION_COLUMNS = ['id', 'createdAt', 'principalId', 'apiKeyId', 'source', 'door', 'promptHash', 'promptPreview', 'band', 'score', 'probs', 'signals', 'policyVersion', 'plan', 'finalTier', 'cacheStatus', 'tokensIn', 'tokensOut', 'costUsd', 'baselineCostUsd', 'latencyMs', 'ttftMs', 'status', 'errorCode', 'escalations'];
 const ATTEMPT_COLUMNS = ['decisionId', 'seq', 'createdAt', 'tierId', 'tierName', 'step', 'startedAt', 'latencyMs', 'ttftMs', 'queueMs', 'tokensIn', 'tokensOut', 'costUsd', 'outcome', 'detail'];
 const list = (cols: string[], prefix = '') => cols.map((c) => `${prefix}"${c}"`).join(',');
 /** COPY targets with explicit columns, in the order batchCopyText() writes them. */
@@ -86,7 +86,7 @@ const MOVE_SQL = `WITH ins AS (
 
 function decisionLine(d: StoredDecision): string {
   return copyLine([
-    d.id, d.createdAt, d.principalId, d.apiKeyId, d.source, d.promptHash, d.promptPreview, d.band, d.score,
+    d.id, d.createdAt, d.principalId, d.apiKeyId, d.source, d.door ?? null, d.promptHash, d.promptPreview, d.band, d.score,
     d.probs, d.signals, d.policyVersion, d.plan, d.finalTier, d.cacheStatus, d.tokensIn, d.tokensOut,
     d.costUsd, d.baselineCostUsd, d.latencyMs, d.ttftMs, d.status, d.errorCode, d.escalations,
   ]);
@@ -181,7 +181,7 @@ async function writeBatchUnnest(client: pg.ClientBase, batch: readonly StoredDec
       columns(batch, (d) => [
         d.id, d.createdAt, d.principalId, d.apiKeyId, d.source, d.promptHash, d.promptPreview, d.band, d.score,
         d.probs, d.signals, d.policyVersion, d.plan, d.finalTier, d.cacheStatus, d.tokensIn, d.tokensOut,
-        d.costUsd, d.baselineCostUsd, d.latencyMs, d.ttftMs, d.status, d.errorCode, d.escalations,
+        d.costUsd, d.baselineCostUsd, d.latencyMs, d.ttftMs, d.status, d.errorCode, d.escalations, d.door ?? null,
       ]),
     );
     const fresh = freshOf(batch, res.rows);

@@ -3,6 +3,7 @@
 // the first token escalate inside the executor; if every tier fails before streaming, the caller gets
 // a proper HTTP error instead of a 200 with an error inside.
 import type { AttemptTotals, ChatStream, ChatStreamEvent } from '../contracts/chat';
+import { lastAnswerAttempt } from '../routing/attempts';
 import { executeStream, type StreamEvent } from '../routing/executor-stream';
 import type { Usage } from '../tiers/types';
 import { answerStep, finishReasonOf, noAnswerError } from './answer';
@@ -69,7 +70,7 @@ export async function answerStream(ctx: RequestContext): Promise<ChatStream> {
       await it.return(undefined);
       const res = await x.result;
       if (res.status === 'ok') cacheStore(ctx, res);
-      recordDecision(ctx, { kind: 'answered', tier: res.tier?.name ?? tier, status: res.status, errorCode: res.error?.code ?? null, ttftMs, answer: res.attempts.at(-1) ?? null, toolCalls: res.extras?.toolCalls?.length });
+      recordDecision(ctx, { kind: 'answered', tier: res.tier?.name ?? tier, status: res.status, errorCode: res.error?.code ?? null, ttftMs, answer: lastAnswerAttempt(res.attempts), toolCalls: res.extras?.toolCalls?.length });
     }
   }
   return { meta, events: events() };

@@ -3,6 +3,7 @@
 import type { ChatResult } from '../contracts/chat';
 import type { ErrorCode } from '../lib/errors';
 import { mark, STAGE_TRACE } from '../lib/stage-trace';
+import { lastAnswerAttempt } from '../routing/attempts';
 import { executeChat, type ExecResult } from '../routing/executor';
 import { prepareResearch, type ResearchProgress } from '../routing/research';
 import type { ChatRequest, Usage } from '../tiers/types';
@@ -72,7 +73,7 @@ export async function answer(ctx: RequestContext): Promise<ChatResult> {
   }
   if (STAGE_TRACE) mark(signal, 'gw.execReturn');
   cacheStore(ctx, res);
-  const last = res.attempts.at(-1) ?? null;
+  const last = lastAnswerAttempt(res.attempts);
   const cost = recordDecision(ctx, { kind: 'answered', tier: res.tier.name, status: 'ok', errorCode: null, ttftMs: last?.ttftMs ?? null, answer: last, toolCalls: res.extras?.toolCalls?.length });
   if (STAGE_TRACE) mark(signal, 'gw.record');
   const result: ChatResult = { ...metaOf(ctx, res.tier.name), content: res.content, finishReason: finishReasonOf(res.finishReason), usage: res.usage!, costUsd: cost };

@@ -5,6 +5,7 @@ import { scopeFor } from '../cache/eligibility';
 import type { CacheHit } from '../cache/types';
 import { keyOverride } from '../routing/policy';
 import { TARGET_RANK } from '../routing/plan';
+import { lastAnswerAttempt } from '../routing/attempts';
 import type { ExecResult } from '../routing/executor';
 import { sample, STAGE_TRACE, traceNow } from '../lib/stage-trace';
 import type { RecordContext, RequestContext } from './context';
@@ -28,7 +29,7 @@ export async function cacheLookup(ctx: RequestContext): Promise<CacheHit | null>
 
 export function cacheStore(ctx: RequestContext, res: ExecResult): void {
   if (!ctx.eligibility.eligible || !ctx.deps.cache || res.status !== 'ok' || !res.tier) return;
-  if (res.attempts.at(-1)?.outcome !== 'ok') return; // never cache an answer that failed its checks
+  if (lastAnswerAttempt(res.attempts)?.outcome !== 'ok') return; // never cache an answer that failed its checks
   const tierName = res.tier.name;
   const rank = ctx.plan.kind === 'research' ? 3 : TARGET_RANK[(['small', 'medium', 'large'] as const).find((t) => ctx.policy.targets[t] === tierName) ?? 'large'];
   const cache = ctx.deps.cache;

@@ -5,7 +5,7 @@ import type { CacheHit } from '../cache/types';
 import type { AttemptRecord, DecisionStatus } from '../decisions/types';
 import { cacheThreshold } from './cache-step';
 import { missStatus, type RecordContext } from './context';
-import { buildDecision, type PlanNotes, type RecordedPlan } from './record';
+import { buildDecision, doorOf, type PlanNotes, type RecordedPlan } from './record';
 
 export type Outcome =
   /** Answered from the cache: nothing was called. */
@@ -49,7 +49,7 @@ export function recordDecision(ctx: RecordContext, outcome: Outcome): number {
   if (outcome.kind === 'answered' && outcome.status === 'ok' && ctx.conversation.key) ctx.deps.sticky?.set(ctx.conversation.key, outcome.tier);
   const answer = outcome.kind === 'answered' ? outcome.answer : null;
   const decision = buildDecision({
-    id: ctx.id, createdAt: ctx.createdAt, principal: { id: ctx.principal.id, apiKeyId: ctx.principal.apiKeyId }, source: ctx.req.source,
+    id: ctx.id, createdAt: ctx.createdAt, principal: { id: ctx.principal.id, apiKeyId: ctx.principal.apiKeyId }, source: ctx.req.source, door: doorOf(ctx.req),
     messages: ctx.req.messages, prompt: ctx.prompt, assessment: ctx.assessment, policyVersion: ctx.policyVersion, plan,
     finalTier: hit ? hit.tierName : outcome.kind === 'answered' ? outcome.tier : null,
     cacheStatus, attempts: ctx.log.attempts,

@@ -5,6 +5,7 @@ import type { AttemptRecord, CacheStatus, DecisionRecord, DecisionStatus } from 
 import type { Plan } from '../routing/plan';
 import { redactPreview } from '../redaction/redact';
 import { costUsd, type ChatMessage, type TierConfig } from '../tiers/types';
+import type { Door, GatewayRequest } from '../contracts/chat';
 
 export function promptHash(messages: ChatMessage[]): string {
   const normalized = messages.map((m) => `${m.role}:${m.content.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase()}`).join('\n');
@@ -32,6 +33,7 @@ export interface RecordInput {
   createdAt: Date;
   principal: { id: string | null; apiKeyId: string | null };
   source: DecisionRecord['source'];
+  door: Door | null;
   messages: ChatMessage[];
   prompt: string;
   assessment: Assessment | null;
@@ -51,6 +53,14 @@ export interface RecordInput {
   baselineOverrideUsd?: number;
 }
 
+/**
+ * The API shape a request came in: the door it says, else Chat Completions for the OpenAI-compatible
+ * API and batch items (which are Chat Completions bodies); the console's own calls have none.
+ */
+export function doorOf(req: Pick<GatewayRequest, 'door' | 'source'>): Door | null {
+  return req.door ?? (req.source === 'api' || req.source === 'batch' ? 'chat.completions' : null);
+}
+
 export function buildDecision(r: RecordInput): DecisionRecord {
   const tokensIn = r.attempts.reduce((s, a) => s + a.tokensIn, 0);
   const tokensOut = r.attempts.reduce((s, a) => s + a.tokensOut, 0);
@@ -62,6 +72,7 @@ export function buildDecision(r: RecordInput): DecisionRecord {
     principalId: r.principal.id,
     apiKeyId: r.principal.apiKeyId,
     source: r.source,
+    door: r.door,
     promptHash: promptHash(r.messages),
     promptPreview: redactPreview(r.prompt),
     band: r.assessment?.band ?? null,

@@ -5,9 +5,10 @@ import { batchesRoute, isBatchPath, type BatchHttpDeps } from './batches';
 import { chatCompletions, type V1Deps } from './chat-completions';
 import { HttpError } from './errors';
 import { postFeedback } from './feedback';
-import { listModels } from './models';
+import { getModel, listModels } from './models';
+import { postEmbeddings } from './doors/embeddings';
 import { postMessages } from './doors/messages';
-import { getResponse, postResponses } from './doors/responses';
+import { deleteResponse, getResponse, postResponses } from './doors/responses';
 import { errorResult, type HttpResult } from './result';
 
 export type V1RouteDeps = V1Deps & Pick<BatchHttpDeps, 'batches'> & { responses: ResponseStore };
@@ -35,6 +36,15 @@ function methodNotAllowed(allowed: string): HttpResult {
   return errorResult(new HttpError(405, `Method not allowed; use ${allowed}.`, 'invalid_request_error', null, 'method_not_allowed'));
 }
 
+/** A path segment as the client meant it ("a%2Fb" -> "a/b"); a malformed escape stays as sent. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 export async function routeV1(deps: V1RouteDeps, call: V1Call): Promise<HttpResult> {
   const { method, path } = call;
   if (path === '/v1/chat/completions') {
@@ -50,8 +60,10 @@ export async function routeV1(deps: V1RouteDeps, call: V1Call): Promise<HttpResu
     return postResponses(deps, call);
   }
   if (path.startsWith('/v1/responses/')) {
-    if (method !== 'GET') return methodNotAllowed('GET');
-    return getResponse(deps, call, path.slice('/v1/responses/'.length));
+    const id = safeDecode(path.slice('/v1/responses/'.length));
+    if (method === 'DELETE') return deleteResponse(deps, call, id);
+    if (method !== 'GET') return methodNotAllowed('GET, DELETE');
+    return getResponse(deps, call, id);
   }
   if (path === '/v1/feedback') {
     if (method !== 'POST') return methodNotAllowed('POST');
@@ -61,6 +73,14 @@ export async function routeV1(deps: V1RouteDeps, call: V1Call): Promise<HttpResu
   if (path === '/v1/models') {
     if (method !== 'GET') return methodNotAllowed('GET');
     return listModels(deps, call.header('authorization'));
+  }
+  if (path.startsWith('/v1/models/')) {
+    if (method !== 'GET') return methodNotAllowed('GET');
+    return getModel(deps, call.header('authorization'), safeDecode(path.slice('/v1/models/'.length)));
+  }
+  if (path === '/v1/embeddings') {
+    if (method !== 'POST') return methodNotAllowed('POST');
+    return postEmbeddings(deps, call);
   }
   return errorResult(new HttpError(404, `Unknown API route ${method} ${path}.`, 'invalid_request_error', null, 'not_found'));
 }

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createV1NodeHandler } from './node-handler';
 import type { V1RouteDeps } from './routes';
 import type { Drain } from '../resilience/drain';
+import { tracing } from '../observability/tracing';
 
 export type Fallback = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -20,7 +21,9 @@ export function createHttpServer(getDeps: () => Promise<V1RouteDeps>, fallback: 
     guards.headers?.(req, res);
     if (guards.health?.(req, res)) return;
     if (guards.drain?.admit(req, res)) return;
-    v1(req, res)
+    // With tracing on, a client's traceparent becomes the parent of this request's spans.
+    const t = tracing();
+    (t ? t.continueFrom(req.headers, () => v1(req, res)) : v1(req, res))
       .then((handled) => (handled ? undefined : fallback(req, res)))
       .catch((err: unknown) => {
         console.error('request failed:', err);

@@ -72,7 +72,8 @@ export class CascadeMetrics {
     if (d.status !== 'ok') this.errors.inc({ door, code: d.errorCode ?? d.status });
     this.cache.inc({ layer: d.cacheStatus });
     if (d.costUsd > 0) this.costUsd.inc({ tier }, d.costUsd);
-    const atts = d.attempts;
+    // Judge verdict rows (steps 'judge:<judge>') sit between an answer and the next tier's answer.
+    const atts = d.attempts.filter((a) => !a.step.startsWith('judge:'));
     for (let i = 0; i < atts.length; i++) {
       const a = atts[i];
       this.attempts.inc({ tier: a.tierName, outcome: a.outcome });

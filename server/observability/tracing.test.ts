@@ -1,6 +1,6 @@
 // Tracing on (an OTLP/HTTP receiver on loopback stands for the collector): one span per tier
-// attempt with gen_ai.* attributes, a request span around it, and the attempt's W3C traceparent
-// on the request the tier received.
+// attempt with gen_ai.* attributes, a request span around it, the attempt's W3C traceparent on the
+// request the tier received, and a client's traceparent continued.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,6 +35,9 @@ describe('OpenTelemetry traces', () => {
       await traced.chat('small', { messages: [{ role: 'user', content: 'hello' }], max_tokens: 32, temperature: 0.2 });
       root.end();
     });
+    // a client's traceparent (what the HTTP server continues from) parents the attempt span
+    const clientTrace = '0af7651916cd43dd8448eb211c80319c';
+    await tracing!.continueFrom({ traceparent: `00-${clientTrace}-b7ad6b7169203331-01` }, () => traced.chat('small', { messages: [{ role: 'user', content: 'again' }] }));
     await tracing!.shutdown(); // flushes the batch processor
     await upstream.close();
 
@@ -50,5 +53,8 @@ describe('OpenTelemetry traces', () => {
     expect(Number(attr['gen_ai.usage.output_tokens'])).toBeGreaterThan(0);
     const traceparent = String(upstream.headers[0].traceparent);
     expect(traceparent).toMatch(new RegExp(`^00-${attempt.traceId}-${attempt.spanId}-01$`));
+    const continued = spans.find((s) => s.traceId === clientTrace)!;
+    expect(continued).toMatchObject({ name: 'chat qwen-7b', parentSpanId: 'b7ad6b7169203331' });
+    expect(String(upstream.headers[1].traceparent)).toContain(clientTrace);
   });
 });

@@ -8,6 +8,8 @@ import type { Tracer } from '@opentelemetry/api';
 
 export interface Tracing {
   tracer: Tracer;
+  /** Runs `fn` as a continuation of the W3C trace context in `headers` (a client's traceparent). */
+  continueFrom<T>(headers: Record<string, string | string[] | undefined>, fn: () => T): T;
   shutdown(): Promise<void>;
 }
 
@@ -40,6 +42,10 @@ export async function startTracing(o: { endpoint?: string; serviceName: string }
     api.propagation.inject(api.context.active(), carrier);
     for (const [k, v] of Object.entries(carrier)) request.addHeader(k, v);
   });
-  active = { tracer: api.trace.getTracer('cascade'), shutdown: () => provider.shutdown() };
+  active = {
+    tracer: api.trace.getTracer('cascade'),
+    continueFrom: (headers, fn) => api.context.with(api.propagation.extract(api.ROOT_CONTEXT, headers), fn),
+    shutdown: () => provider.shutdown(),
+  };
   return active;
 }

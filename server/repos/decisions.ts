@@ -23,6 +23,7 @@ function where(f: DecisionFilters): Prisma.DecisionWhereInput {
     ...(f.band ? { band: f.band } : {}),
     ...(f.status ? { status: f.status } : {}),
     ...(f.cacheStatus ? { cacheStatus: f.cacheStatus } : {}),
+    ...(f.door ? { door: f.door } : {}),
     ...(f.apiKeyId ? { apiKeyId: f.apiKeyId } : {}),
     ...(f.principalId ? { principalId: f.principalId } : {}),
     ...(f.policyVersion !== undefined ? { policyVersion: f.policyVersion } : {}),
@@ -31,7 +32,7 @@ function where(f: DecisionFilters): Prisma.DecisionWhereInput {
 }
 
 const summarySelect = {
-  id: true, createdAt: true, principalId: true, apiKeyId: true, source: true, promptHash: true, promptPreview: true,
+  id: true, createdAt: true, principalId: true, apiKeyId: true, source: true, door: true, promptHash: true, promptPreview: true,
   band: true, score: true, policyVersion: true, finalTier: true, cacheStatus: true, tokensIn: true, tokensOut: true,
   costUsd: true, baselineCostUsd: true, latencyMs: true, ttftMs: true, status: true, errorCode: true, escalations: true,
 } as const;
@@ -63,6 +64,7 @@ export function decisionReader(prisma: PrismaClient): DecisionReader {
         band: d.band as DecisionRecord['band'],
         probs: d.probs as DecisionRecord['probs'],
         source: d.source as DecisionRecord['source'],
+        door: d.door as DecisionRecord['door'],
         cacheStatus: d.cacheStatus as DecisionRecord['cacheStatus'],
         status: d.status as DecisionRecord['status'],
         attempts: attempts.map(({ decisionId: _d, createdAt: _c, ...a }) => ({ ...a, outcome: a.outcome as AttemptRecord['outcome'] })),

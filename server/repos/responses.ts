@@ -15,5 +15,8 @@ export function responseStore(prisma: PrismaClient): ResponseStore {
       if (!row) return null;
       return { id: row.id, tenant: row.tenant, apiKeyId: row.apiKeyId, conversation: row.conversation as unknown as ChatMessage[], response: row.response as Record<string, unknown> };
     },
+    async delete(tenant: string, id: string) {
+      return (await prisma.storedResponse.deleteMany({ where: { id, tenant } })).count > 0;
+    },
   };
 }

@@ -39,7 +39,8 @@ const keyView = (k: KeyRow): ApiKeyView => ({
 });
 const notFound = (what: string) => new DomainError('not_found', `${what} not found`);
 
-export function userAuth(prisma: PrismaClient): UserAuth {
+/** onChange: told when a sign-in changed the account (an SSO role), like the user store's changes. */
+export function userAuth(prisma: PrismaClient, opts: { onChange?: (userId: string) => void } = {}): UserAuth {
   const toAuth = (u: UserRow): AuthUser => ({
     id: u.id, email: u.email, name: u.name, role: asRole(u.role), sessionVersion: u.sessionVersion, mustChangePassword: u.mustChangePassword,
   });
@@ -64,6 +65,7 @@ export function userAuth(prisma: PrismaClient): UserAuth {
           prisma.user.update({ where: { id: u.id }, data: { role, sessionVersion: { increment: 1 } } }),
           prisma.auditEvent.create({ data: auditData({ id: null, label: 'oidc' }, 'user.setRole', email, { from, to: role, by: 'identity provider claim' }) }),
         ]);
+        opts.onChange?.(u.id);
       }
       return u.disabled ? null : toAuth(u);
     },

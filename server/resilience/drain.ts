@@ -1,7 +1,8 @@
 // Graceful shutdown of the HTTP server. On drain(): readiness fails at once (the load balancer stops
-// sending), the listener closes, and any request that still arrives on an open connection gets a
-// clean 503 with `Connection: close` and Retry-After instead of being half-served or reset. Requests already in flight (streams included) run to completion, up
-// to the deadline; only what is still running then is cut.
+// sending), and any request that still arrives, on a new or a kept-alive connection, gets a clean
+// 503 with `Connection: close` and Retry-After instead of being half-served or reset. Requests
+// already in flight (streams included) run to completion, up to the deadline; only what is still
+// running then is cut.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import net from 'node:net';
 
@@ -14,7 +15,8 @@ export interface Drain {
   drain(server: Server, deadlineMs: number): Promise<{ cut: number; waitedMs: number }>;
 }
 
-export function createDrain(): Drain {
+export function createDrain(opts: { lingerMs?: number } = {}): Drain {
+  const lingerMs = opts.lingerMs ?? 1000;
   let draining = false;
   const running = new Set<ServerResponse>();
   let idle: (() => void) | null = null;
@@ -38,10 +40,10 @@ export function createDrain(): Drain {
     async drain(server, deadlineMs) {
       const t0 = Date.now();
       draining = true;
-      // Stop listening, but keep idle keep-alive connections open: http.Server#close() would close
-      // them too, and a client that sends on one at that moment sees a reset instead of the 503 above.
-      // They are closed at the end, with everything else.
-      net.Server.prototype.close.call(server);
+      // The listener stays open while in-flight requests finish: a new connection is answered with the
+      // 503 above. Closing it now would reset connections the kernel had already accepted into its
+      // backlog (the client sees a reset, not a refusal); the load balancer, told by readiness, stops
+      // sending meanwhile.
       // Answers not started yet close their keep-alive connection after them.
       for (const res of running) if (!res.headersSent) res.setHeader('connection', 'close');
       if (running.size > 0) {
@@ -51,6 +53,14 @@ export function createDrain(): Drain {
         });
       }
       const cut = running.size;
+      // Kept-alive connections are still open. A client still sending on one gets the 503 above, which
+      // closes it cleanly; a short linger lets those go that way, so that closing the rest below
+      // rarely meets a request already on the wire (HTTP/1.1 has no way to close an idle connection
+      // without that race).
+      const linger = Math.min(lingerMs, Math.max(0, deadlineMs - (Date.now() - t0)));
+      if (cut === 0 && linger > 0) await new Promise((r) => setTimeout(r, linger).unref());
+      // Stop listening without http.Server#close(), which would also close idle connections first.
+      net.Server.prototype.close.call(server);
       server.closeAllConnections();
       return { cut, waitedMs: Date.now() - t0 };
     },

@@ -52,7 +52,8 @@ describe('database outage', () => {
 
       await relay.restore();
       await until(() => guard.isUp(), 'the guard to close');
-      expect((await verifier.verify(never.raw))?.apiKeyId).toBe(never.id);
+      // A pooled connection cut with the relay may fail the first query after the return: retry.
+      await until(async () => (await verifier.verify(never.raw).catch(() => null))?.apiKeyId === never.id, 'the unknown key to be checked again');
       expect(verifier.stats().servedFromMemory).toBeGreaterThan(0);
     } finally {
       guard.close();

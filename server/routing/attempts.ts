@@ -27,6 +27,12 @@ export function outcomeOf(err: unknown): { outcome: AttemptOutcome; detail: stri
 /** A judge's verdict row rather than a tier's answer (does not count as an escalation). */
 export const isJudgeAttempt = (a: Pick<AttemptRecord, 'step'>) => a.step.startsWith('judge:');
 
+/** The last answer attempt (judge verdict rows aside): the one whose answer was delivered or failed. */
+export const lastAnswerAttempt = <A extends Pick<AttemptRecord, 'step'>>(attempts: readonly A[]): A | null => {
+  for (let i = attempts.length - 1; i >= 0; i--) if (!isJudgeAttempt(attempts[i])) return attempts[i];
+  return null;
+};
+
 /** Escalations of an execution: answers after the first, judge verdicts aside. */
 export const escalationsOf = (attempts: AttemptRecord[]) => Math.max(0, attempts.filter((a) => !isJudgeAttempt(a)).length - 1);
 

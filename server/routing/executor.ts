@@ -131,7 +131,8 @@ export async function executeChat(inv: TierInvoker, input: ExecuteInput): Promis
   return done({ status: 'error', tier: null, content: '', finishReason: null, usage: null, error: { code: failureCode(input.chain, log.attempts.slice(first)), message: failureSummary(log.attempts, first) } });
 }
 
-export const isEmptyAnswer = (content: string) => content.trim().length === 0;
+/** No text and no tool call: nothing to deliver. */
+export const isEmptyAnswer = (content: string, toolCalls?: readonly ToolCall[]) => content.trim().length === 0 && !toolCalls?.length;
 
 /**
  * Why no tier answered: 'queue_full' when every tier tried was at capacity (the client should retry

@@ -4,13 +4,19 @@
 // answer like an empty one: the request escalates. Schemas compile once (ajv) and are cached by
 // their object, which lives as long as the parsed request.
 import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { ChatRequest, ToolCall } from '../tiers/types';
 
-const ajv = new Ajv({ strict: false, allErrors: false, validateSchema: true });
+const options = { strict: false, allErrors: false, validateSchema: true };
+const ajv = new Ajv(options);
+// Schemas that declare draft 2020-12 (zod 4's toJSONSchema does, so LangChain's and the AI SDK's
+// tools and structured outputs do) need its meta-schema and keywords (prefixItems, $defs, …).
+const ajv2020 = new Ajv2020(options);
 // ajv-formats is CommonJS: its function is the default export under ESM, or under .default when transpiled.
 const applyFormats = (addFormats as unknown as { default?: typeof addFormats }).default ?? addFormats;
 applyFormats(ajv);
+applyFormats(ajv2020);
 const compiled = new WeakMap<object, ValidateFunction | Error>();
 
 /** The compiled validator of a JSON schema, or the reason it does not compile. */
@@ -18,7 +24,8 @@ export function schemaValidator(schema: object): ValidateFunction | Error {
   let v = compiled.get(schema);
   if (!v) {
     try {
-      v = ajv.compile(schema);
+      const declared = (schema as { $schema?: unknown }).$schema;
+      v = (typeof declared === 'string' && declared.includes('2020-12') ? ajv2020 : ajv).compile(schema);
     } catch (err) {
       v = err instanceof Error ? err : new Error(String(err));
     }

@@ -64,7 +64,8 @@ export async function compose(e: Env): Promise<Runtime> {
     const verifier = outageTolerantVerifier(keyCheck, { databaseUp: () => databaseGuard()?.isUp() ?? true });
     const keys = apiKeyStore(prisma);
     // A change to a user reaches their sessions and the keys they made at once in this process.
-    const users = userStore(prisma, { onChange: (id) => { accounts.forget(id); keyCheck.forget(); } });
+    const userChanged = (id: string) => { accounts.forget(id); keyCheck.forget(); };
+    const users = userStore(prisma, { onChange: userChanged });
     // Embedded mode answers with no GPU and no key: a loopback simulator serves the seeded tiers.
     // It also serves the seed's model names (the seed and the simulator name models independently).
     const simulator = e.CASCADE_SIMULATED_TIERS && !e.CASCADE_SIMULATOR_URL
@@ -117,6 +118,8 @@ export async function compose(e: Env): Promise<Runtime> {
     const modelWatch = watchAnswerModel(modelRegistry(prisma), answerModel);
     await modelWatch.refresh();
     closers.push(() => modelWatch.stop());
+    // A promotion (CLI `models promote`, any replica) is announced: reload at once, not at the next 10 s refresh.
+    scale.announced(modelWatch, 'refresh', 'models');
     const gateway = { analyzer, cache, policy, tiers: scale.tiers, sink: scale.sink, budgets: scale.budgets, answerModel, background: (t: Promise<unknown>) => background.track(t), sticky: stickyTiers() };
     const chat: ChatService = scale.chat(createChatService(gateway));
     const interval = tunerInterval(e);
@@ -136,7 +139,7 @@ export async function compose(e: Env): Promise<Runtime> {
       apiKeys: verifier,
       accounts,
       keyUsage: usage,
-      users: userAuth(prisma),
+      users: userAuth(prisma, { onChange: userChanged }),
       batches,
       feedback: createFeedbackPort({ prisma, cache, history, policy }),
       responses: responseStore(prisma),

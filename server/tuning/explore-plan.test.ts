@@ -42,4 +42,10 @@ describe('explorePlan', () => {
     const p2 = decide(assessmentFromScore(0.4), forbid, states, { prompt: 'x' });
     for (let i = 0; i < 500; i++) expect(explorePlan(p2, forbid, `d-${i}`).target).not.toBe('small');
   });
+  it('leaves answer-side cascades alone (they try the cheap tier every time)', () => {
+    const judged = { ...policy, answerJudging: { ...policy.answerJudging, medium: { ...policy.answerJudging.medium, mode: 'cascade' as const } } };
+    const p3 = decide(assessmentFromScore(0.4), judged, states, { prompt: 'x' });
+    expect(p3.kind === 'cascade' && p3.judging).toBeTruthy();
+    for (let i = 0; i < 500; i++) expect(explorePlan(p3, judged, `d-${i}`)).toBe(p3);
+  });
 });

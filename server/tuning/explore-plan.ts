@@ -11,10 +11,12 @@ const TARGETS = ['small', 'medium', 'large'] as const;
  * Returns the plan unchanged unless this request explores. Only plain score-routed cascades explore:
  * not research, not rejections, not plans whose target rules / budgets / a forced tier changed, and
  * never toward a target that a policy rule can forbid. The original chain stays as the fallback.
+ * Not answer-side cascades either: they try the cheap tier on every request already, and moving a
+ * stronger tier in front would make a rejected answer escalate down the chain.
  */
 export function explorePlan(plan: Plan, policy: Policy, decisionId: string, seed = 0): Plan {
   const share = policy.tuner.mode === 'off' ? 0 : policy.tuner.exploration;
-  if (!(share > 0) || plan.kind !== 'cascade' || plan.target !== plan.scoredTarget) return plan;
+  if (!(share > 0) || plan.kind !== 'cascade' || plan.target !== plan.scoredTarget || plan.judging) return plan;
   const from = TARGETS.indexOf(plan.target);
   const choice = exploreForRequest(decisionId, from, share, seed);
   if (choice.shift === 0) return plan;

@@ -73,6 +73,10 @@ const ACCESS: Record<string, Need> = {
   'tuner.decide': 'admin',
   'tuner.runNow': 'admin',
   'tuner.lastRun': 'admin',
+  'models.list': 'admin',
+  'models.promote': 'admin',
+  'models.rollback': 'admin',
+  'models.shadow': 'admin',
   'quality.successRates': 'analyst',
 };
 

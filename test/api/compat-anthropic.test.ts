@@ -101,14 +101,38 @@ describe('@anthropic-ai/sdk messages', () => {
     await expect(client.messages.create({ model: 'no-such-tier', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(Anthropic.NotFoundError);
   });
 
-  it('a tool_result for no earlier tool_use is a 400 naming it', async () => {
-    const res = await fetch(`${api.baseUrl}/v1/messages`, {
-      method: 'POST',
-      headers: { 'x-api-key': key, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'auto', max_tokens: 10, messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_x', content: 'x' }] }] }),
-    });
+});
+
+describe('bad Messages input gets a 400 naming the parameter, in Anthropic\'s shape', () => {
+  const user = (content: unknown) => ({ messages: [{ role: 'user', content }] });
+  const cases: [string, Record<string, unknown>, string][] = [
+    ['no max_tokens', { max_tokens: undefined }, 'max_tokens'],
+    ['max_tokens of 0', { max_tokens: 0 }, 'max_tokens'],
+    ['no messages', { messages: [] }, 'messages'],
+    ['an assistant first', { messages: [{ role: 'assistant', content: 'hi' }] }, 'messages.0.role'],
+    ['a system role in messages', { messages: [{ role: 'system', content: 'hi' }] }, 'messages.0'],
+    ['an unknown block type', user([{ type: 'video', url: 'x' }]), 'messages.0.content'],
+    ['an image without data', user([{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: '' } }]), 'messages.0.content'],
+    ['an image of another type', user([{ type: 'image', source: { type: 'base64', media_type: 'image/tiff', data: 'AAAA' } }]), 'messages.0.content'],
+    ['a tool_result for no tool_use', user([{ type: 'tool_result', tool_use_id: 'toolu_x', content: 'x' }]), 'messages.0.content.0.tool_use_id'],
+    ['a tool without input_schema', { tools: [{ name: 'f' }] }, 'tools.0'],
+    ['a server tool', { tools: [{ type: 'web_search_20250305', name: 'web_search' }] }, 'tools.0'],
+    ['a tool name with spaces', { tools: [{ name: 'get weather', input_schema: { type: 'object' } }] }, 'tools.0.name'],
+    ['an input_schema that is not a schema', { tools: [{ name: 'f', input_schema: { type: 'nonsense' } }] }, 'tools.0.input_schema'],
+    ['a tool offered twice', { tools: [{ name: 'f', input_schema: {} }, { name: 'f', input_schema: {} }] }, 'tools.1.name'],
+    ['tool_choice naming a missing tool', { tools: [{ name: 'f', input_schema: {} }], tool_choice: { type: 'tool', name: 'g' } }, 'tool_choice.name'],
+    ['tool_choice any without tools', { tool_choice: { type: 'any' } }, 'tool_choice'],
+    ['temperature above 1', { temperature: 1.5 }, 'temperature'],
+    ['stop_sequences not strings', { stop_sequences: [1] }, 'stop_sequences.0'],
+    ['system not text', { system: [{ type: 'image' }] }, 'system'],
+  ];
+  it.each(cases)('%s', async (_what, patch, param) => {
+    const body = { model: 'auto', max_tokens: 50, messages: [{ role: 'user', content: 'hello' }], ...patch };
+    const res = await fetch(`${api.baseUrl}/v1/messages`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(res.status).toBe(400);
-    const body = (await res.json()) as { error: { message: string } };
-    expect(body.error.message).toContain('messages.0.content.0.tool_use_id');
+    const err = (await res.json()) as { type: string; error: { type: string; message: string } };
+    expect(err.type).toBe('error');
+    expect(err.error.type).toBe('invalid_request_error');
+    expect(err.error.message).toContain(`Invalid parameter ${param}`);
   });
 });

@@ -64,6 +64,10 @@ describe('openai Responses API', () => {
     const mine = await client.responses.create({ model: 'auto', input: `Hello (${uid()})` });
     await expect(other.responses.create({ model: 'auto', previous_response_id: mine.id, input: 'continue' })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
     await expect(other.responses.retrieve(mine.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    await expect(other.responses.delete(mine.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    // Its owner can delete it; then it is gone.
+    await client.responses.delete(mine.id);
+    await expect(client.responses.retrieve(mine.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
   });
 
   it('function calling: a function_call with valid arguments, then an answer from its output', async () => {

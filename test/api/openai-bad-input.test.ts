@@ -138,7 +138,7 @@ describe('OpenAI-compatible API: bad input', () => {
   it('answers 405 for a wrong method and 404 for an unknown route', async () => {
     const wrong = await fetch(`${api.baseUrl}/api/v1/chat/completions`, { headers: { authorization: `Bearer ${key}` } });
     expect(wrong.status).toBe(405);
-    const unknown = await fetch(`${api.baseUrl}/api/v1/embeddings`, { method: 'POST', headers: { authorization: `Bearer ${key}` } });
+    const unknown = await fetch(`${api.baseUrl}/api/v1/audio/speech`, { method: 'POST', headers: { authorization: `Bearer ${key}` } });
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { error: { message: string } }).error.message).toMatch(/Unknown API route/);
   });

@@ -4,7 +4,9 @@
 import { expect, it } from 'vitest';
 import { runChaos, table } from './run';
 
-it('chaos (short): database down and hanging, SIGTERM, kill -9, tier faults, abuse, secrets', async () => {
+// The embedded PGlite of a run without TEST_DATABASE_URL takes one connection at a time and has no
+// pg_dump: the suite needs a real Postgres server (.ci/run provides one).
+it.skipIf(process.env.TEST_DATABASE_EMBEDDED === '1')('chaos (short): database down and hanging, SIGTERM, kill -9, tier faults, abuse, secrets', async () => {
   const lines: string[] = [];
   const results = await runChaos({ short: true, log: (s) => lines.push(s) });
   const failed = results.filter((r) => !r.ok);

@@ -42,6 +42,8 @@ export async function runChaos(opts: { short: boolean; only?: string[]; log?: (s
   try {
     upstreams.slow = await startFakeUpstream({ content: Array.from({ length: 40 }, (_, i) => `w${i}`).join(' '), tokenDelayMs: 50 });
     await db.createTier('chaos-slow', upstreams.slow.baseUrl, { timeoutMs: 10_000 });
+    upstreams.fast = await startFakeUpstream({ content: 'A short answer.' });
+    await db.createTier('chaos-fast', upstreams.fast.baseUrl, { timeoutMs: 10_000 });
     for (const [fault, behaviour] of Object.entries(FAULTS)) {
       const u = await startFakeUpstream(behaviour);
       upstreams[fault] = u;

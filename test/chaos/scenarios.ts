@@ -153,7 +153,10 @@ export async function sigterm(ctx: ChaosContext): Promise<ScenarioResult> {
     const outcomes = await load.stop();
     const code = await a.exited;
     const inFlight = outcomes.filter((o) => o.start < tTerm - 20 && o.end > tTerm);
-    const cut = inFlight.filter((o) => !o.answered);
+    // Cut: the connection failed or a 200 ended early. A 503 "shutting down" means the request had
+    // not reached the server yet (sent, but queued on a busy machine): refused cleanly, not cut.
+    const refusedEarly = inFlight.filter((o) => o.status === 503 && o.connectionClose);
+    const cut = inFlight.filter((o) => !o.answered && !refusedEarly.includes(o));
     const later = outcomes.filter((o) => o.start > tTerm + 20);
     const clean = later.filter((o) => o.failure === 'refused' || (o.status === 503 && o.connectionClose));
     const streams = inFlight.filter((o) => o.body.includes('chat.completion.chunk'));
@@ -164,10 +167,12 @@ export async function sigterm(ctx: ChaosContext): Promise<ScenarioResult> {
       figures: {
         'in flight at SIGTERM': `${inFlight.length} (${streams.length} streams)`,
         'in flight cut': cut.length,
+        'sent before SIGTERM, not yet received: 503': refusedEarly.length,
         'after SIGTERM: refused cleanly / all': `${clean.length} / ${later.length} (${summarize(later) ? JSON.stringify(summarize(later)) : ''})`,
         'exit code': String(code),
         'decisions missing / duplicated': `${check.missing} / ${check.duplicated}`,
       },
+      notes: [...cut, ...later.filter((o) => !clean.includes(o))].map((o) => `${o.failure ?? o.status} sent ${o.start - tTerm} ms after SIGTERM, ended ${o.end - tTerm} ms after: ${o.body.slice(0, 120)}`),
     };
   } finally {
     await a.stop('SIGKILL');
@@ -246,7 +251,9 @@ export async function abuse(ctx: ChaosContext): Promise<ScenarioResult> {
     await warm();
     await sleep(1_000);
     const rssBefore = await rssMb(a.pid);
-    // One adversarial prompt at a time, the probe beside it: a super-linear pass would show here.
+    // One adversarial prompt at a time, the probe beside it: a super-linear pass would show here. They
+    // go to a tier in another process (the in-process simulated tiers of the default install would
+    // add their own work on the 200 KB prompt to Cascade's).
     const probeWhile = async (work: () => Promise<unknown>) => {
       const lat: number[] = [];
       let on = true;
@@ -267,7 +274,7 @@ export async function abuse(ctx: ChaosContext): Promise<ScenarioResult> {
     let soloMax = 0;
     let soloWorst = '';
     for (const [name, t] of Object.entries(adversarialTexts(ctx.short ? 20_000 : 200_000))) {
-      const m = await probeWhile(() => send(a.url, { key: ctx.keys.user, body: { model: 'auto', messages: [{ role: 'user', content: t }] } }, 60_000));
+      const m = await probeWhile(() => send(a.url, { key: ctx.keys.user, body: { model: 'chaos-fast', messages: [{ role: 'user', content: t }] } }, 60_000));
       if (m > soloMax) [soloMax, soloWorst] = [m, name];
     }
     const specs = abuseRequests(ctx, ctx.short ? 300 : 1_200);

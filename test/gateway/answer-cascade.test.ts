@@ -2,6 +2,7 @@
 // loopback tiers over HTTP, the gateway's judge chain. A bad cheap answer escalates, a good one is
 // delivered; every verdict and judge call is an attempt of the decision.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createCache } from '../../server/cache';
 import { createAnalyzer } from '../../server/complexity';
 import type { DecisionRecord } from '../../server/decisions/types';
 import type { GatewayDeps } from '../../server/gateway/types';
@@ -42,7 +43,9 @@ afterAll(async () => {
 
 function cascadePolicy(band: Record<string, unknown> = {}, judgeTier: string | null = null): Policy {
   const b = { mode: 'cascade', ...band };
-  return policySchema.parse({ ...defaultPolicy(), research: { enabled: false }, answerJudging: { small: b, medium: b, large: b, judgeTier } });
+  // No exploration: it would move a share of requests off the cheap start, at random per decision id.
+  const base = defaultPolicy();
+  return policySchema.parse({ ...base, research: { enabled: false }, tuner: { ...base.tuner, exploration: 0 }, answerJudging: { small: b, medium: b, large: b, judgeTier } });
 }
 
 beforeEach(() => {
@@ -94,6 +97,22 @@ describe('answer-side cascade (non-streaming)', () => {
     expect(d.attempts[2].detail).toMatch(/2 arithmetic steps check out/);
     expect(d.escalations).toBe(0);
     expect((d.plan as { judging?: { mode: string } }).judging?.mode).toBe('cascade');
+  });
+
+  it('caches an accepted cheap answer (the verdict rows after it are not the answer)', async () => {
+    const cache = await createCache();
+    try {
+      const pending: Promise<unknown>[] = [];
+      const q = ask({ temperature: 0 });
+      await handleChat(deps({ cache, background: (t) => pending.push(t) }), principal, q);
+      await Promise.all(pending);
+      expect(pending).toHaveLength(1);
+      const r = await handleChat(deps({ cache }), principal, q);
+      expect(r.kind === 'complete' && r.result).toMatchObject({ cached: true, content: GOOD });
+      expect(decisions[0].finalTier).toBe('small');
+    } finally {
+      await cache.close();
+    }
   });
 
   it('escalates a cheap answer with a wrong step (verifiers) and one the model distrusts (truncated)', async () => {
@@ -154,7 +173,7 @@ describe('answer-side cascade (non-streaming)', () => {
   });
 
   it('routes as before in route mode (no judges, no verdict rows)', async () => {
-    policy = policySchema.parse({ ...defaultPolicy(), research: { enabled: false }, rules: [{ id: 'm', match: { keyword: 'Janet' }, action: { type: 'force', target: 'medium' } }] });
+    policy = policySchema.parse({ ...defaultPolicy(), research: { enabled: false }, tuner: { ...defaultPolicy().tuner, exploration: 0 }, rules: [{ id: 'm', match: { keyword: 'Janet' }, action: { type: 'force', target: 'medium' } }] });
     ups.medium.setBehaviour({ content: WRONG_STEP });
     await handleChat(deps(), principal, ask());
     expect(rows(decisions[0])).toEqual([['medium', 'answer', 'ok']]);

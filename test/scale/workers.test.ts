@@ -26,10 +26,16 @@ describe.skipIf(!BASE)('CASCADE_WORKERS', () => {
     await db?.drop();
   }, 60_000);
 
-  /** The replica ids that answer /metrics on the shared port (new connection each time). */
+  async function readyLines(n: number): Promise<void> {
+    // a worker starting (analyzer, cache load) takes a while on a busy machine
+    const end = Date.now() + 150_000;
+    while (primary.ready.length < n && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+  }
+
+  /** The replica ids that answer /metrics on the shared port (a new connection each time; the primary deals them round-robin). */
   async function answering(): Promise<Set<string>> {
     const ids = new Set<string>();
-    const end = Date.now() + 90_000; // a worker starting (analyzer, cache load) takes a while on a busy machine
+    const end = Date.now() + 30_000;
     while (ids.size < 2 && Date.now() < end) {
       const text = await fetch(`${primary.url}/metrics`, { headers: { connection: 'close' } }).then((r) => r.text(), () => '');
       const m = /cascade_replica_info\{coordination="redis",replica="([^"]+)"\}/.exec(text);
@@ -40,7 +46,9 @@ describe.skipIf(!BASE)('CASCADE_WORKERS', () => {
   }
 
   it('serves one port from two coordinated worker processes, and replaces a worker killed with -9', async () => {
+    await readyLines(2);
     const first = await answering();
+    expect(first).toEqual(new Set(primary.ready.map((r) => r.replica)));
     expect(first.size).toBe(2);
     const res = await fetch(`${primary.url}/v1/chat/completions`, {
       method: 'POST',
@@ -50,8 +58,9 @@ describe.skipIf(!BASE)('CASCADE_WORKERS', () => {
     expect(res.status).toBe(200);
     process.kill(primary.pid, 'SIGKILL'); // the worker that printed first
     // the survivor and a new worker: one id is new
+    await readyLines(3);
     const after = await answering();
     expect(after.size).toBe(2);
     expect([...after].filter((id) => !first.has(id))).toHaveLength(1);
-  }, 120_000);
+  }, 400_000);
 });

@@ -32,11 +32,13 @@ export function AnswerJudgingSection({ p, set, errs, tiers }: { p: Policy; set: 
         </Field>
       </div>
       {BANDS.map((b) => (
-        <fieldset key={b} className="grid grid-4" style={{ border: 0, padding: 0, margin: '8px 0' }}>
-          <legend style={{ fontWeight: 550, fontSize: 12.5 }}>{b} band</legend>
-          <Field id={`aj-${b}-mode`} label="Mode" error={errs[`answerJudging.${b}.mode`]}>
+        // A div, not a fieldset: a fieldset's min-content width would widen the whole editor on a phone.
+        <div key={b} role="group" aria-labelledby={`aj-${b}-title`} style={{ margin: '8px 0', minWidth: 0 }}>
+          <div id={`aj-${b}-title`} style={{ fontWeight: 550, fontSize: 12.5 }}>{b} band</div>
+          <div className="grid grid-4">
+          <Field id={`aj-${b}-mode`} label="Mode" hint="route: prompt only; cascade: cheap try, judge, escalate; hybrid: cheap try below a prompt score" error={errs[`answerJudging.${b}.mode`]}>
             <select id={`aj-${b}-mode`} value={aj[b].mode} onChange={(e) => band(b, { mode: e.target.value as (typeof CASCADE_MODES)[number] })}>
-              {CASCADE_MODES.map((m) => <option key={m} value={m}>{m === 'route' ? 'route (prompt only)' : m === 'cascade' ? 'cascade (cheap try, judge, escalate)' : 'hybrid (cheap try below a score)'}</option>)}
+              {CASCADE_MODES.map((m) => <option key={m} value={m}>{m}</option>)}
             </select>
           </Field>
           <div className="field">
@@ -52,13 +54,19 @@ export function AnswerJudgingSection({ p, set, errs, tiers }: { p: Policy; set: 
           {num(b, 'uncertainBelow', 'Uncertain from (dearer judges ask)')}
           {num(b, 'judgeAcceptScore', 'Judge tier accepts at grade ≥ (0–1)')}
           {num(b, 'hybridMaxScore', 'Hybrid: cheap try below prompt score')}
-          <Field id={`aj-${b}-stream`} label="Streaming" error={errs[`answerJudging.${b}.stream`]}>
+          <Field
+            id={`aj-${b}-stream`}
+            label="Streaming"
+            error={errs[`answerJudging.${b}.stream`]}
+            hint="hold: the cheap answer waits for its verdict; stream at once: the verdict is only recorded"
+          >
             <select id={`aj-${b}-stream`} value={aj[b].stream} onChange={(e) => band(b, { stream: e.target.value as 'hold' | 'unjudged' })}>
-              <option value="hold">hold the cheap answer until judged</option>
-              <option value="unjudged">stream unjudged (verdict recorded only)</option>
+              <option value="hold">hold until judged</option>
+              <option value="unjudged">stream at once</option>
             </select>
           </Field>
-        </fieldset>
+          </div>
+        </div>
       ))}
     </div>
   );

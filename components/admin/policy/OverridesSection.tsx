@@ -8,6 +8,8 @@ type Override = Policy['apiKeyOverrides'][number];
 type Errs = Record<string, string>;
 const optNum = (s: string) => (s.trim() === '' ? undefined : Number(s));
 
+const OVERRIDE_NAMES = { t1: 'small → medium', t2: 'medium → large', t3: 'large → research' } as const;
+
 export function OverridesSection({ p, set, errs, apiKeys }: { p: Policy; set: (p: Policy) => void; errs: Errs; apiKeys: { id: string; name: string }[] }) {
   const upd = (i: number, o: Override) => set({ ...p, apiKeyOverrides: p.apiKeyOverrides.map((x, j) => (j === i ? o : x)) });
   const withT = (o: Override, k: 't1' | 't2' | 't3', v: number | undefined): Override => {
@@ -32,7 +34,7 @@ export function OverridesSection({ p, set, errs, apiKeys }: { p: Policy; set: (p
               </select>
             </Field>
             {(['t1', 't2', 't3'] as const).map((k) => (
-              <Field key={k} id={`ovr-${i}-${k}`} label={`${k} (blank = policy)`} error={e(`thresholds.${k}`) ?? (k === 't3' ? e('thresholds') : undefined)}>
+              <Field key={k} id={`ovr-${i}-${k}`} label={`${k}: ${OVERRIDE_NAMES[k]} (blank = policy)`} error={e(`thresholds.${k}`) ?? (k === 't3' ? e('thresholds') : undefined)}>
                 <input id={`ovr-${i}-${k}`} type="number" step="0.01" value={o.thresholds[k] ?? ''} onChange={(ev) => upd(i, withT(o, k, optNum(ev.target.value)))} {...invalid(`ovr-${i}-${k}`, e(`thresholds.${k}`))} />
               </Field>
             ))}

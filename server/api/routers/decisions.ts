@@ -4,6 +4,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { BANDS } from '../../complexity/types';
+import { DOORS } from '../../contracts/chat';
 import { withoutNul } from '../../lib/text-storage';
 import { canReadDecision, decisionScope } from '../../auth/visibility';
 import { authedProcedure, createTRPCRouter } from '../trpc';
@@ -15,6 +16,7 @@ export const decisionFiltersInput = z.object({
   band: z.enum(BANDS).optional(),
   status: z.enum(['ok', 'error', 'partial', 'rejected']).optional(),
   cacheStatus: z.enum(['miss', 'exact', 'semantic', 'bypass', 'off']).optional(),
+  door: z.enum(DOORS).optional(),
   apiKeyId: z.string().min(1).optional(),
   policyVersion: z.number().int().nonnegative().optional(),
   // Stored text has U+FFFD where a NUL was (Postgres text cannot hold U+0000): search for the same.

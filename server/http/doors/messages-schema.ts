@@ -87,7 +87,7 @@ export const messagesRequestSchema = z
     const choice = b.tool_choice;
     if (choice && choice.type !== 'none' && choice.type !== 'auto' && names.size === 0) ctx.addIssue({ code: 'custom', path: ['tool_choice'], message: 'tool_choice needs tools' });
     if (choice?.type === 'tool' && !names.has(choice.name)) ctx.addIssue({ code: 'custom', path: ['tool_choice', 'name'], message: `${choice.name} is not among the offered tools` });
-    if (b.messages[0].role !== 'user') ctx.addIssue({ code: 'custom', path: ['messages', 0, 'role'], message: 'the first message must be a user message' });
+    if (b.messages[0] && b.messages[0].role !== 'user') ctx.addIssue({ code: 'custom', path: ['messages', 0, 'role'], message: 'the first message must be a user message' });
     const used = new Set<string>();
     b.messages.forEach((m, i) => {
       if (typeof m.content === 'string') return;

@@ -66,6 +66,16 @@ export async function postResponses(deps: ResponsesDeps, call: V1Request): Promi
   }
 }
 
+export async function deleteResponse(deps: Pick<ResponsesDeps, 'apiKeys' | 'responses'>, call: V1Request, id: string): Promise<HttpResult> {
+  try {
+    const principal = await authenticateAnyHeader(deps.apiKeys, call.header);
+    if (!(await deps.responses.delete(principal.tenant, id))) throw new HttpError(404, `Response with id '${id}' not found.`, 'invalid_request_error', null, 'not_found');
+    return json(200, { id, object: 'response', deleted: true });
+  } catch (err) {
+    return errorResult(toHttpError(err));
+  }
+}
+
 export async function getResponse(deps: Pick<ResponsesDeps, 'apiKeys' | 'responses'>, call: V1Request, id: string): Promise<HttpResult> {
   try {
     const principal = await authenticateAnyHeader(deps.apiKeys, call.header);

@@ -1,0 +1,13 @@
+import type { Metadata } from 'next';
+import { AdminPage } from '@/components/AdminPage';
+import { ModelsAdmin } from '@/components/admin/ModelsAdmin';
+
+export const metadata: Metadata = { title: 'Models' };
+
+export default function Page() {
+  return (
+    <AdminPage path="/admin/models" title="Models" intro="Versions of the answer-quality model that judges cheap answers: promote one (every server swaps it in within seconds, no restart), roll back, or run one in shadow beside the active model.">
+      <ModelsAdmin />
+    </AdminPage>
+  );
+}
