@@ -14,7 +14,8 @@ export interface BenchSuite {
 }
 
 const dir = dirname(fileURLToPath(import.meta.url));
-const only = process.argv.slice(2);
+// Arguments starting with -- are flags for the suites (e.g. `npm run bench -- latency --quick`).
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => only.length === 0 || only.some((o) => f.startsWith(o)))

@@ -33,6 +33,9 @@ const e = loadEnv({
   CASCADE_ADMIN_PASSWORD: 'bench-admin-password',
   CASCADE_SECRET_KEY: 'cascade-bench-secret-key-0123456789',
   LOG_LEVEL: 'warn',
+  // Longer database limits for a Cascade run under valgrind (bench/lib/instructions.ts), tens of times slower.
+  ...(process.env.DB_CONNECT_TIMEOUT_MS ? { DB_CONNECT_TIMEOUT_MS: process.env.DB_CONNECT_TIMEOUT_MS } : {}),
+  ...(process.env.DB_STATEMENT_TIMEOUT_MS ? { DB_STATEMENT_TIMEOUT_MS: process.env.DB_STATEMENT_TIMEOUT_MS } : {}),
 });
 const runtime = await startRuntime(e);
 const actor = { id: null, label: 'router bench' };

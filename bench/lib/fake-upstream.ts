@@ -14,19 +14,60 @@ const BODY = JSON.stringify({
   choices: [{ index: 0, message: { role: 'assistant', content: 'A short fixed answer from the fake upstream.' }, finish_reason: 'stop' }],
   usage: { prompt_tokens: 20, completion_tokens: 9, total_tokens: 29 },
 });
+// A streamed answer: the same text in STREAM_CHUNKS content deltas (each its own write, as a model
+// server sends them), a finish chunk and [DONE].
+const STREAM_CHUNKS = 8;
+const WORDS = 'A short fixed answer from the fake upstream, streamed in eight parts.'.split(' ');
+const sseChunk = (delta: Record<string, unknown>, finish: string | null) =>
+  `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_764_000_000, model: 'fake-model', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+const STREAM = [
+  sseChunk({ role: 'assistant', content: '' }, null),
+  ...Array.from({ length: STREAM_CHUNKS }, (_, i) => sseChunk({ content: (i ? ' ' : '') + WORDS.slice(Math.floor((i * WORDS.length) / STREAM_CHUNKS), Math.floor(((i + 1) * WORDS.length) / STREAM_CHUNKS)).join(' ') }, null)),
+  `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_764_000_000, model: 'fake-model', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: { prompt_tokens: 20, completion_tokens: 9, total_tokens: 29 } })}\n\n`,
+  'data: [DONE]\n\n',
+];
 const MODELS = JSON.stringify({ object: 'list', data: [{ id: 'fake-model', object: 'model', owned_by: 'bench' }] });
 
 export async function startLeanUpstream(latencyMs: number): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     if (req.method === 'POST' && req.url?.endsWith('/chat/completions')) {
-      // Drain the body (keep-alive needs it consumed), then answer after the fixed latency.
-      req.resume();
+      // Read the body (keep-alive needs it consumed; a stream request says "stream":true), then
+      // answer after the fixed latency. A stream sends its first chunk after the latency and each
+      // later one a turn of the event loop apart, so they leave as separate writes.
+      const parts: Buffer[] = [];
+      req.on('data', (c: Buffer) => parts.push(c));
       req.once('end', () => {
-        setTimeout(() => {
-          res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(BODY) });
-          res.end(BODY);
-        }, latencyMs);
+        const stream = /"stream"\s*:\s*true/.test(Buffer.concat(parts).toString('utf8'));
+        const answer = () => {
+          if (!stream) {
+            res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(BODY) });
+            res.end(BODY);
+            return;
+          }
+          res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+          let i = 0;
+          const next = () => {
+            if (i === STREAM.length - 1) res.end(STREAM[i]);
+            else {
+              res.write(STREAM[i++]);
+              setImmediate(next);
+            }
+          };
+          next();
+        };
+        if (latencyMs > 0) setTimeout(answer, latencyMs);
+        else setImmediate(answer);
       });
+      return;
+    }
+    // POST /__latency/<ms>: the latency of later answers (the latency bench runs 0 and 20 ms
+    // against one upstream so every proxy keeps its warm pool).
+    const set = req.method === 'POST' ? /^\/__latency\/(\d+)$/.exec(req.url ?? '') : null;
+    if (set) {
+      latencyMs = Number(set[1]);
+      req.resume();
+      res.writeHead(204);
+      res.end();
       return;
     }
     req.resume();

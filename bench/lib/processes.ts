@@ -21,8 +21,15 @@ export interface Child {
 }
 
 /** Starts `node [nodeArgs] --import tsx script args` and waits for its first JSON line on stdout. */
-export async function startTsChild(script: string, args: string[], nodeArgs: string[] = [], timeoutMs = 120_000): Promise<Child> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(here, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startTsChild(script: string, args: string[], nodeArgs: string[] = [], timeoutMs = 120_000, opts: { ipc?: boolean; env?: NodeJS.ProcessEnv; command?: string[] } = {}): Promise<Child> {
+  // opts.ipc: an IPC channel and the CPU-counter preload (cpu-ipc.mjs; read with processCpu).
+  // opts.command: a wrapper in front of node (e.g. valgrind for instruction counts).
+  const ipcArgs = opts.ipc ? ['--import', join(here, 'cpu-ipc.mjs')] : [];
+  const [cmd, ...pre] = opts.command ?? [process.execPath];
+  const child = spawn(cmd, [...pre, ...(opts.command ? [process.execPath] : []), ...nodeArgs, ...ipcArgs, '--import', 'tsx', join(here, script), ...args], {
+    stdio: opts.ipc ? ['ignore', 'pipe', 'inherit', 'ipc'] : ['ignore', 'pipe', 'inherit'],
+    ...(opts.env ? { env: opts.env } : {}),
+  });
   const lines: Record<string, unknown>[] = [];
   const rl = createInterface({ input: child.stdout! });
   let ready: ((v: Record<string, unknown>) => void) | null = null;
@@ -78,7 +85,7 @@ export function freePort(): Promise<number> {
 }
 
 /** The Portkey gateway (npm @portkey-ai/gateway, its own start script) on 127.0.0.1; null when not installed. */
-export async function startPortkey(): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> } | null> {
+export async function startPortkey(opts: { ipc?: boolean } = {}): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> } | null> {
   let script: string;
   try {
     script = join(dirname(createRequire(import.meta.url).resolve('@portkey-ai/gateway/package.json')), 'build', 'start-server.js');
@@ -86,7 +93,8 @@ export async function startPortkey(): Promise<{ url: string; child: ChildProcess
     return null;
   }
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', join(here, 'loopback-only.mjs'), script, `--port=${port}`, '--headless'], { stdio: 'ignore' });
+  const ipcArgs = opts.ipc ? ['--import', join(here, 'cpu-ipc.mjs')] : [];
+  const child = spawn(process.execPath, ['--import', join(here, 'loopback-only.mjs'), ...ipcArgs, script, `--port=${port}`, '--headless'], { stdio: opts.ipc ? ['ignore', 'ignore', 'ignore', 'ipc'] : ['ignore', 'ignore', process.env.PORTKEY_STDERR ? 'inherit' : 'ignore'] });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) return null;
@@ -110,4 +118,31 @@ export function cpuMs(pid: number | undefined): number | null {
   } catch {
     return null;
   }
+}
+
+export interface ProcessCpu {
+  /** user + system CPU ms so far */
+  ms: number;
+  rss: number;
+}
+
+let cpuAsk = 0;
+/** The child's own process.cpuUsage() and RSS over IPC (started with the cpu-ipc.mjs preload). */
+export function processCpu(child: ChildProcess, timeoutMs = 10_000): Promise<ProcessCpu> {
+  const id = ++cpuAsk;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.off('message', on);
+      reject(new Error(`pid ${child.pid} did not report its CPU within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const on = (msg: unknown) => {
+      const c = (msg as { cpu?: { userUs: number; systemUs: number; rss: number; id: number } }).cpu;
+      if (!c || c.id !== id) return;
+      clearTimeout(timer);
+      child.off('message', on);
+      resolve({ ms: (c.userUs + c.systemUs) / 1000, rss: c.rss });
+    };
+    child.on('message', on);
+    child.send({ cpu: true, id });
+  });
 }

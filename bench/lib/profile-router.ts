@@ -46,7 +46,7 @@ try {
   const paced = process.env.PROFILE_PACED === '1' && rate > 0;
   const drive = (t: Parameters<typeof runLoad>[0]) => (paced ? runPaced(t, { rate, seconds, connections: 32 }) : runLoad(t, load));
   let direct: Awaited<ReturnType<typeof runLoad>> | null = null;
-  if (process.env.CASCADE_TRACE_STAGES === '1' || process.env.PROFILE_DIRECT === '1') {
+  if (process.env.CASCADE_TRACE_STAGES === '1' || process.env.CASCADE_TRACE_STAGES === 'cpu' || process.env.PROFILE_DIRECT === '1') {
     const upTarget = { label: 'direct', url: String(up.info.url), path: '/v1/chat/completions', headers: {}, body: (n: number) => JSON.stringify({ model: 'fake-model', messages: [{ role: 'user', content: `Explain what a hash table is in two sentences. (request ${n})` }] }), pid: up.child.pid };
     await warmUp(upTarget, 50);
     direct = await drive(upTarget);

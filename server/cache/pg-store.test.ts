@@ -63,6 +63,18 @@ describe('PgCacheStore with two instances', () => {
     await b.close();
   });
 
+  it('sums hits that arrive together into the stored count and keeps the latest hit time', async () => {
+    const t = fresh();
+    const c = await createCache({ pool, embedder });
+    await c.store(t.store('How many legs does a spider have?'));
+    const hits = await Promise.all([1, 2, 3].map(() => c.lookup(t.ask('How many legs does a spider have?'))));
+    expect(hits.every((h) => h?.kind === 'exact')).toBe(true);
+    await c.close(); // writes what is pending
+    const row = (await pool.query('SELECT "hits", "lastHitAt", "createdAt" FROM "CacheEntry" WHERE "id" = $1', [hits[0]!.entryId])).rows[0];
+    expect(row.hits).toBe(3);
+    expect(row.lastHitAt.getTime()).toBeGreaterThanOrEqual(row.createdAt.getTime());
+  });
+
   it('propagates store, thumbs-down eviction and tier invalidation across instances', async () => {
     const t = fresh();
     const a: SemanticCache = await createCache({ pool, embedder });

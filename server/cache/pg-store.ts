@@ -3,6 +3,7 @@
 // connection anyway, which Prisma cannot provide. Cross-instance changes travel on one NOTIFY
 // channel; payloads carry ids only (NOTIFY is limited to 8000 bytes), receivers read the row.
 import pg from 'pg';
+import { HitBatcher, type HitBatch } from './hit-batcher';
 import type { CacheChange, CacheEntry, CacheStore } from './store';
 
 export const CHANNEL = 'cascade_cache';
@@ -57,9 +58,12 @@ export class PgCacheStore implements CacheStore {
   private listener: pg.Client | null = null;
   private sync: 'notify' | 'unavailable' = 'unavailable';
 
+  private readonly hits: HitBatcher;
+
   constructor(opts: { pool: pg.Pool; ownsPool?: boolean }) {
     this.pool = opts.pool;
     this.ownsPool = opts.ownsPool ?? false;
+    this.hits = new HitBatcher((b) => this.writeHits(b));
   }
 
   async loadAll(now: Date): Promise<CacheEntry[]> {
@@ -94,8 +98,19 @@ export class PgCacheStore implements CacheStore {
     return { ...e, id: rows[0].id, hits: 0, lastHitAt: e.lastHitAt && e.lastHitAt.getTime() !== e.createdAt.getTime() ? e.lastHitAt : null };
   }
 
-  async recordHit(id: string, at: Date): Promise<void> {
-    await this.pool.query(`UPDATE "CacheEntry" SET "hits" = "hits" + 1, "lastHitAt" = $2 WHERE "id" = $1`, [id, at]);
+  recordHit(id: string, at: Date): Promise<void> {
+    return this.hits.record(id, at);
+  }
+
+  /** One UPDATE for a batch of hits (hit-batcher.ts). */
+  private async writeHits(b: HitBatch): Promise<void> {
+    const ids = [...b.hits.keys()];
+    const v = [...b.hits.values()];
+    await this.pool.query(
+      `UPDATE "CacheEntry" AS c SET "hits" = c."hits" + v.n, "lastHitAt" = v.at
+       FROM unnest($1::text[], $2::int[], $3::timestamptz[]) AS v(id, n, at) WHERE c."id" = v.id`,
+      [ids, v.map((h) => h.n), v.map((h) => h.at)],
+    );
   }
 
   async deleteIds(ids: string[]): Promise<void> {
@@ -163,6 +178,7 @@ export class PgCacheStore implements CacheStore {
   }
 
   async close(): Promise<void> {
+    await this.hits.flush().catch(() => undefined);
     if (this.listener) await this.listener.end().catch(() => undefined);
     this.listener = null;
     if (this.ownsPool) await this.pool.end();

@@ -9,7 +9,7 @@ import { featureNamesOfTokens, featurizeWithTokens, type FeatureParams, type Fea
 import { historySignal, type HistoryStore } from './history';
 import { blendWithHistory, type BlendOptions } from './history-model';
 import { CLASSES, INPUT_NAME, OUTPUT_NAME, softmax, type LinearModel } from './model';
-import { sample, STAGE_TRACE } from '../lib/stage-trace';
+import { sample, STAGE_TRACE, traceNow } from '../lib/stage-trace';
 import { BANDS, type Analyzer, type Assessment, type Band, type BandProbs, type Signals } from './types';
 
 export interface AnalyzerOptions {
@@ -164,9 +164,9 @@ export class ComplexityAnalyzer implements Analyzer {
   private classifyNow(features: Features[]): number[][] {
     const x = this.input(features);
     try {
-      const t0 = STAGE_TRACE ? performance.now() : 0;
+      const t0 = STAGE_TRACE ? traceNow() : 0;
       const out = this.native!.run({ [INPUT_NAME]: new ort.Tensor('float32', x, [features.length, this.model.dim]) }, { [OUTPUT_NAME]: null }, {});
-      if (STAGE_TRACE) sample('assess.onnx.wall', performance.now() - t0);
+      if (STAGE_TRACE) sample('assess.onnx.wall', traceNow() - t0);
       return this.rows(features, out[OUTPUT_NAME].data as Float32Array);
     } finally {
       this.release(features, x);
@@ -176,11 +176,11 @@ export class ComplexityAnalyzer implements Analyzer {
   private async classifyAsync(features: Features[]): Promise<number[][]> {
     const x = this.input(features);
     try {
-      const t0 = STAGE_TRACE ? performance.now() : 0;
+      const t0 = STAGE_TRACE ? traceNow() : 0;
       // The setImmediate ORT's run() defers to is queued right after this one: the gap is the hop.
-      if (STAGE_TRACE) setImmediate(() => sample('assess.onnx.hop', performance.now() - t0));
+      if (STAGE_TRACE) setImmediate(() => sample('assess.onnx.hop', traceNow() - t0));
       const out = await this.session!.run({ [INPUT_NAME]: new ort.Tensor('float32', x, [features.length, this.model.dim]) });
-      if (STAGE_TRACE) sample('assess.onnx.wall', performance.now() - t0);
+      if (STAGE_TRACE) sample('assess.onnx.wall', traceNow() - t0);
       return this.rows(features, out[OUTPUT_NAME].data as Float32Array);
     } finally {
       this.release(features, x);
@@ -189,9 +189,9 @@ export class ComplexityAnalyzer implements Analyzer {
 
   async assess(text: string): Promise<Assessment> {
     if (typeof text !== 'string') throw new ComplexityInputError(`assess() needs a string, got ${text === null ? 'null' : typeof text}`);
-    const t0 = STAGE_TRACE ? performance.now() : 0;
+    const t0 = STAGE_TRACE ? traceNow() : 0;
     const { features: f, tokens } = featurizeWithTokens(text, this.params);
-    if (STAGE_TRACE) sample('assess.featurize', performance.now() - t0);
+    if (STAGE_TRACE) sample('assess.featurize', traceNow() - t0);
     let [probs] = this.native ? this.classifyNow([f]) : await this.classifyAsync([f]);
     // Never let a numeric accident through: fall back to the uniform distribution.
     if (!probs.every(Number.isFinite)) probs = new Array<number>(CLASSES).fill(1 / CLASSES);

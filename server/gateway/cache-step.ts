@@ -7,7 +7,7 @@ import { keyOverride } from '../routing/policy';
 import { TARGET_RANK } from '../routing/plan';
 import { lastAnswerAttempt } from '../routing/attempts';
 import type { ExecResult } from '../routing/executor';
-import { sample, STAGE_TRACE } from '../lib/stage-trace';
+import { sample, STAGE_TRACE, traceNow } from '../lib/stage-trace';
 import type { RecordContext, RequestContext } from './context';
 
 /** The similarity threshold of this request's scope: the key's override, else the policy's. */
@@ -43,13 +43,13 @@ export function cacheStore(ctx: RequestContext, res: ExecResult): void {
 
 /** cacheStore's task with its parts timed: the deferral, store()'s synchronous part, the whole. */
 function tracedStore(store: () => Promise<void>): Promise<void> {
-  const t0 = performance.now();
-  return new Promise<number>((resolve) => setImmediate(() => resolve(performance.now())))
+  const t0 = traceNow();
+  return new Promise<number>((resolve) => setImmediate(() => resolve(traceNow())))
     .then((t1) => {
       sample('after.store.defer', t1 - t0);
       const p = store();
-      sample('after.store.sync', performance.now() - t1);
-      return p.then(() => sample('after.store.total', performance.now() - t1));
+      sample('after.store.sync', traceNow() - t1);
+      return p.then(() => sample('after.store.total', traceNow() - t1));
     })
     .catch(() => undefined);
 }

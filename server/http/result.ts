@@ -2,7 +2,7 @@
 // node:http (the custom server's hot path) and one for the Fetch API (Next route handlers).
 import type { ServerResponse } from 'node:http';
 import { HttpError } from './errors';
-import { sample, STAGE_TRACE } from '../lib/stage-trace';
+import { sample, STAGE_TRACE, traceNow } from '../lib/stage-trace';
 
 export type HttpResult =
   | { status: number; headers: Record<string, string>; body: string }
@@ -26,12 +26,12 @@ export function errorResult(err: HttpError): HttpResult {
 export async function writeNode(res: ServerResponse, result: HttpResult): Promise<void> {
   // writeHead with the whole object (merged with any setHeader() before it) is Node's cheap path:
   // one header block built at once instead of a validated setHeader() per header.
-  const t0 = STAGE_TRACE ? performance.now() : 0;
+  const t0 = STAGE_TRACE ? traceNow() : 0;
   res.writeHead(result.status, result.headers);
   if ('body' in result) {
-    if (STAGE_TRACE) sample('http.writeHead', performance.now() - t0);
+    if (STAGE_TRACE) sample('http.writeHead', traceNow() - t0);
     res.end(result.body);
-    if (STAGE_TRACE) sample('http.end', performance.now() - t0);
+    if (STAGE_TRACE) sample('http.end', traceNow() - t0);
     return;
   }
   res.flushHeaders();

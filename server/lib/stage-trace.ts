@@ -5,9 +5,20 @@
 // mark() records the time since the previous mark under the new stage's name; sample() records a
 // duration that is not on the request's chain (work after the response, a hop inside a stage).
 // The bench's Cascade child prints stageSummary() on SIGUSR2 (bench/lib/cascade-server.ts).
+// CASCADE_TRACE_STAGES=cpu times the same stages by the process's CPU time instead of the clock:
+// under valgrind (bench/lib/instructions.ts) CPU time runs in proportion to instructions, so the
+// stage table becomes a per-stage instruction breakdown that other processes cannot disturb.
 import { subscribe } from 'node:diagnostics_channel';
 
-export const STAGE_TRACE = process.env.CASCADE_TRACE_STAGES === '1';
+const MODE = process.env.CASCADE_TRACE_STAGES;
+export const STAGE_TRACE = MODE === '1' || MODE === 'cpu';
+
+function cpuNow(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+/** The trace's clock in ms: wall time, or CPU time in cpu mode. */
+export const traceNow: () => number = MODE === 'cpu' ? cpuNow : () => performance.now();
 
 interface Trace {
   t0: number;
@@ -25,7 +36,7 @@ export function sample(name: string, ms: number): void {
 }
 
 /** Starts a request's trace at `t0` (default now). */
-export function traceStart(key: object, t0 = performance.now()): void {
+export function traceStart(key: object, t0 = traceNow()): void {
   open.set(key, { t0, last: t0 });
 }
 
@@ -39,7 +50,7 @@ export function traceAlias(key: object, alias: object): void {
 export function mark(key: object | null | undefined, stage: string): void {
   const t = key ? open.get(key) : undefined;
   if (!t) return;
-  const now = performance.now();
+  const now = traceNow();
   sample(stage, now - t.last);
   t.last = now;
 }
@@ -79,7 +90,7 @@ if (STAGE_TRACE) {
   const step = (channel: string, name: string | null, first = false) =>
     subscribe(channel, (msg) => {
       const req = (msg as { request: object }).request;
-      const now = performance.now();
+      const now = traceNow();
       if (first) {
         if (lastAdmit) sample('up.prep', now - lastAdmit);
       } else {
@@ -97,8 +108,8 @@ if (STAGE_TRACE) {
 
 /** The registry admitted a call / got its answer back (see above). */
 export function upstreamAdmitted(): void {
-  lastAdmit = performance.now();
+  lastAdmit = traceNow();
 }
 export function upstreamReturned(): void {
-  if (lastEnd) sample('up.after', performance.now() - lastEnd);
+  if (lastEnd) sample('up.after', traceNow() - lastEnd);
 }
