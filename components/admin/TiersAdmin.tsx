@@ -44,7 +44,7 @@ export function TiersAdmin() {
             <thead>
               <tr>
                 <th>Name</th><th>Role</th><th>Kind / model</th><th>Endpoint</th><th className="num">$/M in · out</th>
-                <th className="num">Concurrency</th><th className="num">Timeout</th><th>Serves</th><th>Status</th><th><span className="sr-only">Actions</span></th>
+                <th className="num">Concurrency</th><th className="num">Timeout</th><th>Status</th><th><span className="sr-only">Actions</span></th>
               </tr>
             </thead>
             <tbody>
@@ -52,12 +52,14 @@ export function TiersAdmin() {
                 <tr key={t.id}>
                   <td><strong>{t.name}</strong></td>
                   <td><span className={tierClass(t.role)}>{t.role}</span></td>
-                  <td>{t.kind} · <code>{t.model}</code></td>
+                  <td>
+                    {t.kind} · <code>{t.model}</code>
+                    <div className="small muted" title="What routing may send this tier (edit the tier to change it)">serves {servesText(t.capabilities)}</div>
+                  </td>
                   <td className="small" style={{ maxWidth: 220, overflow: 'hidden', textOverflow: 'ellipsis' }} title={t.baseUrl}>{t.baseUrl}{t.hasApiKey ? ' 🔑' : ''}</td>
                   <td className="num" style={{ whiteSpace: 'nowrap' }}>{usd(t.inputPricePerM, 2)} · {usd(t.outputPricePerM, 2)}</td>
                   <td className="num">{t.maxConcurrency}</td>
                   <td className="num">{ms(t.timeoutMs)}</td>
-                  <td className="small">{servesText(t.capabilities)}</td>
                   <td>
                     <span className={`badge ${t.enabled ? 'ok' : 'bad'}`}>{t.enabled ? 'enabled' : 'disabled'}</span>
                     <div className="small" role="status">{health[t.id] ?? ''}</div>
@@ -99,9 +101,11 @@ export function TiersAdmin() {
   );
 }
 
-/** What a tier serves beyond text, in a few words, with its context window. */
+const SHORT: Partial<Record<keyof typeof CAPABILITY_LABELS, string>> = { tools: 'tools', vision: 'images', audio: 'audio', jsonSchema: 'JSON', logprobs: 'logprobs' };
+
+/** What a tier serves beyond text, in a few words, with its context window (fits under the model name). */
 function servesText(c: TierCapabilities = DEFAULT_CAPABILITIES): string {
-  const on = (Object.keys(CAPABILITY_LABELS) as (keyof typeof CAPABILITY_LABELS)[]).filter((k) => c[k] && k !== 'parallelToolCalls').map((k) => CAPABILITY_LABELS[k]);
-  const ctx = c.contextTokens ? ` · ${Math.round(c.contextTokens / 1024)}k context` : '';
+  const on = (Object.keys(SHORT) as (keyof typeof SHORT)[]).filter((k) => c[k]).map((k) => SHORT[k]);
+  const ctx = c.contextTokens ? ` · ${Math.round(c.contextTokens / 1024)}k ctx` : '';
   return `${on.join(', ') || 'text only'}${ctx}`;
 }
