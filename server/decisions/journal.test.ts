@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from './ids';
+import { createJournal } from './journal';
 import { createRecorder } from './recorder';
 
 const url = process.env.TEST_DATABASE_URL!;
@@ -40,5 +41,17 @@ describe('decision journal', () => {
     const rollup = await db.query<{ n: number }>(`SELECT sum("count")::int AS n FROM "DecisionRollup" WHERE "apiKeyId" = $1`, [key]);
     expect(rollup.rows[0].n).toBe(250);
     expect(readdirSync(spoolDir).filter((f) => f.startsWith('journal-'))).toEqual([]);
+  });
+});
+
+describe('a fresh data folder', () => {
+  it('creates the journal folder, so the first answers are journaled', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'journal-fresh-')), 'spool', 'nested');
+    const errors: string[] = [];
+    const j = createJournal(dir, (_level, msg) => errors.push(msg));
+    expect(statSync(dir).isDirectory()).toBe(true);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    await j.close();
+    expect(errors).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
 // request. Segments are checkpointed away once the recorder has put everything in them into Postgres
 // or the (also fsync'd) spool; segments left by a dead process are recovered at start. Replaying a
 // decision that did reach Postgres adds nothing (the writer is idempotent).
+import { mkdirSync } from 'node:fs';
 import { open, readdir, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoredDecision } from './normalize';
@@ -48,6 +49,13 @@ interface Segment {
 }
 
 export function createJournal(dir: string, log: (level: 'warn' | 'error', msg: string) => void): Journal {
+  // The spool folder may not exist yet on a fresh data dir (the spool creates it lazily, later):
+  // without it the first segment cannot open and the first answers go unjournaled.
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    log('error', `decision journal folder ${dir} cannot be created (${(err as Error).message}); answers continue without it`);
+  }
   let seq = 0;
   let failed = false;
   /** Commits of rotated segments still running: committed() waits for them too. */
