@@ -9,18 +9,10 @@ import { mkdirSync } from 'node:fs';
 import { open, readdir, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoredDecision } from './normalize';
+import { pidAlive } from './spool';
 
 const SEGMENT_RE = /^journal-(\d+)-(\d+)\.jsonl$/;
 const startedAt = Math.floor(performance.timeOrigin);
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export interface Journal {
   append(d: StoredDecision): void;

@@ -10,7 +10,8 @@ import type { StoredDecision } from './normalize';
 
 const FILE_RE = /^decisions-(\d+)(?:-(\d+))?\.jsonl$/;
 
-function pidAlive(pid: number): boolean {
+/** Whether a process still runs (EPERM: it does, under another user). Its files are not ours to take. */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -5,14 +5,11 @@
 import type { AttemptTotals, ChatStream, ChatStreamEvent } from '../contracts/chat';
 import { lastAnswerAttempt } from '../routing/attempts';
 import { executeStream, type StreamEvent } from '../routing/executor-stream';
-import type { Usage } from '../tiers/types';
-import { answerStep, finishReasonOf, noAnswerError } from './answer';
+import { answerStep, finishReasonOf, noAnswerError, ZERO_USAGE } from './answer';
 import { cacheLookup, cacheStore } from './cache-step';
 import { judgeFor } from './judge-step';
 import { metaOf, type RequestContext } from './context';
 import { recordDecision } from './record-decision';
-
-const ZERO_USAGE: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
 
 export async function answerStream(ctx: RequestContext): Promise<ChatStream> {
   const hit = await cacheLookup(ctx);

@@ -14,7 +14,8 @@ import { judgeFor } from './judge-step';
 import { admissionPriority } from './priority';
 import { recordDecision } from './record-decision';
 
-const ZERO_USAGE: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+/** What a cache hit used: no model was called. */
+export const ZERO_USAGE: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
 
 export interface AnswerStep {
   chain: string[];

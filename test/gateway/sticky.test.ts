@@ -4,16 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../../server/complexity';
 import type { GatewayRequest } from '../../server/contracts/chat';
-import type { Principal } from '../../server/contracts/principal';
 import type { DecisionRecord } from '../../server/decisions/types';
 import type { RecordedPlan } from '../../server/gateway/record';
 import { conversationKey, stickyTiers } from '../../server/gateway/sticky';
 import type { GatewayDeps } from '../../server/gateway/types';
-import { defaultPolicy, policySchema } from '../../server/routing/policy';
-import { createTierRegistry } from '../../server/tiers/registry';
-import { simulatedTierConfigs, startSimulator, type OracleVerdict, type Simulator } from '../../server/tiers/simulator';
+import { startSimulator, type OracleVerdict, type Simulator } from '../../server/tiers/simulator';
 import type { ChatMessage } from '../../server/tiers/types';
 import { handleChat } from '../fixtures/chat';
+import { simulatedGateway, testPrincipal } from '../fixtures/simulated-gateway';
 
 let sim: Simulator;
 let analyzer: Awaited<ReturnType<typeof createAnalyzer>>;
@@ -29,18 +27,8 @@ afterAll(async () => {
   await analyzer.close();
 });
 
-function deps(): GatewayDeps {
-  const tiers = simulatedTierConfigs(sim.baseUrl);
-  const policy = policySchema.parse({ ...defaultPolicy(), rules: [{ id: 's', match: { keyword: 'EASY' }, action: { type: 'force', target: 'small' } }] });
-  policy.targets = { ...policy.targets, small: tiers[0].name, medium: tiers[1].name, large: tiers[2].name };
-  policy.escalation = { ...policy.escalation, small: [tiers[1].name, tiers[2].name] } as typeof policy.escalation;
-  return {
-    analyzer, cache: null, policy: { current: () => ({ version: 1, policy }) }, sticky: stickyTiers(),
-    tiers: createTierRegistry({ directory: { list: () => tiers, byName: (n) => tiers.find((t) => t.name === n) }, vllmMetrics: false }),
-    sink: { record: (d) => decisions.push(d) },
-  };
-}
-const principal: Principal = { kind: 'apiKey', id: 'k', userId: null, apiKeyId: 'k', role: 'user', tenant: 't', name: 'test' };
+const deps = (): GatewayDeps => simulatedGateway(sim, analyzer, decisions, { sticky: stickyTiers() });
+const principal = testPrincipal;
 const ask = (messages: ChatMessage[], extra: Partial<GatewayRequest> = {}): GatewayRequest => ({ model: null, messages, source: 'api', ...extra });
 const answer = async (d: GatewayDeps, messages: ChatMessage[], extra: Partial<GatewayRequest> = {}) => {
   const r = await handleChat(d, principal, ask(messages, extra));

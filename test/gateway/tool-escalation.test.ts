@@ -5,13 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../../server/complexity';
 import type { GatewayRequest } from '../../server/contracts/chat';
-import type { Principal } from '../../server/contracts/principal';
 import type { DecisionRecord } from '../../server/decisions/types';
 import type { GatewayDeps } from '../../server/gateway/types';
-import { defaultPolicy, policySchema } from '../../server/routing/policy';
-import { createTierRegistry } from '../../server/tiers/registry';
-import { simulatedTierConfigs, startSimulator, type OracleVerdict, type Simulator } from '../../server/tiers/simulator';
+import { startSimulator, type OracleVerdict, type Simulator } from '../../server/tiers/simulator';
 import { handleChat } from '../fixtures/chat';
+import { simulatedGateway, testPrincipal } from '../fixtures/simulated-gateway';
 
 let sim: Simulator;
 let analyzer: Awaited<ReturnType<typeof createAnalyzer>>;
@@ -32,18 +30,8 @@ afterAll(async () => {
   await analyzer.close();
 });
 
-function deps(): GatewayDeps {
-  const tiers = simulatedTierConfigs(sim.baseUrl);
-  const policy = policySchema.parse({ ...defaultPolicy(), rules: [{ id: 's', match: { keyword: 'EASY' }, action: { type: 'force', target: 'small' } }] });
-  policy.targets = { ...policy.targets, small: tiers[0].name, medium: tiers[1].name, large: tiers[2].name };
-  policy.escalation = { ...policy.escalation, small: [tiers[1].name, tiers[2].name] } as typeof policy.escalation;
-  return {
-    analyzer, cache: null, policy: { current: () => ({ version: 1, policy }) },
-    tiers: createTierRegistry({ directory: { list: () => tiers, byName: (n) => tiers.find((t) => t.name === n) }, vllmMetrics: false }),
-    sink: { record: (d) => decisions.push(d) },
-  };
-}
-const principal: Principal = { kind: 'apiKey', id: 'k', userId: null, apiKeyId: 'k', role: 'user', tenant: 't', name: 'test' };
+const deps = (): GatewayDeps => simulatedGateway(sim, analyzer, decisions);
+const principal = testPrincipal;
 const ask = (extra: Partial<GatewayRequest> = {}): GatewayRequest => ({ model: null, messages: [{ role: 'user', content: 'EASY: look up item 3' }], tools: [tool], tool_choice: 'required', source: 'api', ...extra });
 const bad = (args: string, name = 'lookup'): OracleVerdict => ({ toolCalls: [{ id: 'call_bad', type: 'function', function: { name, arguments: args } }] });
 
