@@ -1,19 +1,9 @@
 'use client';
 import { int, ms, tierClass, usd } from '@/lib/format';
+import type { AttemptRecord } from '@/server/decisions/types';
 
-export interface AttemptView {
-  seq: number;
-  tierName: string;
-  step: string;
-  latencyMs: number;
-  ttftMs: number | null;
-  queueMs: number;
-  tokensIn: number;
-  tokensOut: number;
-  costUsd: number;
-  outcome: string;
-  detail: string | null;
-}
+/** An attempt as the page gets it over tRPC (its outcome read as plain text). */
+export type AttemptView = Pick<AttemptRecord, 'seq' | 'tierName' | 'step' | 'latencyMs' | 'ttftMs' | 'queueMs' | 'tokensIn' | 'tokensOut' | 'costUsd' | 'detail'> & { outcome: string };
 
 const STEP: Record<string, string> = {
   answer: 'answer',
