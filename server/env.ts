@@ -51,6 +51,11 @@ export const envSchema = z.object({
    *  `use-lite` (Universal Sentence Encoder lite on TensorFlow.js wasm; see server/embedding/use-lite). */
   CASCADE_EMBEDDER: z.enum(['local', 'use-lite']).default('local'),
   CASCADE_SPOOL_DIR: z.string().optional(),
+  /** Decision journal: `interval` (default) — written before each answer, fdatasync'd every
+   *  CASCADE_JOURNAL_SYNC_MS, so an OS crash loses at most that interval; `answer` — each answer also
+   *  waits for the fdatasync covering its decision (costs a disk flush per request). */
+  CASCADE_JOURNAL_SYNC: z.enum(['interval', 'answer']).default('interval'),
+  CASCADE_JOURNAL_SYNC_MS: z.coerce.number().int().min(1).max(1000).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Max request body of the OpenAI-compatible API, bytes. */
   /** SIGTERM: how long in-flight requests (streams included) may run before they are cut. */

@@ -8,7 +8,7 @@ import { DEFAULT_META_PATH, DEFAULT_MODEL_PATH, loadArtifacts } from './artifact
 import { featureNamesOfTokens, featurizeWithTokens, type FeatureParams, type Features } from './featurize';
 import { historySignal, type HistoryStore } from './history';
 import { blendWithHistory, type BlendOptions } from './history-model';
-import { CLASSES, INPUT_NAME, OUTPUT_NAME, softmax, type LinearModel } from './model';
+import { CLASSES, OUTPUT_NAME, softmax, SPARSE_INDICES, SPARSE_VALUES, toOnnxSparse, type LinearModel } from './model';
 import { sample, STAGE_TRACE, traceNow } from '../lib/stage-trace';
 import { BANDS, type Analyzer, type Assessment, type Band, type BandProbs, type Signals } from './types';
 
@@ -121,8 +121,10 @@ export class ComplexityAnalyzer implements Analyzer {
 
   static async create(opts: AnalyzerOptions = {}): Promise<ComplexityAnalyzer> {
     const a = loadArtifacts(opts.modelPath ?? DEFAULT_MODEL_PATH, opts.metaPath ?? DEFAULT_META_PATH);
-    const native = opts.asyncSession ? null : nativeSession(a.onnxBytes);
-    const session = native ? null : await ort.InferenceSession.create(a.onnxBytes, SESSION_OPTIONS);
+    // ONNX Runtime serves the artifact's weights through the sparse graph (model.ts toOnnxSparse).
+    const serving = toOnnxSparse(a.model);
+    const native = opts.asyncSession ? null : nativeSession(serving);
+    const session = native ? null : await ort.InferenceSession.create(serving, SESSION_OPTIONS);
     return new ComplexityAnalyzer(session, native, a.model, a.params, a.meta.modelVersion, opts);
   }
 
@@ -131,60 +133,36 @@ export class ComplexityAnalyzer implements Analyzer {
     return this.params;
   }
 
-  // Input rows for single-query runs. The async path's ORT reads a buffer while run() is pending, so
-  // a buffer is taken from the pool for one run and returned afterwards with only its non-zeros
-  // cleared: no 100 kB allocation and memset per query.
-  private readonly pool: Float32Array[] = [];
-
-  /** Class probabilities from ONNX Runtime for a batch of featurized texts. */
+  /** Class probabilities from ONNX Runtime for a batch of featurized texts (one sparse run per row). */
   async classify(features: Features[]): Promise<number[][]> {
-    return this.native ? this.classifyNow(features) : this.classifyAsync(features);
+    if (this.native) return features.map((f) => this.classifyNow(f));
+    const out: number[][] = [];
+    for (const f of features) out.push(await this.classifyAsync(f));
+    return out;
   }
 
-  private input(features: Features[]): Float32Array {
-    const dim = this.model.dim;
-    const x = features.length === 1 ? (this.pool.pop() ?? new Float32Array(dim)) : new Float32Array(features.length * dim);
-    features.forEach((f, i) => {
-      for (let j = 0; j < f.indices.length; j++) x[i * dim + f.indices[j]] = f.values[j];
-    });
-    return x;
-  }
-
-  private release(features: Features[], x: Float32Array): void {
-    if (features.length !== 1) return;
-    for (const j of features[0].indices) x[j] = 0;
-    if (this.pool.length < 16) this.pool.push(x);
-  }
-
-  private rows(features: Features[], data: Float32Array): number[][] {
-    return features.map((_, i) => Array.from(data.subarray(i * CLASSES, (i + 1) * CLASSES)));
+  private feeds(f: Features): Record<string, ort.Tensor> {
+    return {
+      [SPARSE_INDICES]: new ort.Tensor('int32', f.indices, [f.indices.length]),
+      [SPARSE_VALUES]: new ort.Tensor('float32', f.values, [f.values.length, 1]),
+    };
   }
 
   /** The native session, in this turn of the event loop (see nativeSession). */
-  private classifyNow(features: Features[]): number[][] {
-    const x = this.input(features);
-    try {
-      const t0 = STAGE_TRACE ? traceNow() : 0;
-      const out = this.native!.run({ [INPUT_NAME]: new ort.Tensor('float32', x, [features.length, this.model.dim]) }, { [OUTPUT_NAME]: null }, {});
-      if (STAGE_TRACE) sample('assess.onnx.wall', traceNow() - t0);
-      return this.rows(features, out[OUTPUT_NAME].data as Float32Array);
-    } finally {
-      this.release(features, x);
-    }
+  private classifyNow(f: Features): number[] {
+    const t0 = STAGE_TRACE ? traceNow() : 0;
+    const out = this.native!.run(this.feeds(f), { [OUTPUT_NAME]: null }, {});
+    if (STAGE_TRACE) sample('assess.onnx.wall', traceNow() - t0);
+    return Array.from(out[OUTPUT_NAME].data as Float32Array);
   }
 
-  private async classifyAsync(features: Features[]): Promise<number[][]> {
-    const x = this.input(features);
-    try {
-      const t0 = STAGE_TRACE ? traceNow() : 0;
-      // The setImmediate ORT's run() defers to is queued right after this one: the gap is the hop.
-      if (STAGE_TRACE) setImmediate(() => sample('assess.onnx.hop', traceNow() - t0));
-      const out = await this.session!.run({ [INPUT_NAME]: new ort.Tensor('float32', x, [features.length, this.model.dim]) });
-      if (STAGE_TRACE) sample('assess.onnx.wall', traceNow() - t0);
-      return this.rows(features, out[OUTPUT_NAME].data as Float32Array);
-    } finally {
-      this.release(features, x);
-    }
+  private async classifyAsync(f: Features): Promise<number[]> {
+    const t0 = STAGE_TRACE ? traceNow() : 0;
+    // The setImmediate ORT's run() defers to is queued right after this one: the gap is the hop.
+    if (STAGE_TRACE) setImmediate(() => sample('assess.onnx.hop', traceNow() - t0));
+    const out = await this.session!.run(this.feeds(f));
+    if (STAGE_TRACE) sample('assess.onnx.wall', traceNow() - t0);
+    return Array.from(out[OUTPUT_NAME].data as Float32Array);
   }
 
   async assess(text: string): Promise<Assessment> {
@@ -192,7 +170,7 @@ export class ComplexityAnalyzer implements Analyzer {
     const t0 = STAGE_TRACE ? traceNow() : 0;
     const { features: f, tokens } = featurizeWithTokens(text, this.params);
     if (STAGE_TRACE) sample('assess.featurize', traceNow() - t0);
-    let [probs] = this.native ? this.classifyNow([f]) : await this.classifyAsync([f]);
+    let probs = this.native ? this.classifyNow(f) : await this.classifyAsync(f);
     // Never let a numeric accident through: fall back to the uniform distribution.
     if (!probs.every(Number.isFinite)) probs = new Array<number>(CLASSES).fill(1 / CLASSES);
 

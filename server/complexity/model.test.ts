@@ -6,7 +6,7 @@ import { loadArtifacts, paramsFromMeta } from './artifact';
 import { loadHoldout } from './data';
 import { featurize, toDense, type FeatureParams } from './featurize';
 import { EDGE_TEXTS } from './fixtures/edge-texts';
-import { forwardSparse, fromOnnx } from './model';
+import { forwardSparse, fromOnnx, softmax, toOnnxSparse } from './model';
 import { trainArtifacts } from './pipeline';
 
 const SAMPLE = [...EDGE_TEXTS, ...loadHoldout().slice(0, 40).map((r) => r.text)];
@@ -29,7 +29,30 @@ async function onnxVsReference(onnxBytes: Uint8Array, params: FeatureParams, tex
   return worst;
 }
 
+/** Max |sparse serving graph - TypeScript reference|, one run per text (as the analyzer serves). */
+async function sparseVsReference(onnxBytes: Uint8Array, params: FeatureParams, texts: string[]): Promise<number> {
+  const model = fromOnnx(onnxBytes);
+  const session = await ort.InferenceSession.create(toOnnxSparse(model));
+  let worst = 0;
+  for (const t of texts) {
+    const f = featurize(t, params);
+    const out = await session.run({ indices: new ort.Tensor('int32', f.indices, [f.indices.length]), values: new ort.Tensor('float32', f.values, [f.values.length, 1]) });
+    const probs = out.probs.data as Float32Array;
+    forwardSparse(model, f.indices, f.values).forEach((v, c) => (worst = Math.max(worst, Math.abs(v - probs[c]))));
+  }
+  // No non-zero feature at all: the sum over no rows is zero and the answer is softmax(b).
+  const none = await session.run({ indices: new ort.Tensor('int32', new Int32Array(0), [0]), values: new ort.Tensor('float32', new Float32Array(0), [0, 1]) });
+  softmax(Array.from(model.bias)).forEach((v, c) => (worst = Math.max(worst, Math.abs(v - (none.probs.data as Float32Array)[c]))));
+  await session.release();
+  return worst;
+}
+
 describe('complexity model', () => {
+  it('the sparse serving graph computes what the TypeScript forward pass does (max abs diff <= 1e-5)', async () => {
+    const { onnxBytes, params } = loadArtifacts();
+    expect(await sparseVsReference(onnxBytes, params, SAMPLE)).toBeLessThanOrEqual(1e-5);
+  });
+
   it('committed ONNX model matches the TypeScript forward pass (max abs diff <= 1e-5)', async () => {
     const { onnxBytes, params } = loadArtifacts();
     expect(await onnxVsReference(onnxBytes, params, SAMPLE)).toBeLessThanOrEqual(1e-5);

@@ -8,6 +8,9 @@ const { onnx } = onnxProto;
 export const CLASSES = BANDS.length;
 export const INPUT_NAME = 'features';
 export const OUTPUT_NAME = 'probs';
+/** Inputs of the serving graph (toOnnxSparse): a row's non-zero feature indices and their values. */
+export const SPARSE_INDICES = 'indices';
+export const SPARSE_VALUES = 'values';
 
 export interface LinearModel {
   dim: number;
@@ -89,6 +92,34 @@ export function toOnnx(m: LinearModel, docString = ''): Uint8Array {
     graph,
   });
   return onnx.ModelProto.encode(model).finish();
+}
+
+/**
+ * The same model as a graph over one row's non-zeros: Gather the rows of W named by `indices` (int32
+ * [K]), scale them by `values` ([K, 1]), ReduceSum them (keepdims: [1, CLASSES]), Add b, Softmax. A
+ * query has tens of non-zero features out of tens of thousands, so this reads K rows of W instead of
+ * multiplying a dense 100 kB row by all of it (the MatMul graph of toOnnx, kept as the artifact).
+ * K = 0 works: the sum over no rows is zero, leaving softmax(b).
+ */
+export function toOnnxSparse(m: LinearModel): Uint8Array {
+  const { TensorProto } = onnx;
+  const int64 = (name: string, values: number[]) => TensorProto.create({ name, dims: [values.length], dataType: TensorProto.DataType.INT64, int64Data: values });
+  const input = (name: string, elemType: number, dims: (number | string)[]) =>
+    onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } } });
+  const graph = onnx.GraphProto.create({
+    name: 'cascade-complexity-sparse',
+    node: [
+      onnx.NodeProto.create({ opType: 'Gather', input: ['W', SPARSE_INDICES], output: ['rows'], name: 'gather', attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }] }),
+      onnx.NodeProto.create({ opType: 'Mul', input: ['rows', SPARSE_VALUES], output: ['scaled'], name: 'scale' }),
+      onnx.NodeProto.create({ opType: 'ReduceSum', input: ['scaled', 'axis0'], output: ['xw'], name: 'sum', attribute: [{ name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] }),
+      onnx.NodeProto.create({ opType: 'Add', input: ['xw', 'b'], output: ['logits'], name: 'add' }),
+      onnx.NodeProto.create({ opType: 'Softmax', input: ['logits'], output: [OUTPUT_NAME], name: 'softmax', attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] }),
+    ],
+    initializer: [tensor('W', [m.dim, CLASSES], m.weights), tensor('b', [CLASSES], m.bias), int64('axis0', [0])],
+    input: [input(SPARSE_INDICES, TensorProto.DataType.INT32, ['K']), input(SPARSE_VALUES, TensorProto.DataType.FLOAT, ['K', 1])],
+    output: [valueInfo(OUTPUT_NAME, [1, CLASSES])],
+  });
+  return onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 13 }], producerName: 'cascade', producerVersion: '1', graph })).finish();
 }
 
 function readFloats(t: { rawData?: Uint8Array | null; floatData?: number[] | null }): Float32Array {

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { ensureMonthlyPartitions, monthStart } from '../db/partitions';
 import { isEmbeddedServer } from '../db/server-kind';
 import { normalizeDecision, type StoredDecision } from './normalize';
-import { createJournal } from './journal';
+import { createJournal, type JournalSync } from './journal';
 import { Spool } from './spool';
 import type { DecisionRecord, DecisionSink } from './types';
 import { writeBatch, type WriteMethod } from './writer';
@@ -36,8 +36,11 @@ export interface RecorderOptions {
   /** Backoff bounds between reconnection attempts while Postgres is down. */
   retryMinMs?: number;
   retryMaxMs?: number;
-  /** Journal every decision to an fsync'd local file before its answer is sent (default true). */
+  /** Journal every decision to a local file before its answer is sent (default true). */
   journal?: boolean;
+  /** When a journaled decision reaches the disk (journal.ts): within the interval (default) or before its answer. */
+  journalSync?: JournalSync;
+  journalSyncMs?: number;
   /** How often journal segments whose decisions are all stored are removed (default 1 s). */
   checkpointMs?: number;
   /** Close (flush) on SIGTERM/SIGINT, then let the signal end the process if nobody else handles it. */
@@ -62,7 +65,7 @@ export interface RecorderStats {
 export interface Recorder extends DecisionSink {
   /** Resolves once everything recorded before the call is in Postgres or in the spool. */
   flush(): Promise<void>;
-  /** Resolves once everything recorded before the call is on local disk (journal): await it before answering. */
+  /** Resolves once everything recorded before the call is journaled as the sync mode requires: await it before answering. */
   durable(): Promise<void>;
   /** Flushes, tries a last replay, stops timers and (if it opened it) the pool. */
   close(): Promise<void>;
@@ -95,7 +98,7 @@ export function createRecorder(opts: RecorderOptions): Recorder {
   const retryMax = opts.retryMaxMs ?? 15_000;
   const log = opts.log ?? ((level, msg) => process.stderr.write(`[decisions] ${level}: ${msg}\n`));
   const spool = new Spool(opts.spoolDir);
-  const journal = opts.journal === false ? null : createJournal(opts.spoolDir, log);
+  const journal = opts.journal === false ? null : createJournal(opts.spoolDir, log, { sync: opts.journalSync, syncIntervalMs: opts.journalSyncMs });
   const rejectedFile = join(opts.spoolDir, 'rejected.jsonl');
 
   let queue: StoredDecision[] = [];

@@ -88,7 +88,7 @@ export async function compose(e: Env): Promise<Runtime> {
 
     // The request path's modules. The recorder is closed last-but-one (before the database) so
     // that SIGTERM flushes every queued decision.
-    const recorder = createRecorder({ url: db.url, spoolDir: e.CASCADE_SPOOL_DIR ?? join(e.CASCADE_DATA_DIR, 'spool') });
+    const recorder = createRecorder({ url: db.url, spoolDir: e.CASCADE_SPOOL_DIR ?? join(e.CASCADE_DATA_DIR, 'spool'), journalSync: e.CASCADE_JOURNAL_SYNC, journalSyncMs: e.CASCADE_JOURNAL_SYNC_MS });
     closers.push(() => recorder.close());
     // Rated decisions tilt the analyzer (historical patterns). The store needs the analyzer's feature
     // parameters, so the analyzer gets a store that is filled once it exists.
