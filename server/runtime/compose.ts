@@ -141,7 +141,7 @@ export async function compose(e: Env): Promise<Runtime> {
       keyUsage: usage,
       users: userAuth(prisma, { onChange: userChanged }),
       batches,
-      feedback: createFeedbackPort({ prisma, cache, history, policy }),
+      feedback: createFeedbackPort({ prisma, cache, history, policy, settle: () => recorder.flush() }),
       responses: responseStore(prisma),
       tuner,
       quality: { successRates: (filter, by) => successRates(prisma, filter, by) },

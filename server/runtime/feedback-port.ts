@@ -17,6 +17,11 @@ export interface FeedbackPortDeps {
   cache: ResponseCache | null;
   history: LiveRatingHistory | null;
   policy: PolicySource;
+  /**
+   * Writes the decisions answered so far (the recorder batches them for ~100 ms): a rating that
+   * names a decision not in Postgres yet waits for it instead of answering "does not exist".
+   */
+  settle?: () => Promise<void>;
   /** Errors of the follow-up steps (logged by the caller; tests assert none). */
   onError?: (err: unknown) => void;
 }
@@ -47,7 +52,12 @@ export function createFeedbackPort(deps: FeedbackPortDeps): FeedbackPort {
       // "does not exist", so ids of other tenants' decisions are not confirmed either.
       const decisionId = (input as { decisionId?: unknown } | null)?.decisionId;
       if (typeof decisionId === 'string' && UUID.test(decisionId)) {
-        const owner = await ownerOf(deps.prisma, decisionId);
+        let owner = await ownerOf(deps.prisma, decisionId);
+        // Rated right after its answer: the decision may still be in the recorder's batch.
+        if (!owner && deps.settle) {
+          await deps.settle();
+          owner = await ownerOf(deps.prisma, decisionId);
+        }
         if (owner && !canRateDecision(p, owner)) throw new FeedbackError('not_found', `decision ${decisionId} does not exist`);
       }
       const res = await service.rate({ id: p.id, tenant: p.tenant }, input);

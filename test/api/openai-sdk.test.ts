@@ -119,6 +119,14 @@ describe('OpenAI SDK against Cascade', () => {
     expect((await rate({ decision_id: '01a22279-0000-7000-8000-000000000000', rating: 'up' })).status).toBe(404);
   });
 
+  it('takes a rating sent right after the answer, before the recorder has written the decision', async () => {
+    const { response } = await client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: `Rate me at once. ${uid()}` }] }).withResponse();
+    const decisionId = response.headers.get('x-cascade-decision-id')!;
+    const res = await fetch(`${api.baseUrl}/api/v1/feedback`, { method: 'POST', headers: { authorization: `Bearer ${client.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ decision_id: decisionId, rating: 'up' }) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ decisionId, rating: 1 });
+  });
+
   it('raises the SDK errors for bad requests', async () => {
     await expect(client.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
     await expect(client.chat.completions.create({ model: 'auto', messages: [] })).rejects.toBeInstanceOf(OpenAI.BadRequestError);
