@@ -17,6 +17,14 @@ const SECONDS = 5;
 const RATES = [100, 500, 1000];
 const PACED_RATES = [100, 500];
 const MAX_CONNECTIONS = 64;
+const WEATHER_TOOL = {
+  type: 'function',
+  function: {
+    name: 'get_weather',
+    description: 'Current weather for a city',
+    parameters: { type: 'object', properties: { city: { type: 'string' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } }, required: ['city'], additionalProperties: false },
+  },
+};
 
 const round = (x: number) => (Number.isFinite(x) ? Number(x.toFixed(2)) : null);
 
@@ -31,9 +39,16 @@ const suite: BenchSuite = {
     const portkey = await startPortkey();
     try {
       const chatBody = (model: string) => (i: number) => JSON.stringify({ model, messages: [{ role: 'user', content: templatedPrompt(i) }] });
+      // An agent's request: the same prompts with a function tool offered (the upstream answers with
+      // a call of it, which Cascade checks against the tool's JSON schema; the cache is bypassed).
+      const toolBody = (model: string) => (i: number) => JSON.stringify({ model, messages: [{ role: 'user', content: templatedPrompt(i) }], tools: [WEATHER_TOOL] });
       const targets: LoadTarget[] = [
         { label: 'direct', url: upUrl, path: '/v1/chat/completions', headers: {}, body: chatBody('fake-model'), pid: up.child.pid },
         { label: 'cascade', url: String(cascade.info.url), path: '/api/v1/chat/completions', headers: { authorization: `Bearer ${String(cascade.info.key)}` }, body: chatBody('auto'), pid: cascade.child.pid },
+      ];
+      const toolTargets: LoadTarget[] = [
+        { label: 'direct tools', url: upUrl, path: '/v1/chat/completions', headers: {}, body: toolBody('fake-model'), pid: up.child.pid },
+        { label: 'cascade tools', url: String(cascade.info.url), path: '/api/v1/chat/completions', headers: { authorization: `Bearer ${String(cascade.info.key)}` }, body: toolBody('auto'), pid: cascade.child.pid },
       ];
       if (portkey) {
         targets.push({
@@ -68,6 +83,12 @@ const suite: BenchSuite = {
       const seq = new Map<string, LoadResult>();
       for (const t of targets) seq.set(t.label, await runLoad(t, { rate: null, seconds: SECONDS, connections: 1 }));
       for (const [label, r] of seq) rows.push(row('1 conn', label, r, seq.get('direct')!));
+      for (const t of toolTargets) {
+        await warmUp(t, 30);
+        seq.set(t.label, await runLoad(t, { rate: null, seconds: SECONDS, connections: 1 }));
+      }
+      rows.push(row('1 conn', 'direct tools', seq.get('direct tools')!, seq.get('direct tools')!));
+      rows.push(row('1 conn', 'cascade tools', seq.get('cascade tools')!, seq.get('direct tools')!));
       const byRate = new Map<number, Map<string, LoadResult>>();
       for (const rate of RATES) {
         const results = new Map<string, LoadResult>();
@@ -86,9 +107,10 @@ const suite: BenchSuite = {
       for (const rate of PACED_RATES) {
         const results = new Map<string, LoadResult>();
         paced.set(rate, results);
-        for (const t of targets) results.set(t.label, await runPaced(t, { rate, seconds: SECONDS, connections: 32 }));
+        for (const t of [...targets, ...toolTargets]) results.set(t.label, await runPaced(t, { rate, seconds: SECONDS, connections: 32 }));
         const direct = results.get('direct')!;
-        for (const [label, r] of results) rows.push(row(`paced ${rate}`, label, r, direct));
+        for (const [label, r] of results) if (!label.endsWith(' tools')) rows.push(row(`paced ${rate}`, label, r, direct));
+        rows.push(row(`paced ${rate}`, 'cascade tools', results.get('cascade tools')!, results.get('direct tools')!));
       }
       // Max sustained rate of one Cascade process: unthrottled, many connections.
       const cascadeTarget = targets.find((t) => t.label === 'cascade')!;
@@ -106,6 +128,15 @@ const suite: BenchSuite = {
         overheads[rate] = { cascadeP99: round(co), portkeyP99: round(po) };
         ratios[rate] = p && po > 0 ? round(co / po) : null;
       }
+      // The tool-calling row against the plain-text row of the same run: overhead and CPU per request.
+      const toolVsPlain = (plain: LoadResult, tools: LoadResult, plainDirect: LoadResult, toolsDirect: LoadResult) => ({
+        overheadP50Ratio: round((tools.p50 - toolsDirect.p50) / (plain.p50 - plainDirect.p50)),
+        cpuRatio: tools.cpuMsPerRequest && plain.cpuMsPerRequest ? round(tools.cpuMsPerRequest / plain.cpuMsPerRequest) : null,
+      });
+      const toolCalling: Record<string, { overheadP50Ratio: number | null; cpuRatio: number | null }> = {
+        oneConnection: toolVsPlain(seq.get('cascade')!, seq.get('cascade tools')!, seq.get('direct')!, seq.get('direct tools')!),
+        ...Object.fromEntries([...paced].map(([rate, res]) => [`paced${rate}`, toolVsPlain(res.get('cascade')!, res.get('cascade tools')!, res.get('direct')!, res.get('direct tools')!)])),
+      };
       const pacedOverheads: Record<string, { cascadeP99: number | null; portkeyP99: number | null; ratio: number | null }> = {};
       for (const [rate, res] of paced) {
         const d = res.get('direct')!;
@@ -128,6 +159,7 @@ const suite: BenchSuite = {
           cascadeOverPortkeyP99Overhead: ratios,
           pacedP99Overhead: pacedOverheads,
           maxCascadeRps: round(max.rps),
+          toolCalling,
           // What one core would sustain at the CPU cost per request measured with one connection.
           // That cost is inflated by per-wakeup work (epoll, timers, a 100 ms recorder flush of a
           // handful of rows, cold caches): the fake upstream costs ~1.2 ms per request there and
@@ -138,6 +170,7 @@ const suite: BenchSuite = {
             p99OverheadAt500LE3ms: at500.cascadeP99 !== null && at500.cascadeP99 <= 3,
             p99OverheadLEHalfPortkey: ratios[500] !== null && ratios[500] <= 0.5,
             maxRpsGE2000: max.rps >= 2000,
+            toolCallingCpuWithin10pct: (toolCalling.paced500?.cpuRatio ?? Infinity) <= 1.1,
           },
           recorder,
           note: 'cpu_ms_per_req = CPU time of the answering process per request (direct: the fake upstream; cascade/portkey: the router process alone), which a loaded machine inflates much less than latency; overhead = percentile of the target minus the same percentile of the direct call at the same rate; autocannon overallRate is a per-connection per-second quota, so arrivals are not Poisson; all processes share the 2 cores with the load average shown',

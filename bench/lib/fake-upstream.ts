@@ -14,6 +14,16 @@ const BODY = JSON.stringify({
   choices: [{ index: 0, message: { role: 'assistant', content: 'A short fixed answer from the fake upstream.' }, finish_reason: 'stop' }],
   usage: { prompt_tokens: 20, completion_tokens: 9, total_tokens: 29 },
 });
+// The answer to a request that offers tools: one call of the first tool with JSON arguments, as a
+// model server returns it (content null, finish_reason "tool_calls").
+const TOOL_BODY = JSON.stringify({
+  id: 'chatcmpl-bench-tool',
+  object: 'chat.completion',
+  created: 1_764_000_000,
+  model: 'fake-model',
+  choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_bench', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' } }] }, finish_reason: 'tool_calls' }],
+  usage: { prompt_tokens: 60, completion_tokens: 12, total_tokens: 72 },
+});
 // A streamed answer: the same text in STREAM_CHUNKS content deltas (each its own write, as a model
 // server sends them), a finish chunk and [DONE].
 const STREAM_CHUNKS = 8;
@@ -37,11 +47,13 @@ export async function startLeanUpstream(latencyMs: number): Promise<{ url: strin
       const parts: Buffer[] = [];
       req.on('data', (c: Buffer) => parts.push(c));
       req.once('end', () => {
-        const stream = /"stream"\s*:\s*true/.test(Buffer.concat(parts).toString('utf8'));
+        const text = Buffer.concat(parts).toString('utf8');
+        const stream = /"stream"\s*:\s*true/.test(text);
+        const body = /"tools"\s*:\s*\[/.test(text) ? TOOL_BODY : BODY;
         const answer = () => {
           if (!stream) {
-            res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(BODY) });
-            res.end(BODY);
+            res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+            res.end(body);
             return;
           }
           res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });

@@ -2,7 +2,8 @@
 // arguments that are JSON and valid against the function's schema, tool_choice and
 // parallel_tool_calls honoured), and json_schema answers against their schema. A failure is a bad
 // answer like an empty one: the request escalates. Schemas compile once (ajv) and are cached by
-// their object, which lives as long as the parsed request.
+// their JSON text, bounded: every request parses its tools into new objects, and an agent sends the
+// same tools on every turn.
 import { Ajv, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -17,20 +18,35 @@ const ajv2020 = new Ajv2020(options);
 const applyFormats = (addFormats as unknown as { default?: typeof addFormats }).default ?? addFormats;
 applyFormats(ajv);
 applyFormats(ajv2020);
-const compiled = new WeakMap<object, ValidateFunction | Error>();
+/** Compiled validators by schema text, least recently used first. */
+const compiled = new Map<string, ValidateFunction | Error>();
+const MAX_COMPILED = 512;
+
+/** How many compiled validators are kept (bounded by MAX_COMPILED). */
+export const compiledSchemas = (): number => compiled.size;
 
 /** The compiled validator of a JSON schema, or the reason it does not compile. */
 export function schemaValidator(schema: object): ValidateFunction | Error {
-  let v = compiled.get(schema);
-  if (!v) {
-    try {
-      const declared = (schema as { $schema?: unknown }).$schema;
-      v = (typeof declared === 'string' && declared.includes('2020-12') ? ajv2020 : ajv).compile(schema);
-    } catch (err) {
-      v = err instanceof Error ? err : new Error(String(err));
-    }
-    compiled.set(schema, v);
+  const key = JSON.stringify(schema);
+  let v = compiled.get(key);
+  if (v) {
+    compiled.delete(key);
+    compiled.set(key, v);
+    return v;
   }
+  const declared = (schema as { $schema?: unknown }).$schema;
+  const engine = typeof declared === 'string' && declared.includes('2020-12') ? ajv2020 : ajv;
+  try {
+    v = engine.compile(schema);
+  } catch (err) {
+    v = err instanceof Error ? err : new Error(String(err));
+  } finally {
+    // ajv keeps every schema it compiled (by object, and by $id): without this each request's
+    // tools would stay in memory for good, and a second schema with the same $id would not compile.
+    engine.removeSchema(schema);
+  }
+  compiled.set(key, v);
+  if (compiled.size > MAX_COMPILED) compiled.delete(compiled.keys().next().value as string);
   return v;
 }
 
