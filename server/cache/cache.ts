@@ -48,6 +48,8 @@ export interface CacheStats {
 export const LEXICAL_FLOOR = 0.4;
 /** Vectors of the latest lookups kept for the store that follows a miss (the pipeline stores after answering). */
 const RECENT_VECTORS = 256;
+/** Rows read per page when the cache loads the store at start. */
+const LOAD_PAGE = 5_000;
 
 /** Stored rows with no expiry use this date (the schema's expiresAt is NOT NULL). */
 export const NEVER = new Date('9999-12-31T00:00:00Z');
@@ -88,18 +90,20 @@ export class SemanticCache implements ResponseCache {
     preloadDictionary(); // the verifier's word list (~100 ms once), here rather than in the first lookup
     preloadWordNet(); // WordNet synonym/antonym table (~115 ms CPU, ~6 MB heap once), likewise
     this.unsubscribe = await this.opts.store.subscribe((c) => void this.apply(c).catch(() => this.s.syncErrors++));
-    const rows = await this.opts.store.loadAll(this.now());
     // Rows of another dimension come from another embedder: re-embed them. The local embedder's
     // vectors are a cheap function of the text (~40 us a row) and the table does not record which
-    // version wrote a row, so with it every row is recomputed: older versions folded words differently.
+    // version wrote a row, so with it every row is recomputed (its stored vector is not even read):
+    // older versions folded words differently.
     const recomputeAll = typeof this.opts.embedder.terms === 'function';
-    const stale = rows.filter((r) => recomputeAll || r.embedding.length !== this.opts.embedder.dim);
-    if (stale.length > 0) {
-      const vecs = await this.opts.embedder.embed(stale.map((r) => r.promptNorm));
-      stale.forEach((r, i) => (r.embedding = vecs[i]));
+    for await (const rows of this.opts.store.loadPages(this.now(), { pageSize: LOAD_PAGE, embeddings: !recomputeAll })) {
+      const stale = rows.filter((r) => recomputeAll || r.embedding.length !== this.opts.embedder.dim);
+      if (stale.length > 0) {
+        const vecs = await this.opts.embedder.embed(stale.map((r) => r.promptNorm));
+        stale.forEach((r, i) => (r.embedding = vecs[i]));
+      }
+      for (const r of rows) this.mem.add(r);
+      await this.evictOverflow();
     }
-    for (const r of rows) this.mem.add(r);
-    await this.evictOverflow();
     const every = this.opts.purgeEveryMs ?? 10 * 60_000;
     if (every > 0) {
       this.purgeTimer = setInterval(() => void this.purgeExpired().catch(() => this.s.syncErrors++), every);

@@ -36,7 +36,8 @@ describe('MemoryIndex term index', () => {
     const byTerms = withTerms.search('s1', embedder.embedOne(q), 3, embedder.terms(q));
     const byHnsw = hnsw.search('s1', embedder.embedOne(q), 3);
     expect(byTerms[0].entry.id).toBe('e0');
-    expect(byTerms[0].similarity).toBeCloseTo(byHnsw[0].similarity, 5);
+    // both in half precision (the term index's slab, HNSW's f16 vectors), summed in different orders
+    expect(byTerms[0].similarity).toBeCloseTo(byHnsw[0].similarity, 3);
     // Only entries sharing a term are candidates: the France / Mona Lisa entries are not.
     expect(byTerms.map((c) => c.entry.id).sort()).toEqual(['e0', 'e2']);
   });

@@ -8,6 +8,7 @@
 // is indexed (a one-word prompt with a typo). Measured on those sparse hashed vectors HNSW finds
 // the true nearest entry for only ~75 % of queries at 100k entries and costs more than this.
 import { Index, MetricKind, ScalarKind } from 'usearch';
+import { F16_TABLE, toF16 } from './f16';
 import type { CacheEntry } from './store';
 
 export interface Candidate {
@@ -16,16 +17,30 @@ export interface Candidate {
 }
 
 interface Partition {
+  /** The partition's scope hash: every entry of the partition shares this one string. */
+  scopeHash: string;
   index: Index;
   keyToId: Map<number, string>;
+  /** Prompt hash -> entry id (the exact layer, within the scope). */
+  exact: Map<string, string>;
   postings: Map<string, Set<number>>;
+  /** The entries' vectors in half precision, `dim` values per row, for the term search's exact scores. */
+  vectors: Uint16Array;
+  /** Rows of `vectors` freed by removals, reused before the slab grows. */
+  freeRows: number[];
+  rows: number;
 }
 
+// Per-entry memory is what bounds a process at 100k entries: a slot keeps no copy of its terms (they
+// are recomputed from the prompt when it is removed), the exact map reuses the entry's own hash
+// string as its key instead of a concatenated one, and the vector lives in its partition's
+// half-precision slab (512 bytes at 256 dimensions) instead of a float32 array object per entry.
 interface Slot {
   entry: CacheEntry;
   /** Number keys (not bigint) in the maps: hashing bigints made the term walk several times slower. */
   key: number;
-  terms: string[];
+  /** The entry's row in its partition's vector slab. */
+  row: number;
 }
 
 /** Entries scored exactly per term-index search (by shared-term count first). Postings longer than
@@ -60,7 +75,6 @@ export interface MemoryIndexOptions {
 export class MemoryIndex {
   /** Map iteration order is insertion order: re-inserting on use makes the first key the LRU one. */
   private readonly entries = new Map<string, Slot>();
-  private readonly exact = new Map<string, string>();
   private readonly partitions = new Map<string, Partition>();
   private nextKey = 1;
   /** Term-search counters: how candidates were selected and how many postings that visited. */
@@ -88,16 +102,18 @@ export class MemoryIndex {
   add(entry: CacheEntry): void {
     if (entry.embedding.length !== this.opts.dim) throw new RangeError(`embedding has ${entry.embedding.length} dimensions, index expects ${this.opts.dim}`);
     this.remove(entry.id);
-    const prior = this.exact.get(exactKey(entry.scopeHash, entry.promptHash));
+    const prior = this.partitions.get(entry.scopeHash)?.exact.get(entry.promptHash);
     if (prior) this.remove(prior);
     const key = this.nextKey++;
-    const terms = this.opts.terms ? [...new Set(this.opts.terms(entry.promptNorm))] : [];
-    this.entries.set(entry.id, { entry, key, terms });
-    this.exact.set(exactKey(entry.scopeHash, entry.promptHash), entry.id);
     const p = this.partition(entry.scopeHash);
+    const row = this.storeVector(p, entry.embedding);
     p.index.add(BigInt(key), entry.embedding, 1);
+    // The index and the slab hold the vector: the kept entry has no float32 copy, and shares its
+    // partition's scope string.
+    this.entries.set(entry.id, { entry: { ...entry, scopeHash: p.scopeHash, embedding: EMPTY }, key, row });
+    p.exact.set(entry.promptHash, entry.id);
     p.keyToId.set(key, entry.id);
-    for (const t of terms) {
+    for (const t of this.termsOf(entry)) {
       let set = p.postings.get(t);
       if (!set) p.postings.set(t, (set = new Set()));
       set.add(key);
@@ -108,13 +124,13 @@ export class MemoryIndex {
     const slot = this.entries.get(id);
     if (!slot) return false;
     this.entries.delete(id);
-    const ek = exactKey(slot.entry.scopeHash, slot.entry.promptHash);
-    if (this.exact.get(ek) === id) this.exact.delete(ek);
     const p = this.partitions.get(slot.entry.scopeHash);
     if (p) {
+      if (p.exact.get(slot.entry.promptHash) === id) p.exact.delete(slot.entry.promptHash);
       p.index.remove(BigInt(slot.key));
       p.keyToId.delete(slot.key);
-      for (const t of slot.terms) {
+      p.freeRows.push(slot.row);
+      for (const t of this.termsOf(slot.entry)) {
         const set = p.postings.get(t);
         set?.delete(slot.key);
         if (set?.size === 0) p.postings.delete(t);
@@ -134,7 +150,7 @@ export class MemoryIndex {
   }
 
   findExact(scopeHash: string, promptHash: string): CacheEntry | undefined {
-    const id = this.exact.get(exactKey(scopeHash, promptHash));
+    const id = this.partitions.get(scopeHash)?.exact.get(promptHash);
     return id ? this.entries.get(id)?.entry : undefined;
   }
 
@@ -179,7 +195,7 @@ export class MemoryIndex {
     const out: Candidate[] = [];
     for (const key of keys) {
       const slot = this.entries.get(p.keyToId.get(key)!)!;
-      out.push({ entry: slot.entry, similarity: dot(vector, slot.entry.embedding) });
+      out.push({ entry: slot.entry, similarity: dotF16(vector, p.vectors, slot.row * this.opts.dim) });
     }
     out.sort((a, b) => b.similarity - a.similarity);
     return out.slice(0, k);
@@ -205,8 +221,29 @@ export class MemoryIndex {
 
   clear(): void {
     this.entries.clear();
-    this.exact.clear();
     this.partitions.clear();
+  }
+
+  /** Writes a vector into a free row of the partition's slab (growing it by half when full). */
+  private storeVector(p: Partition, v: Float32Array): number {
+    const dim = this.opts.dim;
+    let row = p.freeRows.pop();
+    if (row === undefined) {
+      row = p.rows++;
+      if (p.rows * dim > p.vectors.length) {
+        const grown = new Uint16Array(Math.ceil(p.rows * 1.5) * dim);
+        grown.set(p.vectors);
+        p.vectors = grown;
+      }
+    }
+    const at = row * dim;
+    for (let i = 0; i < dim; i++) p.vectors[at + i] = toF16(v[i]);
+    return row;
+  }
+
+  /** The distinct terms an entry is indexed under (the same on add and remove: a pure function of its prompt). */
+  private termsOf(entry: CacheEntry): Set<string> {
+    return new Set(this.opts.terms ? this.opts.terms(entry.promptNorm) : []);
   }
 
   private partition(scopeHash: string): Partition {
@@ -221,7 +258,7 @@ export class MemoryIndex {
         expansion_search: this.opts.expansionSearch ?? 32,
         multi: false,
       });
-      p = { index, keyToId: new Map(), postings: new Map() };
+      p = { scopeHash, index, keyToId: new Map(), exact: new Map(), postings: new Map(), vectors: new Uint16Array(this.opts.dim * 16), freeRows: [], rows: 0 };
       this.partitions.set(scopeHash, p);
     }
     return p;
@@ -331,13 +368,13 @@ function sharedTermsFast(lists: Array<Set<number>>, usable: (key: number) => boo
 }
 
 /** Cosine of two unit vectors, clamped like the HNSW path. */
-function dot(a: Float32Array, b: Float32Array): number {
+const EMPTY = new Float32Array(0);
+
+/** Cosine of a float32 query and a half-precision row (both unit length), clamped to [-1, 1]. */
+function dotF16(a: Float32Array, slab: Uint16Array, at: number): number {
   let s = 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) s += a[i] * b[i];
+  for (let i = 0; i < a.length; i++) s += a[i] * F16_TABLE[slab[at + i]];
   return Math.max(-1, Math.min(1, s));
 }
 
-function exactKey(scopeHash: string, promptHash: string): string {
-  return `${scopeHash}:${promptHash}`;
-}
+

@@ -8,7 +8,7 @@ import { LocalEmbedder } from '../embedding/local';
 import { isEmbeddedServer } from '../db/server-kind';
 import { createCache, LOCAL_EMBEDDER_THRESHOLD, type SemanticCache } from './index';
 import { scopeHash } from './normalize';
-import { bytesToVector, vectorToBytes } from './pg-store';
+import { bytesToVector, PgCacheStore, vectorToBytes } from './pg-store';
 import type { CacheScope } from './types';
 
 const url = process.env.TEST_DATABASE_URL;
@@ -48,6 +48,38 @@ describe('PgCacheStore with two instances', () => {
     const v = new Float32Array([0.1, -2.5, 3e-8, 1]);
     const back = bytesToVector(Buffer.concat([Buffer.from([7]), vectorToBytes(v)]).subarray(1));
     expect([...back]).toEqual([...v]);
+  });
+
+  it('loads the table in keyset pages, in LRU order, with or without the stored vectors', async () => {
+    const store = new PgCacheStore({ pool });
+    const scopeKey = scopeHash({ tenant: `pages-${randomUUID()}`, systemPrompt: '', params: '{}' });
+    const t0 = Date.now() + 86_400_000; // after every other test's rows: this tenant's rows come last
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const id = randomUUID();
+      ids.push(id);
+      // Two rows share each lastHitAt: the id breaks the tie, so no row is skipped or repeated at a page edge.
+      const at = new Date(t0 + Math.floor(i / 2) * 1000);
+      await store.upsert({ id, scopeHash: scopeKey, promptHash: randomUUID(), promptNorm: `page ${i}`, embedding: new Float32Array([i, 1]), answer: `a${i}`, tierName: 't', tierRank: 0, costUsd: 0, hits: 1, createdAt: new Date(t0 - 1000), lastHitAt: at, expiresAt: null, decisionId: null });
+    }
+    const read = async (embeddings: boolean) => {
+      const pages: string[][] = [];
+      const vectors: number[] = [];
+      for await (const page of store.loadPages(new Date(), { pageSize: 3, embeddings })) {
+        const mine = page.filter((e) => e.scopeHash === scopeKey);
+        if (mine.length > 0) pages.push(mine.map((e) => e.id));
+        for (const e of mine) vectors.push(e.embedding.length);
+      }
+      return { order: pages.flat(), vectors };
+    };
+    const expected = [...ids.keys()].sort((a, b) => Math.floor(a / 2) - Math.floor(b / 2) || ids[a].localeCompare(ids[b])).map((i) => ids[i]);
+    const withVectors = await read(true);
+    expect(withVectors.order).toEqual(expected);
+    expect(withVectors.vectors.every((n) => n === 2)).toBe(true);
+    const without = await read(false);
+    expect(without.order).toEqual(expected);
+    expect(without.vectors.every((n) => n === 0)).toBe(true);
+    await pool.query(`DELETE FROM "CacheEntry" WHERE "scopeHash" = $1`, [scopeKey]);
   });
 
   it('persists entries and rebuilds the in-memory index at start', async () => {

@@ -1,5 +1,5 @@
 // Postgres CacheStore over the "CacheEntry" table (prisma/schema.prisma) using plain `pg`: the bulk
-// load at start is one streaming-free SELECT of bytea vectors, and LISTEN needs a dedicated pg
+// load at start reads keyset pages of rows, and LISTEN needs a dedicated pg
 // connection anyway, which Prisma cannot provide. Cross-instance changes travel on one NOTIFY
 // channel; payloads carry ids only (NOTIFY is limited to 8000 bytes), receivers read the row.
 import pg from 'pg';
@@ -66,9 +66,21 @@ export class PgCacheStore implements CacheStore {
     this.hits = new HitBatcher((b) => this.writeHits(b));
   }
 
-  async loadAll(now: Date): Promise<CacheEntry[]> {
-    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM "CacheEntry" WHERE "expiresAt" > $1 ORDER BY "lastHitAt" ASC`, [now]);
-    return rows.map(fromRow);
+  async *loadPages(now: Date, opts: { pageSize: number; embeddings: boolean }): AsyncIterable<CacheEntry[]> {
+    // Keyset pages in LRU order: (lastHitAt, id) after the last row of the previous page.
+    const columns = opts.embeddings ? COLUMNS : COLUMNS.replace('"embedding"', `''::bytea AS "embedding"`);
+    let after: { at: Date; id: string } | null = null;
+    for (;;) {
+      const res: pg.QueryResult<Row> = after
+        ? await this.pool.query<Row>(`SELECT ${columns} FROM "CacheEntry" WHERE "expiresAt" > $1 AND ("lastHitAt", "id") > ($2, $3) ORDER BY "lastHitAt" ASC, "id" ASC LIMIT $4`, [now, after.at, after.id, opts.pageSize])
+        : await this.pool.query<Row>(`SELECT ${columns} FROM "CacheEntry" WHERE "expiresAt" > $1 ORDER BY "lastHitAt" ASC, "id" ASC LIMIT $2`, [now, opts.pageSize]);
+      const rows: Row[] = res.rows;
+      if (rows.length === 0) return;
+      const last: Row = rows[rows.length - 1];
+      after = { at: last.lastHitAt, id: last.id };
+      yield rows.map(fromRow);
+      if (rows.length < opts.pageSize) return;
+    }
   }
 
   async get(id: string): Promise<CacheEntry | null> {

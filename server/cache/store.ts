@@ -29,8 +29,12 @@ export type CacheChange =
   | { op: 'clear'; origin: string };
 
 export interface CacheStore {
-  /** Every live entry, oldest lastHit first (so LRU order survives a restart). */
-  loadAll(now: Date): Promise<CacheEntry[]>;
+  /**
+   * Every live entry, oldest lastHit first (so LRU order survives a restart), a page at a time: the
+   * caller indexes each page before the next is read, so a start never holds the whole table twice.
+   * Without `embeddings` the vectors are not read (the caller recomputes them): empty arrays.
+   */
+  loadPages(now: Date, opts: { pageSize: number; embeddings: boolean }): AsyncIterable<CacheEntry[]>;
   get(id: string): Promise<CacheEntry | null>;
   /**
    * Insert, or replace the entry with the same (scopeHash, promptHash); returns the stored row.
@@ -57,11 +61,13 @@ export class MemoryCacheStore implements CacheStore {
   private readonly rows = new Map<string, CacheEntry>();
   private readonly byKey = new Map<string, string>();
 
-  async loadAll(now: Date): Promise<CacheEntry[]> {
-    return [...this.rows.values()]
+  async *loadPages(now: Date, opts: { pageSize: number; embeddings: boolean }): AsyncIterable<CacheEntry[]> {
+    const live = [...this.rows.values()]
       .filter((e) => !e.expiresAt || e.expiresAt > now)
-      .sort((a, b) => (a.lastHitAt ?? a.createdAt).getTime() - (b.lastHitAt ?? b.createdAt).getTime())
-      .map((e) => ({ ...e }));
+      .sort((a, b) => (a.lastHitAt ?? a.createdAt).getTime() - (b.lastHitAt ?? b.createdAt).getTime());
+    for (let i = 0; i < live.length; i += opts.pageSize) {
+      yield live.slice(i, i + opts.pageSize).map((e) => ({ ...e, embedding: opts.embeddings ? e.embedding : new Float32Array(0) }));
+    }
   }
   async get(id: string): Promise<CacheEntry | null> {
     const e = this.rows.get(id);

@@ -1,0 +1,54 @@
+// Resident memory of a whole Cascade API process holding 100,000 cache entries: the bench's Cascade
+// server (bench/lib/cascade-server.ts: the real runtime with the default complexity and
+// answer-quality models, the local embedder, Prisma, the recorder, metrics, the node:http API)
+// started on a Postgres whose CacheEntry table already holds the entries, which the server loads
+// at start as a restarted replica does; then a few requests through every stage, then its RSS.
+// `node --import tsx bench/lib/rss-server.ts [entries=100000]` with TEST_DATABASE_URL set.
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { PgCacheStore } from '../../server/cache/pg-store';
+import { normalizePrompt, promptHash, scopeHash } from '../../server/cache/normalize';
+import { LocalEmbedder } from '../../server/embedding/local';
+import { benchDatabase } from './database';
+import { runLoad, warmUp } from './load';
+import { processCpu, startTsChild } from './processes';
+import { templatedPrompt } from './queries';
+
+const entries = Number(process.argv[2] ?? 100_000);
+const db = await benchDatabase();
+if (!db.url) throw new Error('rss-server needs TEST_DATABASE_URL (a Postgres to hold the entries)');
+const pool = new pg.Pool({ connectionString: db.url, max: 8 });
+const store = new PgCacheStore({ pool });
+const embedder = new LocalEmbedder();
+const answer = 'A cached answer of typical length. '.repeat(6);
+const scope = scopeHash({ tenant: 'rss', systemPrompt: '', params: '{}' });
+const now = new Date();
+let done = 0;
+const fill = async (from: number, to: number) => {
+  for (let i = from; i < to; i++) {
+    const prompt = templatedPrompt(i);
+    const [embedding] = await embedder.embed([prompt]);
+    await store.upsert({ id: randomUUID(), scopeHash: scope, promptHash: promptHash(normalizePrompt(prompt)), promptNorm: prompt, embedding, answer, tierName: 'large', tierRank: 2, costUsd: 0.001, hits: 0, createdAt: now, lastHitAt: null, expiresAt: null, decisionId: null });
+    if (++done % 10_000 === 0) process.stderr.write(`\rrss-server: ${done} / ${entries} entries in Postgres`);
+  }
+};
+const lanes = 8;
+await Promise.all(Array.from({ length: lanes }, (_, l) => fill(Math.floor((l * entries) / lanes), Math.floor(((l + 1) * entries) / lanes))));
+process.stderr.write('\n');
+await store.close();
+await pool.end().catch(() => undefined);
+
+const up = await startTsChild('fake-upstream.ts', ['0']);
+const cascade = await startTsChild('cascade-server.ts', [`${String(up.info.url)}/v1`, db.url], [], 300_000, { ipc: true });
+try {
+  const target = { label: 'cascade', url: String(cascade.info.url), path: '/api/v1/chat/completions', headers: { authorization: `Bearer ${String(cascade.info.key)}` }, body: (i: number) => JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: templatedPrompt(entries + i) }] }), pid: cascade.child.pid };
+  const started = await processCpu(cascade.child);
+  await warmUp(target, 200);
+  await runLoad(target, { rate: 200, seconds: 5, connections: 8 });
+  const after = await processCpu(cascade.child);
+  console.log(JSON.stringify({ entries, rssMbAfterStart: Number((started.rss / 2 ** 20).toFixed(1)), rssMbAfterLoad: Number((after.rss / 2 ** 20).toFixed(1)) }));
+} finally {
+  await cascade.stop();
+  await up.stop();
+  await db.drop();
+}
