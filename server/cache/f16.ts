@@ -25,7 +25,7 @@ export function toF16(x: number): number {
     if (rest > half || (rest === half && (m & 1))) m++;
     return sign | m;
   }
-  let m = mant >>> 13;
+  const m = mant >>> 13;
   const rest = mant & 0x1fff;
   let out = sign | (e << 10) | m;
   if (rest > 0x1000 || (rest === 0x1000 && (m & 1))) out++;
