@@ -41,6 +41,8 @@ export interface CacheStats {
   evictedLru: number;
   expired: number;
   syncErrors: number;
+  /** Times the table was re-read after the change feed was interrupted. */
+  resyncs: number;
 }
 
 /** Lowest cosine at which a lexically equivalent candidate (same content words up to typos and
@@ -80,14 +82,17 @@ export class SemanticCache implements ResponseCache {
     this.maxEntries = Math.max(1, Math.floor(opts.maxEntries ?? 100_000));
     this.k = Math.max(1, opts.candidates ?? 8);
     this.now = opts.now ?? (() => new Date());
-    this.s = { sync: 'local', entries: 0, partitions: 0, lookups: 0, exactHits: 0, semanticHits: 0, misses: 0, bypassed: 0, verifierRejections: {}, evictedLru: 0, expired: 0, syncErrors: 0 };
+    this.s = { sync: 'local', entries: 0, partitions: 0, lookups: 0, exactHits: 0, semanticHits: 0, misses: 0, bypassed: 0, verifierRejections: {}, evictedLru: 0, expired: 0, syncErrors: 0, resyncs: 0 };
   }
 
   /** Loads the store into memory (re-embedding rows of another dimension) and starts listening. */
   async start(): Promise<void> {
     preloadDictionary(); // the verifier's word list (~100 ms once), here rather than in the first lookup
     preloadWordNet(); // WordNet synonym/antonym table (~115 ms CPU, ~6 MB heap once), likewise
-    this.unsubscribe = await this.opts.store.subscribe((c) => void this.apply(c).catch(() => this.s.syncErrors++));
+    this.unsubscribe = await this.opts.store.subscribe(
+      (c) => void this.apply(c).catch(() => this.s.syncErrors++),
+      () => void this.resync().catch(() => this.s.syncErrors++),
+    );
     const rows = await this.opts.store.loadAll(this.now());
     // Rows of another dimension come from another embedder: re-embed them. The local embedder's
     // vectors are a cheap function of the text (~40 us a row) and the table does not record which
@@ -246,6 +251,19 @@ export class SemanticCache implements ResponseCache {
   }
 
   /** Applies another instance's change to this instance's memory. */
+  /**
+   * After the change feed was interrupted (a database outage): the table is the truth again. Entries
+   * gone from it are dropped, entries other instances stored meanwhile are added.
+   */
+  private async resync(): Promise<void> {
+    const rows = await this.opts.store.loadAll(this.now());
+    const live = new Set(rows.map((r) => r.id));
+    for (const id of this.mem.idsWhere((e) => !live.has(e.id))) this.mem.remove(id);
+    for (const r of rows) if (!this.mem.has(r.id) && r.embedding.length === this.opts.embedder.dim) this.mem.add(r);
+    for (const id of this.mem.overflow(this.maxEntries)) this.mem.remove(id);
+    this.s.resyncs++;
+  }
+
   private async apply(c: CacheChange): Promise<void> {
     if (c.origin === this.instanceId) return;
     if (c.op === 'upsert') {
