@@ -7,7 +7,7 @@ import { preloadDictionary } from '../embedding/dictionary';
 import { preloadWordNet } from '../embedding/wordnet';
 import type { Embedder } from '../embedding/types';
 import { MemoryIndex } from './memory-index';
-import { MAX_PROMPT_CHARS, cleanUnicode, normalizePrompt, promptHash, scopeHash } from './normalize';
+import { MAX_PROMPT_CHARS, cleanUnicode, normalizePrompt, promptHash, scopeHash, sha256 } from './normalize';
 import type { CacheChange, CacheEntry, CacheStore } from './store';
 import type { CacheHit, CacheLookupRequest, CacheStoreRequest, ResponseCache } from './types';
 import { earlyRejection, sameContentWords, verifyPair } from './verifier';
@@ -181,8 +181,9 @@ export class SemanticCache implements ResponseCache {
     const now = this.now();
     const clean = cleanUnicode(req.prompt).trim();
     // A miss is stored right after its lookup: reuse the lookup's vector instead of embedding again.
-    const embedding = this.recentVectors.get(clean) ?? (await this.embedOne(clean));
-    this.recentVectors.delete(clean);
+    const recent = sha256(clean);
+    const embedding = this.recentVectors.get(recent) ?? (await this.embedOne(clean));
+    this.recentVectors.delete(recent);
     const entry: CacheEntry = {
       id: randomUUID(),
       scopeHash: scopeHash(req.scope),
@@ -309,11 +310,13 @@ export class SemanticCache implements ResponseCache {
 
   /** Embeds one prompt, remembering the vector of the last lookups for the store that follows a miss. */
   private async embedOne(text: string): Promise<Float32Array> {
-    const hit = this.recentVectors.get(text);
+    // Keyed by the text's hash: 256 prompts of up to 32,000 characters each would otherwise hold ~16 MB.
+    const key = sha256(text);
+    const hit = this.recentVectors.get(key);
     if (hit) return hit;
     const [vec] = await this.opts.embedder.embed([text]);
     if (this.recentVectors.size >= RECENT_VECTORS) this.recentVectors.delete(this.recentVectors.keys().next().value as string);
-    this.recentVectors.set(text, vec);
+    this.recentVectors.set(key, vec);
     return vec;
   }
 
