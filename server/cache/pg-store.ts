@@ -61,8 +61,6 @@ export class PgCacheStore implements CacheStore {
   private listener: pg.Client | null = null;
   private sync: 'notify' | 'unavailable' = 'unavailable';
   private stopListening: (() => Promise<void>) | null = null;
-  /** Times the listening connection was opened again after it died (stats, tests). */
-  relistens = 0;
 
   private readonly hits: HitBatcher;
 
@@ -194,7 +192,6 @@ export class PgCacheStore implements CacheStore {
           async (client) => {
             if (stopped) return void (await client.end().catch(() => undefined));
             this.listener = client;
-            this.relistens++;
             delay = RELISTEN_MIN_MS;
             onResync?.();
           },

@@ -201,7 +201,7 @@ describe('decision recorder', () => {
     const onUncaught = (err: unknown) => uncaught.push(err);
     process.on('uncaughtException', onUncaught);
     try {
-      const rec = createRecorder({ url: r.url, spoolDir, concurrency: 1, flushMs: 5, retryMinMs: 20, retryMaxMs: 50, connectTimeoutMs: 60_000, queryTimeoutMs: 1000, log: () => undefined });
+      const rec = createRecorder({ url: r.url, spoolDir, concurrency: 1, flushMs: 5, retryMinMs: 20, retryMaxMs: 50, connectTimeoutMs: 60_000, queryTimeoutMs: 2000, log: () => undefined });
       const ds = Array.from({ length: 200 }, (_, i) => decision(key, i, new Date()));
       ds.slice(0, 100).forEach((d) => rec.record(d)); // the connection and its staging tables exist
       await rec.flush();
@@ -210,7 +210,7 @@ describe('decision recorder', () => {
       const held = r.holdRepliesAfter('COPY ');
       ds.slice(100).forEach((d) => rec.record(d));
       await held;
-      await new Promise((resolve) => setTimeout(resolve, 1300));
+      await new Promise((resolve) => setTimeout(resolve, 2500)); // between the COPY's timeout (2 s) and the ROLLBACK's (4 s)
       r.releaseReplies();
       await rec.flush();
       expect(uncaught).toEqual([]);
