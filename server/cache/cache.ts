@@ -7,7 +7,7 @@ import { preloadDictionary } from '../embedding/dictionary';
 import { preloadWordNet } from '../embedding/wordnet';
 import type { Embedder } from '../embedding/types';
 import { MemoryIndex } from './memory-index';
-import { MAX_PROMPT_CHARS, cleanUnicode, normalizePrompt, promptHash, scopeHash } from './normalize';
+import { MAX_PROMPT_CHARS, cleanUnicode, normalizePrompt, promptHash, scopeHash, sha256 } from './normalize';
 import type { CacheChange, CacheEntry, CacheStore } from './store';
 import type { CacheHit, CacheLookupRequest, CacheStoreRequest, ResponseCache } from './types';
 import { earlyRejection, sameContentWords, verifyPair } from './verifier';
@@ -41,6 +41,8 @@ export interface CacheStats {
   evictedLru: number;
   expired: number;
   syncErrors: number;
+  /** Times the table was re-read after the change feed was interrupted. */
+  resyncs: number;
 }
 
 /** Lowest cosine at which a lexically equivalent candidate (same content words up to typos and
@@ -82,28 +84,20 @@ export class SemanticCache implements ResponseCache {
     this.maxEntries = Math.max(1, Math.floor(opts.maxEntries ?? 100_000));
     this.k = Math.max(1, opts.candidates ?? 8);
     this.now = opts.now ?? (() => new Date());
-    this.s = { sync: 'local', entries: 0, partitions: 0, lookups: 0, exactHits: 0, semanticHits: 0, misses: 0, bypassed: 0, verifierRejections: {}, evictedLru: 0, expired: 0, syncErrors: 0 };
+    this.s = { sync: 'local', entries: 0, partitions: 0, lookups: 0, exactHits: 0, semanticHits: 0, misses: 0, bypassed: 0, verifierRejections: {}, evictedLru: 0, expired: 0, syncErrors: 0, resyncs: 0 };
   }
 
   /** Loads the store into memory (re-embedding rows of another dimension) and starts listening. */
   async start(): Promise<void> {
     preloadDictionary(); // the verifier's word list (~100 ms once), here rather than in the first lookup
     preloadWordNet(); // WordNet synonym/antonym table (~115 ms CPU, ~6 MB heap once), likewise
-    this.unsubscribe = await this.opts.store.subscribe((c) => void this.apply(c).catch(() => this.s.syncErrors++));
-    // Rows of another dimension come from another embedder: re-embed them. The local embedder's
-    // vectors are a cheap function of the text (~40 us a row) and the table does not record which
-    // version wrote a row, so with it every row is recomputed (its stored vector is not even read):
-    // older versions folded words differently.
-    const recomputeAll = typeof this.opts.embedder.terms === 'function';
-    for await (const rows of this.opts.store.loadPages(this.now(), { pageSize: LOAD_PAGE, embeddings: !recomputeAll })) {
-      const stale = rows.filter((r) => recomputeAll || r.embedding.length !== this.opts.embedder.dim);
-      if (stale.length > 0) {
-        const vecs = await this.opts.embedder.embed(stale.map((r) => r.promptNorm));
-        stale.forEach((r, i) => (r.embedding = vecs[i]));
-      }
+    this.unsubscribe = await this.opts.store.subscribe(
+      (c) => void this.apply(c).catch(() => this.s.syncErrors++),
+      () => void this.resync().catch(() => this.s.syncErrors++),
+    );
+    await this.loadStore((rows) => {
       for (const r of rows) this.mem.add(r);
-      await this.evictOverflow();
-    }
+    });
     const every = this.opts.purgeEveryMs ?? 10 * 60_000;
     if (every > 0) {
       this.purgeTimer = setInterval(() => void this.purgeExpired().catch(() => this.s.syncErrors++), every);
@@ -180,8 +174,9 @@ export class SemanticCache implements ResponseCache {
     const now = this.now();
     const clean = cleanUnicode(req.prompt).trim();
     // A miss is stored right after its lookup: reuse the lookup's vector instead of embedding again.
-    const embedding = this.recentVectors.get(clean) ?? (await this.embedOne(clean));
-    this.recentVectors.delete(clean);
+    const recent = sha256(clean);
+    const embedding = this.recentVectors.get(recent) ?? (await this.embedOne(clean));
+    this.recentVectors.delete(recent);
     const entry: CacheEntry = {
       id: randomUUID(),
       scopeHash: scopeHash(req.scope),
@@ -249,7 +244,45 @@ export class SemanticCache implements ResponseCache {
     await this.opts.store.close();
   }
 
+  /**
+   * Reads the store's live rows a page at a time, with vectors this embedder can search, and hands
+   * each page on, trimming memory to the LRU bound after each. Rows of another dimension come from
+   * another embedder: re-embedded. The local embedder's vectors are a cheap function of the text
+   * (~40 us a row) and the table does not record which version wrote a row, so with it every row is
+   * recomputed (its stored vector is not even read): older versions folded words differently.
+   */
+  private async loadStore(onPage: (rows: CacheEntry[]) => void): Promise<void> {
+    const recomputeAll = typeof this.opts.embedder.terms === 'function';
+    for await (const rows of this.opts.store.loadPages(this.now(), { pageSize: LOAD_PAGE, embeddings: !recomputeAll })) {
+      const stale = rows.filter((r) => recomputeAll || r.embedding.length !== this.opts.embedder.dim);
+      if (stale.length > 0) {
+        const vecs = await this.opts.embedder.embed(stale.map((r) => r.promptNorm));
+        stale.forEach((r, i) => (r.embedding = vecs[i]));
+      }
+      onPage(rows);
+      await this.evictOverflow();
+    }
+  }
+
+  /**
+   * After the change feed was interrupted (a database outage): the table is the truth again. Entries
+   * gone from it are dropped, entries other instances stored meanwhile are added.
+   */
+  private async resync(): Promise<void> {
+    const live = new Set<string>();
+    await this.loadStore((rows) => {
+      for (const r of rows) {
+        live.add(r.id);
+        if (!this.mem.has(r.id)) this.mem.add(r);
+      }
+    });
+    for (const id of this.mem.idsWhere((e) => !live.has(e.id))) this.mem.remove(id);
+    for (const id of this.mem.overflow(this.maxEntries)) this.mem.remove(id);
+    this.s.resyncs++;
+  }
+
   /** Applies another instance's change to this instance's memory. */
+
   private async apply(c: CacheChange): Promise<void> {
     if (c.origin === this.instanceId) return;
     if (c.op === 'upsert') {
@@ -295,11 +328,13 @@ export class SemanticCache implements ResponseCache {
 
   /** Embeds one prompt, remembering the vector of the last lookups for the store that follows a miss. */
   private async embedOne(text: string): Promise<Float32Array> {
-    const hit = this.recentVectors.get(text);
+    // Keyed by the text's hash: 256 prompts of up to 32,000 characters each would otherwise hold ~16 MB.
+    const key = sha256(text);
+    const hit = this.recentVectors.get(key);
     if (hit) return hit;
     const [vec] = await this.opts.embedder.embed([text]);
     if (this.recentVectors.size >= RECENT_VECTORS) this.recentVectors.delete(this.recentVectors.keys().next().value as string);
-    this.recentVectors.set(text, vec);
+    this.recentVectors.set(key, vec);
     return vec;
   }
 

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTcpRelay } from '../../test/fixtures/tcp-relay';
 import { LocalEmbedder } from '../embedding/local';
 import { isEmbeddedServer } from '../db/server-kind';
 import { createCache, LOCAL_EMBEDDER_THRESHOLD, type SemanticCache } from './index';
@@ -132,6 +133,32 @@ describe('PgCacheStore with two instances', () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  it.skipIf(process.env.TEST_DATABASE_EMBEDDED === '1')('listens again after a database outage and catches up on what it missed', async () => {
+    const t = fresh();
+    const relay = await startTcpRelay(url!);
+    const viaRelay = new pg.Pool({ connectionString: relay.url, max: 4, connectionTimeoutMillis: 2000 });
+    viaRelay.on('error', () => undefined);
+    const a: SemanticCache = await createCache({ pool: viaRelay, embedder });
+    const b: SemanticCache = await createCache({ pool, embedder });
+    try {
+      expect(a.stats().sync).toBe('notify');
+      await relay.cut(); // A's listening connection dies with the outage
+      await until(async () => a.stats().sync === 'unavailable', 'A notices it no longer listens');
+      await b.store(t.store('What is the boiling point of water?')); // A cannot hear this one
+      await relay.restore();
+      await until(async () => a.stats().resyncs > 0, 'A listens again and re-reads the table');
+      expect(a.stats().sync).toBe('notify');
+      expect(await a.lookup(t.ask('What is the boiling point of water?'))).not.toBeNull();
+      await b.store(t.store('Who wrote Hamlet?')); // heard live again
+      await until(async () => (await a.lookup(t.ask('Who wrote Hamlet?'))) !== null, 'A sees B\'s insert after the outage');
+    } finally {
+      await a.close();
+      await b.close();
+      await viaRelay.end();
+      await relay.close();
     }
   });
 

@@ -13,6 +13,9 @@ const COLUMNS = `"id","scopeHash","promptHash","promptNorm","embedding","answer"
 const IDS_PER_NOTIFY = 150;
 /** How long the start-up probe waits for its own NOTIFY to come back. */
 const PROBE_MS = 1500;
+/** Backoff between attempts to listen again after the listening connection died (jittered, doubling). */
+const RELISTEN_MIN_MS = 250;
+const RELISTEN_MAX_MS = 15_000;
 
 interface Row {
   id: string;
@@ -57,6 +60,7 @@ export class PgCacheStore implements CacheStore {
   private readonly ownsPool: boolean;
   private listener: pg.Client | null = null;
   private sync: 'notify' | 'unavailable' = 'unavailable';
+  private stopListening: (() => Promise<void>) | null = null;
 
   private readonly hits: HitBatcher;
 
@@ -151,38 +155,85 @@ export class PgCacheStore implements CacheStore {
     for (const m of messages) await this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(m)]);
   }
 
-  async subscribe(onChange: (change: CacheChange) => void): Promise<() => Promise<void>> {
-    // A dedicated connection outside the pool: LISTEN state belongs to one session.
-    const client = new pg.Client(this.clientConfig());
-    await client.connect();
+  /**
+   * Listens on a dedicated connection. When that connection dies (a database outage, a restart), it is
+   * opened again with a jittered doubling backoff, and `onResync` is called once listening again:
+   * changes published while nobody listened are lost, so the caller re-reads the table.
+   */
+  async subscribe(onChange: (change: CacheChange) => void, onResync?: () => void): Promise<() => Promise<void>> {
     const nonce = `probe-${Math.random().toString(36).slice(2)}`;
     let probed: () => void = () => undefined;
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    let delay = RELISTEN_MIN_MS;
+
+    const listen = async (): Promise<pg.Client> => {
+      // A dedicated connection outside the pool: LISTEN state belongs to one session.
+      const client = new pg.Client(this.clientConfig());
+      client.on('error', () => undefined);
+      client.on('notification', (msg) => {
+        if (msg.channel !== CHANNEL || !msg.payload) return;
+        if (msg.payload === nonce) return probed();
+        try {
+          onChange(JSON.parse(msg.payload) as CacheChange);
+        } catch {
+          // A malformed payload (another version, manual NOTIFY) is ignored rather than crashing.
+        }
+      });
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${CHANNEL}`);
+      } catch (err) {
+        await client.end().catch(() => undefined);
+        throw err;
+      }
+      client.once('end', () => {
+        if (this.listener !== client) return; // ended on purpose
+        this.listener = null;
+        relisten();
+      });
+      return client;
+    };
+    const relisten = (): void => {
+      if (stopped || timer) return;
+      const wait = delay * (0.5 + Math.random() / 2);
+      delay = Math.min(delay * 2, RELISTEN_MAX_MS);
+      timer = setTimeout(() => {
+        timer = undefined;
+        listen().then(
+          async (client) => {
+            if (stopped) return void (await client.end().catch(() => undefined));
+            this.listener = client;
+            delay = RELISTEN_MIN_MS;
+            onResync?.();
+          },
+          () => relisten(),
+        );
+      }, wait);
+      timer.unref();
+    };
+
     const probe = new Promise<boolean>((resolve) => {
       probed = () => resolve(true);
       setTimeout(() => resolve(false), PROBE_MS).unref();
     });
-    client.on('notification', (msg) => {
-      if (msg.channel !== CHANNEL || !msg.payload) return;
-      if (msg.payload === nonce) return probed();
-      try {
-        onChange(JSON.parse(msg.payload) as CacheChange);
-      } catch {
-        // A malformed payload (another version, manual NOTIFY) is ignored rather than crashing.
-      }
-    });
-    client.on('error', () => undefined);
-    await client.query(`LISTEN ${CHANNEL}`);
-    this.listener = client;
+    const first = await listen();
+    this.listener = first;
     // Some servers (the embedded PGlite behind a socket) accept LISTEN but never deliver another
     // session's NOTIFY. Probe once through the pool so the cache can report it instead of silently
     // drifting apart from other instances.
     await this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, nonce]);
     this.sync = (await probe) ? 'notify' : 'unavailable';
-    return async () => {
-      if (this.listener !== client) return;
+    const stop = async () => {
+      stopped = true;
+      clearTimeout(timer);
+      const client = this.listener;
       this.listener = null;
-      await client.end().catch(() => undefined);
+      if (this.stopListening === stop) this.stopListening = null;
+      await client?.end().catch(() => undefined);
     };
+    this.stopListening = stop;
+    return stop;
   }
 
   syncStatus(): 'notify' | 'unavailable' {
@@ -191,8 +242,7 @@ export class PgCacheStore implements CacheStore {
 
   async close(): Promise<void> {
     await this.hits.flush().catch(() => undefined);
-    if (this.listener) await this.listener.end().catch(() => undefined);
-    this.listener = null;
+    await this.stopListening?.();
     if (this.ownsPool) await this.pool.end();
   }
 

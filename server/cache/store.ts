@@ -48,8 +48,9 @@ export interface CacheStore {
   deleteExpired(now: Date): Promise<string[]>;
   /** Broadcast a change to other instances (no-op for a single-process store). */
   publish(change: CacheChange): Promise<void>;
-  /** Receive other instances' changes; resolves once listening. Returns an unsubscribe function. */
-  subscribe(onChange: (change: CacheChange) => void): Promise<() => Promise<void>>;
+  /** Receive other instances' changes; resolves once listening. Returns an unsubscribe function.
+   *  `onResync`: listening resumed after an interruption, changes may have been missed. */
+  subscribe(onChange: (change: CacheChange) => void, onResync?: () => void): Promise<() => Promise<void>>;
   /** 'local': single-process store; 'notify': other instances' changes arrive; 'unavailable':
    *  the database does not deliver cross-session NOTIFY (embedded PGlite): run one instance. */
   syncStatus(): 'local' | 'notify' | 'unavailable';

@@ -55,14 +55,14 @@ export async function redisCoordinator(o: RedisCoordinatorOptions): Promise<Coor
       return l;
     },
     bus: {
-      async publish(topic) {
-        await conn.cmd.publish(busChannel, JSON.stringify({ topic, from: replicaId }));
+      async publish(topic, data) {
+        await conn.cmd.publish(busChannel, JSON.stringify({ topic, from: replicaId, ...(data === undefined ? {} : { data }) }));
       },
       subscribe(topic, fn) {
         return conn.on(busChannel, (raw) => {
           try {
-            const m = JSON.parse(raw) as { topic?: unknown; from?: unknown };
-            if (m.topic === topic && m.from !== replicaId) fn();
+            const m = JSON.parse(raw) as { topic?: unknown; from?: unknown; data?: unknown };
+            if (m.topic === topic && m.from !== replicaId) fn(typeof m.data === 'string' ? m.data : undefined);
           } catch {
             // a foreign message on our channel: not for us
           }

@@ -30,11 +30,12 @@ export interface Leadership {
   release(): Promise<void>;
 }
 
-/** Change notices between replicas (policy, tiers): receivers reload from Postgres. */
+/** Change notices between replicas (policy, tiers, revoked keys): receivers reload from Postgres or,
+ *  with `data` (an id), apply that one change. */
 export interface Bus {
-  publish(topic: string): Promise<void>;
+  publish(topic: string, data?: string): Promise<void>;
   /** `fn` runs for other replicas' notices only (the sender has already reloaded). */
-  subscribe(topic: string, fn: () => void): () => void;
+  subscribe(topic: string, fn: (data?: string) => void): () => void;
 }
 
 /** Small values every replica reads (scraped tier state), with an expiry. */

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startTcpRelay } from '../../test/fixtures/tcp-relay';
 import { histogramQuantile, HIST_BUCKETS } from './histogram';
 import { uuidv7 } from './ids';
 import { normalizeDecision } from './normalize';
@@ -190,6 +191,59 @@ describe('decision recorder', () => {
     const order = await db.query<{ id: string }>(`SELECT id FROM "Decision" WHERE "apiKeyId" = $1 ORDER BY xmin::text::bigint, id`, [key]);
     expect(order.rows.slice(0, 300).map((x) => x.id).sort()).toEqual(ds.slice(0, 300).map((d) => d.id).sort());
     await r.stop();
+  });
+
+  it.skipIf(process.env.TEST_DATABASE_EMBEDDED === '1')('a COPY whose answer comes after the query timeout spools the batch and the process lives on', async () => {
+    const key = `k-${uuidv7()}`;
+    const spoolDir = mkdtempSync(join(tmpdir(), 'spool-'));
+    const r = await startTcpRelay(url);
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const rec = createRecorder({ url: r.url, spoolDir, concurrency: 1, flushMs: 5, retryMinMs: 20, retryMaxMs: 50, connectTimeoutMs: 60_000, queryTimeoutMs: 2000, log: () => undefined });
+      const ds = Array.from({ length: 200 }, (_, i) => decision(key, i, new Date()));
+      ds.slice(0, 100).forEach((d) => rec.record(d)); // the connection and its staging tables exist
+      await rec.flush();
+      // Postgres answers the next COPY late: after the read timeout gave up on it, while the
+      // transaction's ROLLBACK still waits on the same connection.
+      const held = r.holdRepliesAfter('COPY ');
+      ds.slice(100).forEach((d) => rec.record(d));
+      await held;
+      await new Promise((resolve) => setTimeout(resolve, 2500)); // between the COPY's timeout (2 s) and the ROLLBACK's (4 s)
+      r.releaseReplies();
+      await rec.flush();
+      expect(uncaught).toEqual([]);
+      expect(rec.stats()).toMatchObject({ written: 100, spooled: 100 });
+      await rec.close();
+      expect((await counts(key)).decisions).toBe(200);
+      expect(rec.stats()).toMatchObject({ replayed: 100, rejected: 0, spoolPendingBatches: 0 });
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await r.close();
+    }
+  });
+
+  it.skipIf(process.env.TEST_DATABASE_EMBEDDED === '1')('a connection cut in the middle of a COPY spools the batch', async () => {
+    const key = `k-${uuidv7()}`;
+    const r = await startTcpRelay(url);
+    try {
+      const rec = createRecorder({ url: r.url, spoolDir: mkdtempSync(join(tmpdir(), 'spool-')), batchSize: 4000, concurrency: 1, flushMs: 5, retryMinMs: 20, retryMaxMs: 50, connectTimeoutMs: 60_000, log: () => undefined });
+      // One batch of about 2 MB of COPY text; the relay cuts once 256 KB of it went through.
+      const ds = Array.from({ length: 4000 }, (_, i) => ({ ...decision(key, i, new Date()), promptPreview: `p${i} `.padEnd(270, 'x') }));
+      const cut = r.cutWhenSent(256 * 1024);
+      ds.forEach((d) => rec.record(d));
+      await cut;
+      await rec.flush();
+      expect(rec.stats()).toMatchObject({ databaseUp: false, spooled: 4000, written: 0 });
+      await r.restore();
+      await rec.close();
+      expect((await counts(key)).decisions).toBe(4000);
+      expect(rec.stats()).toMatchObject({ replayed: 4000, duplicates: 0, rejected: 0, spoolPendingBatches: 0 });
+    } finally {
+      await r.close();
+    }
   });
 
   it('a spool left by an earlier process is replayed at start without double counting rows already written', async () => {

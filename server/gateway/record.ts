@@ -7,9 +7,24 @@ import { redactPreview } from '../redaction/redact';
 import { costUsd, type ChatMessage, type TierConfig } from '../tiers/types';
 import type { Door, GatewayRequest } from '../contracts/chat';
 
+/** Characters of each message that are normalised before hashing; the rest is hashed as it is. */
+export const PROMPT_HASH_NORMALIZED_CHARS = 64 * 1024;
+
+/**
+ * The decision's prompt identity: the same conversation up to Unicode form, case and whitespace
+ * gives the same hash. Normalising costs several passes over the text on the request path, so only
+ * the first PROMPT_HASH_NORMALIZED_CHARS of a message are normalised (every real prompt); an
+ * oversized message's remainder is hashed raw, which keeps it distinct at the cost of one pass.
+ */
 export function promptHash(messages: ChatMessage[]): string {
-  const normalized = messages.map((m) => `${m.role}:${m.content.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase()}`).join('\n');
-  return createHash('sha256').update(normalized).digest('hex');
+  const h = createHash('sha256');
+  messages.forEach((m, i) => {
+    const c = m.content;
+    const head = c.length > PROMPT_HASH_NORMALIZED_CHARS ? c.slice(0, PROMPT_HASH_NORMALIZED_CHARS) : c;
+    h.update(`${i > 0 ? '\n' : ''}${m.role}:${head.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase()}`);
+    if (head !== c) h.update(c.slice(PROMPT_HASH_NORMALIZED_CHARS));
+  });
+  return h.digest('hex');
 }
 
 /** What the decision's stored plan carries beyond decide()'s plan: facts the tuner needs later. */

@@ -74,9 +74,15 @@ async function create(batches: BatchService, principal: Principal, req: BatchHtt
   const text = await readText(req.body, req.header('content-length'));
   const lines = parseJsonl(text);
   if (lines.length === 0) throw new HttpError(400, 'The body has no requests: send one JSON object per line ({"prompt": "..."} or {"messages": [...]}).', 'invalid_request_error', null, 'invalid_request');
+  const lineErrors = lines.flatMap((l) => (l.error === null ? [] : [{ line: l.line, error: l.error }]));
+  if (lineErrors.length === lines.length) {
+    // Nothing to run: a job of failed items only would be a 202 for a request that cannot succeed.
+    const message = `None of the ${lines.length} lines is a valid request (line ${lineErrors[0].line}: ${lineErrors[0].error}); see line_errors.`;
+    const error = new HttpError(400, message, 'invalid_request_error', null, 'invalid_request');
+    return json(400, { ...error.toBody(), line_errors: lineErrors.slice(0, LINE_ERRORS_SHOWN), line_errors_total: lineErrors.length });
+  }
   const name = (req.query.get('name') ?? req.header('x-cascade-batch-name') ?? '').trim() || `batch ${new Date().toISOString()}`;
   const job = await batches.create(principal, { name, lines });
-  const lineErrors = lines.flatMap((l) => (l.error === null ? [] : [{ line: l.line, error: l.error }]));
   return json(202, { ...jobBody(job), line_errors: lineErrors.slice(0, LINE_ERRORS_SHOWN), line_errors_total: lineErrors.length });
 }
 

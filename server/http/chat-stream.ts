@@ -9,6 +9,8 @@
 // A research request takes seconds before its first token (plan, sub-questions). Its first progress
 // event commits the response (200, SSE) so the page can show where it is; a failure after that is an
 // error event, like a failure mid-stream. Every other request keeps the HTTP status of its outcome.
+// As on the API (chat-completions.ts), the final frame (done or error) leaves only once the decision
+// is in the local journal (`durable`): an answer the user saw is never lost to a crash.
 import { resolveKnownModel } from '../gateway/resolve-model';
 import { z } from 'zod';
 import type { ResearchProgress } from '../routing/research';
@@ -35,6 +37,8 @@ export interface ChatStreamDeps {
   chat: ChatService;
   tiers: TierDirectory;
   maxBodyBytes: number;
+  /** Resolves once every decision recorded so far is on local disk (the recorder's journal). */
+  durable?: () => Promise<void>;
 }
 
 export async function chatStreamHandler(
@@ -63,10 +67,13 @@ export async function chatStreamHandler(
     const pending = deps.chat.stream(principal, { model, messages, max_tokens: input.maxTokens, source: 'chat', signal: req.signal, onProgress: (p) => progress.push(p) });
     pending.catch(() => undefined); // observed below, possibly after the race
     const first = await Promise.race([pending.then((stream) => ({ stream })), progress.first()]);
-    if ('stream' in first) return sse(first.stream.meta.decisionId, events(first.stream));
-    return sse(first.decisionId, early(progress, pending));
+    if ('stream' in first) return sse(first.stream.meta.decisionId, events(first.stream, deps.durable));
+    return sse(first.decisionId, early(progress, pending, deps.durable));
   } catch (err) {
-    return errorResult(toHttpError(err));
+    const e = toHttpError(err);
+    // A refusal or failure that was recorded (it has a decision id) is answered once that record is safe.
+    if (e.decisionId) await deps.durable?.();
+    return errorResult(e);
   }
 }
 
@@ -110,7 +117,7 @@ class ProgressQueue {
 }
 
 /** A research answer: progress frames until the stream is ready, then the stream's own frames (or an error frame). */
-async function* early(progress: ProgressQueue, pending: Promise<ChatStream>): AsyncGenerator<string> {
+async function* early(progress: ProgressQueue, pending: Promise<ChatStream>, durable?: () => Promise<void>): AsyncGenerator<string> {
   let settled: { stream: ChatStream } | { error: unknown } | null = null;
   const done = pending.then((stream) => (settled = { stream }), (error: unknown) => (settled = { error }));
   let decisionId = '';
@@ -124,17 +131,20 @@ async function* early(progress: ProgressQueue, pending: Promise<ChatStream>): As
   }
   const s = settled as { stream: ChatStream } | { error: unknown };
   if ('stream' in s) {
-    yield* events(s.stream);
+    yield* events(s.stream, durable);
     return;
   }
   const e = toHttpError(s.error);
+  await durable?.();
   yield frame('error', { code: e.code ?? 'internal_error', message: e.message, decisionId });
 }
 
-async function* events(stream: ChatStream): AsyncGenerator<string> {
+async function* events(stream: ChatStream, durable?: () => Promise<void>): AsyncGenerator<string> {
   let meta = { ...stream.meta };
   const badges = () => ({ cached: meta.cached, escalated: meta.escalated, simulated: meta.simulated });
   yield frame('meta', { decisionId: meta.decisionId, tier: meta.tier, band: meta.band, ...badges() });
+  /** The last frame, held back until the events ended (the decision is recorded then) and it is on disk. */
+  let last: string | null = null;
   try {
     for await (const ev of stream.events) {
       if (ev.type === 'delta') yield frame('token', { content: ev.content });
@@ -142,16 +152,18 @@ async function* events(stream: ChatStream): AsyncGenerator<string> {
         meta = { ...meta, ...ev.meta };
         yield frame('meta', { decisionId: meta.decisionId, tier: meta.tier, band: meta.band, ...badges() });
       } else if (ev.type === 'error') {
-        yield frame('error', { code: ev.code, message: ev.message, decisionId: meta.decisionId });
-        return;
+        last = frame('error', { code: ev.code, message: ev.message, decisionId: meta.decisionId });
+        break;
       } else if (ev.type === 'done') {
         meta = { ...meta, ...ev.meta };
         // tokensIn / tokensOut / attempts: the decision's totals (every attempt), the same numbers its page shows.
-        yield frame('done', { decisionId: meta.decisionId, tier: meta.tier, band: meta.band, costUsd: ev.costUsd, usage: ev.usage, ...(ev.totals ?? {}), finishReason: ev.finishReason, ...badges() });
+        last = frame('done', { decisionId: meta.decisionId, tier: meta.tier, band: meta.band, costUsd: ev.costUsd, usage: ev.usage, ...(ev.totals ?? {}), finishReason: ev.finishReason, ...badges() });
       }
     }
   } catch (err) {
     const e = toHttpError(err);
-    yield frame('error', { code: e.code ?? 'internal_error', message: e.message, decisionId: meta.decisionId });
+    last = frame('error', { code: e.code ?? 'internal_error', message: e.message, decisionId: meta.decisionId });
   }
+  await durable?.();
+  if (last) yield last;
 }

@@ -2,7 +2,7 @@
 // the only active one and records an audit event, all in one transaction.
 import { DomainError } from '../lib/errors';
 import type { PrismaClient, Prisma } from '../db/client';
-import { policySchema, type Policy } from '../routing/policy';
+import { storedPolicySchema, type Policy } from '../routing/policy';
 import type { Actor, PolicyStore, PolicyVersionView } from '../contracts/stores';
 import { auditData } from './audit';
 
@@ -10,7 +10,7 @@ type Row = { version: number; document: unknown; active: boolean; reason: string
 
 function view(r: Row): PolicyVersionView {
   // Stored documents were validated on save; parse again so old versions get new defaults.
-  return { ...r, document: policySchema.parse(r.document) };
+  return { ...r, document: storedPolicySchema.parse(r.document) };
 }
 
 export function policyStore(prisma: PrismaClient): PolicyStore {
@@ -41,7 +41,7 @@ export function policyStore(prisma: PrismaClient): PolicyStore {
     async rollback(version, reason, actor) {
       const old = await prisma.policyVersion.findUnique({ where: { version } });
       if (!old) throw new DomainError('not_found', `policy version ${version} does not exist`);
-      return activate(policySchema.parse(old.document), reason, actor, 'policy.rollback', version);
+      return activate(storedPolicySchema.parse(old.document), reason, actor, 'policy.rollback', version);
     },
   };
 }

@@ -79,6 +79,32 @@ describe('drain', () => {
     }
   });
 
+  it('closes only once clients stopped sending: every request while they still send gets the 503, none a reset or a refusal', async () => {
+    const drain = createDrain({ quietMs: 300 });
+    const server = createHttpServer(async () => { throw new Error('no v1 in this test'); }, async (_req, res) => void res.end('ok'), { drain });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
+    try {
+      let drainedAt = 0;
+      const drained = drain.drain(server, 30_000).then((r) => ((drainedAt = performance.now()), r));
+      // A client that keeps sending, one request every 100 ms, for longer than the old fixed linger (1 s).
+      const outcomes: string[] = [];
+      let lastAnswerAt = 0;
+      for (let i = 0; i < 20; i++) {
+        outcomes.push(await request(port, `/x${i}`, agent).then((r) => `${r.status} ${r.headers.connection}`, (err: Error & { code?: string }) => err.code ?? err.message));
+        lastAnswerAt = performance.now();
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(outcomes).toEqual(Array(20).fill('503 close'));
+      expect((await drained).cut).toBe(0);
+      expect(drainedAt).toBeGreaterThan(lastAnswerAt); // the close came after the client went quiet
+    } finally {
+      agent.destroy();
+      server.closeAllConnections();
+    }
+  });
+
   it('readiness says why it is not ready', async () => {
     const route = healthRoute(() => ({ database: () => false, migrations: () => true, tiers: () => true, draining: () => false }));
     const server = http.createServer((req, res) => void route(req, res));

@@ -2,7 +2,10 @@
 // sending), and any request that still arrives, on a new or a kept-alive connection, gets a clean
 // 503 with `Connection: close` and Retry-After instead of being half-served or reset. Requests
 // already in flight (streams included) run to completion, up to the deadline; only what is still
-// running then is cut.
+// running then is cut. The listener and the kept-alive connections are closed only once no request
+// or connection has arrived for `quietMs`: closing them while clients still send resets whatever
+// is on the wire at that instant (a request on an idle kept-alive connection, a connection in the
+// kernel's accept queue), which a client sees as a cut, not a refusal.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import net from 'node:net';
 
@@ -15,17 +18,22 @@ export interface Drain {
   drain(server: Server, deadlineMs: number): Promise<{ cut: number; waitedMs: number }>;
 }
 
-export function createDrain(opts: { lingerMs?: number } = {}): Drain {
-  const lingerMs = opts.lingerMs ?? 1000;
+export function createDrain(opts: { quietMs?: number } = {}): Drain {
+  const quietMs = opts.quietMs ?? 1000;
   let draining = false;
   const running = new Set<ServerResponse>();
   let idle: (() => void) | null = null;
+  let lastArrival = 0;
+  const refuse = (res: ServerResponse) => {
+    const body = JSON.stringify({ error: { message: 'Cascade is shutting down; retry on another instance.', type: 'server_error', param: null, code: 'unavailable' } });
+    res.writeHead(503, { 'content-type': 'application/json', connection: 'close', 'retry-after': '1', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  };
   return {
-    admit(req, res) {
+    admit(_req, res) {
       if (draining) {
-        const body = JSON.stringify({ error: { message: 'Cascade is shutting down; retry on another instance.', type: 'server_error', param: null, code: 'unavailable' } });
-        res.writeHead(503, { 'content-type': 'application/json', connection: 'close', 'retry-after': '1', 'content-length': Buffer.byteLength(body) });
-        res.end(body);
+        lastArrival = Date.now();
+        refuse(res);
         return true;
       }
       running.add(res);
@@ -39,7 +47,12 @@ export function createDrain(opts: { lingerMs?: number } = {}): Drain {
     inFlight: () => running.size,
     async drain(server, deadlineMs) {
       const t0 = Date.now();
+      const left = () => Math.max(0, deadlineMs - (Date.now() - t0));
       draining = true;
+      lastArrival = t0;
+      // A connection being opened now carries a request still to come: it counts as an arrival.
+      const onConnection = () => (lastArrival = Date.now());
+      server.on('connection', onConnection);
       // The listener stays open while in-flight requests finish: a new connection is answered with the
       // 503 above. Closing it now would reset connections the kernel had already accepted into its
       // backlog (the client sees a reset, not a refusal); the load balancer, told by readiness, stops
@@ -53,12 +66,16 @@ export function createDrain(opts: { lingerMs?: number } = {}): Drain {
         });
       }
       const cut = running.size;
-      // Kept-alive connections are still open. A client still sending on one gets the 503 above, which
-      // closes it cleanly; a short linger lets those go that way, so that closing the rest below
-      // rarely meets a request already on the wire (HTTP/1.1 has no way to close an idle connection
-      // without that race).
-      const linger = Math.min(lingerMs, Math.max(0, deadlineMs - (Date.now() - t0)));
-      if (cut === 0 && linger > 0) await new Promise((r) => setTimeout(r, linger).unref());
+      // Then until nothing has arrived for quietMs (bounded by the deadline): clients that still send
+      // get the 503 above, which closes their connection cleanly, and the close below happens when
+      // nobody is sending (HTTP/1.1 has no way to close an idle connection without racing a request
+      // already on the wire).
+      if (cut === 0) {
+        for (let wait = quietMs - (Date.now() - lastArrival); wait > 0 && left() > 0; wait = quietMs - (Date.now() - lastArrival)) {
+          await new Promise((r) => setTimeout(r, Math.min(wait, left())).unref());
+        }
+      }
+      server.off('connection', onConnection);
       // Stop listening without http.Server#close(), which would also close idle connections first.
       net.Server.prototype.close.call(server);
       server.closeAllConnections();

@@ -2,8 +2,10 @@
 // that it is unknown or revoked) is remembered; while the database is unavailable a key it answered
 // for is served from that memory, so known callers keep working and the decisions spool. A key the
 // database never answered for cannot be checked: 503 with Retry-After, never a 500 and never a guess.
-// A revocation is honoured as soon as this process sees it (revoked() below, or the database saying
-// so once it is back); a key revoked elsewhere during the outage is served until the database answers.
+// A revocation is honoured as soon as this process sees it: revoked() below, called by this process's
+// revoke and, for a revocation on another replica, by the notice on the Redis bus (revocations.ts), or
+// the database saying so once it is back. Without Redis, a key revoked by another replica during the
+// outage is served until the database answers.
 import { createHash } from 'node:crypto';
 import type { Principal } from '../contracts/principal';
 import type { ApiKeyVerifier } from '../contracts/ports';

@@ -7,6 +7,8 @@ import { DatabaseUnavailableError } from '../db/failures';
 import { apiKeyVerifier, hashApiKey } from '../repos/users';
 import { createDbGuard } from '../db/guard';
 import { outageTolerantVerifier } from './outage-keys';
+import { shareRevocations } from './revocations';
+import { redisCoordinator } from '../coord/redis';
 import { randomUUID } from 'node:crypto';
 import { createCache } from '../cache';
 
@@ -59,6 +61,42 @@ describe('database outage', () => {
       guard.close();
       await prisma.$disconnect();
       await relay.close();
+    }
+  });
+
+  it('a key revoked on another replica stops working here during the outage (Redis pub/sub)', async () => {
+    const redis = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const prefix = `cascade-test:${randomUUID()}:`;
+    const here = await redisCoordinator({ url: redis, prefix, replicaId: 'here' });
+    const there = await redisCoordinator({ url: redis, prefix, replicaId: 'there' });
+    const relay = await startTcpRelay(url);
+    const guard = createDbGuard({ probeUrl: relay.url, probeIntervalMs: 100, probeTimeoutMs: 1000, log: () => undefined });
+    const prisma = createPrisma(relay.url, { poolSize: 2, guard });
+    const verifier = outageTolerantVerifier(apiKeyVerifier(prisma, 50), { databaseUp: () => guard.isUp() });
+    const listening = shareRevocations(here.bus, (id) => verifier.revoked(id));
+    const revoking = shareRevocations(there.bus, () => undefined);
+    try {
+      const k = await makeKey();
+      const other = await makeKey();
+      expect((await verifier.verify(k.raw))?.apiKeyId).toBe(k.id);
+      expect((await verifier.verify(other.raw))?.apiKeyId).toBe(other.id);
+      await relay.cut();
+      await until(() => !guard.isUp(), 'the guard to open');
+      expect((await verifier.verify(k.raw))?.apiKeyId).toBe(k.id); // served from memory
+      // The other replica still reaches Postgres: it revokes the key there and says so on the bus.
+      await direct.apiKey.update({ where: { id: k.id }, data: { revokedAt: new Date() } });
+      await revoking.announce(k.id);
+      await until(async () => (await verifier.verify(k.raw)) === null, 'the revocation to reach this replica', 5_000);
+      expect((await verifier.verify(other.raw))?.apiKeyId).toBe(other.id);
+      expect(guard.isUp()).toBe(false);
+    } finally {
+      listening.close();
+      revoking.close();
+      guard.close();
+      await prisma.$disconnect();
+      await relay.close();
+      await here.close();
+      await there.close();
     }
   });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compileRuleRegex } from './rule-regex';
 
 // The routing policy document. Stored as immutable versions in Postgres; exactly one is
 // active. Validated with this schema on the server and in the policy editor (same schema).
@@ -82,7 +83,7 @@ export const rateLimitSchema = z
   })
   .refine((r) => r.requestsPerMinute !== undefined || r.tokensPerMinute !== undefined, { message: 'set requests or tokens per minute', path: ['requestsPerMinute'] });
 
-export const policySchema = z
+const policyObject = z
   .object({
     thresholds: z.object({
       t1: z.number().min(0).max(1),
@@ -187,16 +188,23 @@ export const policySchema = z
         ctx.addIssue({ code: 'custom', path: ['answerJudging', band, 'judges'], message: 'the judge_tier judge needs answerJudging.judgeTier (a tier with role "judge")' });
       }
     }
-    for (const [i, r] of p.rules.entries()) {
-      if (r.match.regex) {
-        try {
-          new RegExp(r.match.regex, 'i');
-        } catch {
-          ctx.addIssue({ code: 'custom', path: ['rules', i, 'match', 'regex'], message: 'invalid regular expression' });
-        }
-      }
-    }
   });
+
+/**
+ * A policy as it is saved (editor, API, tuner): every rule regex must compile on RE2 semantics.
+ * `storedPolicySchema` reads versions already in Postgres, which may hold a pattern written for the
+ * old backtracking engine; such a rule never matches (rules.ts) until the policy is saved again.
+ */
+export const policySchema = policyObject.superRefine((p, ctx) => {
+  for (const [i, r] of p.rules.entries()) {
+    if (r.match.regex === undefined) continue;
+    const c = compileRuleRegex(r.match.regex);
+    if (!c.ok) {
+      ctx.addIssue({ code: 'custom', path: ['rules', i, 'match', 'regex'], message: `invalid regular expression (RE2 syntax: no backreferences or lookaround): ${c.reason}` });
+    }
+  }
+});
+export const storedPolicySchema = policyObject;
 
 export type Policy = z.infer<typeof policySchema>;
 export type PolicyInput = z.input<typeof policySchema>;

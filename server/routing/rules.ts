@@ -1,20 +1,18 @@
 // Policy rules: force or forbid a target for requests that match. Pure, used by decide().
 import type { Policy, RouteTarget } from './policy';
 import type { DecideContext } from './plan';
+import { compileRuleRegex, type RuleRegex } from './rule-regex';
 
 type Rule = Policy['rules'][number];
 const ORDER: RouteTarget[] = ['small', 'medium', 'large', 'research'];
 
 // Compiling a regex per request is measurable at thousands of RPS; rules are few, so cache them.
-const regexCache = new Map<string, RegExp | null>();
-function compiled(source: string): RegExp | null {
+const regexCache = new Map<string, RuleRegex | null>();
+function compiled(source: string): RuleRegex | null {
   let re = regexCache.get(source);
   if (re === undefined) {
-    try {
-      re = new RegExp(source, 'i');
-    } catch {
-      re = null; // policy-validate rejects these; a bad stored one simply never matches
-    }
+    const c = compileRuleRegex(source);
+    re = c.ok ? c.re : null; // the policy schema refuses these; a stored one from before simply never matches
     if (regexCache.size > 1000) regexCache.clear();
     regexCache.set(source, re);
   }

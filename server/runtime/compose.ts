@@ -39,6 +39,7 @@ import { keyUsage } from '../repos/key-usage';
 import { responseStore } from '../repos/responses';
 import { accountStates } from '../auth/account-state';
 import { outageTolerantVerifier } from '../resilience/outage-keys';
+import { shareRevocations } from '../resilience/revocations';
 import { createTierDirectory } from './tier-directory';
 import type { ChatService } from '../contracts/chat';
 import { createCoordinator } from '../coord';
@@ -62,6 +63,9 @@ export async function compose(e: Env): Promise<Runtime> {
     // Known keys keep working through a database outage (server/resilience/outage-keys.ts).
     const keyCheck = apiKeyVerifier(prisma, { onUse: usage.touch });
     const verifier = outageTolerantVerifier(keyCheck, { databaseUp: () => databaseGuard()?.isUp() ?? true });
+    const forgetKey = (id: string) => { keyCheck.forget(); verifier.revoked(id); };
+    const revocations = shareRevocations(coord.bus, forgetKey);
+    closers.push(() => revocations.close());
     const keys = apiKeyStore(prisma);
     // A change to a user reaches their sessions and the keys they made at once in this process.
     const userChanged = (id: string) => { accounts.forget(id); keyCheck.forget(); };
@@ -148,8 +152,9 @@ export async function compose(e: Env): Promise<Runtime> {
       stores: {
         tiers: tiersStore,
         policies,
-        // Revocation must take effect at once in this process, not after the verifier's cache TTL.
-        apiKeys: { ...keys, revoke: async (id, actor) => { const k = await keys.revoke(id, actor); keyCheck.forget(); verifier.revoked(id); return k; } },
+        // Revocation must take effect at once in this process, and in the others over the bus (they may be
+        // serving keys from memory through a database outage).
+        apiKeys: { ...keys, revoke: async (id, actor) => { const k = await keys.revoke(id, actor); forgetKey(id); await revocations.announce(id); return k; } },
         users,
         decisions: decisionReader(prisma),
       },

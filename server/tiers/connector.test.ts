@@ -2,6 +2,7 @@
 // detection, garbage, endless and stalled streams, usage estimation, logprobs.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type BehaviourSpec, type FakeUpstream } from '../../test/fixtures/upstream';
+import { DEFAULT_CAPABILITIES } from './capabilities';
 import { chat, chatStream, health, listModels } from './connector';
 import { TierError } from './errors';
 import type { ChatRequest, TierConfig } from './types';
@@ -48,6 +49,18 @@ async function collect(it: AsyncIterable<{ delta: string; finishReason?: string 
 }
 
 describe('chat (non-streaming)', () => {
+  it("clamps max_tokens to the tier's output cap, and asks for the cap when the request names none", async () => {
+    const u = await upstream({ content: 'ok' });
+    const tier = tierFor(u.baseUrl, { capabilities: { ...DEFAULT_CAPABILITIES, maxOutputTokens: 50 } });
+    await chat(tier, { ...req, max_tokens: 1000 });
+    await chat(tier, req);
+    await chat(tier, { ...req, max_tokens: 10 });
+    await chat(tier, { ...req, extra: { max_completion_tokens: 900 } });
+    await chat(tierFor(u.baseUrl), req);
+    expect(u.bodies.map((b) => b.max_tokens)).toEqual([50, 50, 10, 50, undefined]);
+    expect(u.bodies[3].max_completion_tokens).toBe(50);
+  });
+
   it('returns content, finish reason, usage and sends model + bearer key', async () => {
     const u = await upstream({ content: 'Paris is the capital.' });
     const r = await chat(tierFor(u.baseUrl), req);
@@ -206,6 +219,18 @@ describe('chatStream', () => {
     const e = await failure(chatStream(tierFor(u.baseUrl), { ...req, max_tokens: 20 }));
     expect(e.kind).toBe('bad_response');
     expect(e.emittedTokens).toBe(56);
+  });
+
+  it("an endless stream is ended at the tier's output cap with finish_reason length", async () => {
+    const u = await upstream({ endless: true, tokenDelayMs: 0 });
+    const tier = tierFor(u.baseUrl, { capabilities: { ...DEFAULT_CAPABILITIES, maxOutputTokens: 25 } });
+    const { text, last } = await collect(chatStream(tier, { ...req, max_tokens: 4000 }));
+    expect(last).toMatchObject({ finishReason: 'length', usageEstimated: true });
+    expect(text.length).toBeGreaterThan(0);
+    expect(u.bodies[0].max_tokens).toBe(25); // asked of the upstream too
+    // The connection was dropped: the upstream is not left streaming into nowhere.
+    for (let i = 0; i < 200 && u.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(u.inFlight).toBe(0);
   });
 
   it('an endless stream is stopped by the stream timeout', async () => {

@@ -39,10 +39,24 @@ function wireMessage(m: ChatMessage): Record<string, unknown> {
 
 const plainText = (m: ChatMessage) => !m.parts && !m.tool_calls && m.tool_call_id === undefined;
 
+/**
+ * The answer length a tier is asked for: the request's max_tokens, never above the tier's cap
+ * (capabilities.maxOutputTokens), and the cap itself when the request names none.
+ */
+export function outputTokenLimit(tier: TierConfig, req: ChatRequest): number | undefined {
+  const cap = tier.capabilities?.maxOutputTokens ?? null;
+  if (cap === null) return req.max_tokens;
+  return req.max_tokens === undefined ? cap : Math.min(req.max_tokens, cap);
+}
+
 export function requestBody(tier: TierConfig, req: ChatRequest, stream: boolean): string {
   const { extra, messages, ...fields } = req;
   // Plain-text conversations (most traffic) go out as they are; others in their wire shape.
   const body: Record<string, unknown> = { ...extra, ...fields, messages: messages.every(plainText) ? messages : messages.map(wireMessage), model: tier.model, stream };
+  const limit = outputTokenLimit(tier, req);
+  if (limit !== undefined) body.max_tokens = limit;
+  const cap = tier.capabilities?.maxOutputTokens ?? null;
+  if (cap !== null && typeof body.max_completion_tokens === 'number' && body.max_completion_tokens > cap) body.max_completion_tokens = cap;
   if (stream) body.stream_options = { include_usage: true };
   return JSON.stringify(body);
 }

@@ -1,10 +1,12 @@
 // Streaming chat completions. The stream is judged strictly: it succeeds only with `data: [DONE]`
 // or a finish_reason; EOF or a broken socket before that is a `stream_cut` (never a silently
 // truncated success). Limits: time to first token (tier.timeoutMs), the gap between events after
-// that (idle), a whole-stream cap, and a token cap that stops endless streams deterministically.
+// that (idle), a whole-stream cap, and a token cap that stops endless streams deterministically. A
+// tier's own output cap (capabilities.maxOutputTokens) ends a stream that goes past it cleanly, with
+// finish_reason "length" as an upstream honouring max_tokens would, and drops the connection.
 import { TierError } from './errors';
 import { CallGuard, endpoint, headers, httpError, readTextCapped } from './http';
-import { MAX_BODY_BYTES, parseCompletion, parseLogprobs, parseUsage, requestBody, type CallOptions } from './parse';
+import { MAX_BODY_BYTES, outputTokenLimit, parseCompletion, parseLogprobs, parseUsage, requestBody, type CallOptions } from './parse';
 import { SseParser } from './sse';
 import { estimateUsage } from './tokens';
 import { send, type UpstreamResponse } from './transport';
@@ -63,8 +65,12 @@ export async function* chatStream(tier: TierConfig, req: ChatRequest, opts: Stre
   const totalMs = opts.streamTimeoutMs ?? Math.min(firstMs * 10, 600_000);
   // Upstreams send about one token per event; twice the requested cap means it is not stopping.
   const maxEvents = (req.max_tokens ?? 32_768) * 2 + 16;
+  const tierCap = tier.capabilities?.maxOutputTokens ?? null;
+  const outputLimit = tierCap === null ? null : outputTokenLimit(tier, req)!;
   let emitted = 0;
   let finished = false;
+  /** Ended here at the tier's output cap: the upstream is still sending and must be hung up on. */
+  let capped = false;
   guard.arm('first', firstMs, 'no first token within the timeout');
   guard.arm('total', totalMs, 'stream did not finish within the stream timeout', () => emitted);
   try {
@@ -164,6 +170,13 @@ export async function* chatStream(tier: TierConfig, req: ChatRequest, opts: Stre
           guard.disarm('idle');
           yield { delta, logprobs: parseLogprobs(choice.logprobs) };
         }
+        // Tokens counted as events, or as ~4 characters each when an upstream packs several in one.
+        if (outputLimit !== null && typeof choice.finish_reason !== 'string' && Math.max(events, Math.ceil(content.length / 4)) >= outputLimit) {
+          finishReason = 'length';
+          capped = true;
+          done = true;
+          break;
+        }
         if (typeof choice.finish_reason === 'string') {
           finishReason = choice.finish_reason;
           guard.disarm('first');
@@ -186,6 +199,6 @@ export async function* chatStream(tier: TierConfig, req: ChatRequest, opts: Stre
   } finally {
     guard.dispose();
     // Consumer stopped early or we failed: drop the connection rather than drain an unwanted stream.
-    if (!finished && !guard.signal.aborted) guard.controller.abort(new TierError('cancelled', `${name}: stream abandoned`, { tier: name }));
+    if ((!finished || capped) && !guard.signal.aborted) guard.controller.abort(new TierError('cancelled', `${name}: stream abandoned`, { tier: name }));
   }
 }

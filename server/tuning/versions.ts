@@ -2,7 +2,7 @@
 // version, its audit event and the proposal row that explains it, so nothing is ever half-applied.
 import { DomainError } from '../lib/errors';
 import type { Prisma, PrismaClient } from '../db/client';
-import { policySchema, type Policy } from '../routing/policy';
+import { policySchema, storedPolicySchema, type Policy } from '../routing/policy';
 import { auditData } from '../repos/audit';
 import type { Actor } from '../contracts/stores';
 
@@ -40,6 +40,6 @@ export async function createVersion(tx: Tx, document: Policy, reason: string, ac
 export async function activePolicy(db: PrismaClient | Tx): Promise<{ version: number; document: Policy } | null> {
   const row = await db.policyVersion.findFirst({ where: { active: true }, select: { version: true, document: true } });
   if (!row) return null;
-  const parsed = policySchema.safeParse(row.document);
+  const parsed = storedPolicySchema.safeParse(row.document);
   return parsed.success ? { version: row.version, document: parsed.data } : null;
 }

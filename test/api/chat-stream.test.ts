@@ -71,6 +71,25 @@ describe('POST /api/chat/stream', () => {
     expect(await runtime.stores.decisions.get(done.data.decisionId as string)).toMatchObject({ source: 'chat', principalId: user.id });
   });
 
+  it('sends the final event only once the decision is recorded and durable, as the API does', async () => {
+    const sent: string[] = [];
+    let atDurable: { framesSent: string[]; stored: boolean } | null = null;
+    const durable = async () => {
+      // The decision must already have been handed to the recorder when the stream asks for durability.
+      const id = /"decisionId":"([^"]+)"/.exec(sent[0] ?? '')?.[1] ?? '';
+      await runtime.recorder.durable();
+      await runtime.recorder.flush();
+      atDurable = { framesSent: [...sent], stored: (await runtime.stores.decisions.get(id)) !== null };
+    };
+    const r = await chatStreamHandler({ ...deps(), durable }, user, body({ prompt: `Name a river in Europe. ${uid()}` }));
+    if (!('stream' in r)) throw new Error(`expected a stream, got ${r.status}`);
+    for await (const f of r.stream) sent.push(f);
+    expect(sent.at(-1)).toMatch(/^event: done\n/);
+    expect(atDurable).not.toBeNull();
+    expect(atDurable!.stored).toBe(true);
+    expect(atDurable!.framesSent.some((f) => f.startsWith('event: done'))).toBe(false);
+  });
+
   it("reports the decision's own totals: every attempt's tokens and the cost its page shows", async () => {
     // A research question: plan, sub-questions and synthesis are several calls, the answering one only the last.
     const prompt = `Write a comprehensive literature survey of retrieval-augmented generation: taxonomy of methods, benchmark results, open problems, with citations to the key papers. (${uid()})`;

@@ -47,6 +47,20 @@ async function sseEvents(res: Response): Promise<Array<{ event: string; data: Re
 }
 
 describe('HTTP /api/v1/batches', () => {
+  it('refuses a body whose every line is invalid with 400 and the line errors, creating no job', async () => {
+    const tag = uid('allbad');
+    const body = ['{oops', '{"prompt": 42}', '[1, 2]'].join('\n');
+    const post = await fetch(`${baseUrl}/batches?name=${encodeURIComponent(tag)}`, { method: 'POST', headers: { ...auth(key), 'content-type': 'application/x-ndjson' }, body });
+    expect(post.status).toBe(400);
+    const res = (await post.json()) as { error: { message: string; code: string }; line_errors: Array<{ line: number; error: string }>; line_errors_total: number };
+    expect(res.error).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(/^None of the 3 lines is a valid request \(line 1: .*not valid JSON/) });
+    expect(res.line_errors.map((e) => e.line)).toEqual([1, 2, 3]);
+    expect(res.line_errors_total).toBe(3);
+    const analyst = createCaller({ runtime, principal: principal('analyst') });
+    expect((await analyst.batch.list({ limit: 200 })).some((j) => j.name === tag)).toBe(false);
+    await expect(analyst.batch.create({ name: tag, lines: ['{oops', { prompt: 3 }] })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/^None of the 2 lines is a valid request \(line 1: /) });
+  });
+
   it('takes a JSON Lines body, streams progress to the end, and serves results with a cost summary', async () => {
     const tag = uid('b');
     const body = [`{"prompt": "What is the capital of France? ${tag}", "custom_id": "a"}`, '{oops', `{"messages": [{"role": "user", "content": "Say hi. ${tag}"}]}`].join('\n');

@@ -22,7 +22,9 @@ export interface AppProcess {
 
 export async function startApp(o: { databaseUrl: string; port: number; dataDir: string; spoolDir: string; env?: Record<string, string> }): Promise<AppProcess> {
   let out = '';
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server.ts', '--api-only'], {
+  // CHAOS_NODE_FLAGS: extra node flags for the app, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (not allowed in NODE_OPTIONS).
+  const flags = (process.env.CHAOS_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...flags, '--import', 'tsx', 'server.ts', '--api-only'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

@@ -2,13 +2,17 @@
 // seconds of each fault; what `npm test` runs through chaos.test.ts). Real processes throughout: the
 // app (server.ts --api-only), Postgres behind a TCP relay this process cuts and stalls, fault tiers
 // on loopback. Prints a table; exits 1 when an invariant failed.
+import '../../server/runtime/preload-native';
 import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createPrisma } from '../../server/db/client';
 import { migrate } from '../../server/db/migrate';
+import { ensureSeed } from '../../server/repos/seed';
 import { startTcpRelay } from '../fixtures/tcp-relay';
 import { startFakeUpstream } from '../fixtures/upstream';
+import { CHAOS_SECRETS } from './app';
 import { ChaosDb, ensureDatabase } from './db';
 import { abuse, dbDown, dbHang, FAULTS, kill9, secrets, sigterm, tierFaults, type ChaosContext, type ScenarioResult } from './scenarios';
 
@@ -36,6 +40,10 @@ export async function runChaos(opts: { short: boolean; only?: string[]; log?: (s
   const dbUrl = process.env.CHAOS_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/cascade_chaos';
   await ensureDatabase(dbUrl);
   await migrate(dbUrl);
+  // The default tiers and policy of a first start, before the chaos tiers below are added: the app
+  // seeds only an install with no tiers, and the load's "auto" requests need the default targets.
+  const prisma = createPrisma(dbUrl, { poolSize: 1 });
+  await ensureSeed(prisma, { simulatorBaseUrl: 'http://127.0.0.1:9/v1', adminPassword: CHAOS_SECRETS.adminPassword }).finally(() => prisma.$disconnect());
   const db = new ChaosDb(dbUrl);
   const relay = await startTcpRelay(dbUrl);
   const upstreams: ChaosContext['upstreams'] = {};

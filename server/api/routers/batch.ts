@@ -35,6 +35,11 @@ export const batchRouter = createTRPCRouter({
     .input(batchCreateInput)
     .mutation(async ({ ctx, input }) => {
       const lines = parseLines(input.lines);
+      const bad = lines.filter((l) => l.error !== null);
+      if (bad.length === lines.length) {
+        const shown = bad.slice(0, 5).map((l) => `line ${l.line}: ${l.error}`).join('; ');
+        throw new TRPCError({ code: 'BAD_REQUEST', message: `None of the ${lines.length} lines is a valid request (${shown}${bad.length > 5 ? '; …' : ''}).` });
+      }
       const job = await ctx.runtime.batches.create(ctx.principal, { name: input.name, lines });
       return { job, lineErrors: lines.flatMap((l) => (l.error === null ? [] : [{ line: l.line, message: l.error }])).slice(0, 100) };
     }),

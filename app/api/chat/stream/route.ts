@@ -12,7 +12,7 @@ export async function POST(req: Request): Promise<Response> {
   const runtime = await getRuntime();
   const principal = await principalFromHeaders(runtime, req.headers);
   const result = await chatStreamHandler(
-    { chat: runtime.chat, tiers: runtime.tiers, maxBodyBytes: runtime.env.CASCADE_MAX_BODY_BYTES },
+    { chat: runtime.chat, tiers: runtime.tiers, maxBodyBytes: runtime.env.CASCADE_MAX_BODY_BYTES, durable: () => runtime.recorder.durable() },
     principal,
     { body: webBody(req), contentLength: req.headers.get('content-length'), signal: req.signal },
   );
