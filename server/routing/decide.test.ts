@@ -220,6 +220,14 @@ describe('capabilities', () => {
     expect((forced as { message: string }).message).toMatch(/tier small cannot serve a context of \d+ tokens \(it takes 4096\)/);
   });
 
+  it('skips a tier that refuses a field the request carries, and only then', () => {
+    const states = new Map([['small', { ...ok, rejectFields: ['logit_bias'] }], ['medium', ok], ['large', ok]]);
+    const p = decide(assessment(0.1), defaultPolicy(), states, { ...ctx, needs: needs({ extra: { logit_bias: {} } }) });
+    expect(p).toMatchObject({ kind: 'cascade', chain: ['medium', 'large'] });
+    expect(p.reasons).toContain('tier small cannot serve the request field "logit_bias"; skipped');
+    expect(decide(assessment(0.1), defaultPolicy(), states, { ...ctx, needs: needs({ max_tokens: 10 }) })).toMatchObject({ chain: ['small', 'medium', 'large'] });
+  });
+
   it('changes nothing for a plain text request', () => {
     expect(decide(assessment(0.1), defaultPolicy(), healthy(), { ...ctx, needs: needs({}) })).toEqual(decide(assessment(0.1), defaultPolicy(), healthy(), ctx));
   });

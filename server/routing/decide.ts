@@ -69,7 +69,7 @@ function applyLoad(chain: string[], states: TierStates, maxQueue: number, reason
 function lacks(states: TierStates, name: string, needs: Needs | undefined): string | null {
   if (!needs) return null;
   const s = stateOf(states, name);
-  return s ? missingCapability(s.capabilities ?? DEFAULT_CAPABILITIES, needs) : null;
+  return s ? missingCapability(s.capabilities ?? DEFAULT_CAPABILITIES, needs, s.rejectFields) : null;
 }
 
 /** The chain without the tiers that cannot serve the request, each skip said in the reasons. */

@@ -44,6 +44,9 @@ export function requestBody(tier: TierConfig, req: ChatRequest, stream: boolean)
   // Plain-text conversations (most traffic) go out as they are; others in their wire shape.
   const body: Record<string, unknown> = { ...extra, ...fields, messages: messages.every(plainText) ? messages : messages.map(wireMessage), model: tier.model, stream };
   if (stream) body.stream_options = { include_usage: true };
+  // Fields the admin has this tier drop (a server that refuses them), Cascade's own included.
+  const drop = tier.requestFields?.drop;
+  if (drop) for (const f of drop) delete body[f];
   return JSON.stringify(body);
 }
 

@@ -99,6 +99,7 @@ export function createTierRegistry(o: RegistryOptions): TierRegistry {
           if (load.kvCacheUsage !== null) s.kvCacheUsage = load.kvCacheUsage;
         }
         if (t.capabilities) s.capabilities = t.capabilities;
+        if (t.requestFields?.reject.length) s.rejectFields = t.requestFields.reject;
         out[t.name] = s;
       }
       return out;

@@ -2,7 +2,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { TIER_ROLES } from '../../tiers/types';
-import { TIER_KINDS, tierApiKey, tierBaseUrl, tierCapabilities, tierModel, tierName } from '../../tiers/tier-input';
+import { TIER_KINDS, tierApiKey, tierBaseUrl, tierCapabilities, tierModel, tierName, tierRequestFields } from '../../tiers/tier-input';
 import type { Actor } from '../../contracts/stores';
 import type { Principal } from '../../contracts/principal';
 import { adminProcedure, authedProcedure, createTRPCRouter } from '../trpc';
@@ -19,6 +19,7 @@ export const tierInput = z.object({
   outputPricePerM: z.number().nonnegative('price must not be negative').max(10_000),
   maxConcurrency: z.number().int().min(1).max(10_000).default(16),
   capabilities: tierCapabilities.optional(),
+  requestFields: tierRequestFields.optional(),
   timeoutMs: z.number().int().min(100).max(600_000).default(60_000),
   enabled: z.boolean().default(true),
 });
