@@ -144,7 +144,7 @@ export function TierEditor({ initial, onDone }: { initial: TierDraft; onDone: ()
           ))}
         </div>
         <div className="grid grid-4">
-          <Field id="tier-cap-context" label="Context window (tokens)" error={errors['capabilities.contextTokens']} hint="prompt plus answer; blank: not limited (vLLM's max_model_len)">
+          <Field id="tier-cap-context" label="Context window (tokens)" error={errors['capabilities.contextTokens']} hint="prompt plus answer; blank: not limited, or for kind vllm the server's max_model_len">
             <input id="tier-cap-context" inputMode="numeric" value={d.caps.contextTokens} onChange={(e) => setD({ ...d, caps: { ...d.caps, contextTokens: e.target.value } })} />
           </Field>
           <Field id="tier-cap-output" label="Longest answer (tokens)" error={errors['capabilities.maxOutputTokens']} hint="blank: not limited">
