@@ -8,7 +8,7 @@ import { postFeedback } from './feedback';
 import { getModel, listModels } from './models';
 import { postEmbeddings } from './doors/embeddings';
 import { postMessages } from './doors/messages';
-import { deleteResponse, getResponse, postResponses } from './doors/responses';
+import { deleteResponse, getResponse, listInputItems, postResponses } from './doors/responses';
 import { errorResult, type HttpResult } from './result';
 
 export type V1RouteDeps = V1Deps & Pick<BatchHttpDeps, 'batches'> & { responses: ResponseStore };
@@ -58,6 +58,10 @@ export async function routeV1(deps: V1RouteDeps, call: V1Call): Promise<HttpResu
   if (path === '/v1/responses') {
     if (method !== 'POST') return methodNotAllowed('POST');
     return postResponses(deps, call);
+  }
+  if (path.startsWith('/v1/responses/') && path.endsWith('/input_items')) {
+    if (method !== 'GET') return methodNotAllowed('GET');
+    return listInputItems(deps, call, safeDecode(path.slice('/v1/responses/'.length, -'/input_items'.length)));
   }
   if (path.startsWith('/v1/responses/')) {
     const id = safeDecode(path.slice('/v1/responses/'.length));

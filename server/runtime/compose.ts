@@ -27,6 +27,7 @@ import { createFeedbackPort } from './feedback-port';
 import { createPolicyProvider } from './policy-provider';
 import { LiveRatingHistory, loadRatedDecisions } from './rating-history';
 import { startTunerScheduler } from './tuner-scheduler';
+import { startResponsesPurge } from './responses-purge';
 import { authSecret } from './secrets';
 import type { TierTestResult } from '../contracts/stores';
 import { decisionReader } from '../repos/decisions';
@@ -127,6 +128,11 @@ export async function compose(e: Env): Promise<Runtime> {
     closers.push(() => tuner.stop());
     // Batch jobs go through the same ChatService; stopped before the recorder so their decisions flush.
     // Batch items are not held to per-minute rate limits: a job is paced by tier capacity instead.
+    const responses = responseStore(prisma, { retentionMs: e.CASCADE_RESPONSES_RETENTION_DAYS * 86_400_000 });
+    if (e.CASCADE_RESPONSES_RETENTION_DAYS > 0) {
+      const purge = startResponsesPurge(responses, { everyMs: 3_600_000, leads: () => coord.leader('responses-purge').isLeader() });
+      closers.push(() => purge.stop());
+    }
     const batches = createBatchService({ prisma, chat: createChatService(gateway), gateway: { analyzer, policy, tiers: registry } });
     await batches.start();
     closers.push(() => batches.stop());
@@ -142,7 +148,7 @@ export async function compose(e: Env): Promise<Runtime> {
       users: userAuth(prisma, { onChange: userChanged }),
       batches,
       feedback: createFeedbackPort({ prisma, cache, history, policy }),
-      responses: responseStore(prisma),
+      responses,
       tuner,
       quality: { successRates: (filter, by) => successRates(prisma, filter, by) },
       stores: {
