@@ -84,7 +84,7 @@ export type ChatStreamEvent =
    * usage: the answering call's tokens (what an OpenAI client bills); totals: every attempt of the
    * decision (escalations, research steps), as recorded, which costUsd is the cost of.
    */
-  | { type: 'done'; finishReason: ChatResult['finishReason']; usage: Usage; costUsd: number; meta: AnswerMeta; totals?: AttemptTotals }
+  | { type: 'done'; finishReason: ChatResult['finishReason']; usage: Usage; costUsd: number; meta: AnswerMeta; totals?: AttemptTotals; matchedStop?: string }
   | { type: 'error'; code: string; message: string };
 
 export interface ChatStream {

@@ -7,7 +7,7 @@ import { HttpError } from './errors';
 import { postFeedback } from './feedback';
 import { getModel, listModels } from './models';
 import { postEmbeddings } from './doors/embeddings';
-import { postMessages } from './doors/messages';
+import { countMessageTokens, postMessages } from './doors/messages';
 import { deleteResponse, getResponse, listInputItems, postResponses } from './doors/responses';
 import { errorResult, type HttpResult } from './result';
 
@@ -54,6 +54,10 @@ export async function routeV1(deps: V1RouteDeps, call: V1Call): Promise<HttpResu
   if (path === '/v1/messages') {
     if (method !== 'POST') return methodNotAllowed('POST');
     return postMessages(deps, call);
+  }
+  if (path === '/v1/messages/count_tokens') {
+    if (method !== 'POST') return methodNotAllowed('POST');
+    return countMessageTokens(deps, call);
   }
   if (path === '/v1/responses') {
     if (method !== 'POST') return methodNotAllowed('POST');

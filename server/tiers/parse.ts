@@ -87,6 +87,8 @@ export function parseExtras(raw: Record<string, unknown>, choice: Record<string,
   const choices = raw.choices as unknown[];
   if (choices.length > 1) extras.moreChoices = choices.slice(1);
   if (typeof raw.system_fingerprint === 'string') extras.systemFingerprint = raw.system_fingerprint;
+  // vLLM: the matched stop string (a number is a stop token id, which no client named as text).
+  if (typeof choice.stop_reason === 'string') extras.matchedStop = choice.stop_reason;
   return Object.keys(extras).length > 0 ? extras : undefined;
 }
 

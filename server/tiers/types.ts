@@ -151,6 +151,8 @@ export interface AnswerExtras {
   /** choices[1..] when the client asked for n > 1, as the tier sent them. */
   moreChoices?: unknown[];
   systemFingerprint?: string | null;
+  /** The stop string that ended the answer, when the tier says (vLLM's choices[0].stop_reason). */
+  matchedStop?: string;
 }
 
 export interface TierChunk {
@@ -159,6 +161,8 @@ export interface TierChunk {
   toolCallDeltas?: ToolCallDelta[];
   /** Only on the final chunk, which always carries usage. */
   finishReason?: string | null;
+  /** On the final chunk: the stop string that ended the answer, when the tier says (vLLM's stop_reason). */
+  matchedStop?: string;
   usage?: Usage;
   logprobs?: number[];
 }
