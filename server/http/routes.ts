@@ -1,5 +1,6 @@
 // The /v1 route table, once: the custom server (node-handler.ts, the hot path) and Next's route
 // handler (app/api/v1/[...path]/route.ts) both adapt their request to a V1Call and ask here.
+import type { EmbeddingsService } from '../contracts/chat';
 import type { ResponseStore } from '../contracts/responses';
 import { batchesRoute, isBatchPath, type BatchHttpDeps } from './batches';
 import { chatCompletions, type V1Deps } from './chat-completions';
@@ -11,7 +12,7 @@ import { countMessageTokens, postMessages } from './doors/messages';
 import { deleteResponse, getResponse, listInputItems, postResponses } from './doors/responses';
 import { errorResult, type HttpResult } from './result';
 
-export type V1RouteDeps = V1Deps & Pick<BatchHttpDeps, 'batches'> & { responses: ResponseStore };
+export type V1RouteDeps = V1Deps & Pick<BatchHttpDeps, 'batches'> & { responses: ResponseStore; embeddings: EmbeddingsService };
 
 /** One API request, whatever server received it. */
 export interface V1Call {

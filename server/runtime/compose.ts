@@ -11,6 +11,7 @@ import { modelRegistry } from '../repos/models';
 import { ensureSeed, LEGACY_SIMULATED_MODELS, SIMULATED_TIERS } from '../repos/seed';
 import { createBatchService } from '../batch';
 import { createChatService } from '../gateway/chat-service';
+import { createEmbeddingsService } from '../gateway/embeddings';
 import { stickyTiers } from '../gateway/sticky';
 import { successRates } from '../feedback/rollup';
 import { createTierRegistry } from '../tiers/registry';
@@ -123,6 +124,7 @@ export async function compose(e: Env): Promise<Runtime> {
     scale.announced(modelWatch, 'refresh', 'models');
     const gateway = { analyzer, cache, policy, tiers: scale.tiers, sink: scale.sink, budgets: scale.budgets, answerModel, background: (t: Promise<unknown>) => background.track(t), sticky: stickyTiers() };
     const chat: ChatService = scale.chat(createChatService(gateway));
+    const embeddings = createEmbeddingsService({ tiers: registry, sink: scale.sink });
     const interval = tunerInterval(e);
     const tuner = startTunerScheduler(prisma, { intervalMs: interval, onPolicyChange: () => policy.invalidate(), gate: scale.tunerGate(interval), onRun: scale.onTunerRun });
     closers.push(() => tuner.stop());
@@ -141,6 +143,7 @@ export async function compose(e: Env): Promise<Runtime> {
       env: e,
       authSecret: authSecret(e),
       chat,
+      embeddings,
       tiers,
       apiKeys: verifier,
       accounts,

@@ -9,6 +9,7 @@ import { Admission } from './admission';
 import { TierError } from './errors';
 import { TierClient, type TierClientOptions } from './client';
 import { MetricsScraper, type ScraperOptions } from './metrics-scraper';
+import { callEmbeddings } from './embeddings';
 import { DEFAULT_CAPABILITIES, type TierCapabilities } from './capabilities';
 import type { ChatRequest, TierCallOptions, TierConfig, TierInvoker, TierState } from './types';
 
@@ -26,6 +27,8 @@ export interface TierRegistry extends TierInvoker {
   client(name: string): TierClient | undefined;
   /** null when vllmMetrics is false. */
   scraper: MetricsScraper | null;
+  /** POST /embeddings on an embedding tier, admitted like a chat call (its concurrency limit and queue). */
+  embeddings(tier: TierConfig, body: Record<string, unknown>, opts?: TierCallOptions): Promise<Record<string, unknown>>;
   stop(): void;
 }
 
@@ -132,6 +135,16 @@ export function createTierRegistry(o: RegistryOptions): TierRegistry {
           mark(opts.signal, 'tier.upstream');
         }
         return out;
+      } finally {
+        permit.release();
+      }
+    },
+    async embeddings(tier: TierConfig, body: Record<string, unknown>, opts: TierCallOptions = {}) {
+      const st = admission.peek(tier.name);
+      if (!st || st.maxConcurrency !== tier.maxConcurrency) admission.configure(tier, st?.maxQueue);
+      const permit = await admit(tier.name, opts);
+      try {
+        return await callEmbeddings(tier, body, opts.signal);
       } finally {
         permit.release();
       }
