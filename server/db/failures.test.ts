@@ -58,7 +58,7 @@ describe('database failures', () => {
   it('the guard tries a call once more when its statement was lost, and keeps the breaker closed', async () => {
     const guard = createDbGuard({ breakerFailures: 1, log: () => undefined });
     let calls = 0;
-    const once = await guard.run(() => (++calls === 1 ? lostStatement() : live.$queryRawUnsafe<{ n: number }[]>('SELECT 1 AS n')));
+    const once = await guard.run<unknown>(() => (++calls === 1 ? lostStatement() : live.$queryRawUnsafe<{ n: number }[]>('SELECT 1 AS n')));
     expect(once).toEqual([{ n: 1 }]);
     expect(calls).toBe(2);
     calls = 0;
