@@ -34,7 +34,7 @@ export const tiersRouter = createTRPCRouter({
     ctx.runtime.tiers
       .list()
       .filter((t) => t.enabled && t.role !== 'embedding')
-      .map((t) => ({ name: t.name, role: t.role, kind: t.kind, inputPricePerM: t.inputPricePerM, outputPricePerM: t.outputPricePerM })),
+      .map((t) => ({ name: t.name, role: t.role, kind: t.kind, inputPricePerM: t.inputPricePerM, outputPricePerM: t.outputPricePerM, vision: t.capabilities?.vision ?? false })),
   ),
 
   list: adminProcedure.query(({ ctx }) => ctx.runtime.stores.tiers.list()),
