@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpServer } from '../../server/http/server';
 import { stopRuntime, type Runtime } from '../../server/runtime';
 import { v1Deps } from '../../server/runtime/v1-deps';
+import { getPrisma } from '../../server/db/client';
+import { loadReplayDecisions, type Sql } from '../../server/whatif/load';
 import type { TierConfig } from '../../server/tiers/types';
 import { testRuntime, uid } from './helpers';
 
@@ -99,6 +101,9 @@ describe('/v1/embeddings', () => {
     const listed = await runtime.stores.decisions.list({ apiKeyId: keyId, door: 'embeddings' }, { limit: 10 });
     expect(listed.items.map((x) => x.id)).toContain(id);
     expect(listed.items.some((x) => x.status === 'error' && x.finalTier === null)).toBe(true);
+    // The policy does not route embeddings: the what-if replay leaves them out.
+    const sql: Sql = (text, params) => getPrisma().$queryRawUnsafe(text, ...params);
+    expect((await loadReplayDecisions(sql, { limit: 100, apiKeyId: keyId })).map((r) => r.id)).not.toContain(id);
   });
 
   it("holds calls to the tier's concurrency limit (admission control)", async () => {
