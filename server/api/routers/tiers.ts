@@ -51,7 +51,7 @@ export const tiersRouter = createTRPCRouter({
         liveTier(t, {
           breaker: (n) => reg.client(n)?.breaker,
           admission: (n) => reg.admission.state(n),
-          scrape: (n) => (reg.scraper ? { fresh: reg.scraper.load(n), status: reg.scraper.statusOf(n) } : undefined),
+          scrape: (n) => (reg.scraper ? { fresh: reg.scraper.load(n), status: reg.scraper.statusOf(n), maxModelLen: reg.scraper.contextTokens(n) } : undefined),
         }),
       ),
     };
