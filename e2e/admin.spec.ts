@@ -114,9 +114,15 @@ test('admin creates a tier and an API key', async ({ page }) => {
   await page.getByLabel('Base URL').fill('http://127.0.0.1:9/v1');
   await page.getByLabel('Input $ / M tokens').fill('0.2');
   await page.getByLabel('Output $ / M tokens').fill('0.6');
+  await page.getByLabel('Drop', { exact: true }).fill('metadata, messages');
+  await page.getByLabel('Refuse', { exact: true }).fill('logit_bias');
+  await page.getByRole('button', { name: 'Create tier' }).click();
+  await expect(page.locator('#tier-fields-drop-error')).toContainText('cannot be dropped or rejected');
+  await page.getByLabel('Drop', { exact: true }).fill('metadata');
   await shot(page, '41-tier-form');
   await page.getByRole('button', { name: 'Create tier' }).click();
   await expect(page.getByRole('table', { name: 'Tiers' })).toContainText(name);
+  await expect(page.getByRole('row', { name: new RegExp(name) })).toContainText('drops metadata · refuses logit_bias');
   await page.getByRole('button', { name: `Test ${name}` }).click();
   await expect(page.getByRole('table', { name: 'Tiers' })).toContainText(/down|error/);
   await shot(page, '42-tiers-created');

@@ -84,11 +84,12 @@ export async function* streamChat(
   prompt: string,
   history: { role: 'user' | 'assistant'; content: string }[],
   signal?: AbortSignal,
+  image?: string,
 ): AsyncGenerator<StreamUpdate> {
   const res = await fetch('/api/chat/stream', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify({ prompt, history }),
+    body: JSON.stringify(image ? { prompt, history, image } : { prompt, history }),
     signal,
   });
   if (!res.ok || !res.body) {

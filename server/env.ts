@@ -63,6 +63,8 @@ export const envSchema = z.object({
   /** Largest tRPC request body (the console's API); bigger ones get 413 before they are read. */
   CASCADE_TRPC_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
   CASCADE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+  /** Days a stored Responses API answer is kept (previous_response_id, GET); 0 = forever. OpenAI keeps 30. */
+  CASCADE_RESPONSES_RETENTION_DAYS: z.coerce.number().min(0).max(36_500).default(30),
   /** How often the auto-tuner runs (ms); 0 = never. Unset: every 15 minutes, never under NODE_ENV=test. */
   CASCADE_TUNER_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
   /** Feed rated decisions to the analyzer's historical-pattern store. Unset: on, off under NODE_ENV=test. */

@@ -6,6 +6,7 @@ import { errorText, useTRPC } from '@/lib/trpc';
 import { Field, invalid } from '../Field';
 import { tierFormSchema } from './tier-form-schema';
 import { CAPABILITY_LABELS, DEFAULT_CAPABILITIES, type TierCapabilities } from '../../server/tiers/capabilities';
+import { NO_FIELD_RULES, splitFieldList, type TierRequestFields } from '../../server/tiers/request-fields';
 
 export interface TierDraft {
   id?: string;
@@ -21,6 +22,12 @@ export interface TierDraft {
   timeoutMs: string;
   enabled: boolean;
   caps: CapabilityDraft;
+  /** Field names as typed, comma or space separated. */
+  fields: { drop: string; reject: string };
+}
+
+export function fieldsDraft(f: TierRequestFields = NO_FIELD_RULES): TierDraft['fields'] {
+  return { drop: f.drop.join(', '), reject: f.reject.join(', ') };
 }
 
 /** The capability switches and limits as the form holds them (limits as text: blank means none). */
@@ -34,7 +41,11 @@ export function capabilityDraft(c: TierCapabilities = DEFAULT_CAPABILITIES): Cap
 export const emptyTier = (): TierDraft => ({
   name: '', role: 'small', kind: 'openai', baseUrl: 'http://127.0.0.1:8000/v1', model: '', apiKey: '',
   inputPricePerM: '0', outputPricePerM: '0', maxConcurrency: '16', timeoutMs: '60000', enabled: true, caps: capabilityDraft(),
+  fields: fieldsDraft(),
 });
+
+/** The list's own error, else the first on one of its names (keyed by index: requestFields.drop.1). */
+const listError = (errors: FieldErrors, key: string) => errors[key] ?? Object.entries(errors).find(([k]) => k.startsWith(`${key}.`))?.[1];
 
 const num = (s: string) => (s.trim() === '' ? Number.NaN : Number(s));
 
@@ -58,11 +69,12 @@ export function TierEditor({ initial, onDone }: { initial: TierDraft; onDone: ()
   const set = (k: keyof TierDraft) => (e: { target: { value: string } }) => setD({ ...d, [k]: e.target.value });
 
   function parse() {
-    const { caps, ...fields } = d;
+    const { caps, fields: named, ...fields } = d;
     const limit = (s: string) => (s.trim() === '' ? null : num(s));
     const r = tierFormSchema.safeParse({
       ...fields,
       capabilities: { ...caps, contextTokens: limit(caps.contextTokens), maxOutputTokens: limit(caps.maxOutputTokens) },
+      requestFields: { drop: splitFieldList(named.drop), reject: splitFieldList(named.reject) },
       apiKey: d.apiKey === '' ? undefined : d.apiKey,
       inputPricePerM: num(d.inputPricePerM), outputPricePerM: num(d.outputPricePerM),
       maxConcurrency: num(d.maxConcurrency), timeoutMs: num(d.timeoutMs),
@@ -132,11 +144,23 @@ export function TierEditor({ initial, onDone }: { initial: TierDraft; onDone: ()
           ))}
         </div>
         <div className="grid grid-4">
-          <Field id="tier-cap-context" label="Context window (tokens)" error={errors['capabilities.contextTokens']} hint="prompt plus answer; blank: not limited (vLLM's max_model_len)">
+          <Field id="tier-cap-context" label="Context window (tokens)" error={errors['capabilities.contextTokens']} hint="prompt plus answer; blank: not limited, or for kind vllm the server's max_model_len">
             <input id="tier-cap-context" inputMode="numeric" value={d.caps.contextTokens} onChange={(e) => setD({ ...d, caps: { ...d.caps, contextTokens: e.target.value } })} />
           </Field>
           <Field id="tier-cap-output" label="Longest answer (tokens)" error={errors['capabilities.maxOutputTokens']} hint="blank: not limited">
             <input id="tier-cap-output" inputMode="numeric" value={d.caps.maxOutputTokens} onChange={(e) => setD({ ...d, caps: { ...d.caps, maxOutputTokens: e.target.value } })} />
+          </Field>
+        </div>
+      </fieldset>
+      <fieldset className="stack" style={{ border: 'none', padding: 0, margin: 0 }}>
+        <legend style={{ fontWeight: 550, fontSize: 12.5 }}>Request fields</legend>
+        <p className="small muted" style={{ margin: 0 }}>Cascade forwards every field the client sent. For a server that refuses some: drop them before calling this tier, or keep requests that carry them off this tier.</p>
+        <div className="grid grid-4">
+          <Field id="tier-fields-drop" label="Drop" error={listError(errors, 'requestFields.drop')} hint="removed before the call, e.g. logit_bias, metadata">
+            <input id="tier-fields-drop" value={d.fields.drop} onChange={(e) => setD({ ...d, fields: { ...d.fields, drop: e.target.value } })} {...invalid('tier-fields-drop', listError(errors, 'requestFields.drop'))} />
+          </Field>
+          <Field id="tier-fields-reject" label="Refuse" error={listError(errors, 'requestFields.reject')} hint="a request carrying one goes to another tier">
+            <input id="tier-fields-reject" value={d.fields.reject} onChange={(e) => setD({ ...d, fields: { ...d.fields, reject: e.target.value } })} {...invalid('tier-fields-reject', listError(errors, 'requestFields.reject'))} />
           </Field>
         </div>
       </fieldset>

@@ -47,7 +47,10 @@ export function TierLive() {
           <tbody>
             {rows.map((t) => (
               <tr key={t.name}>
-                <td><strong>{t.name}</strong> <span className={tierClass(t.role)}>{t.role}</span></td>
+                <td>
+                  <strong>{t.name}</strong> <span className={tierClass(t.role)}>{t.role}</span>
+                  {t.upstream?.maxModelLen != null && <div className="small muted" title="max_model_len from the server's /v1/models: routing's context window unless the tier sets one">context {int(t.upstream.maxModelLen)} (vLLM)</div>}
+                </td>
                 <td><span className={HEALTH_CLASS[t.health] ?? 'badge'}>{t.health}</span> <span className="small muted">{t.reason}</span></td>
                 <td className="small">{t.breaker}</td>
                 <td><Load used={t.inFlight} limit={t.maxConcurrency} label={`${t.name} in flight of its concurrency limit`} /></td>

@@ -4,7 +4,8 @@ import { useState } from 'react';
 import { ms, tierClass, usd } from '@/lib/format';
 import { errorText, useTRPC } from '@/lib/trpc';
 import { CAPABILITY_LABELS, DEFAULT_CAPABILITIES, type TierCapabilities } from '../../server/tiers/capabilities';
-import { capabilityDraft, emptyTier, TierEditor, type TierDraft } from './TierEditor';
+import type { TierRequestFields } from '../../server/tiers/request-fields';
+import { capabilityDraft, emptyTier, fieldsDraft, TierEditor, type TierDraft } from './TierEditor';
 import { TierLive } from './TierLive';
 
 export function TiersAdmin() {
@@ -55,6 +56,7 @@ export function TiersAdmin() {
                   <td>
                     {t.kind} · <code>{t.model}</code>
                     <div className="small muted" title="What routing may send this tier (edit the tier to change it)">serves {servesText(t.capabilities)}</div>
+                    {fieldsText(t.requestFields) && <div className="small muted" title="Request fields this tier drops before it is called, or refuses (edit the tier to change it)">{fieldsText(t.requestFields)}</div>}
                   </td>
                   <td className="small" style={{ maxWidth: 220, overflow: 'hidden', textOverflow: 'ellipsis' }} title={t.baseUrl}>{t.baseUrl}{t.hasApiKey ? ' 🔑' : ''}</td>
                   <td className="num" style={{ whiteSpace: 'nowrap' }}>{usd(t.inputPricePerM, 2)} · {usd(t.outputPricePerM, 2)}</td>
@@ -76,7 +78,7 @@ export function TiersAdmin() {
                             id: t.id, name: t.name, role: t.role, kind: t.kind, baseUrl: t.baseUrl, model: t.model, apiKey: '',
                             inputPricePerM: String(t.inputPricePerM), outputPricePerM: String(t.outputPricePerM),
                             maxConcurrency: String(t.maxConcurrency), timeoutMs: String(t.timeoutMs), enabled: t.enabled,
-                            caps: capabilityDraft(t.capabilities),
+                            caps: capabilityDraft(t.capabilities), fields: fieldsDraft(t.requestFields),
                           })
                         }
                       >
@@ -108,4 +110,10 @@ function servesText(c: TierCapabilities = DEFAULT_CAPABILITIES): string {
   const on = (Object.keys(SHORT) as (keyof typeof SHORT)[]).filter((k) => c[k]).map((k) => SHORT[k]);
   const ctx = c.contextTokens ? ` · ${Math.round(c.contextTokens / 1024)}k ctx` : '';
   return `${on.join(', ') || 'text only'}${ctx}`;
+}
+
+/** "drops seed · refuses logit_bias", or '' when the tier takes every field. */
+function fieldsText(f: TierRequestFields | undefined): string {
+  if (!f) return '';
+  return [f.drop.length ? `drops ${f.drop.join(', ')}` : '', f.reject.length ? `refuses ${f.reject.join(', ')}` : ''].filter(Boolean).join(' · ');
 }

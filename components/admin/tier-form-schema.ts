@@ -2,7 +2,7 @@
 // tiers.ts); both build on the shared fields of server/tiers/tier-input.ts. Here every field is
 // required (the form always sends all) and number fields explain a blank or non-numeric entry.
 import { z } from 'zod';
-import { TIER_KINDS, tierApiKey, tierBaseUrl, tierCapabilities, tierModel, tierName } from '../../server/tiers/tier-input';
+import { TIER_KINDS, tierApiKey, tierBaseUrl, tierCapabilities, tierModel, tierName, tierRequestFields } from '../../server/tiers/tier-input';
 import { TIER_ROLES } from '../../server/tiers/types';
 
 export const tierFormSchema = z.object({
@@ -18,5 +18,6 @@ export const tierFormSchema = z.object({
   timeoutMs: z.number({ error: 'enter a whole number' }).int('enter a whole number').min(100).max(600_000),
   enabled: z.boolean(),
   capabilities: tierCapabilities,
+  requestFields: tierRequestFields,
 });
 export type TierForm = z.infer<typeof tierFormSchema>;

@@ -1,6 +1,8 @@
 'use client';
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef, useState, type ChangeEvent, type FormEvent, type KeyboardEvent } from 'react';
 import { emptyMeta, progressText, streamChat, type AnswerMeta, type ResearchStep } from '@/lib/chat-stream';
+import { useTRPC } from '@/lib/trpc';
 import { Markdown } from '../Markdown';
 import { AnswerMetaBar } from './AnswerMetaBar';
 import { ConversationList } from './ConversationList';
@@ -11,6 +13,8 @@ interface Turn {
   id: number;
   role: 'user' | 'assistant';
   text: string;
+  /** An image sent with a user turn (a data URL; only this turn carries it to the model). */
+  image?: string;
   meta?: AnswerMeta;
   error?: string;
   streaming?: boolean;
@@ -21,7 +25,12 @@ interface Turn {
 /** Chat with conversations kept in this browser, per signed-in user (`storageKey`). */
 export function ChatView({ storageKey = 'cascade.chat' }: { storageKey?: string }) {
   const [draft, setDraft] = useState('');
+  const [image, setImage] = useState<{ url: string; name: string } | null>(null);
+  const [imageError, setImageError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const trpc = useTRPC();
+  // Images can be attached only when a tier that takes them exists (routing sends them there).
+  const vision = useQuery(trpc.tiers.available.queryOptions()).data?.some((t) => t.vision) ?? false;
   const conv = useConversations<Turn>(storageKey, !busy);
   const turns = conv.current.turns;
   const abort = useRef<AbortController | null>(null);
@@ -45,16 +54,18 @@ export function ChatView({ storageKey = 'cascade.chat' }: { storageKey?: string 
     const history = turns.filter((t) => !t.error && !t.streaming && t.text.trim()).map((t) => ({ role: t.role, content: t.text }));
     // Turn ids only need to be unique within a conversation: continue after its highest.
     nextId.current = Math.max(nextId.current, ...turns.map((t) => t.id + 1));
-    const userTurn: Turn = { id: nextId.current++, role: 'user', text };
+    const userTurn: Turn = { id: nextId.current++, role: 'user', text, ...(image ? { image: image.url } : {}) };
+    const attached = image?.url;
     const answer: Turn = { id: nextId.current++, role: 'assistant', text: '', meta: emptyMeta(), streaming: true };
     // The answer streams into the conversation it was asked in, even if another one is opened meanwhile.
     const convId = conv.current.id;
     conv.update((s) => setConversationTurns(s, convId, (ts) => [...ts, userTurn, answer]));
     setDraft('');
+    setImage(null);
     setBusy(true);
     abort.current = new AbortController();
     try {
-      for await (const u of streamChat(text, history, abort.current.signal)) {
+      for await (const u of streamChat(text, history, abort.current.signal, attached)) {
         if (u.kind === 'text') update(convId, answer.id, (t) => ({ ...t, text: t.text + u.text }));
         else if (u.kind === 'reset') update(convId, answer.id, (t) => ({ ...t, text: '' }));
         else if (u.kind === 'meta') update(convId, answer.id, (t) => ({ ...t, meta: { ...(t.meta ?? emptyMeta()), ...u.meta } }));
@@ -67,6 +78,19 @@ export function ChatView({ storageKey = 'cascade.chat' }: { storageKey?: string 
       update(convId, answer.id, (t) => ({ ...t, streaming: false }));
       setBusy(false);
     }
+  }
+
+  function attach(e: ChangeEvent<HTMLInputElement>) {
+    const file = e.target.files?.[0];
+    e.target.value = '';
+    setImageError(null);
+    if (!file) return;
+    if (!/^image\/(png|jpeg|gif|webp)$/.test(file.type)) return setImageError('Attach a PNG, JPEG, GIF or WebP image.');
+    if (file.size > MAX_IMAGE_BYTES) return setImageError('The image is too large (at most 2 MB).');
+    const reader = new FileReader();
+    reader.onload = () => setImage({ url: String(reader.result), name: file.name });
+    reader.onerror = () => setImageError('The image could not be read.');
+    reader.readAsDataURL(file);
   }
 
   function onKey(e: KeyboardEvent<HTMLTextAreaElement>) {
@@ -93,6 +117,9 @@ export function ChatView({ storageKey = 'cascade.chat' }: { storageKey?: string 
         {turns.map((t) =>
           t.role === 'user' ? (
             <div key={t.id} className="msg user" data-testid="user-message">
+              {t.image && (
+                <img src={t.image} alt="Attached image" style={{ display: 'block', maxWidth: 240, maxHeight: 180, borderRadius: 6, marginBottom: 6 }} />
+              )}
               {t.text}
             </div>
           ) : (
@@ -120,6 +147,21 @@ export function ChatView({ storageKey = 'cascade.chat' }: { storageKey?: string 
           Message
         </label>
         <textarea id="prompt" placeholder="Message Cascade (Enter to send, Shift+Enter for a new line)" value={draft} onChange={(e) => setDraft(e.target.value)} onKeyDown={onKey} rows={2} />
+        {vision && (
+          <div className="stack" style={{ gap: 4 }}>
+            <label className="secondary button" htmlFor="chat-image" title="Attach an image: the question goes to a tier that takes images">
+              {image ? 'Replace image' : 'Attach image'}
+            </label>
+            <input id="chat-image" type="file" accept="image/png,image/jpeg,image/gif,image/webp" onChange={attach} className="sr-only" aria-label="Attach image" disabled={busy} />
+            {image && (
+              <span className="small" data-testid="attached-image">
+                {image.name}{' '}
+                <button type="button" className="ghost" aria-label="Remove the image" onClick={() => setImage(null)}>×</button>
+              </span>
+            )}
+            {imageError && <span className="field-error" role="alert">{imageError}</span>}
+          </div>
+        )}
         {busy ? (
           <button type="button" className="secondary" onClick={() => abort.current?.abort()}>
             Stop
@@ -134,6 +176,9 @@ export function ChatView({ storageKey = 'cascade.chat' }: { storageKey?: string 
     </div>
   );
 }
+
+/** The largest image the chat page attaches (the server takes a little more as a data URL). */
+const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
 
 /** Plan, then each sub-question, then the synthesis: one bar over the steps, and what is happening now. */
 function ResearchProgress({ step }: { step: ResearchStep }) {

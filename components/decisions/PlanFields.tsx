@@ -25,7 +25,7 @@ interface Plan {
   message?: string;
 }
 
-const KIND: Record<string, string> = { cascade: 'one tier, escalating on failure', research: 'research pipeline (plan, sub-questions, synthesis)', reject: 'refused' };
+const KIND: Record<string, string> = { cascade: 'one tier, escalating on failure', research: 'research pipeline (plan, sub-questions, synthesis)', reject: 'refused', embeddings: 'embeddings (first embedding tier that answers)' };
 
 /** The routing plan as a person reads it: what was decided, from which score and thresholds, and why. */
 export function PlanFields({ plan }: { plan: unknown }) {

@@ -2,7 +2,7 @@
 // a full answer or a stream out. The gateway implements ChatService; transports depend only on these
 // shapes, so the pipeline's internals can change without touching a route.
 import type { ResearchProgress } from '../routing/research';
-import type { AnswerExtras, ChatMessage, ToolCall, ToolChoice, ToolDefinition, Usage } from '../tiers/types';
+import type { AnswerExtras, ChatMessage, TierConfig, ToolCall, ToolChoice, ToolDefinition, Usage } from '../tiers/types';
 import type { Assessment, Band } from '../complexity/types';
 import type { Principal } from './principal';
 
@@ -62,7 +62,7 @@ export interface AnswerMeta {
   simulated: boolean;
 }
 
-export const DOORS = ['chat.completions', 'responses', 'messages'] as const;
+export const DOORS = ['chat.completions', 'responses', 'messages', 'embeddings'] as const;
 export type Door = (typeof DOORS)[number];
 
 export interface ChatResult extends AnswerMeta {
@@ -84,7 +84,7 @@ export type ChatStreamEvent =
    * usage: the answering call's tokens (what an OpenAI client bills); totals: every attempt of the
    * decision (escalations, research steps), as recorded, which costUsd is the cost of.
    */
-  | { type: 'done'; finishReason: ChatResult['finishReason']; usage: Usage; costUsd: number; meta: AnswerMeta; totals?: AttemptTotals }
+  | { type: 'done'; finishReason: ChatResult['finishReason']; usage: Usage; costUsd: number; meta: AnswerMeta; totals?: AttemptTotals; matchedStop?: string }
   | { type: 'error'; code: string; message: string };
 
 export interface ChatStream {
@@ -97,4 +97,23 @@ export interface ChatStream {
 export interface ChatService {
   complete(principal: Principal, req: GatewayRequest): Promise<ChatResult>;
   stream(principal: Principal, req: GatewayRequest): Promise<ChatStream>;
+}
+
+/** An embeddings request as the door settled it: the tiers to try, in order, and the client's body. */
+export interface EmbeddingsRequest {
+  candidates: TierConfig[];
+  body: Record<string, unknown>;
+  signal?: AbortSignal;
+}
+
+export interface EmbeddingsResult {
+  /** The answer as the tier sent it. */
+  body: Record<string, unknown>;
+  tier: string;
+  decisionId: string;
+}
+
+/** Embeddings through admission control, recorded as one decision (door 'embeddings'). */
+export interface EmbeddingsService {
+  embed(principal: Principal, req: EmbeddingsRequest): Promise<EmbeddingsResult>;
 }

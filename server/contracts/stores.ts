@@ -3,6 +3,7 @@
 import type { DecisionRecord } from '../decisions/types';
 import type { Policy } from '../routing/policy';
 import type { TierCapabilities } from '../tiers/capabilities';
+import type { TierRequestFields } from '../tiers/request-fields';
 import type { TierConfig, TierRole } from '../tiers/types';
 import type { Role } from './principal';
 
@@ -29,6 +30,8 @@ export interface TierInput {
   enabled: boolean;
   /** What the tier can serve; omitted keeps the stored capabilities (or the defaults). */
   capabilities?: TierCapabilities;
+  /** Request fields the tier drops or refuses; omitted keeps the stored ones (or none). */
+  requestFields?: TierRequestFields;
 }
 
 export interface TierStore {

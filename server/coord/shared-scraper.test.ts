@@ -16,7 +16,7 @@ afterEach(async () => {
 
 describe('shared vLLM scraping', () => {
   it('the leader scrapes and publishes; the follower reads the same load without scraping', async () => {
-    const gpu = await startFakeUpstream({ model: 'qwen', metrics: { running: 5, waiting: 7, kvCacheUsage: 0.5 } });
+    const gpu = await startFakeUpstream({ model: 'qwen', metrics: { running: 5, waiting: 7, kvCacheUsage: 0.5 }, maxModelLen: 8192 });
     cleanup.push(() => gpu.close());
     const prefix = `cascade-test:${randomUUID()}:`;
     const coords: Coordinator[] = [];
@@ -47,5 +47,13 @@ describe('shared vLLM scraping', () => {
     expect(scrapers[follower].load('gpu')).toMatchObject({ running: 5, waiting: 7, kvCacheUsage: 0.5 });
     expect(scrapers[leader].load('gpu')).toMatchObject({ waiting: 7 });
     expect(gpu.hits['/metrics']).toBe(1);
+    // the model's context window (from /v1/models) travels the same way
+    for (let i = 0; i < 100 && !scrapers[follower].contextTokens('gpu'); i++) {
+      await scrapers[follower].syncRound();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(scrapers[follower].contextTokens('gpu')).toBe(8192);
+    expect(scrapers[leader].contextTokens('gpu')).toBe(8192);
+    expect(gpu.hits['/v1/models']).toBe(1);
   });
 });

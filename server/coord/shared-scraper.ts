@@ -9,6 +9,7 @@ import type { Leadership, SharedState } from './types';
 export class SharedScraper extends MetricsScraper {
   private names: string[] = [];
   private readonly shared = new Map<string, TierLoad>();
+  private readonly sharedContexts = new Map<string, number>();
   private loop: NodeJS.Timeout | null = null;
   private readonly every: number;
   private readonly stale: number;
@@ -46,6 +47,10 @@ export class SharedScraper extends MetricsScraper {
     return l && now - l.scrapedAt <= this.stale ? l : undefined;
   }
 
+  override contextTokens(name: string): number | undefined {
+    return this.lease.isLeader() ? super.contextTokens(name) : this.sharedContexts.get(name);
+  }
+
   /** One interval: scrape and publish (leader), or read what the leader published. */
   async syncRound(): Promise<void> {
     try {
@@ -55,12 +60,19 @@ export class SharedScraper extends MetricsScraper {
           const l = super.load(n);
           return l ? this.state.put(`tierload:${n}`, l, this.stale) : undefined;
         }));
+        await Promise.all(this.names.map((n) => {
+          const c = super.contextTokens(n);
+          return c ? this.state.put(`tierctx:${n}`, c, 20 * this.stale) : undefined;
+        }));
       } else {
-        const values = await this.state.getMany(this.names.map((n) => `tierload:${n}`));
+        const values = await this.state.getMany([...this.names.map((n) => `tierload:${n}`), ...this.names.map((n) => `tierctx:${n}`)]);
         this.names.forEach((n, i) => {
           const v = values[i] as TierLoad | null;
           if (v) this.shared.set(n, v);
           else this.shared.delete(n);
+          // A window is kept while the leader is away: it changes only when the server restarts.
+          const c = values[this.names.length + i] as number | null;
+          if (typeof c === 'number') this.sharedContexts.set(n, c);
         });
       }
     } catch {

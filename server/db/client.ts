@@ -40,7 +40,12 @@ export function createPrisma(url: string, opts: { poolSize?: number; guard?: DbG
     connectionString: utcSessionUrl(url),
     max: opts.poolSize ?? e.DB_POOL_SIZE,
     connectionTimeoutMillis: e.DB_CONNECT_TIMEOUT_MS,
-    query_timeout: e.DB_STATEMENT_TIMEOUT_MS,
+    // The server cancels a slow statement first (an error and ReadyForQuery: the connection stays in
+    // step); the client's own read timeout, a little later, only catches a server that went silent.
+    // Equal, the client timer usually wins and abandons a statement still running; a transaction's
+    // connection goes back to the pool without an error (adapter-pg's commit/rollback release it
+    // plainly), so the next caller could get a connection with that statement still in flight.
+    query_timeout: e.DB_STATEMENT_TIMEOUT_MS + 2_000,
     statement_timeout: e.DB_STATEMENT_TIMEOUT_MS,
   });
   const client = new PrismaClient({ adapter });

@@ -5,6 +5,8 @@ import { mapDomainError } from '../api/errors';
 import { toHttpError } from '../http/errors';
 import { createPrisma } from './client';
 import { databaseFailure } from './failures';
+import { createDbGuard } from './guard';
+import { guardPrisma } from './guard-prisma';
 
 const url = process.env.TEST_DATABASE_URL!;
 const live = createPrisma(url, { poolSize: 1 });
@@ -40,6 +42,39 @@ describe('database failures', () => {
     const trpc = mapDomainError(err)!;
     expect(trpc.code).toBe('SERVICE_UNAVAILABLE');
     expect(trpc.message).not.toMatch(/127\.0\.0\.1|:9\b|P1001|prisma/i);
+  });
+
+  // Postgres answers 26000 for a statement it does not have: EXECUTE of a name never prepared gives
+  // the same SQL state the lost unnamed statement gave ("unnamed prepared statement does not exist").
+  const lostStatement = () => live.$executeRawUnsafe('EXECUTE cascade_never_prepared');
+
+  it('a lost prepared statement (26000) is a 503 to retry, not a 500', async () => {
+    const err = await failure(lostStatement());
+    expect(databaseFailure(err)).toBe('statement_lost');
+    expect(toHttpError(err)).toMatchObject({ status: 503, message: expect.stringMatching(/^database unavailable/) });
+    expect(mapDomainError(err)).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+  });
+
+  it('the guard tries a call once more when its statement was lost, and keeps the breaker closed', async () => {
+    const guard = createDbGuard({ breakerFailures: 1, log: () => undefined });
+    let calls = 0;
+    const once = await guard.run<unknown>(() => (++calls === 1 ? lostStatement() : live.$queryRawUnsafe<{ n: number }[]>('SELECT 1 AS n')));
+    expect(once).toEqual([{ n: 1 }]);
+    expect(calls).toBe(2);
+    calls = 0;
+    const err = await failure(guard.run(() => (++calls, lostStatement())));
+    expect(calls).toBe(2);
+    expect(databaseFailure(err)).toBe('statement_lost');
+    expect(guard.isUp()).toBe(true);
+    // Through the guarded Prisma client (every model call and raw query) the same holds.
+    const guarded = guardPrisma(createPrisma(url, { poolSize: 1 }), guard);
+    try {
+      expect(toHttpError(await failure(guarded.$executeRawUnsafe('EXECUTE cascade_never_prepared'))).status).toBe(503);
+      expect(await guarded.auditEvent.findMany({ take: 1 })).toBeInstanceOf(Array);
+    } finally {
+      await guarded.$disconnect();
+      guard.close();
+    }
   });
 
   it('leaves other errors alone', () => {

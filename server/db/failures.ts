@@ -44,12 +44,22 @@ function* chain(err: unknown): Generator<Shape> {
   }
 }
 
-export function databaseFailure(err: unknown): 'unavailable' | 'unstorable_text' | null {
+/**
+ * Postgres 26000 (invalid_sql_statement_name: "unnamed prepared statement does not exist"): the
+ * server got a Bind for a statement it no longer has, so nothing ran. It says nothing about the
+ * query or the database; the connection's protocol state went astray (a statement abandoned by a
+ * client-side timeout, a proxy that multiplexes sessions). Safe to try once more, and a 503 if
+ * that fails too, never a 500.
+ */
+const LOST_STATEMENT_MESSAGE = /prepared statement "[^"]*" does not exist/i;
+
+export function databaseFailure(err: unknown): 'unavailable' | 'unstorable_text' | 'statement_lost' | null {
   if (err instanceof DatabaseUnavailableError) return 'unavailable';
   if (err instanceof UnstorableTextError) return 'unstorable_text';
   for (const e of chain(err)) {
     const code = typeof e.code === 'string' ? e.code : '';
     const kind = typeof e.kind === 'string' ? e.kind : '';
+    if (code === '26000' || (typeof e.message === 'string' && LOST_STATEMENT_MESSAGE.test(e.message))) return 'statement_lost';
     if (code === '22021' || code === '22P05' || (kind === 'postgres' && /0x00/.test(String(e.message)))) return 'unstorable_text';
     if (PRISMA_UNAVAILABLE.has(code) || KINDS_UNAVAILABLE.has(kind) || SOCKET_CODES.has(code) || /^(08|53|57P)/.test(code) || code === '57014') return 'unavailable';
     if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return 'unavailable';
@@ -61,6 +71,7 @@ export function databaseFailure(err: unknown): 'unavailable' | 'unstorable_text'
 export function explainDatabaseFailure(err: unknown): unknown {
   const kind = databaseFailure(err);
   if (kind === 'unavailable') return err instanceof DatabaseUnavailableError ? err : new DatabaseUnavailableError();
+  if (kind === 'statement_lost') return new DatabaseUnavailableError(1);
   if (kind === 'unstorable_text') return err instanceof UnstorableTextError ? err : new UnstorableTextError();
   return err;
 }

@@ -140,7 +140,7 @@ export function createDbGuard(opts: DbGuardOptions = {}): DbGuard {
         // before a hang would otherwise hold its caller until the driver's own timeout.
         return await new Promise<T>((resolve, reject) => {
           waiting.add(reject);
-          breaker.execute(fn).then(resolve, reject).finally(() => waiting.delete(reject));
+          breaker.execute(() => retryLostStatement(fn)).then(resolve, reject).finally(() => waiting.delete(reject));
         });
       } catch (err) {
         if (err instanceof BrokenCircuitError || err instanceof IsolatedCircuitError) {
@@ -162,6 +162,24 @@ export function createDbGuard(opts: DbGuardOptions = {}): DbGuard {
       probeClient = null;
     },
   };
+}
+
+/**
+ * One more try when Postgres lost the statement the call bound to (26000: nothing ran). If the retry
+ * fails as well, the first error is what the caller sees (a 503): inside a transaction the retry
+ * meets the aborted transaction, whose error would hide the cause.
+ */
+async function retryLostStatement<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (databaseFailure(err) !== 'statement_lost') throw err;
+    try {
+      return await fn();
+    } catch {
+      throw err;
+    }
+  }
 }
 
 /**

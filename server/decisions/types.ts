@@ -38,7 +38,7 @@ export interface AttemptRecord {
 }
 
 /** The contracts' `Door` (server/contracts/chat.ts), spelled out: decisions sit below the contracts. */
-export type DecisionDoor = 'chat.completions' | 'responses' | 'messages';
+export type DecisionDoor = 'chat.completions' | 'responses' | 'messages' | 'embeddings';
 
 export interface DecisionRecord {
   /** Time-ordered UUIDv7. */

@@ -57,7 +57,7 @@ export async function answerStream(ctx: RequestContext): Promise<ChatStream> {
         } else if (e.type === 'tool_calls') {
           yield { type: 'tool_calls', toolCalls: e.toolCalls };
         } else if (e.type === 'end') {
-          yield { type: 'done', finishReason: finishReasonOf(e.finishReason), usage: e.usage, costUsd: ctx.log.costUsd, meta: metaOf(ctx, tier), totals: totalsOf(ctx.log.attempts) };
+          yield { type: 'done', finishReason: finishReasonOf(e.finishReason), usage: e.usage, costUsd: ctx.log.costUsd, meta: metaOf(ctx, tier), totals: totalsOf(ctx.log.attempts), ...(e.matchedStop !== undefined ? { matchedStop: e.matchedStop } : {}) };
         } else if (e.type === 'error') {
           yield { type: 'error', code: e.code, message: e.message };
         }

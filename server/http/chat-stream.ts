@@ -6,6 +6,8 @@
 //         (costUsd, attempts and tokens are the decision's, over every attempt; usage is the answering call's)
 //   error {code, message}                                              instead of done, if the answer failed
 //   progress {stage: plan|sub|synthesize, done, total, decisionId}     research only, before meta
+// The request may attach one image to the prompt (a data URL): routing then sends it to a tier that
+// takes images, and a 400 says so when none does.
 // A research request takes seconds before its first token (plan, sub-questions). Its first progress
 // event commits the response (200, SSE) so the page can show where it is; a failure after that is an
 // error event, like a failure mid-stream. Every other request keeps the HTTP status of its outcome.
@@ -22,6 +24,9 @@ import { readJsonBody } from './body';
 import { HttpError, toHttpError } from './errors';
 import { errorResult, type HttpResult } from './result';
 
+/** The largest attached image, as data URL characters (~2.2 MB of image, within the default body limit). */
+export const CHAT_IMAGE_MAX_CHARS = 3_000_000;
+
 export const chatStreamInput = z.object({
   prompt: z.string().trim().min(1, 'prompt must not be empty').max(200_000, 'prompt is too long'),
   history: z
@@ -31,6 +36,12 @@ export const chatStreamInput = z.object({
   system: z.string().max(20_000).optional(),
   model: z.string().min(1).default('auto'),
   maxTokens: z.number().int().positive().max(32_768).optional(),
+  /** An image attached to the prompt, as a data URL; routing then needs a tier that takes images. */
+  image: z
+    .string()
+    .max(CHAT_IMAGE_MAX_CHARS, 'the image is too large (at most about 2 MB)')
+    .regex(/^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]+=*$/, 'image must be a PNG, JPEG, GIF or WebP data URL (data:image/…;base64,…)')
+    .optional(),
 });
 
 export interface ChatStreamDeps {
@@ -61,7 +72,9 @@ export async function chatStreamHandler(
     const messages: ChatMessage[] = [
       ...(input.system ? [{ role: 'system' as const, content: input.system }] : []),
       ...input.history,
-      { role: 'user', content: input.prompt },
+      input.image
+        ? { role: 'user', content: input.prompt, parts: [{ type: 'text', text: input.prompt }, { type: 'image_url', image_url: { url: input.image } }] }
+        : { role: 'user', content: input.prompt },
     ];
     const progress = new ProgressQueue();
     const pending = deps.chat.stream(principal, { model, messages, max_tokens: input.maxTokens, source: 'chat', signal: req.signal, onProgress: (p) => progress.push(p) });

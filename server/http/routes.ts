@@ -1,5 +1,6 @@
 // The /v1 route table, once: the custom server (node-handler.ts, the hot path) and Next's route
 // handler (app/api/v1/[...path]/route.ts) both adapt their request to a V1Call and ask here.
+import type { EmbeddingsService } from '../contracts/chat';
 import type { ResponseStore } from '../contracts/responses';
 import { batchesRoute, isBatchPath, type BatchHttpDeps } from './batches';
 import { chatCompletions, type V1Deps } from './chat-completions';
@@ -7,11 +8,11 @@ import { HttpError } from './errors';
 import { postFeedback } from './feedback';
 import { getModel, listModels } from './models';
 import { postEmbeddings } from './doors/embeddings';
-import { postMessages } from './doors/messages';
-import { deleteResponse, getResponse, postResponses } from './doors/responses';
+import { countMessageTokens, postMessages } from './doors/messages';
+import { deleteResponse, getResponse, listInputItems, postResponses } from './doors/responses';
 import { errorResult, type HttpResult } from './result';
 
-export type V1RouteDeps = V1Deps & Pick<BatchHttpDeps, 'batches'> & { responses: ResponseStore };
+export type V1RouteDeps = V1Deps & Pick<BatchHttpDeps, 'batches'> & { responses: ResponseStore; embeddings: EmbeddingsService };
 
 /** One API request, whatever server received it. */
 export interface V1Call {
@@ -55,9 +56,17 @@ export async function routeV1(deps: V1RouteDeps, call: V1Call): Promise<HttpResu
     if (method !== 'POST') return methodNotAllowed('POST');
     return postMessages(deps, call);
   }
+  if (path === '/v1/messages/count_tokens') {
+    if (method !== 'POST') return methodNotAllowed('POST');
+    return countMessageTokens(deps, call);
+  }
   if (path === '/v1/responses') {
     if (method !== 'POST') return methodNotAllowed('POST');
     return postResponses(deps, call);
+  }
+  if (path.startsWith('/v1/responses/') && path.endsWith('/input_items')) {
+    if (method !== 'GET') return methodNotAllowed('GET');
+    return listInputItems(deps, call, safeDecode(path.slice('/v1/responses/'.length, -'/input_items'.length)));
   }
   if (path.startsWith('/v1/responses/')) {
     const id = safeDecode(path.slice('/v1/responses/'.length));

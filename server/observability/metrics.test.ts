@@ -25,16 +25,21 @@ function live() {
 }
 
 describe('metrics', () => {
-  it('counts a request by door, band, tier, outcome and cache, its escalation by reason, and its admission wait', async () => {
+  it('counts a request by door, source, band, tier, outcome and cache, its escalation by reason, and its admission wait', async () => {
     const m = live();
-    m.observeDecision(decision());
-    m.observeDecision(decision({ id: 'd2', status: 'rejected', errorCode: 'budget_exceeded', finalTier: null, attempts: [], ttftMs: null, cacheStatus: 'bypass' }));
+    m.observeDecision(decision({ door: 'responses' }));
+    m.observeDecision(decision({ id: 'd2', door: 'messages', status: 'rejected', errorCode: 'budget_exceeded', finalTier: null, attempts: [], ttftMs: null, cacheStatus: 'bypass' }));
+    m.observeDecision(decision({ id: 'd3', source: 'chat', door: null }));
+    m.observeDecision(decision({ id: 'd4', door: 'embeddings', band: null, finalTier: 'emb', ttftMs: null, costUsd: 0.5, attempts: [] }));
     const text = await m.text();
-    expect(text).toContain('cascade_requests_total{door="api",band="simple",tier="medium",outcome="ok",cache="miss"} 1');
-    expect(text).toContain('cascade_request_errors_total{door="api",code="budget_exceeded"} 1');
-    expect(text).toContain('cascade_escalations_total{from_tier="small",reason="timeout"} 1');
-    expect(text).toContain('cascade_admission_wait_seconds_count{tier="small"} 1');
-    expect(text).toContain('cascade_time_to_first_token_seconds_count{door="api",tier="medium"} 1');
+    expect(text).toContain('cascade_requests_total{door="responses",source="api",band="simple",tier="medium",outcome="ok",cache="miss"} 1');
+    expect(text).toContain('cascade_requests_total{door="none",source="chat",band="simple",tier="medium",outcome="ok",cache="miss"} 1');
+    expect(text).toContain('cascade_requests_total{door="embeddings",source="api",band="none",tier="emb",outcome="ok",cache="miss"} 1');
+    expect(text).toContain('cascade_request_errors_total{door="messages",source="api",code="budget_exceeded"} 1');
+    expect(text).toContain('cascade_cost_usd_total{tier="emb",door="embeddings"} 0.5');
+    expect(text).toContain('cascade_escalations_total{from_tier="small",reason="timeout"} 2');
+    expect(text).toContain('cascade_admission_wait_seconds_count{tier="small"} 2');
+    expect(text).toContain('cascade_time_to_first_token_seconds_count{door="responses",source="api",tier="medium"} 1');
     expect(text).toContain('cascade_breaker_state{tier="small"} 2');
     expect(text).toContain('cascade_recorder_queue_depth 3');
     expect(text).toContain('cascade_leader{job="tuner"} 1');

@@ -18,15 +18,15 @@ const BREAKER = { closed: 0, 'half-open': 1, open: 2 } as const;
 
 export class CascadeMetrics {
   readonly registry = new Registry();
-  private readonly requests = new Counter({ name: 'cascade_requests_total', help: 'Requests by door (source), complexity band, answering tier, outcome and cache status', labelNames: ['door', 'band', 'tier', 'outcome', 'cache'], registers: [this.registry] });
-  private readonly errors = new Counter({ name: 'cascade_request_errors_total', help: 'Requests that did not end in an answer, by door and error code', labelNames: ['door', 'code'], registers: [this.registry] });
-  private readonly latency = new Histogram({ name: 'cascade_request_duration_seconds', help: 'Whole request time (for streams: until the last token)', labelNames: ['door', 'band', 'tier', 'outcome'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  private readonly ttft = new Histogram({ name: 'cascade_time_to_first_token_seconds', help: 'Time to the first answer token (cache hits: to the cached answer)', labelNames: ['door', 'tier'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  private readonly requests = new Counter({ name: 'cascade_requests_total', help: 'Requests by API door (chat.completions, responses, messages, embeddings; none for the console), source (api, trpc, chat, batch), complexity band, answering tier, outcome and cache status', labelNames: ['door', 'source', 'band', 'tier', 'outcome', 'cache'], registers: [this.registry] });
+  private readonly errors = new Counter({ name: 'cascade_request_errors_total', help: 'Requests that did not end in an answer, by door, source and error code', labelNames: ['door', 'source', 'code'], registers: [this.registry] });
+  private readonly latency = new Histogram({ name: 'cascade_request_duration_seconds', help: 'Whole request time (for streams: until the last token)', labelNames: ['door', 'source', 'band', 'tier', 'outcome'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  private readonly ttft = new Histogram({ name: 'cascade_time_to_first_token_seconds', help: 'Time to the first answer token (cache hits: to the cached answer)', labelNames: ['door', 'source', 'tier'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
   private readonly escalations = new Counter({ name: 'cascade_escalations_total', help: 'Escalations to the next tier, by the tier left and why (the failed attempt outcome)', labelNames: ['from_tier', 'reason'], registers: [this.registry] });
   private readonly cache = new Counter({ name: 'cascade_cache_requests_total', help: 'Response cache outcome per request: exact / semantic hit, miss, bypass, off', labelNames: ['layer'], registers: [this.registry] });
   private readonly attempts = new Counter({ name: 'cascade_tier_attempts_total', help: 'Tier calls by tier and outcome', labelNames: ['tier', 'outcome'], registers: [this.registry] });
   private readonly queueWait = new Histogram({ name: 'cascade_admission_wait_seconds', help: 'Time a tier call waited for admission (all replicas share the limit when REDIS_URL is set)', labelNames: ['tier'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30], registers: [this.registry] });
-  private readonly costUsd = new Counter({ name: 'cascade_cost_usd_total', help: 'Model cost of answered requests, USD', labelNames: ['tier'], registers: [this.registry] });
+  private readonly costUsd = new Counter({ name: 'cascade_cost_usd_total', help: 'Model cost of answered requests, USD, by tier and door', labelNames: ['tier', 'door'], registers: [this.registry] });
   private readonly rateLimited = new Counter({ name: 'cascade_rate_limited_total', help: 'Requests refused by a per-key rate limit (429), by the limit that refused', labelNames: ['limit'], registers: [this.registry] });
   private readonly tunerRuns = new Counter({ name: 'cascade_tuner_runs_total', help: 'Threshold tuner runs by action (this replica)', labelNames: ['action'], registers: [this.registry] });
 
@@ -62,16 +62,18 @@ export class CascadeMetrics {
 
   /** One finished request (called by the decision sink wrapper for every record). */
   observeDecision(d: DecisionRecord): void {
-    const door = d.source;
+    // The API shape the request came in, and where from (the console's own calls have no door).
+    const door = d.door ?? 'none';
+    const source = d.source;
     const band = d.band ?? 'none';
     const tier = d.finalTier ?? 'none';
     const outcome = d.status;
-    this.requests.inc({ door, band, tier, outcome, cache: d.cacheStatus });
-    this.latency.observe({ door, band, tier, outcome }, d.latencyMs / 1000);
-    if (d.ttftMs != null) this.ttft.observe({ door, tier }, d.ttftMs / 1000);
-    if (d.status !== 'ok') this.errors.inc({ door, code: d.errorCode ?? d.status });
+    this.requests.inc({ door, source, band, tier, outcome, cache: d.cacheStatus });
+    this.latency.observe({ door, source, band, tier, outcome }, d.latencyMs / 1000);
+    if (d.ttftMs != null) this.ttft.observe({ door, source, tier }, d.ttftMs / 1000);
+    if (d.status !== 'ok') this.errors.inc({ door, source, code: d.errorCode ?? d.status });
     this.cache.inc({ layer: d.cacheStatus });
-    if (d.costUsd > 0) this.costUsd.inc({ tier }, d.costUsd);
+    if (d.costUsd > 0) this.costUsd.inc({ tier, door }, d.costUsd);
     // Judge verdict rows (steps 'judge:<judge>') sit between an answer and the next tier's answer.
     const atts = d.attempts.filter((a) => !a.step.startsWith('judge:'));
     for (let i = 0; i < atts.length; i++) {

@@ -6,6 +6,7 @@ import type { TierConfig } from '../tiers/types';
 import type { TierInput, TierStore, TierView } from '../contracts/stores';
 import { auditData } from './audit';
 import { capabilitiesOf } from '../tiers/capabilities';
+import { requestFieldsOf } from '../tiers/request-fields';
 import { SIMULATED_CAPABILITIES } from '../tiers/simulator-model';
 
 export interface SecretCipher {
@@ -15,7 +16,7 @@ export interface SecretCipher {
 
 type Row = {
   id: string; name: string; role: string; kind: string; baseUrl: string; model: string; apiKeyEnc: string | null;
-  inputPricePerM: number; outputPricePerM: number; maxConcurrency: number; timeoutMs: number; enabled: boolean; capabilities: unknown; createdAt: Date; updatedAt: Date;
+  inputPricePerM: number; outputPricePerM: number; maxConcurrency: number; timeoutMs: number; enabled: boolean; capabilities: unknown; requestFields: unknown; createdAt: Date; updatedAt: Date;
 };
 
 /** Stored capabilities over the defaults; the simulated tiers take images and audio (they describe them). */
@@ -25,12 +26,12 @@ function capabilities(r: Pick<Row, 'kind' | 'capabilities'>) {
 
 function view(r: Row): TierView {
   const { apiKeyEnc, ...rest } = r;
-  return { ...rest, role: r.role as TierView['role'], kind: r.kind as TierView['kind'], hasApiKey: apiKeyEnc !== null, capabilities: capabilities(r) };
+  return { ...rest, role: r.role as TierView['role'], kind: r.kind as TierView['kind'], hasApiKey: apiKeyEnc !== null, capabilities: capabilities(r), requestFields: requestFieldsOf(r.requestFields) };
 }
 
 export function toConfig(r: Row, cipher: SecretCipher): TierConfig {
   const { apiKeyEnc, createdAt: _c, updatedAt: _u, ...rest } = r;
-  return { ...rest, role: r.role as TierConfig['role'], kind: r.kind as TierConfig['kind'], apiKey: apiKeyEnc ? cipher.decrypt(apiKeyEnc) : null, capabilities: capabilities(r) };
+  return { ...rest, role: r.role as TierConfig['role'], kind: r.kind as TierConfig['kind'], apiKey: apiKeyEnc ? cipher.decrypt(apiKeyEnc) : null, capabilities: capabilities(r), requestFields: requestFieldsOf(r.requestFields) };
 }
 
 const notFound = (id: string) => new DomainError('not_found', `tier ${id} not found`);

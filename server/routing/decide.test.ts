@@ -220,6 +220,24 @@ describe('capabilities', () => {
     expect((forced as { message: string }).message).toMatch(/tier small cannot serve a context of \d+ tokens \(it takes 4096\)/);
   });
 
+  it('skips a tier that refuses a field the request carries, and only then', () => {
+    const states = new Map([['small', { ...ok, rejectFields: ['logit_bias'] }], ['medium', ok], ['large', ok]]);
+    const p = decide(assessment(0.1), defaultPolicy(), states, { ...ctx, needs: needs({ extra: { logit_bias: {} } }) });
+    expect(p).toMatchObject({ kind: 'cascade', chain: ['medium', 'large'] });
+    expect(p.reasons).toContain('tier small cannot serve the request field "logit_bias"; skipped');
+    expect(decide(assessment(0.1), defaultPolicy(), states, { ...ctx, needs: needs({ max_tokens: 10 }) })).toMatchObject({ chain: ['small', 'medium', 'large'] });
+  });
+
+  it('answers without the research pipeline when its synthesizer refuses a field the request carries', () => {
+    const research = policy({ research: { ...defaultPolicy().research, enabled: true } });
+    const states = new Map([['small', ok], ['medium', ok], ['large', { ...ok, rejectFields: ['logit_bias'] }]]);
+    expect(decide(assessment(0.95), research, states, { ...ctx, needs: needs({}) })).toMatchObject({ kind: 'research' });
+    const p = decide(assessment(0.95), research, states, { ...ctx, needs: needs({ extra: { logit_bias: {} } }) });
+    // answered by the large target instead, whose only tier refuses it too: a 400 naming the field
+    expect(p).toMatchObject({ kind: 'reject', errorCode: 'unsupported_capability', message: 'no tier can serve the request field "logit_bias"' });
+    expect(p.reasons.join('\n')).toMatch(/research pipeline unavailable \(large not usable\)/);
+  });
+
   it('changes nothing for a plain text request', () => {
     expect(decide(assessment(0.1), defaultPolicy(), healthy(), { ...ctx, needs: needs({}) })).toEqual(decide(assessment(0.1), defaultPolicy(), healthy(), ctx));
   });

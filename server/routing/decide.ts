@@ -69,7 +69,7 @@ function applyLoad(chain: string[], states: TierStates, maxQueue: number, reason
 function lacks(states: TierStates, name: string, needs: Needs | undefined): string | null {
   if (!needs) return null;
   const s = stateOf(states, name);
-  return s ? missingCapability(s.capabilities ?? DEFAULT_CAPABILITIES, needs) : null;
+  return s ? missingCapability(s.capabilities ?? DEFAULT_CAPABILITIES, needs, s.rejectFields) : null;
 }
 
 /** The chain without the tiers that cannot serve the request, each skip said in the reasons. */
@@ -177,6 +177,9 @@ export function decide(assessment: Assessment | null, policy: Policy, tierStates
       const s = stateOf(tierStates, n);
       return !s || !s.enabled || s.breaker === 'open' || forbiddenTiers.has(n) || (ctx.needs && needsAnything(ctx.needs) && lacks(tierStates, n, ctx.needs) !== null);
     });
+    // The synthesis carries the client's own fields: a synthesizer that refuses one cannot answer.
+    const needs = ctx.needs;
+    if (needs && stateOf(tierStates, steps.synthesizer)?.rejectFields?.some((f) => needs.fields.includes(f))) unusable.push(steps.synthesizer);
     if (ctx.needs && (ctx.needs.tools || ctx.needs.vision || ctx.needs.audio)) unusable.push('(tools or media in the request)');
     if (unusable.length === 0) {
       reasons.push(`research pipeline: plan on ${steps.planner}, ${steps.maxSubQuestions} sub-questions on ${steps.worker}, synthesis on ${steps.synthesizer}`);

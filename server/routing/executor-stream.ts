@@ -16,7 +16,8 @@ export type StreamEvent =
   | { type: 'delta'; text: string }
   /** The answer's tool calls, whole and checked: held until the tier finished, never streamed raw. */
   | { type: 'tool_calls'; toolCalls: ToolCall[] }
-  | { type: 'end'; finishReason: string | null; usage: Usage }
+  /** matchedStop: the stop string that ended the answer, when the tier said (vLLM). */
+  | { type: 'end'; finishReason: string | null; usage: Usage; matchedStop?: string }
   /** Terminal: the stream failed after tokens were sent, or no tier could answer. */
   | { type: 'error'; code: string; message: string };
 
@@ -65,6 +66,7 @@ export function executeStream(inv: TierInvoker, input: ExecuteInput): StreamExec
         const heldLp: number[] = [];
         let released = false;
         let finishReason: string | null = null;
+        let matchedStop: string | undefined;
         let usage: Usage | null = null;
         let rejected: string | null = null;
         const calls = new ToolCallAssembler();
@@ -102,6 +104,7 @@ export function executeStream(inv: TierInvoker, input: ExecuteInput): StreamExec
             if (chunk.finishReason !== undefined) {
               finishReason = chunk.finishReason;
               usage = chunk.usage ?? null;
+              matchedStop = chunk.matchedStop;
             }
           }
         } catch (err) {
@@ -142,7 +145,7 @@ export function executeStream(inv: TierInvoker, input: ExecuteInput): StreamExec
             outcome = { status: 'ok', tier, content: text, finishReason, usage: u, error: null };
             yield { type: 'tier', tier: tier.name };
             if (held) yield { type: 'delta', text: held };
-            yield { type: 'end', finishReason, usage: u };
+            yield { type: 'end', finishReason, usage: u, ...(matchedStop !== undefined ? { matchedStop } : {}) };
             return;
           }
           yield { type: 'tier', tier: tier.name };
@@ -160,7 +163,7 @@ export function executeStream(inv: TierInvoker, input: ExecuteInput): StreamExec
           outcome = { status: truncated ? 'partial' : 'ok', tier, content: text, finishReason, usage: u, error: truncated ? { code: 'truncated', message: check.detail } : null, extras: toolCalls ? { toolCalls } : undefined };
         }
         if (toolCalls) yield { type: 'tool_calls', toolCalls };
-        yield { type: 'end', finishReason, usage: u };
+        yield { type: 'end', finishReason, usage: u, ...(matchedStop !== undefined ? { matchedStop } : {}) };
         return;
       }
       const message = failureSummary(log.attempts, first);

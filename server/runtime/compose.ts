@@ -11,6 +11,7 @@ import { modelRegistry } from '../repos/models';
 import { ensureSeed, LEGACY_SIMULATED_MODELS, SIMULATED_TIERS } from '../repos/seed';
 import { createBatchService } from '../batch';
 import { createChatService } from '../gateway/chat-service';
+import { createEmbeddingsService } from '../gateway/embeddings';
 import { stickyTiers } from '../gateway/sticky';
 import { successRates } from '../feedback/rollup';
 import { createTierRegistry } from '../tiers/registry';
@@ -27,6 +28,7 @@ import { createFeedbackPort } from './feedback-port';
 import { createPolicyProvider } from './policy-provider';
 import { LiveRatingHistory, loadRatedDecisions } from './rating-history';
 import { startTunerScheduler } from './tuner-scheduler';
+import { startResponsesPurge } from './responses-purge';
 import { authSecret } from './secrets';
 import type { TierTestResult } from '../contracts/stores';
 import { decisionReader } from '../repos/decisions';
@@ -126,11 +128,17 @@ export async function compose(e: Env): Promise<Runtime> {
     scale.announced(modelWatch, 'refresh', 'models');
     const gateway = { analyzer, cache, policy, tiers: scale.tiers, sink: scale.sink, budgets: scale.budgets, answerModel, background: (t: Promise<unknown>) => background.track(t), sticky: stickyTiers() };
     const chat: ChatService = scale.chat(createChatService(gateway));
+    const embeddings = createEmbeddingsService({ tiers: registry, sink: scale.sink });
     const interval = tunerInterval(e);
     const tuner = startTunerScheduler(prisma, { intervalMs: interval, onPolicyChange: () => policy.invalidate(), gate: scale.tunerGate(interval), onRun: scale.onTunerRun });
     closers.push(() => tuner.stop());
     // Batch jobs go through the same ChatService; stopped before the recorder so their decisions flush.
     // Batch items are not held to per-minute rate limits: a job is paced by tier capacity instead.
+    const responses = responseStore(prisma, { retentionMs: e.CASCADE_RESPONSES_RETENTION_DAYS * 86_400_000 });
+    if (e.CASCADE_RESPONSES_RETENTION_DAYS > 0) {
+      const purge = startResponsesPurge(responses, { everyMs: 3_600_000, leads: () => coord.leader('responses-purge').isLeader() });
+      closers.push(() => purge.stop());
+    }
     const batches = createBatchService({ prisma, chat: createChatService(gateway), gateway: { analyzer, policy, tiers: registry } });
     await batches.start();
     closers.push(() => batches.stop());
@@ -139,6 +147,7 @@ export async function compose(e: Env): Promise<Runtime> {
       env: e,
       authSecret: authSecret(e),
       chat,
+      embeddings,
       tiers,
       apiKeys: verifier,
       accounts,
@@ -146,7 +155,7 @@ export async function compose(e: Env): Promise<Runtime> {
       users: userAuth(prisma, { onChange: userChanged }),
       batches,
       feedback: createFeedbackPort({ prisma, cache, history, policy, settle: () => recorder.flush() }),
-      responses: responseStore(prisma),
+      responses,
       tuner,
       quality: { successRates: (filter, by) => successRates(prisma, filter, by) },
       stores: {

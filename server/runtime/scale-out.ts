@@ -20,7 +20,7 @@ import type { TierRegistry } from '../tiers/registry';
 import type { Policy } from '../routing/policy';
 
 /** Jobs that run on one replica at a time. */
-export const SINGLETON_JOBS = ['tuner', 'vllm-metrics'] as const;
+export const SINGLETON_JOBS = ['tuner', 'vllm-metrics', 'responses-purge'] as const;
 
 export function sharedScraper(coord: Coordinator): MetricsScraper | undefined {
   return coord.kind === 'redis' ? new SharedScraper(coord.leader('vllm-metrics'), coord.shared) : undefined;

@@ -4,7 +4,7 @@ import type { Coordinator } from '../coord/types';
 import type { CascadeMetrics } from '../observability/metrics';
 import type { Env } from '../env';
 import type { Stores, TierTestResult } from '../contracts/stores';
-import type { ChatService } from '../contracts/chat';
+import type { ChatService, EmbeddingsService } from '../contracts/chat';
 import type { ResponseStore } from '../contracts/responses';
 import type { ApiKeyVerifier, FeedbackPort, TierDirectory, UserAuth } from '../contracts/ports';
 import type { Policy } from '../routing/policy';
@@ -28,6 +28,8 @@ export interface Runtime {
   /** Signs next-auth JWTs; also used to read session cookies outside next-auth. */
   authSecret: string;
   chat: ChatService;
+  /** /v1/embeddings: admitted by the tier registry, recorded as decisions (door 'embeddings'). */
+  embeddings: EmbeddingsService;
   tiers: TierDirectory & { reload(): Promise<void> };
   apiKeys: ApiKeyVerifier;
   /** Users' current role / disabled / session version: every session is checked against it. */

@@ -3,6 +3,7 @@
 // that calls them); a request no tier can serve is refused with a 400 that names what is missing.
 // Browser-safe (zod only): the console's tier form validates with the same schema.
 import { z } from 'zod';
+import { requestFieldNames } from './request-fields';
 
 export const tierCapabilitiesSchema = z.object({
   tools: z.boolean().default(true),
@@ -51,6 +52,8 @@ export interface Needs {
   /** Estimated prompt tokens plus the answer tokens asked for. */
   contextTokens: number;
   maxOutputTokens: number | null;
+  /** The request's top-level fields (a tier may refuse some: TierRequestFields.reject). */
+  fields: readonly string[];
 }
 
 export interface NeedsInput {
@@ -60,6 +63,7 @@ export interface NeedsInput {
   response_format?: { type: string };
   logprobs?: boolean;
   max_tokens?: number;
+  extra?: Record<string, unknown>;
 }
 
 export function needsOf(req: NeedsInput): Needs {
@@ -84,6 +88,7 @@ export function needsOf(req: NeedsInput): Needs {
     // ~4 characters a token, plus per-message overhead: the estimate decide() compares with the window.
     contextTokens: Math.ceil(chars / 4) + 4 * req.messages.length + (req.max_tokens ?? 0),
     maxOutputTokens: req.max_tokens ?? null,
+    fields: requestFieldNames(req),
   };
 }
 
@@ -93,11 +98,12 @@ export function needsAnything(n: Needs): boolean {
 }
 
 /** What the tier lacks for the request, in words, or null when it can serve it. */
-export function missingCapability(c: TierCapabilities, n: Needs): string | null {
+export function missingCapability(c: TierCapabilities, n: Needs, rejectFields: readonly string[] = []): string | null {
   for (const k of Object.keys(CAPABILITY_LABELS) as (keyof typeof CAPABILITY_LABELS)[]) {
     if (n[k] && !c[k]) return CAPABILITY_LABELS[k];
   }
   if (c.contextTokens !== null && n.contextTokens > c.contextTokens) return `a context of ${n.contextTokens} tokens (it takes ${c.contextTokens})`;
   if (c.maxOutputTokens !== null && n.maxOutputTokens !== null && n.maxOutputTokens > c.maxOutputTokens) return `${n.maxOutputTokens} output tokens (it gives ${c.maxOutputTokens})`;
+  for (const f of rejectFields) if (n.fields.includes(f)) return `the request field "${f}"`;
   return null;
 }

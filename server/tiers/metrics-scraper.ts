@@ -1,7 +1,10 @@
 // Scrapes /metrics of vLLM tiers at an interval so routing sees the server's own queue and KV-cache
 // pressure, not just our in-flight counts (other clients may share the GPU). One request per
 // distinct server per round; a failed or stale scrape yields no load rather than a wrong one.
-import { rootUrl } from './http';
+// The same round reads the server's /v1/models for the model's max_model_len, the context window
+// routing uses for a tier whose admin has not entered one (a model served with a shorter
+// --max-model-len than its card says is then not sent prompts it would refuse).
+import { endpoint, rootUrl } from './http';
 import { parseVllmMetrics, type TierLoad } from './vllm-metrics';
 import type { TierConfig } from './types';
 
@@ -25,6 +28,8 @@ export interface ScrapeStatus {
 export class MetricsScraper {
   private tiers: TierConfig[] = [];
   private readonly status = new Map<string, ScrapeStatus>();
+  /** max_model_len per tier from its server's /v1/models; kept when a later probe fails. */
+  private readonly contexts = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private readonly intervalMs: number;
@@ -43,6 +48,7 @@ export class MetricsScraper {
     this.tiers = tiers.filter((t) => this.kinds.has(t.kind) && t.enabled);
     const keep = new Set(this.tiers.map((t) => t.name));
     for (const name of this.status.keys()) if (!keep.has(name)) this.status.delete(name);
+    for (const name of this.contexts.keys()) if (!keep.has(name)) this.contexts.delete(name);
   }
 
   start(): void {
@@ -63,6 +69,11 @@ export class MetricsScraper {
     return l && now - l.scrapedAt <= this.staleAfterMs ? l : undefined;
   }
 
+  /** The tier's max_model_len as its server's /v1/models last reported it, else undefined. */
+  contextTokens(name: string): number | undefined {
+    return this.contexts.get(name);
+  }
+
   statusOf(name: string): ScrapeStatus | undefined {
     return this.status.get(name);
   }
@@ -74,6 +85,34 @@ export class MetricsScraper {
   }
 
   private async round(): Promise<void> {
+    await Promise.all([this.scrapeMetrics(), this.probeModels()]);
+  }
+
+  private async probeModels(): Promise<void> {
+    const byUrl = new Map<string, TierConfig[]>();
+    for (const t of this.tiers) {
+      const url = endpoint(t, 'models');
+      byUrl.set(url, [...(byUrl.get(url) ?? []), t]);
+    }
+    await Promise.all(
+      [...byUrl].map(async ([url, tiers]) => {
+        let lens: Map<string, number>;
+        try {
+          const res = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs), headers: authHeader(tiers[0]) });
+          if (!res.ok) return;
+          lens = maxModelLens(await res.json());
+        } catch {
+          return; // not every server answers /v1/models with max_model_len: routing keeps what it had
+        }
+        for (const t of tiers) {
+          const n = lens.get(t.model);
+          if (n !== undefined) this.contexts.set(t.name, n);
+        }
+      }),
+    );
+  }
+
+  private async scrapeMetrics(): Promise<void> {
     const byUrl = new Map<string, TierConfig[]>();
     for (const t of this.tiers) {
       const url = `${rootUrl(t)}/metrics`;
@@ -106,6 +145,18 @@ export class MetricsScraper {
       }),
     );
   }
+}
+
+/** model id -> max_model_len from an OpenAI /v1/models list (vLLM adds max_model_len to each entry). */
+export function maxModelLens(body: unknown): Map<string, number> {
+  const out = new Map<string, number>();
+  const data = (body as { data?: unknown } | null)?.data;
+  if (!Array.isArray(data)) return out;
+  for (const m of data as { id?: unknown; max_model_len?: unknown }[]) {
+    const n = m?.max_model_len;
+    if (typeof m?.id === 'string' && typeof n === 'number' && Number.isInteger(n) && n > 0) out.set(m.id, n);
+  }
+  return out;
 }
 
 function authHeader(t: TierConfig): Record<string, string> {

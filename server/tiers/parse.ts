@@ -58,6 +58,9 @@ export function requestBody(tier: TierConfig, req: ChatRequest, stream: boolean)
   const cap = tier.capabilities?.maxOutputTokens ?? null;
   if (cap !== null && typeof body.max_completion_tokens === 'number' && body.max_completion_tokens > cap) body.max_completion_tokens = cap;
   if (stream) body.stream_options = { include_usage: true };
+  // Fields the admin has this tier drop (a server that refuses them), Cascade's own included.
+  const drop = tier.requestFields?.drop;
+  if (drop) for (const f of drop) delete body[f];
   return JSON.stringify(body);
 }
 
@@ -98,6 +101,8 @@ export function parseExtras(raw: Record<string, unknown>, choice: Record<string,
   const choices = raw.choices as unknown[];
   if (choices.length > 1) extras.moreChoices = choices.slice(1);
   if (typeof raw.system_fingerprint === 'string') extras.systemFingerprint = raw.system_fingerprint;
+  // vLLM: the matched stop string (a number is a stop token id, which no client named as text).
+  if (typeof choice.stop_reason === 'string') extras.matchedStop = choice.stop_reason;
   return Object.keys(extras).length > 0 ? extras : undefined;
 }
 

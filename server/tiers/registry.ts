@@ -9,6 +9,8 @@ import { Admission } from './admission';
 import { TierError } from './errors';
 import { TierClient, type TierClientOptions } from './client';
 import { MetricsScraper, type ScraperOptions } from './metrics-scraper';
+import { callEmbeddings } from './embeddings';
+import { DEFAULT_CAPABILITIES, type TierCapabilities } from './capabilities';
 import type { ChatRequest, TierCallOptions, TierConfig, TierInvoker, TierState } from './types';
 
 /** Where the registry reads the configured tiers from (reloaded after admin edits). */
@@ -25,6 +27,8 @@ export interface TierRegistry extends TierInvoker {
   client(name: string): TierClient | undefined;
   /** null when vllmMetrics is false. */
   scraper: MetricsScraper | null;
+  /** POST /embeddings on an embedding tier, admitted like a chat call (its concurrency limit and queue). */
+  embeddings(tier: TierConfig, body: Record<string, unknown>, opts?: TierCallOptions): Promise<Record<string, unknown>>;
   stop(): void;
 }
 
@@ -43,6 +47,15 @@ export interface RegistryOptions {
 export function createTierRegistry(o: RegistryOptions): TierRegistry {
   const admission = o.admission ?? new Admission();
   const clients = new Map<string, TierClient>();
+  // Capabilities with the probed context window, per config object and window (states() runs per request).
+  const probed = new WeakMap<TierConfig, { window: number; caps: TierCapabilities }>();
+  const withWindow = (t: TierConfig, window: number): TierCapabilities => {
+    const hit = probed.get(t);
+    if (hit?.window === window) return hit.caps;
+    const caps = { ...(t.capabilities ?? DEFAULT_CAPABILITIES), contextTokens: window };
+    probed.set(t, { window, caps });
+    return caps;
+  };
   const scraper = o.vllmMetrics === false ? null : (o.scraper ?? new MetricsScraper({ ...o.vllmMetrics, kinds: ['vllm'] }));
   // The directory reloads after admin edits (new config objects): the scraper follows on the next
   // states() call, and its timer starts only once a vLLM tier exists.
@@ -99,6 +112,10 @@ export function createTierRegistry(o: RegistryOptions): TierRegistry {
           if (load.kvCacheUsage !== null) s.kvCacheUsage = load.kvCacheUsage;
         }
         if (t.capabilities) s.capabilities = t.capabilities;
+        // An admin's context window wins; without one, the window the vLLM server reports.
+        const window = t.kind === 'vllm' && (t.capabilities?.contextTokens ?? null) === null ? scraper?.contextTokens(t.name) : undefined;
+        if (window !== undefined) s.capabilities = withWindow(t, window);
+        if (t.requestFields?.reject.length) s.rejectFields = t.requestFields.reject;
         out[t.name] = s;
       }
       return out;
@@ -118,6 +135,16 @@ export function createTierRegistry(o: RegistryOptions): TierRegistry {
           mark(opts.signal, 'tier.upstream');
         }
         return out;
+      } finally {
+        permit.release();
+      }
+    },
+    async embeddings(tier: TierConfig, body: Record<string, unknown>, opts: TierCallOptions = {}) {
+      const st = admission.peek(tier.name);
+      if (!st || st.maxConcurrency !== tier.maxConcurrency) admission.configure(tier, st?.maxQueue);
+      const permit = await admit(tier.name, opts);
+      try {
+        return await callEmbeddings(tier, body, opts.signal);
       } finally {
         permit.release();
       }

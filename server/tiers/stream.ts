@@ -29,6 +29,8 @@ export interface ChatStreamChunk {
   logprobs?: number[];
   /** Tool-call fragments (OpenAI's delta.tool_calls); never user-visible text. */
   toolCallDeltas?: ToolCallDelta[];
+  /** On the final chunk: the stop string that ended the answer (vLLM's stop_reason), when said. */
+  matchedStop?: string;
 }
 
 /**
@@ -97,7 +99,7 @@ export async function* chatStream(tier: TierConfig, req: ChatRequest, opts: Stre
       if (r.content) yield { delta: r.content, logprobs: r.logprobs };
       const calls = r.extras?.toolCalls;
       if (calls) yield { delta: '', toolCallDeltas: calls.map((c, index) => ({ index, id: c.id, name: c.function.name, arguments: c.function.arguments })) };
-      yield { delta: '', finishReason: r.finishReason, usage: r.usage, usageEstimated: r.usageEstimated };
+      yield { delta: '', finishReason: r.finishReason, usage: r.usage, usageEstimated: r.usageEstimated, ...(r.extras?.matchedStop ? { matchedStop: r.extras.matchedStop } : {}) };
       return;
     }
 
@@ -105,6 +107,7 @@ export async function* chatStream(tier: TierConfig, req: ChatRequest, opts: Stre
     const reader: AsyncIterator<Buffer> = res.body[Symbol.asyncIterator]();
     let done = false;
     let finishReason: string | null = null;
+    let matchedStop: string | undefined;
     let usage: Usage | null = null;
     let content = '';
     let events = 0;
@@ -179,6 +182,7 @@ export async function* chatStream(tier: TierConfig, req: ChatRequest, opts: Stre
         }
         if (typeof choice.finish_reason === 'string') {
           finishReason = choice.finish_reason;
+          if (typeof choice.stop_reason === 'string') matchedStop = choice.stop_reason;
           guard.disarm('first');
         }
         if (emitted > 0 || finishReason != null) guard.arm('idle', idleMs, 'stream went silent', () => emitted);
@@ -195,6 +199,7 @@ export async function* chatStream(tier: TierConfig, req: ChatRequest, opts: Stre
       finishReason,
       usage: usage ?? estimateUsage(req.messages, content),
       usageEstimated: usage == null,
+      ...(matchedStop !== undefined ? { matchedStop } : {}),
     };
   } finally {
     guard.dispose();

@@ -21,3 +21,4 @@ export const tierBaseUrl = z
 export const tierModel = z.string().trim().min(1, 'model is required').max(200);
 export const tierApiKey = z.string().max(500).nullish();
 export { tierCapabilitiesSchema as tierCapabilities } from './capabilities';
+export { tierRequestFieldsSchema as tierRequestFields } from './request-fields';

@@ -1,5 +1,6 @@
 // Contract of model tiers. A tier is one OpenAI-compatible endpoint.
 import type { TierCapabilities } from './capabilities';
+import type { TierRequestFields } from './request-fields';
 
 // 'judge': grades other tiers' answers for the answer-side cascade (server/judging).
 export const TIER_ROLES = ['small', 'medium', 'large', 'embedding', 'judge'] as const;
@@ -22,6 +23,8 @@ export interface TierConfig {
   enabled: boolean;
   /** What the tier can serve (tools, images, context length, …); unset: DEFAULT_CAPABILITIES. */
   capabilities?: TierCapabilities;
+  /** Request fields removed before this tier is called, and fields it cannot take; unset: none. */
+  requestFields?: TierRequestFields;
 }
 
 /** A tool call an assistant made, as OpenAI's API carries it (arguments are a JSON string). */
@@ -115,6 +118,8 @@ export interface TierState {
   kvCacheUsage?: number;
   /** What the tier can serve; unset: the defaults (text, tools, JSON schema, logprobs). */
   capabilities?: TierCapabilities;
+  /** Request fields the tier cannot take: a request carrying one goes elsewhere. */
+  rejectFields?: readonly string[];
 }
 
 export type TierStates = ReadonlyMap<string, TierState> | Readonly<Record<string, TierState>>;
@@ -146,6 +151,8 @@ export interface AnswerExtras {
   /** choices[1..] when the client asked for n > 1, as the tier sent them. */
   moreChoices?: unknown[];
   systemFingerprint?: string | null;
+  /** The stop string that ended the answer, when the tier says (vLLM's choices[0].stop_reason). */
+  matchedStop?: string;
 }
 
 export interface TierChunk {
@@ -154,6 +161,8 @@ export interface TierChunk {
   toolCallDeltas?: ToolCallDelta[];
   /** Only on the final chunk, which always carries usage. */
   finishReason?: string | null;
+  /** On the final chunk: the stop string that ended the answer, when the tier says (vLLM's stop_reason). */
+  matchedStop?: string;
   usage?: Usage;
   logprobs?: number[];
 }

@@ -32,10 +32,11 @@ interface Row {
 export async function loadReplayDecisions(sql: Sql, opts: { limit: number; apiKeyId?: string | null }): Promise<ReplayDecision[]> {
   const limit = Math.max(1, Math.min(MAX_REPLAY, Math.floor(opts.limit)));
   const params: unknown[] = [limit];
-  let where = '';
+  // Embedding requests are not routed by the policy: nothing to replay.
+  let where = `WHERE "door" IS DISTINCT FROM 'embeddings'`;
   if (opts.apiKeyId) {
     params.push(opts.apiKeyId);
-    where = `WHERE "apiKeyId" = $2`;
+    where += ` AND "apiKeyId" = $2`;
   }
   const rows = await sql<Row>(
     `SELECT d.id::text AS id, d."createdAt", d."apiKeyId", d."promptPreview", d.score, d.band, d.plan, d."finalTier", d."cacheStatus",

@@ -122,4 +122,29 @@ describe('POST /api/chat/stream', () => {
     const unknown = await chatStreamHandler(deps(), user, body({ prompt: 'hi', model: 'nope' }));
     expect(unknown.status).toBe(404);
   });
+
+  // A 1x1 PNG.
+  const png = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+
+  it('sends an attached image with the prompt to a tier that takes images', async () => {
+    // The page offers the attachment only when such a tier exists (the simulated tiers take images).
+    const available = await createCaller({ runtime, principal: user }).tiers.available();
+    expect(available.some((t) => t.vision)).toBe(true);
+    const frames = await collect(await chatStreamHandler(deps(), user, body({ prompt: `What is in this picture? (${uid()})`, image: png })));
+    const done = frames[frames.length - 1];
+    expect(done.event).toBe('done');
+    const text = frames.filter((f) => f.event === 'token').map((f) => f.data.content).join('');
+    expect(text).toMatch(/The image shows/);
+    await runtime.recorder.flush();
+    const d = await runtime.stores.decisions.get(done.data.decisionId as string);
+    expect((d!.plan as { request?: { images: number } }).request?.images).toBe(1);
+  });
+
+  it('refuses an attachment that is not an image data URL, naming the field', async () => {
+    for (const image of ['https://example.com/cat.png', 'data:text/plain;base64,aGk=', 'data:image/png;base64,not base64!']) {
+      const r = await chatStreamHandler(deps(), user, body({ prompt: 'What is this?', image }));
+      expect(r.status).toBe(400);
+      expect('body' in r && JSON.parse(r.body as string).error.param).toBe('image');
+    }
+  });
 });

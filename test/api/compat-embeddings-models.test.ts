@@ -1,6 +1,7 @@
 // /v1/embeddings through the openai SDK to an embedding tier on loopback (an OpenAI-compatible
-// embeddings server started here), failing over to the next embedding tier; a 404 naming the gap
-// when none is configured; GET /v1/models/{id}.
+// embeddings server started here), failing over to the next embedding tier, admitted by the tier
+// registry and recorded as a decision with door 'embeddings'; a 404 naming the gap when none is
+// configured; GET /v1/models/{id}.
 import '../../server/runtime/preload-native';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpServer } from '../../server/http/server';
 import { stopRuntime, type Runtime } from '../../server/runtime';
 import { v1Deps } from '../../server/runtime/v1-deps';
+import { getPrisma } from '../../server/db/client';
+import { loadReplayDecisions, type Sql } from '../../server/whatif/load';
 import type { TierConfig } from '../../server/tiers/types';
 import { testRuntime, uid } from './helpers';
 
@@ -18,13 +21,18 @@ let cascade: Server;
 let withTiers: (extra: TierConfig[]) => void;
 let client: OpenAI;
 const seen: { model: string; input: unknown }[] = [];
+let keyId: string;
+const load = { inFlight: 0, maxInFlight: 0, delayMs: 0 };
 
 /** A tiny embeddings server: a 4-dimensional vector per input, the model it was asked for. */
 function startEmbeddingsServer(): Promise<Server> {
   const server = createServer((req, res) => {
     let raw = '';
+    load.maxInFlight = Math.max(load.maxInFlight, ++load.inFlight);
+    res.on('close', () => load.inFlight--);
     req.on('data', (c: Buffer) => (raw += c.toString()));
-    req.on('end', () => {
+    req.on('end', async () => {
+      if (load.delayMs) await new Promise((r) => setTimeout(r, load.delayMs));
       const body = JSON.parse(raw) as { model: string; input: string | string[] };
       seen.push(body);
       const inputs = Array.isArray(body.input) ? body.input : [body.input];
@@ -50,6 +58,7 @@ beforeAll(async () => {
   cascade = createHttpServer(async () => deps, (_req, res) => void res.writeHead(404).end());
   await new Promise<void>((resolve) => cascade.listen(0, '127.0.0.1', resolve));
   const key = await runtime.stores.apiKeys.create({ name: uid('emb'), tenant: uid('tenant'), role: 'user' }, { id: null, label: 'test' });
+  keyId = key.apiKey.id;
   client = new OpenAI({ apiKey: key.key, baseURL: `http://127.0.0.1:${(cascade.address() as AddressInfo).port}/v1`, maxRetries: 0 });
 });
 
@@ -75,6 +84,40 @@ describe('/v1/embeddings', () => {
     expect(seen.at(-1)).toMatchObject({ model: 'bge-small', input: ['one', 'three'] });
     // Named, it goes to that tier only: the one that is down fails.
     await expect(client.embeddings.create({ model: 'emb-down', input: 'x' })).rejects.toMatchObject({ status: 502 });
+  });
+
+  it('records each request as a decision with door embeddings, the tiers tried as attempts', async () => {
+    const up = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`;
+    withTiers([{ ...embeddingTier('emb-down', 'http://127.0.0.1:9/v1'), inputPricePerM: 1 }, { ...embeddingTier('emb-up', up), inputPricePerM: 2 }]);
+    const { response } = await client.embeddings.create({ model: 'auto', input: ['alpha', 'beta'] }).withResponse();
+    const id = response.headers.get('x-cascade-decision-id')!;
+    await expect(client.embeddings.create({ model: 'emb-down', input: 'gamma' })).rejects.toMatchObject({ status: 502 });
+    await runtime.recorder.flush();
+    const d = (await runtime.stores.decisions.get(id))!;
+    expect(d).toMatchObject({ door: 'embeddings', source: 'api', status: 'ok', finalTier: 'emb-up', tokensIn: 2, tokensOut: 0, escalations: 1 });
+    expect(d.costUsd).toBeCloseTo(2 * 2 / 1e6, 12);
+    expect(d.attempts.map((a) => [a.tierName, a.outcome])).toEqual([['emb-down', 'error'], ['emb-up', 'ok']]);
+    expect(d.promptPreview).toContain('alpha');
+    const listed = await runtime.stores.decisions.list({ apiKeyId: keyId, door: 'embeddings' }, { limit: 10 });
+    expect(listed.items.map((x) => x.id)).toContain(id);
+    expect(listed.items.some((x) => x.status === 'error' && x.finalTier === null)).toBe(true);
+    // The policy does not route embeddings: the what-if replay leaves them out.
+    const sql: Sql = (text, params) => getPrisma().$queryRawUnsafe(text, ...params);
+    expect((await loadReplayDecisions(sql, { limit: 100, apiKeyId: keyId })).map((r) => r.id)).not.toContain(id);
+  });
+
+  it("holds calls to the tier's concurrency limit (admission control)", async () => {
+    const up = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`;
+    withTiers([{ ...embeddingTier('emb-one', up), maxConcurrency: 1 }]);
+    load.delayMs = 30;
+    load.maxInFlight = 0;
+    try {
+      const answers = await Promise.all([1, 2, 3, 4].map((i) => client.embeddings.create({ model: 'auto', input: `text ${i}` })));
+      expect(answers.every((a) => a.model === 'emb-one')).toBe(true);
+      expect(load.maxInFlight).toBe(1);
+    } finally {
+      load.delayMs = 0;
+    }
   });
 
   it('refuses a chat tier and bad input with a 400', async () => {

@@ -16,7 +16,7 @@ let tierId: string;
 
 beforeAll(async () => {
   runtime = await testRuntime();
-  upstream = await startFakeUpstream({ content: 'Live answer.', metrics: { running: 3, waiting: 2, kvCacheUsage: 0.42 } });
+  upstream = await startFakeUpstream({ content: 'Live answer.', model: 'fake', metrics: { running: 3, waiting: 2, kvCacheUsage: 0.42 }, maxModelLen: 4096 });
   ({ id: tierId } = await runtime.stores.tiers.create(
     { name, role: 'small', kind: 'vllm', baseUrl: upstream.baseUrl, model: 'fake', inputPricePerM: 0.1, outputPricePerM: 0.2, maxConcurrency: 3, timeoutMs: 10_000, enabled: true },
     { id: null, label: 'test' },
@@ -41,7 +41,7 @@ describe('tiers.live', () => {
       .toBe(3);
     const live = (await as('admin').tiers.live()).tiers.find((t) => t.name === name)!;
     expect(live).toMatchObject({ kind: 'vllm', enabled: true, breaker: 'closed', inFlight: 0, queued: 0, maxConcurrency: 3, health: 'busy', reason: '2 waiting' });
-    expect(live.upstream).toMatchObject({ running: 3, waiting: 2, kvCacheUsage: 0.42, error: null });
+    expect(live.upstream).toMatchObject({ running: 3, waiting: 2, kvCacheUsage: 0.42, error: null, maxModelLen: 4096 });
     expect(live.p50LatencyMs).not.toBeNull();
   });
 

@@ -140,8 +140,8 @@ describe.skipIf(!BASE)('two replicas coordinated through Redis', () => {
       const res = await fetch(url, { headers: { authorization: 'Bearer metrics-token-123' } });
       expect(res.status).toBe(200);
       const text = await res.text();
-      expect(text).toMatch(/cascade_requests_total\{door="api",band="none",tier="small",outcome="ok",cache="bypass"\} \d+/);
-      expect(text).toMatch(/cascade_request_errors_total\{door="api",code="budget_exceeded"\} \d+/);
+      expect(text).toMatch(/cascade_requests_total\{door="chat.completions",source="api",band="none",tier="small",outcome="ok",cache="bypass"\} \d+/);
+      expect(text).toMatch(/cascade_request_errors_total\{door="chat.completions",source="api",code="budget_exceeded"\} \d+/);
       expect(text).toContain('cascade_admission_limit{tier="small"} 8');
       expect(text).toContain('cascade_replica_info{coordination="redis"');
       expect(text).toContain('process_cpu_seconds_total');

@@ -28,8 +28,8 @@ describe('liveTier', () => {
 
   it('adds vLLM gauges for scraped tiers and counts their waiting requests', () => {
     const fresh = { running: 4, waiting: 6, kvCacheUsage: 0.5, scrapedAt: 1 };
-    const v = liveTier(tier({ kind: 'vllm' }), parts({ scrape: () => ({ fresh, status: { load: fresh, lastError: null, lastAttemptAt: 1 } }) }));
-    expect(v.upstream).toEqual({ running: 4, waiting: 6, kvCacheUsage: 0.5, scrapedAt: 1, error: null });
+    const v = liveTier(tier({ kind: 'vllm' }), parts({ scrape: () => ({ fresh, status: { load: fresh, lastError: null, lastAttemptAt: 1 }, maxModelLen: 8192 }) }));
+    expect(v.upstream).toEqual({ running: 4, waiting: 6, kvCacheUsage: 0.5, scrapedAt: 1, error: null, maxModelLen: 8192 });
     expect(v).toMatchObject({ health: 'busy', reason: '6 waiting' });
     const failing = liveTier(tier({ kind: 'vllm' }), parts({ scrape: () => ({ fresh: undefined, status: { load: null, lastError: 'HTTP 404', lastAttemptAt: 1 } }) }));
     expect(failing).toMatchObject({ health: 'degraded', reason: 'metrics not scraped: HTTP 404' });

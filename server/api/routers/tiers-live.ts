@@ -28,14 +28,14 @@ export interface LiveTier {
   ewmaLatencyMs: number | null;
   ewmaQueueMs: number | null;
   /** vLLM /metrics (only for scraped tiers): null gauges when not scraped or stale. */
-  upstream: { running: number | null; waiting: number | null; kvCacheUsage: number | null; scrapedAt: number | null; error: string | null } | null;
+  upstream: { running: number | null; waiting: number | null; kvCacheUsage: number | null; scrapedAt: number | null; error: string | null; maxModelLen: number | null } | null;
 }
 
 export interface LiveParts {
   breaker(name: string): 'closed' | 'open' | 'half-open' | undefined;
   admission(name: string): AdmissionState | undefined;
   /** Fresh load (stale ones are not reported) and the last scrape's status. */
-  scrape(name: string): { fresh: { running: number; waiting: number; kvCacheUsage: number | null; scrapedAt: number } | undefined; status: ScrapeStatus | undefined } | undefined;
+  scrape(name: string): { fresh: { running: number; waiting: number; kvCacheUsage: number | null; scrapedAt: number } | undefined; status: ScrapeStatus | undefined; maxModelLen?: number } | undefined;
 }
 
 export function liveTier(t: TierConfig, parts: LiveParts): LiveTier {
@@ -54,6 +54,7 @@ export function liveTier(t: TierConfig, parts: LiveParts): LiveTier {
           kvCacheUsage: scraped?.fresh?.kvCacheUsage ?? null,
           scrapedAt: scraped?.fresh?.scrapedAt ?? null,
           error: scraped?.status?.lastError ?? null,
+          maxModelLen: scraped?.maxModelLen ?? null,
         }
       : null;
 

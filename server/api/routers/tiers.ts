@@ -2,7 +2,7 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { TIER_ROLES } from '../../tiers/types';
-import { TIER_KINDS, tierApiKey, tierBaseUrl, tierCapabilities, tierModel, tierName } from '../../tiers/tier-input';
+import { TIER_KINDS, tierApiKey, tierBaseUrl, tierCapabilities, tierModel, tierName, tierRequestFields } from '../../tiers/tier-input';
 import type { Actor } from '../../contracts/stores';
 import type { Principal } from '../../contracts/principal';
 import { adminProcedure, authedProcedure, createTRPCRouter } from '../trpc';
@@ -19,6 +19,7 @@ export const tierInput = z.object({
   outputPricePerM: z.number().nonnegative('price must not be negative').max(10_000),
   maxConcurrency: z.number().int().min(1).max(10_000).default(16),
   capabilities: tierCapabilities.optional(),
+  requestFields: tierRequestFields.optional(),
   timeoutMs: z.number().int().min(100).max(600_000).default(60_000),
   enabled: z.boolean().default(true),
 });
@@ -33,7 +34,7 @@ export const tiersRouter = createTRPCRouter({
     ctx.runtime.tiers
       .list()
       .filter((t) => t.enabled && t.role !== 'embedding')
-      .map((t) => ({ name: t.name, role: t.role, kind: t.kind, inputPricePerM: t.inputPricePerM, outputPricePerM: t.outputPricePerM })),
+      .map((t) => ({ name: t.name, role: t.role, kind: t.kind, inputPricePerM: t.inputPricePerM, outputPricePerM: t.outputPricePerM, vision: t.capabilities?.vision ?? false })),
   ),
 
   list: adminProcedure.query(({ ctx }) => ctx.runtime.stores.tiers.list()),
@@ -50,7 +51,7 @@ export const tiersRouter = createTRPCRouter({
         liveTier(t, {
           breaker: (n) => reg.client(n)?.breaker,
           admission: (n) => reg.admission.state(n),
-          scrape: (n) => (reg.scraper ? { fresh: reg.scraper.load(n), status: reg.scraper.statusOf(n) } : undefined),
+          scrape: (n) => (reg.scraper ? { fresh: reg.scraper.load(n), status: reg.scraper.statusOf(n), maxModelLen: reg.scraper.contextTokens(n) } : undefined),
         }),
       ),
     };

@@ -1,10 +1,10 @@
 // POST /v1/embeddings: routed to the embedding tier(s) (role 'embedding'). `model` names one, or is
-// "auto" (or anything that is no tier's name) for the first enabled one; a tier that fails with a
-// network error, a 5xx or a timeout hands the request to the next. No embedding tier: a 404 that says so.
+// "auto" (or anything that is no tier's name) for the first enabled one; the gateway's embeddings
+// service admits each call through the tier registry, passes an unavailable tier's request to the
+// next, and records one decision (door 'embeddings'). No embedding tier: a 404 that says so.
 import { z } from 'zod';
+import type { EmbeddingsService } from '../../contracts/chat';
 import type { ApiKeyVerifier, TierDirectory } from '../../contracts/ports';
-import { callEmbeddings } from '../../tiers/embeddings';
-import { isTierError } from '../../tiers/errors';
 import type { TierConfig } from '../../tiers/types';
 import { readJsonBody } from '../body';
 import type { V1Request } from '../chat-completions';
@@ -25,12 +25,13 @@ export const embeddingsSchema = z.looseObject({
 });
 
 export interface EmbeddingsDeps {
+  embeddings: EmbeddingsService;
   tiers: TierDirectory;
   apiKeys: ApiKeyVerifier;
   maxBodyBytes: number;
 }
 
-function candidates(tiers: TierDirectory, model: string): TierConfig[] {
+function tiersFor(tiers: TierDirectory, model: string): TierConfig[] {
   const all = tiers.list().filter((t) => t.enabled && t.role === 'embedding');
   if (all.length === 0) throw new HttpError(404, "No embedding tier is configured: add a tier with role 'embedding' (any OpenAI-compatible /v1/embeddings: vLLM, TEI, Ollama).", 'invalid_request_error', 'model', 'model_not_found');
   const named = tiers.byName(model);
@@ -41,31 +42,13 @@ function candidates(tiers: TierDirectory, model: string): TierConfig[] {
 
 export async function postEmbeddings(deps: EmbeddingsDeps, call: V1Request): Promise<HttpResult> {
   try {
-    await authenticateAnyHeader(deps.apiKeys, call.header);
+    const principal = await authenticateAnyHeader(deps.apiKeys, call.header);
     const raw = await readJsonBody(call.body, deps.maxBodyBytes, call.header('content-length'));
     const body = parseOr400(embeddingsSchema, raw);
-    const tiers = candidates(deps.tiers, body.model);
-    let last: unknown;
-    for (const tier of tiers) {
-      try {
-        const answer = await callEmbeddings(tier, raw as Record<string, unknown>, call.signal);
-        return json(200, { ...answer, model: tier.name }, { 'x-cascade-tier': tier.name });
-      } catch (err) {
-        last = err;
-        // A bad request fails the same on every tier; only an unavailable one is worth passing on.
-        if (!isTierError(err) || !['network', 'timeout', 'http_5xx', 'rate_limited'].includes(err.kind)) break;
-      }
-    }
-    throw upstreamFailure(last);
+    const candidates = tiersFor(deps.tiers, body.model);
+    const r = await deps.embeddings.embed(principal, { candidates, body: raw as Record<string, unknown>, signal: call.signal });
+    return json(200, { ...r.body, model: r.tier }, { 'x-cascade-tier': r.tier, 'x-cascade-decision-id': r.decisionId });
   } catch (err) {
     return errorResult(toHttpError(err));
   }
-}
-
-/** A failed tier call as the client's error: the tier's words, a 504 for a timeout, else a 502. */
-function upstreamFailure(err: unknown): unknown {
-  if (!isTierError(err)) return err;
-  return err.kind === 'timeout'
-    ? new HttpError(504, err.message, 'server_error', null, 'timeout')
-    : new HttpError(502, err.message, 'server_error', null, 'upstream_error');
 }

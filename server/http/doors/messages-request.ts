@@ -55,7 +55,21 @@ function toolChoiceOf(c: MessagesRequest['tool_choice']): { choice?: ToolChoice;
   return { choice: { type: 'function', function: { name: c.name } }, parallel };
 }
 
-// Anthropic-only fields with no Chat Completions meaning: accepted, not sent to an OpenAI-compatible tier.
+/**
+ * Extended thinking as the reasoning hint OpenAI-compatible servers take (vLLM, SGLang and Ollama
+ * pass `reasoning_effort` to reasoning models' chat templates): a thinking budget under 4,096 tokens
+ * is "low", under 16,384 "medium", above "high". Disabled or unknown shapes give no hint. The
+ * answer carries no thinking blocks: the tier's reasoning is not returned through this door.
+ */
+export function reasoningEffortOf(thinking: unknown): 'low' | 'medium' | 'high' | null {
+  const t = thinking as { type?: unknown; budget_tokens?: unknown } | null | undefined;
+  if (!t || typeof t !== 'object' || t.type !== 'enabled') return null;
+  const budget = typeof t.budget_tokens === 'number' ? t.budget_tokens : 0;
+  return budget < 4096 ? 'low' : budget < 16_384 ? 'medium' : 'high';
+}
+
+// Anthropic-only fields with no Chat Completions meaning: accepted, not sent to an OpenAI-compatible
+// tier (thinking becomes reasoning_effort above).
 const NOT_FORWARDED = new Set(['thinking', 'service_tier', 'container', 'mcp_servers', 'context_management', 'anthropic_version']);
 
 export function messagesGatewayFields(body: MessagesRequest, raw: Record<string, unknown>): Omit<GatewayRequest, 'model' | 'source'> {
@@ -76,6 +90,8 @@ export function messagesGatewayFields(body: MessagesRequest, raw: Record<string,
   if (parallel === false && out.tools) out.parallel_tool_calls = false;
   let extra: Record<string, unknown> | undefined;
   if (body.top_k !== undefined) extra = { top_k: body.top_k };
+  const effort = reasoningEffortOf(body.thinking);
+  if (effort) (extra ??= {}).reasoning_effort = effort;
   for (const k in raw) if (!MESSAGES_FIELDS.has(k) && !NOT_FORWARDED.has(k)) (extra ??= {})[k] = raw[k];
   if (extra) out.extra = extra;
   return out;

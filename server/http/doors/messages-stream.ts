@@ -3,13 +3,13 @@
 // gateway holds calls until they are whole and checked), message_delta with the stop reason and
 // usage, message_stop. A failure after the start is an `error` event, which the SDK throws on.
 import type { ChatStream } from '../../contracts/chat';
-import { cachedTokens, messageId, stopReason, toolInput } from './messages-shape';
+import { cachedTokens, messageId, stopOf, toolInput } from './messages-shape';
 import { anthropicErrorType } from './anthropic-errors';
 import { statusForCode } from '../errors';
 
 const frame = (type: string, data: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
 
-export async function* messagesStream(stream: ChatStream): AsyncGenerator<string> {
+export async function* messagesStream(stream: ChatStream, stopSequences?: readonly string[]): AsyncGenerator<string> {
   const model = stream.meta.tier ?? stream.meta.model;
   yield frame('message_start', {
     message: { id: messageId(stream.meta.decisionId), type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 0, output_tokens: 0 } },
@@ -18,6 +18,7 @@ export async function* messagesStream(stream: ChatStream): AsyncGenerator<string
   let index = -1;
   let textOpen = false;
   let calledTools = false;
+  let text = '';
   for await (const ev of stream.events) {
     if (ev.type === 'delta') {
       if (ev.content === '') continue;
@@ -26,6 +27,7 @@ export async function* messagesStream(stream: ChatStream): AsyncGenerator<string
         textOpen = true;
         yield frame('content_block_start', { index, content_block: { type: 'text', text: '', citations: null } });
       }
+      text += ev.content;
       yield frame('content_block_delta', { index, delta: { type: 'text_delta', text: ev.content } });
     } else if (ev.type === 'tool_calls') {
       if (textOpen) {
@@ -45,7 +47,7 @@ export async function* messagesStream(stream: ChatStream): AsyncGenerator<string
     } else if (ev.type === 'done') {
       if (textOpen) yield frame('content_block_stop', { index });
       const usage = { input_tokens: ev.usage.prompt_tokens, output_tokens: ev.usage.completion_tokens, cache_read_input_tokens: cachedTokens(ev.usage.prompt_tokens_details) };
-      yield frame('message_delta', { delta: { stop_reason: stopReason(ev.finishReason, calledTools), stop_sequence: null }, usage });
+      yield frame('message_delta', { delta: stopOf(ev.finishReason, calledTools, stopSequences, ev.matchedStop, text), usage });
       yield frame('message_stop', {});
       return;
     }

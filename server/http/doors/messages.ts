@@ -10,6 +10,7 @@ import { cascadeHeaders, decimalUsd, parseMaxCost, sseHeaders, type V1Request } 
 import { json, type HttpResult } from '../result';
 import { anthropicError } from './anthropic-errors';
 import { authenticateAnyHeader } from './auth';
+import { estimatePromptTokens, estimateTokens } from '../../tiers/tokens';
 import { messagesGatewayFields } from './messages-request';
 import { messagesRequestSchema } from './messages-schema';
 import { messageBody } from './messages-shape';
@@ -32,10 +33,31 @@ export async function postMessages(deps: MessagesDeps, call: V1Request): Promise
     const req = { model, ...messagesGatewayFields(body, raw as Record<string, unknown>), source: 'api' as const, maxCostUsd: parseMaxCost(call.header('x-cascade-max-cost-usd')), signal: call.signal };
     if (body.stream) {
       const stream = await deps.chat.stream(principal, req);
-      return { status: 200, headers: { ...sseHeaders(), ...cascadeHeaders(stream.meta) }, stream: messagesStream(stream) };
+      return { status: 200, headers: { ...sseHeaders(), ...cascadeHeaders(stream.meta) }, stream: messagesStream(stream, body.stop_sequences) };
     }
     const result = await deps.chat.complete(principal, req);
-    return json(200, messageBody(result), { ...cascadeHeaders(result), 'x-cascade-cost-usd': decimalUsd(result.costUsd) });
+    return json(200, messageBody(result, body.stop_sequences), { ...cascadeHeaders(result), 'x-cascade-cost-usd': decimalUsd(result.costUsd) });
+  } catch (err) {
+    return anthropicError(err);
+  }
+}
+
+/**
+ * POST /v1/messages/count_tokens: `{input_tokens}` for a Messages request (max_tokens not needed),
+ * by the estimate Cascade bills with when a tier reports no usage (~4 characters a token plus each
+ * message's framing; tool definitions as their JSON). Tiers tokenize differently: an estimate, not
+ * the answering model's count. Records no decision.
+ */
+export async function countMessageTokens(deps: Pick<MessagesDeps, 'tiers' | 'apiKeys' | 'maxBodyBytes'>, call: V1Request): Promise<HttpResult> {
+  try {
+    await authenticateAnyHeader(deps.apiKeys, call.header);
+    const raw = await readJsonBody(call.body, deps.maxBodyBytes, call.header('content-length'));
+    const sized = raw && typeof raw === 'object' && !Array.isArray(raw) && !('max_tokens' in raw) ? { ...raw, max_tokens: 1 } : raw;
+    const body = parseOr400(messagesRequestSchema, sized);
+    resolveKnownModel(deps.tiers, body.model);
+    const { messages } = messagesGatewayFields(body, {});
+    const tools = body.tools?.length ? estimateTokens(JSON.stringify(body.tools)) : 0;
+    return json(200, { input_tokens: estimatePromptTokens(messages) + tools });
   } catch (err) {
     return anthropicError(err);
   }

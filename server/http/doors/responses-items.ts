@@ -4,13 +4,32 @@
 // responses and are read back from the store.
 import type { ResponseStore } from '../../contracts/responses';
 import type { ChatMessage, ContentPart } from '../../tiers/types';
-import type { ResponsesItem, ResponsesPart } from './responses-schema';
+import type { ResponsesItem, ResponsesPart, ResponsesRequest } from './responses-schema';
 import { badParam } from './zod-issue';
 
-/** The response an output item id belongs to (msg_<hex>, fc_<hex>_<n> -> resp_<hex>), or null. */
+/** The response an item id belongs to (msg_<hex>, fc_<hex>_<n>, in_<hex>_<n> -> resp_<hex>), or null. */
 export function responseIdOfItem(itemId: string): string | null {
-  const m = /^(?:msg|fc)_([0-9a-f]{32})(?:_\d+)?$/.exec(itemId);
+  const m = /^(?:msg|fc|in)_([0-9a-f]{32})(?:_\d+)?$/.exec(itemId);
   return m ? `resp_${m[1]}` : null;
+}
+
+/**
+ * The request's input as the input_items list shows it: a string is one user message; every item
+ * gets an id (its own, else in_<hex>_<n>, which item_reference can name later) and a message item
+ * its type and content parts.
+ */
+export function inputItems(input: ResponsesRequest['input'], responseId: string): Record<string, unknown>[] {
+  const hex = responseId.replace(/^resp_/, '');
+  const items: ResponsesItem[] = typeof input === 'string' ? [{ role: 'user', content: input }] : input;
+  return items.map((it, n) => {
+    const id = ('id' in it && typeof it.id === 'string' && it.id) || `in_${hex}_${n}`;
+    if (it.type === undefined || it.type === 'message') {
+      const m = it as Extract<ResponsesItem, { role: string }>;
+      const content = typeof m.content === 'string' ? [{ type: m.role === 'assistant' ? 'output_text' : 'input_text', text: m.content }] : m.content;
+      return { ...m, id, type: 'message', status: m.status ?? 'completed', content };
+    }
+    return { ...it, id };
+  });
 }
 
 function toPart(p: ResponsesPart, at: string): ContentPart {
@@ -80,7 +99,8 @@ export class ItemReader {
     let output = respId ? this.loaded.get(respId) : undefined;
     if (respId && !output) {
       const stored = await this.store.load(this.tenant, respId);
-      output = (stored?.response.output as Record<string, unknown>[] | undefined) ?? [];
+      // Its output items, then its input items (a reference may name either).
+      output = [...((stored?.response.output as Record<string, unknown>[] | undefined) ?? []), ...(stored?.input ?? [])];
       this.loaded.set(respId, output);
     }
     const found = output?.find((o) => o.id === id);

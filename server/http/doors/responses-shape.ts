@@ -14,7 +14,7 @@ export function outputText(text: string) {
   return { type: 'output_text', text, annotations: [], logprobs: [] };
 }
 
-export function messageItem(decisionId: string, text: string, refusal: string | null | undefined, status: 'in_progress' | 'completed') {
+export function messageItem(decisionId: string, text: string, refusal: string | null | undefined, status: 'in_progress' | 'completed' | 'incomplete') {
   const content = refusal ? [{ type: 'refusal', refusal }] : [outputText(text)];
   return { type: 'message', id: messageItemId(decisionId), status, role: 'assistant', content };
 }

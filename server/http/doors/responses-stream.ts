@@ -2,9 +2,11 @@
 // item (output_item.added, content_part.added, output_text.delta…, output_text.done,
 // content_part.done, output_item.done) when there is text, one function_call item per tool call
 // (its arguments in one delta: the gateway holds calls until they are whole and checked), and
-// response.completed with usage once the answer is stored. A failure after the start is an `error`
-// event (the SDK throws on it).
+// response.completed with usage once the answer is stored. When every tier of the chain fails after
+// the start, the stream ends with response.failed: the response with status "failed", its `error`
+// ({code, message}) and what had been streamed; it is not stored.
 import type { ChatStream } from '../../contracts/chat';
+import { ZERO_USAGE } from '../../gateway/answer';
 import type { ToolCall } from '../../tiers/types';
 import type { ResponsesRequest } from './responses-schema';
 import { callItem, messageItem, messageItemId, outputItems, outputText, responseObject } from './responses-shape';
@@ -56,7 +58,10 @@ export async function* responsesStream(stream: ChatStream, body: ResponsesReques
       }
     } else if (ev.type === 'meta') Object.assign(meta, ev.meta);
     else if (ev.type === 'error') {
-      yield frame('error', { code: ev.code, message: ev.message, param: null, error: { type: 'server_error', code: ev.code, message: ev.message } });
+      // What was streamed stays in the failed response: the text so far as an incomplete item.
+      const output = [...(text ? [messageItem(id, text, null, 'incomplete')] : []), ...calls.map((c, n) => callItem(id, n, c, 'completed'))];
+      const code = ev.code === 'rate_limited' || ev.code === 'queue_full' ? 'rate_limit_exceeded' : 'server_error';
+      yield frame('response.failed', { response: { ...responseObject(body, meta, createdAt, { output, finishReason: 'error', usage: ZERO_USAGE, stored: false }), status: 'failed', error: { code, message: ev.message }, usage: null } });
       return;
     } else if (ev.type === 'done') {
       yield* closeText();

@@ -1,4 +1,5 @@
-// POST /v1/responses and GET /v1/responses/{id}, OpenAI's Responses API, into the same pipeline as
+// POST /v1/responses, GET and DELETE /v1/responses/{id} and GET /v1/responses/{id}/input_items,
+// OpenAI's Responses API, into the same pipeline as
 // Chat Completions (one decision per request). Answers are kept per tenant (unless store: false) so
 // that previous_response_id and item references continue a conversation; the store is written
 // before the answer (or the stream's response.completed) goes out, so the next request finds it.
@@ -13,6 +14,7 @@ import { cascadeHeaders, decimalUsd, parseMaxCost, sseHeaders, type V1Request } 
 import { HttpError, toHttpError } from '../errors';
 import { errorResult, json, type HttpResult } from '../result';
 import { authenticateAnyHeader } from './auth';
+import { inputItems } from './responses-items';
 import { responsesGatewayFields } from './responses-request';
 import { responsesRequestSchema, type ResponsesRequest } from './responses-schema';
 import { outputItems, responseObject } from './responses-shape';
@@ -32,7 +34,8 @@ function keeper(deps: ResponsesDeps, principal: Principal, body: ResponsesReques
     if (body.store === false) return false;
     const turn: ChatMessage = { role: 'assistant', content, ...(calls.length ? { tool_calls: calls } : {}) };
     try {
-      await deps.responses.save({ id: response.id as string, tenant: principal.tenant, apiKeyId: principal.apiKeyId, conversation: [...history, turn], response: { ...response, store: true } });
+      const id = response.id as string;
+      await deps.responses.save({ id, tenant: principal.tenant, apiKeyId: principal.apiKeyId, conversation: [...history, turn], response: { ...response, store: true }, input: inputItems(body.input, id) });
       return true;
     } catch {
       // The answer was paid for and recorded: it is returned, marked store: false, rather than lost.
@@ -82,6 +85,32 @@ export async function getResponse(deps: Pick<ResponsesDeps, 'apiKeys' | 'respons
     const stored = await deps.responses.load(principal.tenant, id);
     if (!stored) throw new HttpError(404, `Response with id '${id}' not found.`, 'invalid_request_error', null, 'not_found');
     return json(200, stored.response);
+  } catch (err) {
+    return errorResult(toHttpError(err));
+  }
+}
+
+/** GET /v1/responses/{id}/input_items: OpenAI's cursor page (limit 1-100, default 20; order desc by default; after an item id). */
+export async function listInputItems(deps: Pick<ResponsesDeps, 'apiKeys' | 'responses'>, call: V1Request & { query: URLSearchParams }, id: string): Promise<HttpResult> {
+  try {
+    const principal = await authenticateAnyHeader(deps.apiKeys, call.header);
+    const limitText = call.query.get('limit');
+    const limit = limitText === null ? 20 : Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new HttpError(400, 'limit must be an integer from 1 to 100.', 'invalid_request_error', 'limit', 'invalid_request');
+    const order = call.query.get('order') ?? 'desc';
+    if (order !== 'asc' && order !== 'desc') throw new HttpError(400, "order must be 'asc' or 'desc'.", 'invalid_request_error', 'order', 'invalid_request');
+    const stored = await deps.responses.load(principal.tenant, id);
+    if (!stored) throw new HttpError(404, `Response with id '${id}' not found.`, 'invalid_request_error', null, 'not_found');
+    const items = order === 'asc' ? stored.input : [...stored.input].reverse();
+    const after = call.query.get('after');
+    let start = 0;
+    if (after) {
+      const at = items.findIndex((it) => it.id === after);
+      if (at < 0) throw new HttpError(400, `No input item of this response has the id '${after}'.`, 'invalid_request_error', 'after', 'invalid_request');
+      start = at + 1;
+    }
+    const data = items.slice(start, start + limit);
+    return json(200, { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: start + limit < items.length });
   } catch (err) {
     return errorResult(toHttpError(err));
   }
