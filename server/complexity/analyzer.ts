@@ -187,6 +187,11 @@ export class ComplexityAnalyzer implements Analyzer {
     }
   }
 
+  featuresOf(text: string): { i: number[]; v: number[] } {
+    const { features } = featurizeWithTokens(text, this.params);
+    return { i: Array.from(features.indices), v: Array.from(features.values) };
+  }
+
   async assess(text: string): Promise<Assessment> {
     if (typeof text !== 'string') throw new ComplexityInputError(`assess() needs a string, got ${text === null ? 'null' : typeof text}`);
     const t0 = STAGE_TRACE ? traceNow() : 0;

@@ -45,5 +45,7 @@ export interface Assessment {
 
 export interface Analyzer {
   assess(text: string): Promise<Assessment>;
+  /** The classifier's non-zero inputs for `text` (indices, values): kept for retraining when the policy says so. */
+  featuresOf?(text: string): { i: number[]; v: number[] };
   readonly modelVersion: string;
 }

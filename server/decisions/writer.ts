@@ -53,6 +53,14 @@ const ATTEMPT_ROLLUP_SQL = `INSERT INTO "AttemptRollup" AS r ("bucket","tier","o
 SELECT * FROM unnest($1::timestamptz[],$2::text[],$3::text[],$4::int[])
 ON CONFLICT ("bucket","tier","outcome") DO UPDATE SET "count" = r."count" + EXCLUDED."count"`;
 
+// Only decisions the policy keeps for training carry a sample (none by default): one more statement
+// in the batch's transaction, skipped when no decision of the batch has one.
+const TRAINING_SQL = `INSERT INTO "TrainingSample" ("decisionId","createdAt","apiKeyId","band","finalTier","finalTarget","complexityModel","complexity","answers","text")
+SELECT c1::uuid, c2, c3, c4, c5, c6, c7, c8::jsonb, c9::jsonb, c10::jsonb
+FROM unnest($1::text[],$2::timestamptz[],$3::text[],$4::text[],$5::text[],$6::text[],$7::text[],$8::text[],$9::text[],$10::text[])
+  AS u(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10)
+ON CONFLICT DO NOTHING`;
+
 function columns<T, R extends unknown[]>(rows: readonly T[], pick: (r: T) => R): unknown[][] {
   const width = rows.length === 0 ? 0 : pick(rows[0]).length;
   const cols: unknown[][] = Array.from({ length: width }, () => new Array<unknown>(rows.length));
@@ -135,6 +143,19 @@ export async function upsertRollups(client: pg.ClientBase, fresh: readonly Store
   if (attempts.length > 0) await client.query(ATTEMPT_ROLLUP_SQL, columns(attempts, (a) => [a.bucket, a.tier, a.outcome, a.count]));
 }
 
+/** The training samples of the decisions just inserted, inside the caller's transaction. */
+export async function insertTraining(client: pg.ClientBase, fresh: readonly StoredDecision[]): Promise<void> {
+  const kept = fresh.filter((d) => d.training);
+  if (kept.length === 0) return;
+  await client.query(
+    TRAINING_SQL,
+    columns(kept, (d) => {
+      const t = d.training!;
+      return [d.id, d.createdAt, d.apiKeyId, d.band, d.finalTier, t.finalTarget, t.complexityModel, t.complexity, t.answers, t.text];
+    }),
+  );
+}
+
 /** Writes one batch in one transaction; returns how many decisions were new. */
 export async function writeBatch(client: pg.ClientBase, batch: readonly StoredDecision[], method: WriteMethod = 'copy'): Promise<number> {
   if (batch.length === 0) return 0;
@@ -159,6 +180,7 @@ async function inTransaction(client: pg.ClientBase, insert: () => Promise<Stored
   await client.query('BEGIN');
   try {
     const fresh = await insert();
+    await insertTraining(client, fresh);
     await upsertRollups(client, fresh);
     await client.query('COMMIT');
     return fresh.length;

@@ -102,7 +102,7 @@ export async function planRequest(deps: GatewayDeps, principal: Principal, req: 
       else if (at < 0) plan.reasons.push(`the conversation's earlier turns were answered by ${earlier}, which this turn's chain does not include`);
     }
   }
-  const base = { deps, principal, req, id, createdAt, t0, prompt, chatReq, policy, policyVersion: version, assessment, log: new AttemptLog(), explored, conversation };
+  const base = { deps, principal, req, id, createdAt, t0, prompt, chatReq, policy, policyVersion: version, assessment, log: new AttemptLog(), explored, conversation, judged: [] };
   if (plan.kind === 'reject') {
     const refused: RecordContext = { ...base, plan, eligibility: { eligible: false, reason: 'off', detail: '' } };
     recordDecision(refused, { kind: 'refused', errorCode: plan.errorCode });
