@@ -4,7 +4,7 @@
 import { DomainError } from '../lib/errors';
 import * as ort from 'onnxruntime-node';
 import { createRequire } from 'node:module';
-import { DEFAULT_META_PATH, DEFAULT_MODEL_PATH, loadArtifacts } from './artifact';
+import { DEFAULT_META_PATH, DEFAULT_MODEL_PATH, loadArtifacts, type Loaded } from './artifact';
 import { featureNamesOfTokens, featurizeWithTokens, type FeatureParams, type Features } from './featurize';
 import { historySignal, type HistoryStore } from './history';
 import { blendWithHistory, type BlendOptions } from './history-model';
@@ -120,7 +120,11 @@ export class ComplexityAnalyzer implements Analyzer {
   ) {}
 
   static async create(opts: AnalyzerOptions = {}): Promise<ComplexityAnalyzer> {
-    const a = loadArtifacts(opts.modelPath ?? DEFAULT_MODEL_PATH, opts.metaPath ?? DEFAULT_META_PATH);
+    return ComplexityAnalyzer.fromLoaded(loadArtifacts(opts.modelPath ?? DEFAULT_MODEL_PATH, opts.metaPath ?? DEFAULT_META_PATH), opts);
+  }
+
+  /** An analyzer from artifacts already in memory (a registry version's bytes and meta). */
+  static async fromLoaded(a: Loaded, opts: AnalyzerOptions = {}): Promise<ComplexityAnalyzer> {
     const native = opts.asyncSession ? null : nativeSession(a.onnxBytes);
     const session = native ? null : await ort.InferenceSession.create(a.onnxBytes, SESSION_OPTIONS);
     return new ComplexityAnalyzer(session, native, a.model, a.params, a.meta.modelVersion, opts);

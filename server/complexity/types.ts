@@ -32,6 +32,8 @@ export interface Signals {
   history?: { neighbours: number; smallSuccessRate: number | null; shift: number; tierSuccess?: { small: number; medium: number; large: number }; weight?: number };
   /** True when the input was cut to the featurizer's maximum length. */
   truncated: boolean;
+  /** A candidate classifier's view of the same text, recorded beside the active one's (shadow mode), never used. */
+  shadow?: { version: string; band: Band; score: number };
 }
 
 export interface Assessment {

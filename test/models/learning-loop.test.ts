@@ -2,14 +2,16 @@
 // and answer-quality model, loopback tiers over HTTP, the answer-side cascade) recorded by the real
 // recorder into Postgres with the training samples the policy keeps; ratings through the feedback
 // service; a retrain from those decisions that registers candidates with held-out metrics; a replica
-// running the candidate in shadow; and the purge honouring the policy's retention.
+// running the candidate in shadow; and the purge honouring the policy's retention, by hand and on the
+// training job's gated ticks. One file, run in order: the purges act on the whole table.
 import '../../server/runtime/preload-native';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAnalyzer } from '../../server/complexity';
+import { LiveAnalyzer, watchComplexityModel } from '../../server/complexity/live';
 import { connectDatabase } from '../../server/db/client';
 import { createRecorder, type Recorder } from '../../server/decisions/recorder';
 import { feedbackService } from '../../server/feedback/service';
@@ -21,6 +23,7 @@ import { watchAnswerModel } from '../../server/judging/watcher';
 import { modelRegistry } from '../../server/repos/models';
 import { purgeTraining } from '../../server/repos/training';
 import { defaultPolicy, policySchema, type Policy } from '../../server/routing/policy';
+import { startTrainingJob } from '../../server/runtime/training-job';
 import { createTierRegistry } from '../../server/tiers/registry';
 import type { TierConfig } from '../../server/tiers/types';
 import type { Principal } from '../../server/contracts/principal';
@@ -163,6 +166,24 @@ describe('learning loop on recorded traffic', () => {
       watch.stop();
       await holder.close();
     }
+
+    // The complexity candidate likewise: shadow (its band beside the active one's in the signals), then promoted.
+    const live = new LiveAnalyzer(await createAnalyzer());
+    const cwatch = watchComplexityModel(reg, live, { kind: kinds.complexity, refreshMs: 3_600_000 });
+    try {
+      await reg.setShadow(kinds.complexity, cx.candidate.version, { id: null, label: 'test' });
+      await cwatch.refresh();
+      const a = await live.assess(problem(1).q);
+      expect(a.modelVersion).toBe(analyzer.modelVersion);
+      expect(a.signals.shadow).toMatchObject({ version: cx.candidate.version, band: expect.any(String) });
+      await reg.promote(kinds.complexity, cx.candidate.version, { id: null, label: 'test' });
+      await cwatch.refresh();
+      expect(live.modelVersion).toBe(cx.candidate.version);
+      expect((await live.assess(problem(1).q)).modelVersion).toBe(cx.candidate.version);
+    } finally {
+      cwatch.stop();
+      await live.close();
+    }
   });
 
   it('refuses to retrain on too few labels, saying how many there are', async () => {
@@ -191,5 +212,36 @@ describe('learning loop on recorded traffic', () => {
     await purgeTraining(db.prisma, { keep: 'off', retentionDays: 30, fullText: [{ apiKeyId: key, retentionDays: 7 }] }, now);
     const after = await db.prisma.trainingSample.findMany({ where: { decisionId: { in: rows.map((r) => r.decisionId) } } });
     expect(after.map((r) => r.decisionId)).toEqual([rows[0].decisionId]);
+  });
+
+  it('runs each job only on the ticks its gate lets through: the purge deletes past retention, a refused retrain never runs', async () => {
+    const key = `job-${randomUUID().slice(0, 8)}`;
+    // Older than any retention the policy allows (10 years): gone whatever else the database holds.
+    const old = { decisionId: randomUUID(), createdAt: new Date(Date.now() - 3700 * 86_400_000), apiKeyId: key, answers: [] };
+    const fresh = { decisionId: randomUUID(), createdAt: new Date(), apiKeyId: key, answers: [] };
+    await db.prisma.trainingSample.createMany({ data: [old, fresh] });
+    const policy = policySchema.parse({ ...defaultPolicy(), training: { keep: 'features', retentionDays: 3650, fullText: [{ apiKeyId: key, retentionDays: 1 }] } });
+    const asked: string[] = [];
+    const logged: string[] = [];
+    const job = startTrainingJob(db.prisma, {
+      policy: { current: () => ({ policy: { ...policy, training: { keep: 'off', retentionDays: 3650, fullText: [{ apiKeyId: key, retentionDays: 1 }] } } }) },
+      purgeEveryMs: 40,
+      retrainEveryMs: 40,
+      // Another replica holds this interval's retrain: only the purge may run here.
+      gate: async (j) => {
+        asked.push(j);
+        return j === 'purge';
+      },
+      log: (_l, msg) => logged.push(msg),
+    });
+    try {
+      await vi.waitFor(async () => expect(await db.prisma.trainingSample.count({ where: { decisionId: { in: [old.decisionId, fresh.decisionId] } } })).toBe(1), { timeout: 10_000, interval: 20 });
+      await vi.waitFor(() => expect(asked).toContain('retrain'), { timeout: 10_000, interval: 20 });
+    } finally {
+      job.stop();
+    }
+    expect(await db.prisma.trainingSample.findUnique({ where: { decisionId: fresh.decisionId } })).not.toBeNull();
+    expect(logged.filter((m) => m.includes('retrain'))).toEqual([]);
+    expect(logged).toContain('training samples purged');
   });
 });
