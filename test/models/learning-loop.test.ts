@@ -24,6 +24,8 @@ import { modelRegistry } from '../../server/repos/models';
 import { purgeTraining } from '../../server/repos/training';
 import { defaultPolicy, policySchema, type Policy } from '../../server/routing/policy';
 import { startTrainingJob } from '../../server/runtime/training-job';
+import { replayJudging } from '../../server/whatif/judging';
+import { loadJudgedDecisions, loadReplayDecisions } from '../../server/whatif/load';
 import { createTierRegistry } from '../../server/tiers/registry';
 import type { TierConfig } from '../../server/tiers/types';
 import type { Principal } from '../../server/contracts/principal';
@@ -128,6 +130,17 @@ describe('learning loop on recorded traffic', () => {
     expect(JSON.stringify(wrong)).not.toContain('eggs');
     const full = samples.find((s) => s.apiKeyId === fullKey)!;
     expect(full.text).toMatchObject({ messages: [{ role: 'user', content: expect.stringContaining('eggs') }] });
+
+    // The policy editor's what-if replays these decisions' model scores against a stricter threshold.
+    const sql = <T,>(text: string, params: unknown[]) => db.prisma.$queryRawUnsafe<T[]>(text, ...params);
+    const recorded = await loadReplayDecisions(sql, { limit: 1000, apiKeyId: plainKey });
+    const strict = policySchema.parse({ ...policy, answerJudging: { ...policy.answerJudging, small: { ...policy.answerJudging.small, acceptThreshold: 0.999 } } });
+    const replay = replayJudging(await loadJudgedDecisions(sql, recorded), strict, tiers)!;
+    expect(replay.decisions).toBeGreaterThan(0);
+    expect(replay.thresholds).toContainEqual({ band: expect.any(String), before: 0.3, after: expect.any(Number) });
+    expect(replay.nowRejected).toBe(replay.acceptedBefore);
+    expect(replay.nowRejectedRated.up + replay.nowRejectedRated.down).toBe(replay.nowRejected);
+    expect(replay.escalationRate.after).toBe(1);
 
     const window = { from: started, to: new Date(Date.now() + 1000) };
     const kinds = { answer: `test-aq-${run}`, complexity: `test-cx-${run}` };
