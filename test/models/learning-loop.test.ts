@@ -25,6 +25,9 @@ import { purgeTraining } from '../../server/repos/training';
 import { defaultPolicy, policySchema, type Policy } from '../../server/routing/policy';
 import { startTrainingJob } from '../../server/runtime/training-job';
 import { replayJudging } from '../../server/whatif/judging';
+import type { DashboardFilters } from '../../server/analytics/filters';
+import { prepareJudges } from '../../server/analytics/prepare-judges';
+import { loadJudgeAcceptedRatings, loadJudgeVerdicts } from '../../server/analytics/queries';
 import { loadJudgedDecisions, loadReplayDecisions } from '../../server/whatif/load';
 import { createTierRegistry } from '../../server/tiers/registry';
 import type { TierConfig } from '../../server/tiers/types';
@@ -34,13 +37,15 @@ import { startFakeUpstream, type FakeUpstream } from '../fixtures/upstream';
 import { tierConfig } from '../routing/invoker';
 
 const NAMES = ['small', 'medium', 'large'] as const;
+const run = randomUUID().slice(0, 8);
+/** Tier names of this run: the judge rollups are filtered by tier, and other tests' tiers are called small/medium/large. */
+const T = { small: `small-${run}`, medium: `medium-${run}`, large: `large-${run}` };
 const ups = {} as Record<(typeof NAMES)[number], FakeUpstream>;
 let tiers: TierConfig[];
 let analyzer: Awaited<ReturnType<typeof createAnalyzer>>;
 let model: AnswerModelHolder;
 let db: Awaited<ReturnType<typeof connectDatabase>>;
 let recorder: Recorder;
-const run = randomUUID().slice(0, 8);
 const plainKey = `learn-${run}`;
 const fullKey = `learn-full-${run}`;
 
@@ -50,7 +55,7 @@ beforeAll(async () => {
   analyzer = await createAnalyzer();
   model = await loadAnswerModel('models/answer-quality.onnx');
   for (const n of NAMES) ups[n] = await startFakeUpstream({ content: `Answer from ${n}.` });
-  tiers = NAMES.map((n, i) => ({ ...tierConfig(n, ups[n].baseUrl, { inputPricePerM: [0.1, 1, 10][i], outputPricePerM: [0.2, 2, 30][i] }), role: n }));
+  tiers = NAMES.map((n, i) => ({ ...tierConfig(T[n], ups[n].baseUrl, { inputPricePerM: [0.1, 1, 10][i], outputPricePerM: [0.2, 2, 30][i] }), role: n }));
 });
 afterAll(async () => {
   await Promise.all(Object.values(ups).map((u) => u.close()));
@@ -65,6 +70,7 @@ function learningPolicy(): Policy {
   const b = { mode: 'cascade', acceptThreshold: 0.3, uncertainBelow: 0.3 };
   return policySchema.parse({
     ...base, research: { enabled: false }, tuner: { ...base.tuner, exploration: 0 },
+    targets: T, escalation: { small: [T.medium, T.large], medium: [T.large], large: [] },
     answerJudging: { small: b, medium: b, large: b, judgeTier: null },
     training: { keep: 'features', retentionDays: 60, fullText: [{ apiKeyId: fullKey, retentionDays: 7 }] },
   });
@@ -110,7 +116,7 @@ describe('learning loop on recorded traffic', () => {
       const key = k % 10 === 0 ? fullKey : plainKey;
       const r = await handleChat(gw, principal(key), { model: null, messages: [{ role: 'user', content: p.q }], source: 'api' });
       if (r.kind !== 'complete') throw new Error('expected a complete answer');
-      expect(r.result.tier).toBe(kind === 'wrong' ? 'large' : 'small');
+      expect(r.result.tier).toBe(kind === 'wrong' ? T.large : T.small);
       ids.push({ id: r.result.decisionId, kind, key });
     }
     await recorder.flush();
@@ -121,18 +127,30 @@ describe('learning loop on recorded traffic', () => {
     expect(samples).toHaveLength(90);
     const wrong = samples.find((s) => s.decisionId === ids.find((i) => i.kind === 'wrong' && i.key === plainKey)!.id)!;
     const answers = wrong.answers as { tier: string; accepted: boolean; decidedBy: string; features: number[]; text?: string }[];
-    expect(answers[0]).toMatchObject({ tier: 'small', accepted: false, decidedBy: 'verifiers' });
+    expect(answers[0]).toMatchObject({ tier: T.small, accepted: false, decidedBy: 'verifiers' });
     expect(answers[0].features).toHaveLength(FEATURE_COUNT);
     expect(answers[0].text).toBeUndefined();
-    expect(wrong).toMatchObject({ finalTier: 'large', finalTarget: 'large', text: null, complexityModel: analyzer.modelVersion });
+    expect(wrong).toMatchObject({ finalTier: T.large, finalTarget: 'large', text: null, complexityModel: analyzer.modelVersion });
     expect((wrong.complexity as { i: number[] }).i.length).toBeGreaterThan(10);
     // Nothing of the prompt's text is in a plain key's sample.
     expect(JSON.stringify(wrong)).not.toContain('eggs');
     const full = samples.find((s) => s.apiKeyId === fullKey)!;
     expect(full.text).toMatchObject({ messages: [{ role: 'user', content: expect.stringContaining('eggs') }] });
 
+    const sql = <R,>(text: string, params: unknown[]) => db.prisma.$queryRawUnsafe<R[]>(text, ...params);
+    // The dashboard: escalation rate per judge (JudgeRollup, kept by the writer) and the ratings of the cheap answers judges accepted.
+    const range = { from: new Date(started.getTime() - 3_600_000), to: new Date(Date.now() + 3_600_000), tier: T.small } as DashboardFilters;
+    const judges = prepareJudges(await loadJudgeVerdicts(sql, range), await loadJudgeAcceptedRatings(sql, range));
+    expect(judges.map((j) => [j.judge, j.seen, j.rejected, j.accepted])).toEqual([
+      ['validators', 90, 0, 0],
+      ['verifiers', 90, 30, 0],
+      ['model', 60, 0, 60],
+    ]);
+    expect(judges[1].escalationRate).toBeCloseTo(1 / 3, 12);
+    expect(judges[1].shareOfEscalations).toBe(1);
+    expect(judges[2]).toMatchObject({ acceptedRated: 60, acceptedSuccess: { rate: 50 / 60 } });
+
     // The policy editor's what-if replays these decisions' model scores against a stricter threshold.
-    const sql = <T,>(text: string, params: unknown[]) => db.prisma.$queryRawUnsafe<T[]>(text, ...params);
     const recorded = await loadReplayDecisions(sql, { limit: 1000, apiKeyId: plainKey });
     const strict = policySchema.parse({ ...policy, answerJudging: { ...policy.answerJudging, small: { ...policy.answerJudging.small, acceptThreshold: 0.999 } } });
     const replay = replayJudging(await loadJudgedDecisions(sql, recorded), strict, tiers)!;
