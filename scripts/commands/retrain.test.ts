@@ -25,6 +25,9 @@ describe('retrain command', () => {
     const w = await cli(['--model', 'complexity', '--from', '2026-02-01', '--to', '2026-01-01']);
     expect(w.code).toBe(2);
     expect(w.stderr).toMatch(/from < to/);
+    const s = await cli(['--model', 'complexity', '--with-shipped']);
+    expect(s.code).toBe(2);
+    expect(s.stderr).toMatch(/--with-shipped applies to the answer-quality model only/);
   });
 
   it('shows its progress and says how many labels a window without enough of them has', async () => {

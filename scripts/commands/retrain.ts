@@ -1,10 +1,13 @@
 // `npm run cascade -- retrain --model answer-quality|complexity [--days 30 | --from ISO --to ISO]
-//   [--min-examples 20] [--dry-run] [--url U] [--json]`
+//   [--min-examples 20] [--with-shipped] [--dry-run] [--url U] [--json]`
+// --with-shipped: the answer-quality candidate also trains on data/answers/*.jsonl (never held out).
 // Trains a candidate from what decisions kept for training (the policy's `training` setting) and
 // their ratings, evaluates it against the active version on a held-out fifth of the decisions, and
 // registers it in the model registry with those metrics. It is not promoted: `models shadow` /
 // `models promote` (or /admin/models) do that.
 import '../../server/runtime/preload-native';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connectDatabase } from '../../server/db/client';
 import { env } from '../../server/env';
@@ -15,7 +18,7 @@ import { cliDatabaseUrl } from '../../server/runtime/process-file';
 
 export const description = 'retrain a model (answer-quality | complexity) from recorded decisions and register the candidate';
 
-const USAGE = 'usage: npm run cascade -- retrain --model answer-quality|complexity [--days 30 | --from ISO --to ISO] [--min-examples 20] [--dry-run] [--url U] [--json]';
+const USAGE = 'usage: npm run cascade -- retrain --model answer-quality|complexity [--days 30 | --from ISO --to ISO] [--min-examples 20] [--with-shipped] [--dry-run] [--url U] [--json]';
 
 /** One line per stage on stderr: redrawn in place on a terminal, each stage's last state otherwise. */
 export function progressReporter(write: (s: string) => void, tty: boolean): Progress & { end(): void } {
@@ -40,13 +43,17 @@ export function progressReporter(write: (s: string) => void, tty: boolean): Prog
 export async function run(argv: string[]): Promise<number> {
   let o;
   try {
-    o = parseArgs({ args: argv, options: { model: { type: 'string' }, days: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, 'min-examples': { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, url: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true }).values;
+    o = parseArgs({ args: argv, options: { model: { type: 'string' }, days: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, 'min-examples': { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, 'with-shipped': { type: 'boolean', default: false }, url: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true }).values;
   } catch (e) {
     process.stderr.write(`retrain: ${(e as Error).message}\n${USAGE}\n`);
     return 2;
   }
   if (!RETRAIN_KINDS.includes(o.model as RetrainKind)) {
     process.stderr.write(`retrain: --model must be one of ${RETRAIN_KINDS.join(', ')}, got "${o.model ?? ''}"\n${USAGE}\n`);
+    return 2;
+  }
+  if (o['with-shipped'] && o.model !== 'answer-quality') {
+    process.stderr.write(`retrain: --with-shipped applies to the answer-quality model only\n${USAGE}\n`);
     return 2;
   }
   const days = o.days === undefined ? 30 : Number(o.days);
@@ -60,7 +67,8 @@ export async function run(argv: string[]): Promise<number> {
   const progress = progressReporter((s) => process.stderr.write(s), process.stderr.isTTY === true);
   const db = await connectDatabase({ url: cliDatabaseUrl(o.url, env()) });
   try {
-    const r = await retrainFromDecisions(db.prisma, o.model as RetrainKind, { window: { from, to }, register: !o['dry-run'], actor: { id: null, label: 'cli' }, progress, minExamples });
+    const withShipped = o['with-shipped'] ? readdirSync('data/answers').filter((f) => f.endsWith('.jsonl')).sort().map((f) => join('data/answers', f)) : undefined;
+    const r = await retrainFromDecisions(db.prisma, o.model as RetrainKind, { window: { from, to }, register: !o['dry-run'], actor: { id: null, label: 'cli' }, progress, minExamples, withShipped });
     progress.end();
     const summary = { kind: r.candidate.kind, version: r.candidate.version, registered: r.registered !== null, decisions: r.decisions, dataWindow: r.candidate.dataWindow, metrics: r.candidate.metrics };
     if (o.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

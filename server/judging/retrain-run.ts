@@ -8,7 +8,9 @@ import type { PrismaClient } from '../db/client';
 import { modelRegistry, type ModelVersionView } from '../repos/models';
 import { loadTrainingRows } from '../repos/training';
 import { DEFAULT_QUALITY_META, DEFAULT_QUALITY_MODEL, loadQualityScorer, type QualityMeta } from './artifact';
+import { basename } from 'node:path';
 import { FEATURE_COUNT } from './features';
+import { shippedExamples } from './pipeline';
 import { retrainAnswerQuality, retrainComplexity, type ActiveClassifier, type Candidate, type Progress, type RetrainKind } from './retrain';
 import { QualityScorer } from './scorer';
 import { ANSWER_MODEL_KIND } from './watcher';
@@ -24,6 +26,8 @@ export interface RetrainRunOptions {
   minExamples?: number;
   /** The registry kind the candidate is compared with and registered as (default: the model's own; tests use their own). */
   registryKind?: string;
+  /** Answer files (data/answers/*.jsonl) whose labelled answers the answer-quality candidate also trains on. */
+  withShipped?: string[];
   /** Artifacts used when the registry has no active version of the kind. */
   files?: { answerModel?: string; answerMeta?: string; complexityModel?: string; complexityMeta?: string };
 }
@@ -83,7 +87,8 @@ export async function retrainFromDecisions(prisma: PrismaClient, kind: RetrainKi
   if (kind === 'answer-quality') {
     const active = await activeAnswer(prisma, registryKind, opts.files);
     try {
-      candidate = await retrainAnswerQuality(rows, opts.window, active, { progress, minExamples: opts.minExamples });
+      const base = opts.withShipped?.length ? { examples: shippedExamples(opts.withShipped), sources: opts.withShipped.map((f) => basename(f)) } : undefined;
+      candidate = await retrainAnswerQuality(rows, opts.window, active, { progress, minExamples: opts.minExamples, base });
     } finally {
       await active.scorer?.close();
     }

@@ -16,7 +16,7 @@ import { auc } from './eval/run';
 import { FEATURE_COUNT } from './features';
 import { answerExamples, complexityExamples, countBy, isHeldOut, type AnswerExample } from './labels';
 import { QualityScorer } from './scorer';
-import { trainQuality } from './train';
+import { trainQuality, type Labeled } from './train';
 
 export const RETRAIN_KINDS = ['answer-quality', 'complexity'] as const;
 export type RetrainKind = (typeof RETRAIN_KINDS)[number];
@@ -53,6 +53,8 @@ export interface AnswerRetrainOptions {
   /** Fewest labelled answers (train part) to train on, with both labels present. */
   minExamples?: number;
   progress?: Progress;
+  /** Labelled answers trained on besides the recorded ones (the shipped answer files): never held out. */
+  base?: { examples: Labeled[]; sources: string[] };
 }
 
 export async function retrainAnswerQuality(rows: readonly TrainingRow[], window: { from: Date; to: Date }, active: { scorer: QualityScorer | null; meta: QualityMeta | null }, opts: AnswerRetrainOptions = {}): Promise<Candidate> {
@@ -68,12 +70,13 @@ export async function retrainAnswerQuality(rows: readonly TrainingRow[], window:
   if (train.length < min || pos === 0 || pos === train.length) {
     throw new DomainError('conflict', `not enough labelled answers to retrain answer-quality: ${train.length} in the training part (${pos} acceptable), need ${min} with both labels; ${rows.length} decisions kept in the window`);
   }
-  progress({ stage: 'training', done: 0, total: train.length });
-  const model = trainQuality(train.map((e) => ({ x: e.x, y: e.y })), { l2 });
-  progress({ stage: 'training', done: train.length, total: train.length });
+  const base = opts.base?.examples ?? [];
+  progress({ stage: 'training', done: 0, total: train.length + base.length });
+  const model = trainQuality([...train.map((e) => ({ x: e.x, y: e.y })), ...base], { l2 });
+  progress({ stage: 'training', done: train.length + base.length, total: train.length + base.length });
   const scoreAll = async (s: QualityScorer | null, xs: AnswerExample[]) => (s ? s.score(xs.map((e) => e.x)) : null);
   const y = held.map((e) => e.y);
-  const built0 = buildQualityArtifacts(model, { acceptThreshold: active.meta?.acceptThreshold ?? null, training: { dataSha256: idsHash(train.map((e) => e.decisionId)), rows: train.length, positives: pos, sources: [windowText(window, rows.length)], l2, labelAt: 0.5 }, metrics: {} });
+  const built0 = buildQualityArtifacts(model, { acceptThreshold: active.meta?.acceptThreshold ?? null, training: { dataSha256: idsHash(train.map((e) => e.decisionId)), rows: train.length + base.length, positives: pos + base.filter((b) => b.y === 1).length, sources: [windowText(window, rows.length), ...(opts.base?.sources ?? [])], l2, labelAt: 0.5 }, metrics: {} });
   progress({ stage: 'evaluating', done: 0, total: held.length });
   const cand = await QualityScorer.create(built0.onnxBytes, FEATURE_COUNT, built0.meta.modelVersion);
   let candP: number[];
@@ -86,7 +89,7 @@ export async function retrainAnswerQuality(rows: readonly TrainingRow[], window:
   progress({ stage: 'evaluating', done: held.length, total: held.length });
   const metrics = {
     heldOut: { answers: held.length, acceptable: y.filter((v) => v === 1).length, bySource: countBy(held, (e) => e.source) },
-    train: { answers: train.length, acceptable: pos, bySource: countBy(train, (e) => e.source) },
+    train: { answers: train.length, acceptable: pos, bySource: countBy(train, (e) => e.source), ...(base.length ? { base: { answers: base.length, sources: opts.base!.sources } } : {}) },
     candidate: binaryMetrics(candP, y),
     active: actP ? { version: active.scorer!.modelVersion, ...binaryMetrics(actP, y) } : null,
   };

@@ -175,6 +175,11 @@ describe('learning loop on recorded traffic', () => {
     expect(m.active.version).toBe(model.meta()!.modelVersion);
     expect(new Set(progress)).toEqual(new Set(['loading', 'labelling', 'training', 'evaluating']));
 
+    // With the shipped answer files as a base (never held out): same held-out slice, more to learn from.
+    const based = await retrainFromDecisions(db.prisma, 'answer-quality', { window, actor: { id: null, label: 'test' }, registryKind: kinds.answer, register: false, withShipped: ['test/fixtures/answers/gsm8k-mixtral-gpt4.jsonl'] });
+    expect(based.registered).toBeNull();
+    expect(based.candidate.metrics).toMatchObject({ train: { answers: m.train.answers, base: { answers: 60, sources: ['gsm8k-mixtral-gpt4.jsonl'] } }, heldOut: { answers: m.heldOut.answers } });
+
     const cx = await retrainFromDecisions(db.prisma, 'complexity', { window, actor: { id: null, label: 'test' }, registryKind: kinds.complexity });
     const cm = cx.candidate.metrics as { train: { decisions: number; byLabel: Record<string, number> }; candidate: { macroF1: number }; active: { version: string } };
     expect(cx.registered?.version).toMatch(/^complexity-[0-9a-f]{12}$/);
