@@ -13,7 +13,9 @@ export function trainingOf(ctx: RecordContext, finalTier: string | null): Traini
   let complexity: TrainingRecord['complexity'] = null;
   if (a && a.modelVersion !== 'fallback' && ctx.deps.analyzer.featuresOf) {
     try {
-      complexity = { model: a.modelVersion, ...ctx.deps.analyzer.featuresOf(ctx.prompt) };
+      // The text the assessment was made of: an agent turn may have been assessed on its task (complexity/turn.ts).
+      const text = a.signals.agent?.assessed === 'task' ? (ctx.req.messages.find((m) => m.role === 'user')?.content ?? ctx.prompt) : ctx.prompt;
+      complexity = { model: a.modelVersion, ...ctx.deps.analyzer.featuresOf(text) };
     } catch {
       complexity = null; // the features are a bonus for later; never a reason to lose the decision
     }
