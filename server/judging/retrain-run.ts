@@ -19,8 +19,8 @@ export const COMPLEXITY_MODEL_KIND = 'complexity';
 
 export interface RetrainRunOptions {
   window: { from: Date; to: Date };
-  /** false: train and evaluate only (a dry run). */
-  register?: boolean;
+  /** false: train and evaluate only (a dry run); 'if-better': register only a candidate that beats the active version on the held-out slice. */
+  register?: boolean | 'if-better';
   actor: Actor;
   progress?: Progress;
   minExamples?: number;
@@ -77,6 +77,16 @@ async function activeClassifier(prisma: PrismaClient, kind: string, files: Retra
   return { active, compatible };
 }
 
+/** Held-out AUC (answer-quality) or macro-F1 (complexity) above the active version's; without an active score, any figure. */
+export function beatsActive(c: Candidate): boolean {
+  const m = c.metrics as { candidate?: Record<string, number | null>; active?: Record<string, number | string | null> | null };
+  const key = c.kind === 'answer-quality' ? 'auc' : 'macroF1';
+  const mine = m.candidate?.[key];
+  const theirs = m.active?.[key];
+  if (typeof mine !== 'number') return false;
+  return typeof theirs !== 'number' || mine > theirs;
+}
+
 export async function retrainFromDecisions(prisma: PrismaClient, kind: RetrainKind, opts: RetrainRunOptions): Promise<RetrainRunResult> {
   const progress = opts.progress ?? (() => undefined);
   progress({ stage: 'loading', done: 0, total: 1 });
@@ -96,6 +106,7 @@ export async function retrainFromDecisions(prisma: PrismaClient, kind: RetrainKi
     const { active, compatible } = await activeClassifier(prisma, registryKind, opts.files);
     candidate = retrainComplexity(rows, opts.window, active, { progress, minExamples: opts.minExamples, compatible });
   }
-  const registered = opts.register === false ? null : await modelRegistry(prisma).register({ kind: registryKind, version: candidate.version, onnx: candidate.onnx, meta: candidate.meta, metrics: candidate.metrics, dataWindow: candidate.dataWindow }, opts.actor);
+  const register = opts.register === 'if-better' ? beatsActive(candidate) : opts.register !== false;
+  const registered = !register ? null : await modelRegistry(prisma).register({ kind: registryKind, version: candidate.version, onnx: candidate.onnx, meta: candidate.meta, metrics: candidate.metrics, dataWindow: candidate.dataWindow }, opts.actor);
   return { candidate, registered, decisions: rows.length };
 }

@@ -1,7 +1,8 @@
 // The training job: on one replica at a time (the 'training' leader lease when replicas share Redis),
 // purge what the policy's `training` setting no longer keeps (every purgeEveryMs), and, when it keeps
-// anything, retrain both models from the recorded window and register the candidates (every
-// retrainEveryMs; 0 = only by command). Candidates are never promoted here.
+// anything, retrain both models from the recorded window and register the candidates that beat the
+// active version on the held-out slice (every retrainEveryMs; 0 = only by command). Candidates are
+// never promoted here.
 import type { PrismaClient } from '../db/client';
 import { retrainFromDecisions } from '../judging/retrain-run';
 import { RETRAIN_KINDS, type RetrainKind } from '../judging/retrain';
@@ -22,6 +23,7 @@ export interface TrainingJobOptions {
 
 export interface TrainingJob {
   purgeNow(): Promise<PurgeResult>;
+  /** Registers only candidates that beat the active version on the held-out slice (the registry would otherwise grow daily). */
   retrainNow(): Promise<{ kind: RetrainKind; version: string | null; reason: string | null }[]>;
   stop(): void;
 }
@@ -35,8 +37,8 @@ export function startTrainingJob(prisma: PrismaClient, opts: TrainingJobOptions)
     const out: { kind: RetrainKind; version: string | null; reason: string | null }[] = [];
     for (const kind of RETRAIN_KINDS) {
       try {
-        const r = await retrainFromDecisions(prisma, kind, { window, actor: { id: null, label: 'training job' } });
-        out.push({ kind, version: r.candidate.version, reason: null });
+        const r = await retrainFromDecisions(prisma, kind, { window, actor: { id: null, label: 'training job' }, register: 'if-better' });
+        out.push({ kind, version: r.registered ? r.candidate.version : null, reason: r.registered ? null : `candidate ${r.candidate.version} does not beat the active version on the held-out slice` });
       } catch (e) {
         if (!isDomainError(e)) throw e;
         out.push({ kind, version: null, reason: e.message }); // too few labels yet: nothing to register
