@@ -67,6 +67,10 @@ export const envSchema = z.object({
   CASCADE_RESPONSES_RETENTION_DAYS: z.coerce.number().min(0).max(36_500).default(30),
   /** How often the auto-tuner runs (ms); 0 = never. Unset: every 15 minutes, never under NODE_ENV=test. */
   CASCADE_TUNER_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
+  /** How often kept training samples past the policy's retention are purged (ms); 0 = never. Unset: hourly, never under NODE_ENV=test. */
+  CASCADE_TRAINING_PURGE_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
+  /** How often both models are retrained from kept decisions and the candidates registered (ms); 0 = only by `cascade retrain`. Unset: daily, never under NODE_ENV=test. */
+  CASCADE_RETRAIN_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
   /** Feed rated decisions to the analyzer's historical-pattern store. Unset: on, off under NODE_ENV=test. */
   CASCADE_RATING_HISTORY: z.enum(['true', 'false', '1', '0']).optional(),
   /** Redis shared by replicas: tier limits, rate limits, leader leases and change notices hold across

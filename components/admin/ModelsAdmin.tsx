@@ -1,12 +1,20 @@
 'use client';
+import { useState } from 'react';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { dateTime } from '@/lib/format';
 import { errorText, useTRPC } from '@/lib/trpc';
 
-/** The answer-quality model registry: versions, held-out metrics, data window, who promoted; promote / roll back / shadow. */
+type Kind = 'answer-quality' | 'complexity';
+const EMPTY: Record<Kind, string> = {
+  'answer-quality': 'models/answer-quality.onnx',
+  complexity: 'models/complexity.onnx',
+};
+
+/** The model registry per kind: versions, held-out metrics, data window, who promoted; promote / roll back / shadow. */
 export function ModelsAdmin() {
   const trpc = useTRPC();
-  const list = useQuery(trpc.models.list.queryOptions());
+  const [kind, setKind] = useState<Kind>('answer-quality');
+  const list = useQuery(trpc.models.list.queryOptions({ kind }));
   const done = { onSuccess: () => list.refetch() };
   const promote = useMutation(trpc.models.promote.mutationOptions(done));
   const rollback = useMutation(trpc.models.rollback.mutationOptions(done));
@@ -17,11 +25,16 @@ export function ModelsAdmin() {
     <div className="stack">
       {error && <div className="alert" role="alert">{errorText(error)}</div>}
       <div className="row">
-        <button type="button" disabled={busy} onClick={() => rollback.mutate({})}>Roll back to the previous version</button>
-        <button type="button" disabled={busy} onClick={() => shadow.mutate({ version: null })}>Stop the shadow</button>
+        <label htmlFor="model-kind">Model</label>
+        <select id="model-kind" value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
+          <option value="answer-quality">answer quality (judges the cheap answer)</option>
+          <option value="complexity">complexity classifier (routes the prompt)</option>
+        </select>
+        <button type="button" disabled={busy} onClick={() => rollback.mutate({ kind })}>Roll back to the previous version</button>
+        <button type="button" disabled={busy} onClick={() => shadow.mutate({ kind, version: null })}>Stop the shadow</button>
       </div>
       {list.isPending && <div className="panel empty">Loading…</div>}
-      {list.data?.length === 0 && <div className="panel empty">No versions registered. Register one with <code>npm run cascade -- models register</code>; until then the server uses models/answer-quality.onnx.</div>}
+      {list.data?.length === 0 && <div className="panel empty">No versions registered. Train a candidate from recorded decisions with <code>npm run cascade -- retrain --model {kind}</code>{kind === 'answer-quality' && <> or register the shipped artifact with <code>npm run cascade -- models register</code></>}; until then the server uses {EMPTY[kind]}.</div>}
       {list.data && list.data.length > 0 && (
         <div className="panel table-wrap">
           <table aria-label="Model versions">
@@ -36,8 +49,8 @@ export function ModelsAdmin() {
                   <td className="small">{dateTime(v.createdAt)}</td>
                   <td className="small">{v.promotedAt ? `${dateTime(v.promotedAt)}${v.promotedById ? ` by ${v.promotedById}` : ''}` : '–'}</td>
                   <td className="row">
-                    {!v.active && <button type="button" aria-label={`Promote ${v.version}`} disabled={busy} onClick={() => promote.mutate({ version: v.version })}>Promote</button>}
-                    {!v.active && !v.shadow && <button type="button" aria-label={`Shadow ${v.version}`} disabled={busy} onClick={() => shadow.mutate({ version: v.version })}>Shadow</button>}
+                    {!v.active && <button type="button" aria-label={`Promote ${v.version}`} disabled={busy} onClick={() => promote.mutate({ kind, version: v.version })}>Promote</button>}
+                    {!v.active && !v.shadow && <button type="button" aria-label={`Shadow ${v.version}`} disabled={busy} onClick={() => shadow.mutate({ kind, version: v.version })}>Shadow</button>}
                   </td>
                 </tr>
               ))}

@@ -148,6 +148,29 @@ export function DashboardView() {
                 <p className="small muted">No failed attempts in this range.</p>
               )}
             </Card>
+            <Card id="c-judges" title="Answer judges: escalations and accepted cheap answers">
+              {d.judges.length === 0 ? (
+                <p className="small muted">No answer was judged in this range: every band routes by the prompt alone (policy → answer-side cascade).</p>
+              ) : (
+                <div className="table-wrap">
+                  <table aria-label="Answer judges">
+                    <thead><tr><th>Judge</th><th className="num">Answers seen</th><th className="num">Escalation rate</th><th className="num">Share of escalations</th><th className="num">Accepted</th><th>Accepted answers rated up (95% interval)</th></tr></thead>
+                    <tbody>
+                      {d.judges.map((j) => (
+                        <tr key={j.judge}>
+                          <td>{j.judge}</td>
+                          <td className="num">{int(j.seen)}</td>
+                          <td className="num">{j.escalationRate === null ? '–' : pct(j.escalationRate)}</td>
+                          <td className="num">{j.shareOfEscalations === null ? '–' : pct(j.shareOfEscalations, 0)}</td>
+                          <td className="num">{int(j.accepted)}</td>
+                          <td className="small">{j.acceptedSuccess ? `${pct(j.acceptedSuccess.rate)} [${pct(j.acceptedSuccess.low)}–${pct(j.acceptedSuccess.high)}] of ${int(j.acceptedRated)}` : 'no ratings'}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+            </Card>
           </div>
         </>
       )}

@@ -17,6 +17,8 @@ interface Signals {
   topFeatures?: { feature: string; weight: number }[];
   history?: { neighbours?: number; smallSuccessRate?: number | null; shift?: number };
   truncated?: boolean;
+  agent?: { assessed?: 'task' | 'last_user'; toolsOffered?: number; toolCalls?: number; toolResults?: number; toolResultChars?: number; floor?: { band: string; reason: string } | null };
+  shadow?: { version: string; band: string; score: number };
 }
 
 /** Classifier feature names in words: "kw:greeting" -> "keyword “greeting”", "len:tiny" -> "length: tiny". */
@@ -52,6 +54,16 @@ export function SignalFields({ signals }: { signals: unknown }) {
       {s.history && (
         <Field label="Similar past questions" help="Rated past queries close to this one; their success on the small tier shifts the score.">
           {s.history.neighbours ?? 0} found{typeof s.history.smallSuccessRate === 'number' ? `, ${pct(s.history.smallSuccessRate, 0)} good on small` : ''}{s.history.shift ? `, score shifted ${s.history.shift > 0 ? '+' : ''}${s.history.shift.toFixed(3)}` : ''}
+        </Field>
+      )}
+      {s.agent && (
+        <Field label="Agent turn" help="Tools offered, tool calls and results in the conversation: the turn is assessed on the conversation's task and its structure, and an agent turn is at least moderate.">
+          {s.agent.toolsOffered ?? 0} tool(s) offered, {s.agent.toolCalls ?? 0} call(s), {s.agent.toolResults ?? 0} result(s); assessed on {s.agent.assessed === 'task' ? 'the conversation’s task' : 'the last user message'}{s.agent.floor ? `; raised to ${s.agent.floor.band}: ${s.agent.floor.reason}` : ''}
+        </Field>
+      )}
+      {s.shadow && (
+        <Field label="Shadow classifier" help="A candidate classifier version assessed the same text beside the active one (shadow mode): recorded, never used.">
+          {s.shadow.version}: {s.shadow.band} (score {s.shadow.score.toFixed(3)})
         </Field>
       )}
     </dl>

@@ -11,14 +11,17 @@ import { connectDatabase } from '../../server/db/client';
 import { env } from '../../server/env';
 import { DEFAULT_QUALITY_MODEL, type QualityMeta } from '../../server/judging/artifact';
 import { FEATURE_NAMES } from '../../server/judging/features';
+import { COMPLEXITY_MODEL_KIND } from '../../server/judging/retrain-run';
 import { ANSWER_MODEL_KIND } from '../../server/judging/watcher';
 import { isDomainError } from '../../server/lib/errors';
 import { modelRegistry } from '../../server/repos/models';
 import { cliDatabaseUrl } from '../../server/runtime/process-file';
 
-export const description = 'model registry: list, register, promote, rollback, shadow (answer-quality model)';
+export const description = 'model registry: list, register, promote, rollback, shadow (answer-quality or complexity model)';
 
-const USAGE = `usage: npm run cascade -- models list
+const KINDS = [ANSWER_MODEL_KIND, COMPLEXITY_MODEL_KIND];
+const USAGE = `every action takes --kind answer-quality (default) | complexity
+usage: npm run cascade -- models list
        npm run cascade -- models register [--model models/answer-quality.onnx] [--data-window TEXT]
        npm run cascade -- models promote --version V
        npm run cascade -- models rollback
@@ -28,13 +31,21 @@ export async function run(argv: string[]): Promise<number> {
   const [action, ...rest] = argv;
   let o;
   try {
-    o = parseArgs({ args: rest, options: { version: { type: 'string' }, model: { type: 'string', default: DEFAULT_QUALITY_MODEL }, 'data-window': { type: 'string' }, off: { type: 'boolean', default: false } }, strict: true }).values;
+    o = parseArgs({ args: rest, options: { version: { type: 'string' }, model: { type: 'string', default: DEFAULT_QUALITY_MODEL }, 'data-window': { type: 'string' }, off: { type: 'boolean', default: false }, kind: { type: 'string', default: ANSWER_MODEL_KIND } }, strict: true }).values;
   } catch (e) {
     process.stderr.write(`models: ${(e as Error).message}\n${USAGE}\n`);
     return 2;
   }
   if (!['list', 'register', 'promote', 'rollback', 'shadow'].includes(action ?? '')) {
     process.stderr.write(`models: unknown action "${action ?? ''}"\n${USAGE}\n`);
+    return 2;
+  }
+  if (!KINDS.includes(o.kind)) {
+    process.stderr.write(`models: --kind must be one of ${KINDS.join(', ')}\n${USAGE}\n`);
+    return 2;
+  }
+  if (action === 'register' && o.kind !== ANSWER_MODEL_KIND) {
+    process.stderr.write('models: register reads the answer-quality artifact; complexity candidates are registered by `npm run cascade -- retrain --model complexity`\n');
     return 2;
   }
   if ((action === 'promote' || (action === 'shadow' && !o.off)) && !o.version) {
@@ -59,7 +70,7 @@ export async function run(argv: string[]): Promise<number> {
   const db = await connectDatabase({ url: cliDatabaseUrl(undefined, env()) });
   try {
     const reg = modelRegistry(db.prisma);
-    const kind = ANSWER_MODEL_KIND;
+    const kind = o.kind;
     if (action === 'list') {
       for (const v of await reg.list(kind)) {
         process.stdout.write(`${v.active ? '*' : v.shadow ? 's' : ' '} ${v.version}  registered ${v.createdAt.toISOString()}${v.promotedAt ? `  promoted ${v.promotedAt.toISOString()} by ${v.promotedById ?? 'cli'}` : ''}  data: ${v.dataWindow || '-'}\n`);

@@ -5,7 +5,7 @@
 // of decisions. All buckets are UTC hours / UTC days.
 import type { DashboardFilters } from './filters';
 import { planRollupRead, utcDate, type TimeSlice } from './rollup-source';
-import type { EscalationReasonRow, Granularity, LatencyInput, PolicyChange, RollupRow } from './types';
+import type { EscalationReasonRow, Granularity, JudgeAcceptedRatingRow, JudgeVerdictRow, LatencyInput, PolicyChange, RollupRow } from './types';
 
 /** Anything that runs parameterised SQL: a pg Pool, or Prisma's $queryRawUnsafe. */
 export type Sql = <T>(text: string, params: unknown[]) => Promise<T[]>;
@@ -214,6 +214,47 @@ export async function loadEscalationReasons(sql: Sql, f: DashboardFilters): Prom
     p,
   );
   return rows.map((r) => ({ reason: r.reason, count: Number(r.count) }));
+}
+
+/** Answer-judge verdicts in the range per judge and outcome (hour buckets, JudgeRollup). */
+export async function loadJudgeVerdicts(sql: Sql, f: DashboardFilters): Promise<JudgeVerdictRow[]> {
+  const p: unknown[] = [f.from, f.to];
+  let extra = '';
+  if (f.tier) {
+    p.push(f.tier);
+    extra = ` AND tier = $${p.length}`;
+  }
+  const rows = await sql<JudgeVerdictRow>(
+    `SELECT judge, outcome, sum(count)::float8 AS count FROM "JudgeRollup" WHERE bucket >= $1 AND bucket < $2${extra} GROUP BY judge, outcome`,
+    p,
+  );
+  return rows.map((r) => ({ judge: r.judge, outcome: r.outcome, count: Number(r.count) }));
+}
+
+/**
+ * Explicit ratings, in the range, of decisions whose last judge verdict accepted the delivered
+ * answer, per accepting judge: how good the cheap answers the judges let through were. Ratings are
+ * few; each is joined to its decision's verdicts by primary key.
+ */
+export async function loadJudgeAcceptedRatings(sql: Sql, f: DashboardFilters): Promise<JudgeAcceptedRatingRow[]> {
+  const p: unknown[] = [f.from, f.to];
+  let extra = '';
+  if (f.tier) {
+    p.push(f.tier);
+    extra = ` AND v.tier = $${p.length}`;
+  }
+  const rows = await sql<JudgeAcceptedRatingRow>(
+    `SELECT v.judge, count(*) FILTER (WHERE r.rating > 0)::float8 AS up, count(*)::float8 AS n
+       FROM "Feedback" r
+       JOIN LATERAL (
+         SELECT substr(x.step, 7) AS judge, x.outcome, x."tierName" AS tier FROM "DecisionAttempt" x
+          WHERE x."decisionId" = r."decisionId" AND x."createdAt" = r."decisionCreatedAt" AND x.step LIKE 'judge:%'
+          ORDER BY x.seq DESC LIMIT 1) v ON true
+      WHERE r.kind = 'explicit' AND r."decisionCreatedAt" >= $1 AND r."decisionCreatedAt" < $2 AND v.outcome = 'accepted'${extra}
+      GROUP BY v.judge`,
+    p,
+  );
+  return rows.map((r) => ({ judge: r.judge, up: Number(r.up), n: Number(r.n) }));
 }
 
 /** Policy versions with their thresholds, for the threshold-history overlay. */

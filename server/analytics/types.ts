@@ -45,6 +45,20 @@ export interface EscalationReasonRow {
   count: number;
 }
 
+/** Verdicts of one answer judge in the range (JudgeRollup). */
+export interface JudgeVerdictRow {
+  judge: string;
+  outcome: string;
+  count: number;
+}
+
+/** Explicit ratings of decisions whose delivered answer a judge accepted (its last verdict). */
+export interface JudgeAcceptedRatingRow {
+  judge: string;
+  up: number;
+  n: number;
+}
+
 export interface PolicyChange {
   version: number;
   activatedAt: Date;

@@ -2,6 +2,7 @@
 // pipeline, without calling anything. The group is the first tier of the plan's chain, 'research'
 // for the research pipeline, or REJECTED_GROUP when the policy refuses the request (it still goes
 // through the pipeline, so the refusal gets its decision record and its own error).
+import { assessTurn } from '../complexity/turn';
 import type { Assessment } from '../complexity/types';
 import { decide } from '../routing/decide';
 import type { GatewayDeps } from '../gateway/types';
@@ -29,7 +30,7 @@ export async function classify(deps: ClassifyDeps, principal: Principal, req: Ba
   let assessment: Assessment | null = null;
   if (!forced) {
     try {
-      assessment = await deps.analyzer.assess(prompt);
+      assessment = await assessTurn(deps.analyzer, { messages: req.messages, toolsOffered: req.tools?.length ?? 0 });
     } catch {
       // the pipeline routes an unassessable prompt as moderate: group it with the medium tier
       return { group: policy.targets.medium, assessment: null };

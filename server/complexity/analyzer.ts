@@ -4,7 +4,7 @@
 import { DomainError } from '../lib/errors';
 import * as ort from 'onnxruntime-node';
 import { createRequire } from 'node:module';
-import { DEFAULT_META_PATH, DEFAULT_MODEL_PATH, loadArtifacts } from './artifact';
+import { DEFAULT_META_PATH, DEFAULT_MODEL_PATH, loadArtifacts, type Loaded } from './artifact';
 import { featureNamesOfTokens, featurizeWithTokens, type FeatureParams, type Features } from './featurize';
 import { historySignal, type HistoryStore } from './history';
 import { blendWithHistory, type BlendOptions } from './history-model';
@@ -120,7 +120,11 @@ export class ComplexityAnalyzer implements Analyzer {
   ) {}
 
   static async create(opts: AnalyzerOptions = {}): Promise<ComplexityAnalyzer> {
-    const a = loadArtifacts(opts.modelPath ?? DEFAULT_MODEL_PATH, opts.metaPath ?? DEFAULT_META_PATH);
+    return ComplexityAnalyzer.fromLoaded(loadArtifacts(opts.modelPath ?? DEFAULT_MODEL_PATH, opts.metaPath ?? DEFAULT_META_PATH), opts);
+  }
+
+  /** An analyzer from artifacts already in memory (a registry version's bytes and meta). */
+  static async fromLoaded(a: Loaded, opts: AnalyzerOptions = {}): Promise<ComplexityAnalyzer> {
     // ONNX Runtime serves the artifact's weights through the sparse graph (model.ts toOnnxSparse).
     const serving = toOnnxSparse(a.model);
     const native = opts.asyncSession ? null : nativeSession(serving);
@@ -163,6 +167,11 @@ export class ComplexityAnalyzer implements Analyzer {
     const out = await this.session!.run(this.feeds(f));
     if (STAGE_TRACE) sample('assess.onnx.wall', traceNow() - t0);
     return Array.from(out[OUTPUT_NAME].data as Float32Array);
+  }
+
+  featuresOf(text: string): { i: number[]; v: number[] } {
+    const { features } = featurizeWithTokens(text, this.params);
+    return { i: Array.from(features.indices), v: Array.from(features.values) };
   }
 
   async assess(text: string): Promise<Assessment> {

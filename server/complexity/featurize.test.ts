@@ -45,6 +45,12 @@ describe('featurizer', () => {
     expect(matchKeywords('请调研全球电池市场')).toContain('research');
     expect(matchKeywords('量子コンピュータについて説明してください')).toContain('explain');
     expect(matchKeywords('what is the capital of peru')).toContain('fact');
+    // Italian, Portuguese, Dutch and Russian share the groups' features with the other languages.
+    expect(matchKeywords('scrivi un piano aziendale dettagliato per una pasticceria')).toEqual(expect.arrayContaining(['short-writing', 'deliverable']));
+    expect(matchKeywords('faça uma pesquisa com fontes sobre o mercado de baterias')).toContain('research');
+    expect(matchKeywords('vergelijk de voor- en nadelen van warmtepompen')).toContain('compare');
+    expect(matchKeywords('объясни, почему небо голубое')).toContain('explain');
+    expect(matchKeywords('реши уравнение x^2 = 4')).toContain('math');
     // Whole words only: "codex" is not "code".
     expect(matchKeywords('the codex')).not.toContain('code');
   });

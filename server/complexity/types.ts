@@ -32,6 +32,18 @@ export interface Signals {
   history?: { neighbours: number; smallSuccessRate: number | null; shift: number; tierSuccess?: { small: number; medium: number; large: number }; weight?: number };
   /** True when the input was cut to the featurizer's maximum length. */
   truncated: boolean;
+  /** How an agent turn (tools offered, tool calls or results in the conversation) was assessed (complexity/turn.ts). */
+  agent?: {
+    assessed: 'last_user' | 'task';
+    toolsOffered: number;
+    toolCalls: number;
+    toolResults: number;
+    toolResultChars: number;
+    userTurns: number;
+    floor: { band: Band; reason: string } | null;
+  };
+  /** A candidate classifier's view of the same text, recorded beside the active one's (shadow mode), never used. */
+  shadow?: { version: string; band: Band; score: number };
 }
 
 export interface Assessment {
@@ -45,5 +57,7 @@ export interface Assessment {
 
 export interface Analyzer {
   assess(text: string): Promise<Assessment>;
+  /** The classifier's non-zero inputs for `text` (indices, values): kept for retraining when the policy says so. */
+  featuresOf?(text: string): { i: number[]; v: number[] };
   readonly modelVersion: string;
 }

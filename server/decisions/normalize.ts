@@ -3,7 +3,7 @@
 // because one bad row would otherwise fail its whole batch and block the spool replay behind it.
 import { withoutNul } from '../lib/text-storage';
 import { isUuid } from './ids';
-import type { AttemptRecord, DecisionRecord } from './types';
+import type { AttemptRecord, DecisionRecord, TrainingRecord } from './types';
 
 export const PREVIEW_MAX = 280;
 
@@ -44,12 +44,48 @@ function json(v: unknown): string | null {
 export interface StoredAttempt extends Omit<AttemptRecord, 'startedAt'> {
   startedAt: string;
 }
-export interface StoredDecision extends Omit<DecisionRecord, 'createdAt' | 'attempts' | 'probs' | 'signals' | 'plan'> {
+export interface StoredDecision extends Omit<DecisionRecord, 'createdAt' | 'attempts' | 'probs' | 'signals' | 'plan' | 'training'> {
   createdAt: string;
   probs: string | null;
   signals: string | null;
   plan: string | null;
   attempts: StoredAttempt[];
+  training?: StoredTraining;
+}
+
+/** The training sample's JSON columns, as text; written to TrainingSample with the decision. */
+export interface StoredTraining {
+  complexityModel: string | null;
+  complexity: string | null;
+  answers: string;
+  finalTarget: string | null;
+  text: string | null;
+}
+
+const finite = (xs: unknown): number[] => (Array.isArray(xs) ? xs.map((x) => (typeof x === 'number' && Number.isFinite(x) ? x : 0)) : []);
+const TARGETS = new Set(['small', 'medium', 'large']);
+const target = (t: unknown) => (typeof t === 'string' && TARGETS.has(t) ? t : null);
+
+/** Numbers that JSON and jsonb accept (NaN and Infinity become 0), targets from the known set only. */
+function normalizeTraining(t: TrainingRecord): StoredTraining {
+  const answers = (Array.isArray(t.answers) ? t.answers : []).map((a) => ({
+    tier: text(a.tier ?? ''),
+    target: target(a.target),
+    accepted: a.accepted === true,
+    decidedBy: optStr(a.decidedBy),
+    score: typeof a.score === 'number' && Number.isFinite(a.score) ? a.score : null,
+    features: finite(a.features),
+  }));
+  const texts = (Array.isArray(t.answers) ? t.answers : []).map((a) => (typeof a.text === 'string' ? a.text : null));
+  const hasText = Array.isArray(t.messages) || texts.some((x) => x !== null);
+  const c = t.complexity;
+  return {
+    complexityModel: c ? text(c.model ?? '') : null,
+    complexity: c ? json({ i: finite(c.i).map((x) => Math.trunc(x)), v: finite(c.v) }) : null,
+    answers: json(answers) ?? '[]',
+    finalTarget: target(t.finalTarget),
+    text: hasText ? json({ messages: (t.messages ?? []).map((m) => ({ role: text(m.role), content: text(m.content) })), answers: texts }) : null,
+  };
 }
 
 /** null when the record cannot be stored at all (no valid id). */
@@ -98,5 +134,6 @@ export function normalizeDecision(d: DecisionRecord, now = new Date()): StoredDe
       outcome: a.outcome ?? 'ok',
       detail: optStr(a.detail),
     })),
+    ...(d.training ? { training: normalizeTraining(d.training) } : {}),
   };
 }

@@ -114,6 +114,32 @@ export function attemptDeltas(decisions: readonly StoredDecision[]): AttemptDelt
   return [...byKey.values()].sort((a, b) => cmp(a.bucket, b.bucket) || cmp(a.tier, b.tier) || cmp(a.outcome, b.outcome));
 }
 
+export interface JudgeDelta {
+  bucket: string;
+  judge: string;
+  tier: string;
+  outcome: string;
+  count: number;
+}
+
+/** Answer-judge verdicts (steps 'judge:<judge>') per (hour, judge, tier, outcome), sorted by key (lock order). */
+export function judgeDeltas(decisions: readonly StoredDecision[]): JudgeDelta[] {
+  const byKey = new Map<string, JudgeDelta>();
+  for (const d of decisions) {
+    let bucket: string | null = null;
+    for (const a of d.attempts) {
+      if (!a.step.startsWith('judge:')) continue;
+      bucket ??= hourOf(d.createdAt);
+      const judge = a.step.slice(6);
+      const key = `${bucket}\u0001${judge}\u0001${a.tierName}\u0001${a.outcome}`;
+      const r = byKey.get(key);
+      if (r) r.count += 1;
+      else byKey.set(key, { bucket, judge, tier: a.tierName, outcome: a.outcome, count: 1 });
+    }
+  }
+  return [...byKey.values()].sort((a, b) => cmp(a.bucket, b.bucket) || cmp(a.judge, b.judge) || cmp(a.tier, b.tier) || cmp(a.outcome, b.outcome));
+}
+
 function cmp(a: string | number, b: string | number): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

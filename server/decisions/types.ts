@@ -70,6 +70,51 @@ export interface DecisionRecord {
   errorCode: string | null;
   escalations: number;
   attempts: AttemptRecord[];
+  /** What the policy keeps of this decision for retraining; absent when it keeps nothing. */
+  training?: TrainingRecord;
+}
+
+/** The policy targets a tier can serve; labels for the complexity classifier are read from them. */
+export type TrainingTarget = 'small' | 'medium' | 'large';
+
+/** One judged answer of a decision, as training sees it: the verdict and the features, no text. */
+export interface JudgedAnswerRecord {
+  tier: string;
+  /** The policy target this tier serves (null: the tier is no target of the policy). */
+  target: TrainingTarget | null;
+  accepted: boolean;
+  /** The judge whose verdict settled it (null: no judge objected). */
+  decidedBy: string | null;
+  /** The model judge's P(acceptable), when it ran. */
+  score: number | null;
+  /** Answer-quality features (server/judging/features.ts FEATURE_NAMES order). */
+  features: number[];
+  /** The answer's text: only for keys opted in to full text. */
+  text?: string;
+}
+
+export interface TrainingRecord {
+  /** The classifier's non-zero inputs (indices, values) and the model that computed them. */
+  complexity: { model: string; i: number[]; v: number[] } | null;
+  answers: JudgedAnswerRecord[];
+  finalTarget: TrainingTarget | null;
+  /** The request's messages (role + text), only for keys opted in to full text. */
+  messages?: { role: string; content: string }[];
+}
+
+/** A kept training sample as read back with its ratings (server/repos/training.ts). */
+export interface TrainingRow {
+  decisionId: string;
+  createdAt: Date;
+  apiKeyId: string | null;
+  band: string | null;
+  finalTier: string | null;
+  finalTarget: TrainingTarget | null;
+  complexityModel: string | null;
+  complexity: { i: number[]; v: number[] } | null;
+  answers: JudgedAnswerRecord[];
+  /** Sum of the decision's explicit ratings (+1 / -1 each); null when nobody rated it. */
+  rating: number | null;
 }
 
 /** Where the request path hands finished decisions: never awaits a database write. */

@@ -1,5 +1,5 @@
 // One batch of decisions -> Postgres in one transaction: decisions, their attempts and the rollup
-// deltas (hourly, daily, attempt outcomes: see upsertRollups). Two methods:
+// deltas (hourly, daily, attempt outcomes, judge verdicts: see upsertRollups). Two methods:
 //  * 'copy' (default): COPY the batch into per-connection temporary staging tables, then one
 //    statement moves it: INSERT INTO "Decision" SELECT ... ON CONFLICT DO NOTHING RETURNING id, and,
 //    in the same statement, the attempts of exactly the returned ids. ~4x the rows/s of 'unnest'.
@@ -11,7 +11,7 @@
 import type pg from 'pg';
 import { copyIn, copyLine } from './copy-text';
 import type { StoredDecision } from './normalize';
-import { attemptDeltas, dailyDeltas, rollupDeltas, type RollupDelta } from './rollup';
+import { attemptDeltas, dailyDeltas, judgeDeltas, rollupDeltas, type RollupDelta } from './rollup';
 
 export type WriteMethod = 'copy' | 'unnest';
 
@@ -52,6 +52,18 @@ const DAILY_SQL = rollupSql('"DecisionRollupDaily"');
 const ATTEMPT_ROLLUP_SQL = `INSERT INTO "AttemptRollup" AS r ("bucket","tier","outcome","count")
 SELECT * FROM unnest($1::timestamptz[],$2::text[],$3::text[],$4::int[])
 ON CONFLICT ("bucket","tier","outcome") DO UPDATE SET "count" = r."count" + EXCLUDED."count"`;
+
+// Only decisions the policy keeps for training carry a sample (none by default): one more statement
+// in the batch's transaction, skipped when no decision of the batch has one.
+const TRAINING_SQL = `INSERT INTO "TrainingSample" ("decisionId","createdAt","apiKeyId","band","finalTier","finalTarget","complexityModel","complexity","answers","text")
+SELECT c1::uuid, c2, c3, c4, c5, c6, c7, c8::jsonb, c9::jsonb, c10::jsonb
+FROM unnest($1::text[],$2::timestamptz[],$3::text[],$4::text[],$5::text[],$6::text[],$7::text[],$8::text[],$9::text[],$10::text[])
+  AS u(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10)
+ON CONFLICT DO NOTHING`;
+
+const JUDGE_ROLLUP_SQL = `INSERT INTO "JudgeRollup" AS r ("bucket","judge","tier","outcome","count")
+SELECT * FROM unnest($1::timestamptz[],$2::text[],$3::text[],$4::text[],$5::int[])
+ON CONFLICT ("bucket","judge","tier","outcome") DO UPDATE SET "count" = r."count" + EXCLUDED."count"`;
 
 function columns<T, R extends unknown[]>(rows: readonly T[], pick: (r: T) => R): unknown[][] {
   const width = rows.length === 0 ? 0 : pick(rows[0]).length;
@@ -122,7 +134,7 @@ const rollupParams = (deltas: readonly RollupDelta[]) =>
   ]);
 
 /**
- * Hourly, daily and attempt rollup deltas of the decisions just inserted, inside the caller's
+ * Hourly, daily, attempt and judge-verdict rollup deltas of the decisions just inserted, inside the caller's
  * transaction. Always in this table order and key order within a table, so concurrent writers
  * queue on row locks instead of deadlocking.
  */
@@ -133,6 +145,21 @@ export async function upsertRollups(client: pg.ClientBase, fresh: readonly Store
   await client.query(DAILY_SQL, rollupParams(dailyDeltas(hourly)));
   const attempts = attemptDeltas(fresh);
   if (attempts.length > 0) await client.query(ATTEMPT_ROLLUP_SQL, columns(attempts, (a) => [a.bucket, a.tier, a.outcome, a.count]));
+  const verdicts = judgeDeltas(fresh);
+  if (verdicts.length > 0) await client.query(JUDGE_ROLLUP_SQL, columns(verdicts, (v) => [v.bucket, v.judge, v.tier, v.outcome, v.count]));
+}
+
+/** The training samples of the decisions just inserted, inside the caller's transaction. */
+export async function insertTraining(client: pg.ClientBase, fresh: readonly StoredDecision[]): Promise<void> {
+  const kept = fresh.filter((d) => d.training);
+  if (kept.length === 0) return;
+  await client.query(
+    TRAINING_SQL,
+    columns(kept, (d) => {
+      const t = d.training!;
+      return [d.id, d.createdAt, d.apiKeyId, d.band, d.finalTier, t.finalTarget, t.complexityModel, t.complexity, t.answers, t.text];
+    }),
+  );
 }
 
 /** Writes one batch in one transaction; returns how many decisions were new. */
@@ -159,6 +186,7 @@ async function inTransaction(client: pg.ClientBase, insert: () => Promise<Stored
   await client.query('BEGIN');
   try {
     const fresh = await insert();
+    await insertTraining(client, fresh);
     await upsertRollups(client, fresh);
     await client.query('COMMIT');
     return fresh.length;

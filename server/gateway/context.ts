@@ -4,7 +4,7 @@ import type { Eligibility } from '../cache/eligibility';
 import type { Assessment } from '../complexity/types';
 import type { AnswerMeta, GatewayRequest } from '../contracts/chat';
 import type { Principal } from '../contracts/principal';
-import type { CacheStatus } from '../decisions/types';
+import type { CacheStatus, JudgedAnswerRecord } from '../decisions/types';
 import type { AttemptLog } from '../routing/attempts';
 import type { CascadePlan, Plan, ResearchPlan } from '../routing/plan';
 import type { Policy } from '../routing/policy';
@@ -42,6 +42,8 @@ export interface RequestContext {
   readonly explored: PlanNotes['exploration'] | null;
   /** The conversation this turn belongs to (null: no key), and whether it stayed on the earlier tier. */
   readonly conversation: { key: string | null; sticky: PlanNotes['sticky'] | null };
+  /** The judged answers, filled in only when the policy keeps this request for training. */
+  readonly judged: JudgedAnswerRecord[];
 }
 
 /** The cache status of a request that was not answered from the cache. */

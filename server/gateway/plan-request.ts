@@ -2,6 +2,7 @@
 // live tier state, let exploration move the target, and settle whether the cache may answer. A
 // refused plan is recorded here and thrown; anything else becomes the request context.
 import { cacheEligibility, type Eligibility } from '../cache/eligibility';
+import { assessTurn } from '../complexity/turn';
 import type { Assessment } from '../complexity/types';
 import type { GatewayRequest } from '../contracts/chat';
 import type { Principal } from '../contracts/principal';
@@ -67,7 +68,7 @@ export async function planRequest(deps: GatewayDeps, principal: Principal, req: 
   if (STAGE_TRACE) mark(req.signal, 'gw.setup');
   let assessment: Assessment | null = null;
   try {
-    if (!forced) assessment = req.preassessed ?? (await deps.analyzer.assess(prompt));
+    if (!forced) assessment = req.preassessed ?? (await assessTurn(deps.analyzer, { messages: req.messages, toolsOffered: req.tools?.length ?? 0 }));
   } catch {
     assessment = null; // routed as moderate below rather than failing the request
   }
@@ -102,7 +103,7 @@ export async function planRequest(deps: GatewayDeps, principal: Principal, req: 
       else if (at < 0) plan.reasons.push(`the conversation's earlier turns were answered by ${earlier}, which this turn's chain does not include`);
     }
   }
-  const base = { deps, principal, req, id, createdAt, t0, prompt, chatReq, policy, policyVersion: version, assessment, log: new AttemptLog(), explored, conversation };
+  const base = { deps, principal, req, id, createdAt, t0, prompt, chatReq, policy, policyVersion: version, assessment, log: new AttemptLog(), explored, conversation, judged: [] };
   if (plan.kind === 'reject') {
     const refused: RecordContext = { ...base, plan, eligibility: { eligible: false, reason: 'off', detail: '' } };
     recordDecision(refused, { kind: 'refused', errorCode: plan.errorCode });

@@ -6,6 +6,7 @@ import type { AttemptRecord, DecisionStatus } from '../decisions/types';
 import { cacheThreshold } from './cache-step';
 import { missStatus, type RecordContext } from './context';
 import { buildDecision, doorOf, type PlanNotes, type RecordedPlan } from './record';
+import { trainingOf } from './training-step';
 
 export type Outcome =
   /** Answered from the cache: nothing was called. */
@@ -60,6 +61,11 @@ export function recordDecision(ctx: RecordContext, outcome: Outcome): number {
     errorCode: outcome.kind === 'hit' ? null : outcome.errorCode,
     baselineOverrideUsd: hit?.costSavedUsd,
   });
+  // Only answered requests teach anything: a hit, a refusal or a failure has no verdict to learn from.
+  if (outcome.kind === 'answered') {
+    const training = trainingOf(ctx, outcome.tier);
+    if (training) decision.training = training;
+  }
   try {
     ctx.deps.sink.record(decision);
   } catch {

@@ -45,7 +45,24 @@ export function sameFinal(a: string, b: string): boolean {
   return last(a) === last(b);
 }
 
-export function createAnswerJudge(plan: JudgingPlan, deps: JudgeDeps, opts: { recordOnly?: boolean } = {}): AnswerJudge {
+/** One judged answer, told to whoever keeps it for retraining: the verdict and the model's features. */
+export interface JudgedAnswer {
+  tier: string;
+  accepted: boolean;
+  decidedBy: JudgeName | null;
+  /** The model judge's P(acceptable), when it ran. */
+  score: number | null;
+  features: Float32Array;
+  content: string;
+}
+
+export interface JudgeOptions {
+  recordOnly?: boolean;
+  /** Called once per judged answer (the features are computed for it even when the model judge did not run). */
+  onJudged?: (a: JudgedAnswer) => void;
+}
+
+export function createAnswerJudge(plan: JudgingPlan, deps: JudgeDeps, opts: JudgeOptions = {}): AnswerJudge {
   return {
     recordOnly: opts.recordOnly ?? false,
     async judge(input: JudgeInput): Promise<JudgeOutcome> {
@@ -55,6 +72,22 @@ export function createAnswerJudge(plan: JudgingPlan, deps: JudgeDeps, opts: { re
       const paid = new Map<JudgeName, Paid>();
       let shadowNote = '';
       const timing = new Map<JudgeName, number>();
+      let features: Float32Array | null = null;
+      let modelScore: number | null = null;
+      const featuresOf = (): Float32Array => {
+        if (features) return features;
+        let valid = false;
+        if (wantsJson) {
+          try {
+            JSON.parse(input.content);
+            valid = true;
+          } catch {
+            valid = false;
+          }
+        }
+        features = featurize({ prompt, answer: input.content, finishReason: input.finishReason, logprobs: input.logprobs ?? null, json: wantsJson ? { asked: true, valid, schemaOk: schema ? checkJsonSchema(input.content, schema) === null : null } : null }).values;
+        return features;
+      };
       const call = async (judge: JudgeName, tierName: string, req: ChatRequest) => {
         const t0 = performance.now();
         const tier = deps.tiers.tier(tierName);
@@ -80,20 +113,12 @@ export function createAnswerJudge(plan: JudgingPlan, deps: JudgeDeps, opts: { re
         model: async () => {
           if (!deps.scorer) return null;
           const t0 = performance.now();
-          let valid = false;
-          if (wantsJson) {
-            try {
-              JSON.parse(input.content);
-              valid = true;
-            } catch {
-              valid = false;
-            }
-          }
-          const f = featurize({ prompt, answer: input.content, finishReason: input.finishReason, logprobs: input.logprobs ?? null, json: wantsJson ? { asked: true, valid, schemaOk: schema ? checkJsonSchema(input.content, schema) === null : null } : null });
-          const [p] = await deps.scorer.score([f.values]);
+          const f = featuresOf();
+          const [p] = await deps.scorer.score([f]);
+          modelScore = p;
           if (deps.shadow) {
             try {
-              const [q] = await deps.shadow.score([f.values]);
+              const [q] = await deps.shadow.score([f]);
               shadowNote = `; shadow ${deps.shadow.modelVersion} P ${q.toFixed(3)}`;
             } catch (e) {
               shadowNote = `; shadow ${deps.shadow.modelVersion} failed: ${(e as Error).message}`;
@@ -134,6 +159,7 @@ export function createAnswerJudge(plan: JudgingPlan, deps: JudgeDeps, opts: { re
           detail: `${v.verdict}${v.score !== null ? ` (score ${v.score.toFixed(3)})` : ''}${v.detail ? `: ${v.detail}` : ''}${v.judge === 'model' ? shadowNote : ''}`,
         };
       });
+      opts.onJudged?.({ tier: input.tier.name, accepted: o.accepted, decidedBy: o.decidedBy, score: modelScore, features: featuresOf(), content: input.content });
       const decisive = o.verdicts.find((v) => v.judge === o.decidedBy);
       const summary = decisive ? `${o.accepted ? 'accepted' : 'rejected'} by ${decisive.judge}${decisive.detail ? `: ${decisive.detail}` : ''}` : 'accepted: no judge objected';
       return { accepted: o.accepted, summary, attempts };

@@ -23,6 +23,17 @@ export function modelsByCost(lines: ReturnType<typeof parseOutcomes>['lines']): 
   return [...sum.entries()].sort((a, b) => a[1][0] / a[1][1] - b[1][0] / b[1][1]).map(([m]) => m);
 }
 
+/** The labelled non-final answers of answer files (what `train-judge` trains on), e.g. as a base for a retrain. */
+export function shippedExamples(files: string[]): Labeled[] {
+  const out: Labeled[] = [];
+  for (const file of files) {
+    const { lines } = parseOutcomes(readFileSync(file, 'utf8'));
+    const { rows } = selectAnswerRows(lines, modelsByCost(lines));
+    out.push(...labeled(rows, featureTable(rows)));
+  }
+  return out;
+}
+
 export async function trainShipped(files: string[], l2: number, progress: (msg: string) => void) {
   const all: Labeled[] = [];
   const perFile: Record<string, unknown> = {};

@@ -83,6 +83,35 @@ export const rateLimitSchema = z
   })
   .refine((r) => r.requestsPerMinute !== undefined || r.tokensPerMinute !== undefined, { message: 'set requests or tokens per minute', path: ['requestsPerMinute'] });
 
+/**
+ * What is kept of each decision for retraining the models, and for how long. off (the default):
+ * nothing beyond the decision itself. features: the complexity classifier's feature vector and the
+ * judged answers' answer-quality features (numbers, no text), for retentionDays. fullText: API keys
+ * whose requests also keep the messages and the judged answers' text, each for its own retention
+ * (and their features at least as long). The training job deletes what is past its time.
+ */
+export const trainingSchema = z
+  .object({
+    keep: z.enum(['off', 'features']).default('off'),
+    retentionDays: z.number().int().min(1, 'keep features at least a day').max(3650).default(90),
+    fullText: z
+      .array(
+        z.object({
+          apiKeyId: z.string().min(1, 'choose an API key'),
+          retentionDays: z.number().int().min(1, 'keep text at least a day').max(365, 'full text is kept at most a year').default(30),
+        }),
+      )
+      .default([]),
+  })
+  .superRefine((t, ctx) => {
+    const seen = new Set<string>();
+    for (const [i, f] of t.fullText.entries()) {
+      if (seen.has(f.apiKeyId)) ctx.addIssue({ code: 'custom', path: ['fullText', i, 'apiKeyId'], message: 'this API key is listed twice' });
+      seen.add(f.apiKeyId);
+    }
+  });
+export type TrainingPolicy = z.infer<typeof trainingSchema>;
+
 const policyObject = z
   .object({
     thresholds: z.object({
@@ -139,6 +168,7 @@ const policyObject = z
         judgeTier: tierRef.nullable().default(null),
       })
       .default({ small: BAND_JUDGING_DEFAULT, medium: BAND_JUDGING_DEFAULT, large: BAND_JUDGING_DEFAULT, judgeTier: null }),
+    training: trainingSchema.default({ keep: 'off', retentionDays: 90, fullText: [] }),
     /** Spill to the next tier when a tier's queue is deeper than this. */
     spill: z.object({ maxQueue: z.number().int().min(0).default(32) }).default({ maxQueue: 32 }),
     cache: z
@@ -222,4 +252,10 @@ export function defaultPolicy(): Policy {
 /** The per-key override of `apiKeyId` in this policy, if any (thresholds, cache similarity). */
 export function keyOverride(policy: Policy, apiKeyId: string | null | undefined): Policy['apiKeyOverrides'][number] | undefined {
   return apiKeyId ? policy.apiKeyOverrides.find((x) => x.apiKeyId === apiKeyId) : undefined;
+}
+
+/** What the policy keeps of a request by this key for training: nothing, features, or features and text. */
+export function trainingKeep(policy: Policy, apiKeyId: string | null | undefined): 'off' | 'features' | 'full' {
+  if (apiKeyId && policy.training.fullText.some((f) => f.apiKeyId === apiKeyId)) return 'full';
+  return policy.training.keep;
 }

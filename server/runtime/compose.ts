@@ -7,6 +7,7 @@ import type { ResponseCache } from '../cache/types';
 import { createAnalyzer } from '../complexity';
 import { loadAnswerModel } from '../judging/holder';
 import { watchAnswerModel } from '../judging/watcher';
+import { LiveAnalyzer, watchComplexityModel } from '../complexity/live';
 import { modelRegistry } from '../repos/models';
 import { ensureSeed, LEGACY_SIMULATED_MODELS, SIMULATED_TIERS } from '../repos/seed';
 import { createBatchService } from '../batch';
@@ -29,6 +30,8 @@ import { createPolicyProvider } from './policy-provider';
 import { LiveRatingHistory, loadRatedDecisions } from './rating-history';
 import { startTunerScheduler } from './tuner-scheduler';
 import { startResponsesPurge } from './responses-purge';
+import { startTrainingJob } from './training-job';
+import { log } from '../observability/log';
 import { authSecret } from './secrets';
 import type { TierTestResult } from '../contracts/stores';
 import { decisionReader } from '../repos/decisions';
@@ -99,7 +102,8 @@ export async function compose(e: Env): Promise<Runtime> {
     // Rated decisions tilt the analyzer (historical patterns). The store needs the analyzer's feature
     // parameters, so the analyzer gets a store that is filled once it exists.
     const history = ratingHistoryOn(e) ? new LiveRatingHistory() : null;
-    const analyzer = await createAnalyzer({ modelPath: e.CASCADE_MODEL_PATH, ...(history ? { history } : {}) });
+    // Replaceable in place: a classifier version promoted in the model registry is swapped in (watch below).
+    const analyzer = new LiveAnalyzer(await createAnalyzer({ modelPath: e.CASCADE_MODEL_PATH, ...(history ? { history } : {}) }), history ? { history } : {});
     if (history) {
       history.attach(analyzer.featureParams);
       const { policy: active } = localPolicy.current();
@@ -126,12 +130,18 @@ export async function compose(e: Env): Promise<Runtime> {
     closers.push(() => modelWatch.stop());
     // A promotion (CLI `models promote`, any replica) is announced: reload at once, not at the next 10 s refresh.
     scale.announced(modelWatch, 'refresh', 'models');
+    const classifierWatch = watchComplexityModel(modelRegistry(prisma), analyzer);
+    await classifierWatch.refresh();
+    closers.push(() => classifierWatch.stop());
+    scale.announced(classifierWatch, 'refresh', 'models');
     const gateway = { analyzer, cache, policy, tiers: scale.tiers, sink: scale.sink, budgets: scale.budgets, answerModel, background: (t: Promise<unknown>) => background.track(t), sticky: stickyTiers() };
     const chat: ChatService = scale.chat(createChatService(gateway));
     const embeddings = createEmbeddingsService({ tiers: registry, sink: scale.sink });
     const interval = tunerInterval(e);
     const tuner = startTunerScheduler(prisma, { intervalMs: interval, onPolicyChange: () => policy.invalidate(), gate: scale.tunerGate(interval), onRun: scale.onTunerRun });
     closers.push(() => tuner.stop());
+    const training = startTrainingJob(prisma, { policy, ...trainingIntervals(e), gate: scale.trainingGate(), log: (level, msg, fields) => log()[level](fields ?? {}, msg) });
+    closers.push(() => training.stop());
     // Batch jobs go through the same ChatService; stopped before the recorder so their decisions flush.
     // Batch items are not held to per-minute rate limits: a job is paced by tier capacity instead.
     const responses = responseStore(prisma, { retentionMs: e.CASCADE_RESPONSES_RETENTION_DAYS * 86_400_000 });
@@ -195,6 +205,11 @@ function ratingHistoryOn(e: Env): boolean {
   if (e.CASCADE_RATING_HISTORY !== undefined) return e.CASCADE_RATING_HISTORY === 'true' || e.CASCADE_RATING_HISTORY === '1';
   // Tests share one database: ratings from other test files must not tilt their assessments.
   return e.NODE_ENV !== 'test';
+}
+
+function trainingIntervals(e: Env): { purgeEveryMs: number; retrainEveryMs: number } {
+  const test = e.NODE_ENV === 'test';
+  return { purgeEveryMs: e.CASCADE_TRAINING_PURGE_INTERVAL_MS ?? (test ? 0 : 3_600_000), retrainEveryMs: e.CASCADE_RETRAIN_INTERVAL_MS ?? (test ? 0 : 86_400_000) };
 }
 
 function tunerInterval(e: Env): number {

@@ -20,7 +20,7 @@ import type { TierRegistry } from '../tiers/registry';
 import type { Policy } from '../routing/policy';
 
 /** Jobs that run on one replica at a time. */
-export const SINGLETON_JOBS = ['tuner', 'vllm-metrics', 'responses-purge'] as const;
+export const SINGLETON_JOBS = ['tuner', 'vllm-metrics', 'responses-purge', 'training'] as const;
 
 export function sharedScraper(coord: Coordinator): MetricsScraper | undefined {
   return coord.kind === 'redis' ? new SharedScraper(coord.leader('vllm-metrics'), coord.shared) : undefined;
@@ -83,6 +83,12 @@ export function scaleOut(coord: Coordinator, parts: { recorder: Recorder; regist
       return async () => lease.isLeader() && (await coord.shared.claim(`tuner:${Math.floor(Date.now() / intervalMs)}`, intervalMs));
     },
     onTunerRun: (action: string) => metrics.tunerRun(action),
+    /** The training job's gate: this replica holds the 'training' lease and nobody ran this job in this interval. */
+    trainingGate(): ((job: string, intervalMs: number) => Promise<boolean>) | undefined {
+      if (coord.kind === 'local') return undefined;
+      const lease = coord.leader('training');
+      return async (job, intervalMs) => lease.isLeader() && (await coord.shared.claim(`training:${job}:${Math.floor(Date.now() / intervalMs)}`, intervalMs));
+    },
     close() {
       for (const u of unsubscribe) u();
     },

@@ -1,7 +1,7 @@
 // Reads what the what-if preview replays: the newest N decisions with the tokens of their answering
 // attempt and their explicit ratings. Two index lookups per decision (DecisionAttempt and Feedback
 // by decision id), never a scan: the newest N come from the ("createdAt" DESC, id DESC) index.
-import type { ReplayDecision } from './types';
+import type { JudgedAttempt, JudgedDecision, ReplayDecision } from './types';
 
 /** Anything that runs parameterised SQL (a pg Pool, or Prisma's $queryRawUnsafe). */
 export type Sql = <T>(text: string, params: unknown[]) => Promise<T[]>;
@@ -79,4 +79,27 @@ export function toReplayDecision(r: Row): ReplayDecision {
     ratingsUp: n(r.up),
     ratingsDown: n(r.down),
   };
+}
+
+/**
+ * The attempts of the decisions that ran the answer-side cascade (their plan has judging), for the
+ * judge-score replay (judging.ts): one primary-key lookup per decision.
+ */
+export async function loadJudgedDecisions(sql: Sql, decisions: readonly ReplayDecision[]): Promise<JudgedDecision[]> {
+  const judged = decisions.filter((d) => d.plan !== null && typeof d.plan === 'object' && 'judging' in (d.plan as object));
+  if (judged.length === 0) return [];
+  const rows = await sql<JudgedAttempt & { id: string }>(
+    `SELECT x."decisionId"::text AS id, x.seq, x."tierName" AS tier, x.step, x.outcome, x.detail, x."costUsd", x."tokensIn", x."tokensOut"
+       FROM unnest($1::uuid[], $2::timestamptz[]) AS k(id, at)
+       JOIN "DecisionAttempt" x ON x."decisionId" = k.id AND x."createdAt" = k.at
+      ORDER BY x."decisionId", x.seq`,
+    [judged.map((d) => d.id), judged.map((d) => d.createdAt)],
+  );
+  const by = new Map<string, JudgedAttempt[]>();
+  for (const r of rows) {
+    const list = by.get(r.id) ?? [];
+    list.push({ seq: Number(r.seq), tier: r.tier, step: r.step, outcome: r.outcome, detail: r.detail, costUsd: Number(r.costUsd), tokensIn: Number(r.tokensIn), tokensOut: Number(r.tokensOut) });
+    by.set(r.id, list);
+  }
+  return judged.map((d) => ({ id: d.id, plan: d.plan, costUsd: d.costUsd, ratingsUp: d.ratingsUp, ratingsDown: d.ratingsDown, finalTier: d.finalTier, attempts: by.get(d.id) ?? [] }));
 }

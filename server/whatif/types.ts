@@ -103,4 +103,50 @@ export interface WhatIfResult {
   samples: SampleChange[];
   /** Plain sentences on what the replay could not know. */
   notes: string[];
+  /** The answer-quality model's recorded scores against the draft's accept thresholds; null when no replayed decision has one. */
+  judging?: JudgeReplay | null;
+}
+
+/** One attempt of a judged decision, as the replay reads it. */
+export interface JudgedAttempt {
+  seq: number;
+  tier: string;
+  step: string;
+  outcome: string;
+  detail: string | null;
+  costUsd: number;
+  tokensIn: number;
+  tokensOut: number;
+}
+
+export interface JudgedDecision {
+  id: string;
+  plan: unknown;
+  costUsd: number;
+  /** Explicit thumbs on the decision (they rate the delivered answer). */
+  ratingsUp: number;
+  ratingsDown: number;
+  finalTier: string | null;
+  attempts: JudgedAttempt[];
+}
+
+export interface JudgeReplay {
+  /** Judged answers with a recorded model score (the ones the draft's threshold can change). */
+  answers: number;
+  /** Decisions with at least one such answer. */
+  decisions: number;
+  acceptedBefore: number;
+  acceptedAfter: number;
+  /** Answers the draft would deliver that were escalated, and answers it would escalate that were delivered. */
+  nowAccepted: number;
+  nowRejected: number;
+  /** Of the delivered answers the draft would escalate: how many their users rated up / down. */
+  nowRejectedRated: { up: number; down: number };
+  /** Share of replayed decisions whose first judged answer is escalated. */
+  escalationRate: { before: number | null; after: number | null };
+  costBefore: number;
+  /** Approximate: an answer now accepted stops the chain there; one now rejected adds the next tier at its tokens. */
+  costAfter: number;
+  /** The thresholds per band: recorded (the newest decision's) and the draft's. */
+  thresholds: { band: string; before: number | null; after: number }[];
 }

@@ -9,6 +9,7 @@ import { Field, invalid } from '../../Field';
 import { PolicyHistory } from './PolicyHistory';
 import { AnswerJudgingSection } from './AnswerJudgingSection';
 import { RateLimitsSection } from './RateLimitsSection';
+import { TrainingSection } from './TrainingSection';
 import { OverridesSection } from './OverridesSection';
 import { BudgetsSection, RulesSection, SettingsSection, TargetsSection } from './PolicySections';
 import { ThresholdHandles } from './ThresholdHandles';
@@ -99,6 +100,9 @@ export function PolicyEditor() {
         </Section>
         <Section id="p-judging" title="Answer-side cascade (judge the cheap answer, escalate when bad)">
           <AnswerJudgingSection p={draft} set={set} errs={errs} tiers={(tiers.data ?? []).map((t) => t.name)} />
+        </Section>
+        <Section id="p-training" title="Kept for training (and for how long)">
+          <TrainingSection p={draft} set={set} errs={errs} apiKeys={(keys.data ?? []).filter((k) => !k.revokedAt)} />
         </Section>
         <Section id="p-settings" title="Validators, cache and tuner">
           <SettingsSection p={draft} set={set} errs={errs} />

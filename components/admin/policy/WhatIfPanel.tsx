@@ -100,6 +100,7 @@ export function WhatIfPanel({ draft, valid, apiKeys }: { draft: Policy; valid: b
               <div className="small muted">draft side: {sourcesText(r.after.sources)}</div>
             </div>
           </div>
+          {r.judging && <JudgingReplay j={r.judging} />}
           <div className="grid grid-2">
             <div className="table-wrap">
               <table aria-label="Tier mix, recorded and with the draft">
@@ -147,5 +148,23 @@ export function WhatIfPanel({ draft, valid, apiKeys }: { draft: Policy; valid: b
         </div>
       )}
     </section>
+  );
+}
+
+type Judging = NonNullable<Awaited<ReturnType<ReturnType<typeof useTRPCClient>['policy']['whatIf']['mutate']>>['judging']>;
+
+/** The answer-quality model's recorded scores against the draft's accept thresholds. */
+function JudgingReplay({ j }: { j: Judging }) {
+  const rate = (x: number | null) => (x === null ? '–' : pct(x, 0));
+  return (
+    <div className="panel stack" data-testid="whatif-judging">
+      <strong className="small">Answer judges: {int(j.answers)} recorded model scores in {int(j.decisions)} cascaded decisions, replayed at the draft’s accept threshold ({j.thresholds.map((t) => `${t.band} ${t.before === null ? '–' : t.before.toFixed(2)} → ${t.after.toFixed(2)}`).join(', ')})</strong>
+      <div className="grid grid-4">
+        <div className="kpi"><div className="label">Escalation rate</div><div className="value" style={{ fontSize: 17 }}>{rate(j.escalationRate.before)} → {rate(j.escalationRate.after)}</div></div>
+        <div className="kpi"><div className="label">Cheap answers accepted</div><div className="value" style={{ fontSize: 17 }}>{int(j.acceptedBefore)} → {int(j.acceptedAfter)}</div><div className="small muted">+{int(j.nowAccepted)} delivered, −{int(j.nowRejected)} escalated</div></div>
+        <div className="kpi"><div className="label">Newly escalated, as rated</div><div className="value" style={{ fontSize: 17 }}>{int(j.nowRejectedRated.down)} down / {int(j.nowRejectedRated.up)} up</div><div className="small muted">thumbs-down ones are caught; thumbs-up ones cost more for nothing</div></div>
+        <div className="kpi"><div className="label">Cost of these decisions</div><div className="value" style={{ fontSize: 17 }}>{usd(j.costBefore)} → {usd(j.costAfter)}</div><div className="small muted">an escalation is priced at the next tier with the same tokens</div></div>
+      </div>
+    </div>
   );
 }

@@ -9,7 +9,8 @@ import { dashboardFiltersSchema, decisionListSchema, granularityFor } from '../.
 import { prepareCostByTier, prepareSavings } from '../../analytics/prepare-cost';
 import { prepareLatencyByTier, prepareScoreHistogram, prepareSuccessMatrix, prepareThresholdHistory } from '../../analytics/prepare-quality';
 import { prepareCacheHitRate, prepareEscalations, prepareTierMix, prepareTrafficByBand } from '../../analytics/prepare-traffic';
-import { loadEscalationReasons, loadFilterOptions, loadPolicyChanges, loadRecentScores, loadRollups, type Sql } from '../../analytics/queries';
+import { loadEscalationReasons, loadFilterOptions, loadJudgeAcceptedRatings, loadJudgeVerdicts, loadPolicyChanges, loadRecentScores, loadRollups, type Sql } from '../../analytics/queries';
+import { prepareJudges } from '../../analytics/prepare-judges';
 import { HIST_BUCKETS, LATENCY_BOUNDS_MS } from '../../decisions/histogram';
 import { batchResults, listAudit, listBatchJobs, listProposals } from '../../analytics/admin-reads';
 import { adminProcedure, analystProcedure, createTRPCRouter } from '../trpc';
@@ -24,10 +25,12 @@ export const analyticsRouter = createTRPCRouter({
   dashboard: analystProcedure.input(dashboardFiltersSchema).query(async ({ input }) => {
     const g = granularityFor(input);
     const range = { from: input.from, to: new Date(input.to.getTime() - 1) };
-    const [{ rows, latency }, reasons, changes] = await Promise.all([
+    const [{ rows, latency }, reasons, changes, verdicts, accepted] = await Promise.all([
       loadRollups(sql, input, g, HIST_BUCKETS),
       loadEscalationReasons(sql, input),
       loadPolicyChanges(sql),
+      loadJudgeVerdicts(sql, input),
+      loadJudgeAcceptedRatings(sql, input),
     ]);
     const totals = rows.reduce((a, r) => ({ requests: a.requests + r.requests, errors: a.errors + r.errors }), { requests: 0, errors: 0 });
     const charts = {
@@ -42,7 +45,7 @@ export const analyticsRouter = createTRPCRouter({
       escalations: prepareEscalations(rows, reasons, range, g),
     };
     // The cards are computed from the charts' own series, so the two always agree.
-    return { granularity: g, totals, cards: deriveCards(charts), ...charts };
+    return { granularity: g, totals, cards: deriveCards(charts), ...charts, judges: prepareJudges(verdicts, accepted) };
   }),
 
   scoreHistogram: analystProcedure

@@ -5,7 +5,8 @@ import { getPrisma } from '../../db/client';
 import { DomainError } from '../../lib/errors';
 import { policySchema } from '../../routing/policy';
 import { validatePolicy } from '../../routing/policy-validate';
-import { loadReplayDecisions, MAX_REPLAY, MIN_REPLAY, type Sql } from '../../whatif/load';
+import { replayJudging } from '../../whatif/judging';
+import { loadJudgedDecisions, loadReplayDecisions, MAX_REPLAY, MIN_REPLAY, type Sql } from '../../whatif/load';
 import { replayWhatIf } from '../../whatif/replay';
 import { adminProcedure, analystProcedure, createTRPCRouter } from '../trpc';
 import { actorOf } from './tiers';
@@ -57,12 +58,12 @@ export const policyRouter = createTRPCRouter({
       loadReplayDecisions(sql, { limit: input.limit, apiKeyId: input.apiKeyId }),
       ctx.runtime.quality.successRates({ cache: 'misses', from }, ['tier', 'band']),
     ]);
-    return replayWhatIf({
-      decisions,
-      draft: input.document,
-      tiers: ctx.runtime.tiers.list().filter((t) => t.role !== 'embedding'),
-      success: rates.map((r) => ({ tier: r.tier ?? '', band: r.band ?? '', up: r.up, n: r.n })),
-    });
+    const tiers = ctx.runtime.tiers.list().filter((t) => t.role !== 'embedding');
+    const judged = await loadJudgedDecisions(sql, decisions);
+    return {
+      ...replayWhatIf({ decisions, draft: input.document, tiers, success: rates.map((r) => ({ tier: r.tier ?? '', band: r.band ?? '', up: r.up, n: r.n })) }),
+      judging: replayJudging(judged, input.document, tiers),
+    };
   }),
 
   rollback: adminProcedure.input(z.object({ version: z.number().int().positive(), reason })).mutation(async ({ ctx, input }) => {
