@@ -83,6 +83,27 @@ describe('PgCacheStore with two instances', () => {
     await pool.query(`DELETE FROM "CacheEntry" WHERE "scopeHash" = $1`, [scopeKey]);
   });
 
+  it('writes upserts that arrive together in one statement: all stored, the last of a key wins, each announced', async () => {
+    const store = new PgCacheStore({ pool });
+    const scopeKey = scopeHash({ tenant: `batch-${randomUUID()}`, systemPrompt: '', params: '{}' });
+    const entry = (i: number, key = `p${i}`) => ({ id: randomUUID(), scopeHash: scopeKey, promptHash: key, promptNorm: `prompt ${i}`, embedding: new Float32Array([i, 1]), answer: `a${i}`, tierName: 't', tierRank: 1, costUsd: 0.5, hits: 0, createdAt: new Date(), lastHitAt: null, expiresAt: null, decisionId: null });
+    const notices: string[] = [];
+    const listener = new pg.Client({ connectionString: url });
+    await listener.connect();
+    listener.on('notification', (n) => n.payload && notices.push(n.payload));
+    await listener.query('LISTEN cascade_cache');
+    const entries = [...Array.from({ length: 40 }, (_, i) => entry(i)), entry(100, 'p3'), entry(101, 'p3')];
+    const stored = await Promise.all(entries.map((e) => store.upsert(e, { op: 'upsert', id: e.id, origin: 'batch-test' })));
+    expect(stored.map((e) => e.id)).toEqual(entries.map((e) => e.id));
+    const { rows } = await pool.query<{ promptHash: string; answer: string; embedding: Buffer }>(`SELECT "promptHash", "answer", "embedding" FROM "CacheEntry" WHERE "scopeHash" = $1 ORDER BY "promptHash"`, [scopeKey]);
+    expect(rows).toHaveLength(40);
+    expect(rows.find((r) => r.promptHash === 'p3')?.answer).toBe('a101');
+    expect([...bytesToVector(rows.find((r) => r.promptHash === 'p7')!.embedding)]).toEqual([7, 1]);
+    await until(async () => notices.filter((n) => n.includes('batch-test')).length >= 40, 'a notice per stored row');
+    await listener.end();
+    await pool.query(`DELETE FROM "CacheEntry" WHERE "scopeHash" = $1`, [scopeKey]);
+  });
+
   it('persists entries and rebuilds the in-memory index at start', async () => {
     const t = fresh();
     const a = await createCache({ pool, embedder });

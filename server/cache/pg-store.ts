@@ -3,6 +3,7 @@
 // connection anyway, which Prisma cannot provide. Cross-instance changes travel on one NOTIFY
 // channel; payloads carry ids only (NOTIFY is limited to 8000 bytes), receivers read the row.
 import pg from 'pg';
+import { columns } from '../lib/columns';
 import { HitBatcher, type HitBatch } from './hit-batcher';
 import type { CacheChange, CacheEntry, CacheStore } from './store';
 
@@ -11,6 +12,16 @@ const NEVER = new Date('9999-12-31T00:00:00Z');
 const COLUMNS = `"id","scopeHash","promptHash","promptNorm","embedding","answer","tierName","tierRank","costUsd","hits","createdAt","lastHitAt","expiresAt","decisionId"`;
 /** Ids per NOTIFY message: 36-char uuids + JSON framing stay well under the 8000-byte limit. */
 const IDS_PER_NOTIFY = 150;
+/** Most entries written by one upsert statement. */
+const UPSERT_BATCH = 256;
+
+interface PendingUpsert {
+  e: CacheEntry;
+  announce?: CacheChange;
+  resolve: (stored: CacheEntry) => void;
+  reject: (err: unknown) => void;
+}
+
 /** How long the start-up probe waits for its own NOTIFY to come back. */
 const PROBE_MS = 1500;
 /** Backoff between attempts to listen again after the listening connection died (jittered, doubling). */
@@ -92,26 +103,61 @@ export class PgCacheStore implements CacheStore {
     return rows[0] ? fromRow(rows[0]) : null;
   }
 
-  async upsert(e: CacheEntry, announce?: CacheChange): Promise<CacheEntry> {
-    // Every column is overwritten from the new values (hits reset to 0), so the stored row is the
-    // entry itself: only the id comes back, instead of re-parsing the embedding bytes. The NOTIFY
-    // rides in the same statement (it is delivered at commit, after the row is visible), saving the
-    // second round trip per cache miss.
-    const notify = announce ? `, pg_notify('${CHANNEL}', $15)` : '';
-    const { rows } = await this.pool.query<{ id: string }>(
-      `WITH up AS (INSERT INTO "CacheEntry" (${COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)
-       ON CONFLICT ("scopeHash","promptHash") DO UPDATE SET
-         "id" = EXCLUDED."id", "promptNorm" = EXCLUDED."promptNorm", "embedding" = EXCLUDED."embedding",
-         "answer" = EXCLUDED."answer", "tierName" = EXCLUDED."tierName", "tierRank" = EXCLUDED."tierRank",
-         "costUsd" = EXCLUDED."costUsd", "hits" = 0, "createdAt" = EXCLUDED."createdAt",
-         "lastHitAt" = EXCLUDED."lastHitAt", "expiresAt" = EXCLUDED."expiresAt", "decisionId" = EXCLUDED."decisionId"
-       RETURNING "id") SELECT up."id"${notify} FROM up`,
-      [
-        e.id, e.scopeHash, e.promptHash, e.promptNorm, vectorToBytes(e.embedding), e.answer, e.tierName, e.tierRank, e.costUsd, 0, e.createdAt, e.lastHitAt ?? e.createdAt, e.expiresAt ?? NEVER, e.decisionId,
-        ...(announce ? [JSON.stringify(announce)] : []),
-      ],
+  /**
+   * Upserts are group-committed: the first one is written at once; those that arrive while a write
+   * is in flight go out together in the next statement (one round trip, one parse, for all the
+   * misses answered meanwhile). At low rates that is one statement per entry, as before.
+   */
+  upsert(e: CacheEntry, announce?: CacheChange): Promise<CacheEntry> {
+    return new Promise<CacheEntry>((resolve, reject) => {
+      this.upserts.push({ e, announce, resolve, reject });
+      this.upserting ??= this.upsertLoop();
+    });
+  }
+
+  private readonly upserts: PendingUpsert[] = [];
+  private upserting: Promise<void> | null = null;
+
+  private async upsertLoop(): Promise<void> {
+    while (this.upserts.length > 0) {
+      const batch = this.upserts.splice(0, UPSERT_BATCH);
+      try {
+        await this.writeUpserts(batch);
+        // Every column is overwritten from the new values (hits reset to 0, the id is the new one),
+        // so the stored row is the entry itself: nothing is read back.
+        for (const u of batch) u.resolve({ ...u.e, hits: 0, lastHitAt: u.e.lastHitAt && u.e.lastHitAt.getTime() !== u.e.createdAt.getTime() ? u.e.lastHitAt : null });
+      } catch (err) {
+        for (const u of batch) u.reject(err);
+      }
+    }
+    this.upserting = null;
+  }
+
+  private async writeUpserts(batch: PendingUpsert[]): Promise<void> {
+    // One row per key: a later entry for the same prompt replaces an earlier one of the same batch
+    // (ON CONFLICT cannot touch one row twice in a statement). The NOTIFY rides in the same
+    // statement: it is delivered at commit, after the rows are visible.
+    const last = new Map<string, PendingUpsert>();
+    for (const u of batch) last.set(`${u.e.scopeHash}:${u.e.promptHash}`, u);
+    const cols = columns([...last.values()], ({ e, announce }) => [
+      e.id, e.scopeHash, e.promptHash, e.promptNorm, vectorToBytes(e.embedding), e.answer, e.tierName, e.tierRank, e.costUsd,
+      e.createdAt, e.lastHitAt ?? e.createdAt, e.expiresAt ?? NEVER, e.decisionId, announce ? JSON.stringify(announce) : null,
+    ]);
+    await this.pool.query(
+      `WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::text[], $7::text[], $8::int[], $9::float8[],
+           $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::text[], $14::text[])
+         AS v(id, scope, prompt, norm, emb, answer, tier, rank, cost, created, lasthit, expires, decision, notice)),
+       up AS (INSERT INTO "CacheEntry" (${COLUMNS})
+         SELECT id, scope, prompt, norm, emb, answer, tier, rank, cost, 0, created, lasthit, expires, decision FROM v
+         ON CONFLICT ("scopeHash","promptHash") DO UPDATE SET
+           "id" = EXCLUDED."id", "promptNorm" = EXCLUDED."promptNorm", "embedding" = EXCLUDED."embedding",
+           "answer" = EXCLUDED."answer", "tierName" = EXCLUDED."tierName", "tierRank" = EXCLUDED."tierRank",
+           "costUsd" = EXCLUDED."costUsd", "hits" = 0, "createdAt" = EXCLUDED."createdAt",
+           "lastHitAt" = EXCLUDED."lastHitAt", "expiresAt" = EXCLUDED."expiresAt", "decisionId" = EXCLUDED."decisionId"
+         RETURNING "id")
+       SELECT count(pg_notify('${CHANNEL}', v.notice)) FROM up JOIN v ON v.id = up."id" WHERE v.notice IS NOT NULL`,
+      cols,
     );
-    return { ...e, id: rows[0].id, hits: 0, lastHitAt: e.lastHitAt && e.lastHitAt.getTime() !== e.createdAt.getTime() ? e.lastHitAt : null };
   }
 
   recordHit(id: string, at: Date): Promise<void> {
@@ -241,6 +287,7 @@ export class PgCacheStore implements CacheStore {
   }
 
   async close(): Promise<void> {
+    await this.upserting;
     await this.hits.flush().catch(() => undefined);
     await this.stopListening?.();
     if (this.ownsPool) await this.pool.end();

@@ -9,6 +9,7 @@
 // in JS, one upsert per batch), so a replay of a batch already (partly) written adds nothing — the
 // spool relies on this.
 import type pg from 'pg';
+import { columns } from '../lib/columns';
 import { copyIn, copyLine } from './copy-text';
 import type { StoredDecision } from './normalize';
 import { attemptDeltas, dailyDeltas, judgeDeltas, rollupDeltas, type RollupDelta } from './rollup';
@@ -65,12 +66,6 @@ const JUDGE_ROLLUP_SQL = `INSERT INTO "JudgeRollup" AS r ("bucket","judge","tier
 SELECT * FROM unnest($1::timestamptz[],$2::text[],$3::text[],$4::text[],$5::int[])
 ON CONFLICT ("bucket","judge","tier","outcome") DO UPDATE SET "count" = r."count" + EXCLUDED."count"`;
 
-function columns<T, R extends unknown[]>(rows: readonly T[], pick: (r: T) => R): unknown[][] {
-  const width = rows.length === 0 ? 0 : pick(rows[0]).length;
-  const cols: unknown[][] = Array.from({ length: width }, () => new Array<unknown>(rows.length));
-  rows.forEach((r, i) => pick(r).forEach((v, c) => (cols[c][i] = v)));
-  return cols;
-}
 
 const DECISION_COLUMNS = ['id', 'createdAt', 'principalId', 'apiKeyId', 'source', 'door', 'promptHash', 'promptPreview', 'band', 'score', 'probs', 'signals', 'policyVersion', 'plan', 'finalTier', 'cacheStatus', 'tokensIn', 'tokensOut', 'costUsd', 'baselineCostUsd', 'latencyMs', 'ttftMs', 'status', 'errorCode', 'escalations'];
 const ATTEMPT_COLUMNS = ['decisionId', 'seq', 'createdAt', 'tierId', 'tierName', 'step', 'startedAt', 'latencyMs', 'ttftMs', 'queueMs', 'tokensIn', 'tokensOut', 'costUsd', 'outcome', 'detail'];
