@@ -23,7 +23,9 @@ interface Partition {
   keyToId: Map<number, string>;
   /** Prompt hash -> entry id (the exact layer, within the scope). */
   exact: Map<string, string>;
-  postings: Map<string, Set<number>>;
+  /** Term -> entry keys; a term only one entry has (most of them: numbers, names) is held as that key
+   *  alone, without a Set of its own. */
+  postings: Map<string, number | Set<number>>;
   /** The entries' vectors in half precision, `dim` values per row, for the term search's exact scores. */
   vectors: Uint16Array;
   /** Rows of `vectors` freed by removals, reused before the slab grows. */
@@ -114,9 +116,10 @@ export class MemoryIndex {
     p.exact.set(entry.promptHash, entry.id);
     p.keyToId.set(key, entry.id);
     for (const t of this.termsOf(entry)) {
-      let set = p.postings.get(t);
-      if (!set) p.postings.set(t, (set = new Set()));
-      set.add(key);
+      const had = p.postings.get(t);
+      if (had === undefined) p.postings.set(t, key);
+      else if (typeof had === 'number') p.postings.set(t, new Set([had, key]));
+      else had.add(key);
     }
   }
 
@@ -131,9 +134,13 @@ export class MemoryIndex {
       p.keyToId.delete(slot.key);
       p.freeRows.push(slot.row);
       for (const t of this.termsOf(slot.entry)) {
-        const set = p.postings.get(t);
-        set?.delete(slot.key);
-        if (set?.size === 0) p.postings.delete(t);
+        const had = p.postings.get(t);
+        if (had === slot.key) p.postings.delete(t);
+        else if (typeof had === 'object') {
+          had.delete(slot.key);
+          if (had.size === 1) p.postings.set(t, had.values().next().value as number);
+          else if (had.size === 0) p.postings.delete(t);
+        }
       }
       // Drop empty partitions so a churn of one-off tenants does not leak native indexes.
       if (p.keyToId.size === 0) this.partitions.delete(slot.entry.scopeHash);
@@ -180,8 +187,8 @@ export class MemoryIndex {
   private termSearch(p: Partition, vector: Float32Array, k: number, queryTerms: string[]): Candidate[] | null {
     const lists: Array<Set<number>> = [];
     for (const t of new Set(queryTerms)) {
-      const set = p.postings.get(t);
-      if (set) lists.push(set);
+      const had = p.postings.get(t);
+      if (had !== undefined) lists.push(typeof had === 'number' ? new Set([had]) : had);
     }
     if (lists.length === 0) return null;
     // Rarest terms first: they say most about the question and have the shortest lists.
