@@ -95,9 +95,7 @@ export class SemanticCache implements ResponseCache {
       (c) => void this.apply(c).catch(() => this.s.syncErrors++),
       () => void this.resync().catch(() => this.s.syncErrors++),
     );
-    await this.loadStore((rows) => {
-      for (const r of rows) this.mem.add(r);
-    });
+    await this.loadStore((r) => this.mem.add(r));
     const every = this.opts.purgeEveryMs ?? 10 * 60_000;
     if (every > 0) {
       this.purgeTimer = setInterval(() => void this.purgeExpired().catch(() => this.s.syncErrors++), every);
@@ -246,20 +244,32 @@ export class SemanticCache implements ResponseCache {
 
   /**
    * Reads the store's live rows a page at a time, with vectors this embedder can search, and hands
-   * each page on, trimming memory to the LRU bound after each. Rows of another dimension come from
-   * another embedder: re-embedded. The local embedder's vectors are a cheap function of the text
-   * (~40 us a row) and the table does not record which version wrote a row, so with it every row is
-   * recomputed (its stored vector is not even read): older versions folded words differently.
+   * each row on (its vector is valid during the call only: the index copies it), trimming memory to
+   * the LRU bound after each page. Rows of another dimension come from another embedder:
+   * re-embedded. The local embedder's vectors are a cheap function of the text (~40 us a row) and
+   * the table does not record which version wrote a row, so with it every row is recomputed (its
+   * stored vector is not even read), into one scratch vector: older versions folded words
+   * differently, and 100k loaded rows would otherwise leave 100k garbage vectors behind.
    */
-  private async loadStore(onPage: (rows: CacheEntry[]) => void): Promise<void> {
-    const recomputeAll = typeof this.opts.embedder.terms === 'function';
+  private async loadStore(onRow: (row: CacheEntry) => void): Promise<void> {
+    const embedder = this.opts.embedder;
+    const recomputeAll = typeof embedder.terms === 'function';
+    const scratch = new Float32Array(embedder.dim);
     for await (const rows of this.opts.store.loadPages(this.now(), { pageSize: LOAD_PAGE, embeddings: !recomputeAll })) {
-      const stale = rows.filter((r) => recomputeAll || r.embedding.length !== this.opts.embedder.dim);
-      if (stale.length > 0) {
-        const vecs = await this.opts.embedder.embed(stale.map((r) => r.promptNorm));
-        stale.forEach((r, i) => (r.embedding = vecs[i]));
+      if (recomputeAll && embedder.embedInto) {
+        for (const r of rows) {
+          embedder.embedInto(r.promptNorm, scratch);
+          r.embedding = scratch;
+          onRow(r);
+        }
+      } else {
+        const stale = rows.filter((r) => recomputeAll || r.embedding.length !== embedder.dim);
+        if (stale.length > 0) {
+          const vecs = await embedder.embed(stale.map((r) => r.promptNorm));
+          stale.forEach((r, i) => (r.embedding = vecs[i]));
+        }
+        for (const r of rows) onRow(r);
       }
-      onPage(rows);
       await this.evictOverflow();
     }
   }
@@ -270,11 +280,9 @@ export class SemanticCache implements ResponseCache {
    */
   private async resync(): Promise<void> {
     const live = new Set<string>();
-    await this.loadStore((rows) => {
-      for (const r of rows) {
-        live.add(r.id);
-        if (!this.mem.has(r.id)) this.mem.add(r);
-      }
+    await this.loadStore((r) => {
+      live.add(r.id);
+      if (!this.mem.has(r.id)) this.mem.add(r);
     });
     for (const id of this.mem.idsWhere((e) => !live.has(e.id))) this.mem.remove(id);
     for (const id of this.mem.overflow(this.maxEntries)) this.mem.remove(id);

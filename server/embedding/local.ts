@@ -51,6 +51,12 @@ export class LocalEmbedder implements Embedder {
 
   embedOne(text: string): Float32Array {
     const v = new Float32Array(this.dim);
+    this.embedInto(text, v);
+    return v;
+  }
+
+  embedInto(text: string, v: Float32Array): void {
+    v.fill(0);
     const toks = contentTokens(text).slice(0, MAX_TOKENS);
     const add = (feature: string, weight: number) => {
       const h = fnv1a(feature, 0);
@@ -65,7 +71,7 @@ export class LocalEmbedder implements Embedder {
       const grams = Math.max(1, padded.length - 2);
       for (let j = 0; j + 3 <= padded.length; j++) add(`c:${padded.slice(j, j + 3)}`, this.w.charWeight / grams);
     }
-    return normalizeL2(v);
+    normalizeL2(v);
   }
 
   /** The canonical content words the vector is built from (stop words dropped, synonyms folded). */

@@ -7,6 +7,9 @@ export interface Embedder {
   readonly id: string;
   readonly dim: number;
   embed(texts: string[]): Promise<Float32Array[]>;
+  /** Writes one text's vector into `out` (dim long) instead of allocating one: bulk loads of a
+   *  cheap local embedder, whose vectors are copied away at once. Absent: use embed(). */
+  embedInto?(text: string, out: Float32Array): void;
   /**
    * The lowest similarity threshold this embedder was measured safe at (no false hit on the dev
    * pair sets). Cosine scales differ between embedders, so the cache never applies a policy
