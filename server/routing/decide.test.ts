@@ -211,6 +211,12 @@ describe('capabilities', () => {
     expect(p).toMatchObject({ kind: 'reject', errorCode: 'unsupported_capability', message: 'no tier can serve images' });
   });
 
+  it('refuses, naming what is missing, also when the chain names a tier nobody knows', () => {
+    const p = decide(assessment(0.1), policy({ escalation: { small: ['ghost'], medium: ['ghost'], large: ['ghost'] } }), healthy(), { ...ctx, needs: needs({ messages: image }) });
+    expect(p).toMatchObject({ kind: 'reject', errorCode: 'unsupported_capability', message: 'no tier can serve images' });
+    expect(p.reasons).toContain('tier ghost is unknown; skipped');
+  });
+
   it('keeps a long prompt off a tier without room, and refuses a forced tier that lacks a capability', () => {
     const states = new Map([['small', caps({ contextTokens: 4096 })], ['medium', ok], ['large', ok]]);
     const long = needs({ messages: [{ content: 'x'.repeat(40_000) }] });

@@ -77,6 +77,13 @@ function capable(chain: string[], states: TierStates, needs: Needs | undefined, 
   if (!needs) return { chain, missing: null };
   let missing: string | null = null;
   const out = chain.filter((name) => {
+    // A tier the policy names but the registry does not know serves nothing: without this, a chain
+    // whose known tiers all lack the capability kept its unknown ones, and the request ended as
+    // "no tier available" (503) instead of naming what no tier can serve.
+    if (!stateOf(states, name)) {
+      reasons.push(`tier ${name} is unknown; skipped`);
+      return false;
+    }
     const m = lacks(states, name, needs);
     if (m) {
       reasons.push(`tier ${name} cannot serve ${m}; skipped`);
