@@ -16,7 +16,15 @@ test('admin previews a policy draft on recorded decisions (what-if) with the thr
   // Decisions reach Postgres through the recorder's batches: wait until the replay sees them all.
   const active = (await trpc(page, 'policy.active', undefined)).body?.result?.data?.json as { document: unknown };
   await expect
-    .poll(async () => ((await trpc(page, 'policy.whatIf', { document: active.document, limit: 100 }, 'mutation')).body?.result?.data?.json as { replayed: number }).replayed)
+    .poll(
+      async () => {
+        const res = await trpc(page, 'policy.whatIf', { document: active.document, limit: 100 }, 'mutation');
+        const json = res.body?.result?.data?.json as { replayed: number } | undefined;
+        if (!json) console.warn(`what-if not ready: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+        return json?.replayed ?? -1;
+      },
+      { timeout: 30_000, message: 'the what-if replay sees the recorded decisions' },
+    )
     .toBeGreaterThanOrEqual(PROMPTS.length);
   await page.reload();
 

@@ -53,21 +53,22 @@ export function TiersAdmin() {
                 <tr key={t.id}>
                   <td><strong>{t.name}</strong></td>
                   <td><span className={tierClass(t.role)}>{t.role}</span></td>
-                  <td>
+                  <td style={{ minWidth: 190 }}>
                     {t.kind} · <code>{t.model}</code>
                     <div className="small muted" title="What routing may send this tier (edit the tier to change it)">serves {servesText(t.capabilities)}</div>
                     {fieldsText(t.requestFields) && <div className="small muted" title="Request fields this tier drops before it is called, or refuses (edit the tier to change it)">{fieldsText(t.requestFields)}</div>}
                   </td>
-                  <td className="small" style={{ maxWidth: 220, overflow: 'hidden', textOverflow: 'ellipsis' }} title={t.baseUrl}>{t.baseUrl}{t.hasApiKey ? ' 🔑' : ''}</td>
+                  <td className="small" style={{ maxWidth: 180, overflow: 'hidden', textOverflow: 'ellipsis' }} title={t.baseUrl}>{t.baseUrl}{t.hasApiKey ? ' 🔑' : ''}</td>
                   <td className="num" style={{ whiteSpace: 'nowrap' }}>{usd(t.inputPricePerM, 2)} · {usd(t.outputPricePerM, 2)}</td>
                   <td className="num">{t.maxConcurrency}</td>
-                  <td className="num">{ms(t.timeoutMs)}</td>
+                  <td className="num" style={{ whiteSpace: 'nowrap' }}>{ms(t.timeoutMs)}</td>
                   <td>
                     <span className={`badge ${t.enabled ? 'ok' : 'bad'}`}>{t.enabled ? 'enabled' : 'disabled'}</span>
                     <div className="small" role="status">{health[t.id] ?? ''}</div>
                   </td>
                   <td>
-                    <div className="row" style={{ flexWrap: 'nowrap' }}>
+                    {/* Stacked: a row of three buttons pushed the table past its panel at laptop widths. */}
+                    <div className="stack" style={{ gap: 4, alignItems: 'stretch' }}>
                       <button type="button" className="secondary" aria-label={`Test ${t.name}`} onClick={() => check(t.id)}>Test</button>
                       <button
                         type="button"
