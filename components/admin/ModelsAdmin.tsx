@@ -21,6 +21,9 @@ export function ModelsAdmin() {
   const shadow = useMutation(trpc.models.shadow.mutationOptions(done));
   const error = list.error ?? promote.error ?? rollback.error ?? shadow.error;
   const busy = promote.isPending || rollback.isPending || shadow.isPending;
+  const versions = list.data ?? [];
+  const canRollBack = versions.length > 1 && versions.some((v) => v.active);
+  const shadowing = versions.some((v) => v.shadow);
   return (
     <div className="stack">
       {error && <div className="alert" role="alert">{errorText(error)}</div>}
@@ -30,8 +33,9 @@ export function ModelsAdmin() {
           <option value="answer-quality">answer quality (judges the cheap answer)</option>
           <option value="complexity">complexity classifier (routes the prompt)</option>
         </select>
-        <button type="button" disabled={busy} onClick={() => rollback.mutate({ kind })}>Roll back to the previous version</button>
-        <button type="button" disabled={busy} onClick={() => shadow.mutate({ kind, version: null })}>Stop the shadow</button>
+        {/* Only what can be done: a roll back needs an active version and one before it; a shadow to stop. */}
+        {canRollBack && <button type="button" className="secondary" disabled={busy} onClick={() => rollback.mutate({ kind })}>Roll back to the previous version</button>}
+        {shadowing && <button type="button" className="secondary" disabled={busy} onClick={() => shadow.mutate({ kind, version: null })}>Stop the shadow</button>}
       </div>
       {list.isPending && <div className="panel empty">Loading…</div>}
       {list.data?.length === 0 && <div className="panel empty">No versions registered. Train a candidate from recorded decisions with <code>npm run cascade -- retrain --model {kind}</code>{kind === 'answer-quality' && <> or register the shipped artifact with <code>npm run cascade -- models register</code></>}; until then the server uses {EMPTY[kind]}.</div>}
