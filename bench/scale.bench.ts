@@ -17,7 +17,8 @@ import type { BenchRow, BenchSuite } from './index';
 import { runLoad, runPaced, warmUp, type LoadTarget } from './lib/load';
 import { cpuMs, startTsChild, stopChild } from './lib/processes';
 import { templatedPrompt } from './lib/queries';
-import { freePort, freshDatabase, realPostgresUrl } from '../test/fixtures/scale-cluster';
+import { realPostgresUrl } from '../test/fixtures/scale-cluster';
+import { freePort, freshDatabase } from '../test/fixtures/resources';
 
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 const UPSTREAM_LATENCY_MS = 20;

@@ -4,17 +4,19 @@
 // on loopback. Prints a table; exits 1 when an invariant failed.
 import '../../server/runtime/preload-native';
 import { mkdtempSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPrisma } from '../../server/db/client';
 import { migrate } from '../../server/db/migrate';
 import { ensureSeed } from '../../server/repos/seed';
+import { freePort } from '../fixtures/resources';
 import { startTcpRelay } from '../fixtures/tcp-relay';
 import { startFakeUpstream } from '../fixtures/upstream';
 import { CHAOS_SECRETS } from './app';
 import { ChaosDb, ensureDatabase } from './db';
-import { abuse, dbDown, dbHang, FAULTS, kill9, secrets, sigterm, tierFaults, type ChaosContext, type ScenarioResult } from './scenarios';
+import { abuse } from './abuse';
+import type { ChaosContext, ScenarioResult } from './context';
+import { dbDown, dbHang, FAULTS, kill9, secrets, sigterm, tierFaults } from './scenarios';
 
 const SCENARIOS: Record<string, (ctx: ChaosContext) => Promise<ScenarioResult>> = {
   'db-down': dbDown,
@@ -25,15 +27,6 @@ const SCENARIOS: Record<string, (ctx: ChaosContext) => Promise<ScenarioResult>> 
   abuse,
   secrets,
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export async function runChaos(opts: { short: boolean; only?: string[]; log?: (s: string) => void }): Promise<ScenarioResult[]> {
   const log = opts.log ?? ((s: string) => process.stdout.write(`${s}\n`));

@@ -15,7 +15,8 @@ import { metricsRoute, startMetricsListener } from '../../server/observability/m
 import { compose } from '../../server/runtime/compose';
 import type { Runtime } from '../../server/runtime';
 import type { Policy } from '../../server/routing/policy';
-import { freshDatabase, realPostgresUrl } from '../fixtures/scale-cluster';
+import { realPostgresUrl } from '../fixtures/scale-cluster';
+import { freshDatabase } from '../fixtures/resources';
 import { startFakeUpstream, type FakeUpstream } from '../fixtures/upstream';
 import { v1Deps } from '../../server/runtime/v1-deps';
 

@@ -5,7 +5,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeUpstream, type FakeUpstream } from '../fixtures/upstream';
-import { freshDatabase, HAPROXY, metricSum, realPostgresUrl, ScaleCluster } from '../fixtures/scale-cluster';
+import { HAPROXY, metricSum, realPostgresUrl, ScaleCluster } from '../fixtures/scale-cluster';
+import { freshDatabase } from '../fixtures/resources';
 import { startLoad } from './load';
 
 // A real Postgres only: the embedded one is a single process's database.

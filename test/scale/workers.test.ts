@@ -1,7 +1,8 @@
 // CASCADE_WORKERS=2: two processes behind one port (node:cluster), coordinated like replicas; a
 // worker killed with -9 is replaced by the primary.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, freshDatabase, realPostgresUrl, ScaleCluster, type Replica } from '../fixtures/scale-cluster';
+import { realPostgresUrl, ScaleCluster, type Replica } from '../fixtures/scale-cluster';
+import { freePort, freshDatabase } from '../fixtures/resources';
 import { startFakeUpstream, type FakeUpstream } from '../fixtures/upstream';
 
 const BASE = await realPostgresUrl();
