@@ -15,7 +15,8 @@ export function ModelsAdmin() {
   const trpc = useTRPC();
   const [kind, setKind] = useState<Kind>('answer-quality');
   const list = useQuery(trpc.models.list.queryOptions({ kind }));
-  const done = { onSuccess: () => list.refetch() };
+  const live = useQuery(trpc.models.live.queryOptions());
+  const done = { onSuccess: () => Promise.all([list.refetch(), live.refetch()]) };
   const promote = useMutation(trpc.models.promote.mutationOptions(done));
   const rollback = useMutation(trpc.models.rollback.mutationOptions(done));
   const shadow = useMutation(trpc.models.shadow.mutationOptions(done));
@@ -24,6 +25,7 @@ export function ModelsAdmin() {
   const versions = list.data ?? [];
   const canRollBack = versions.length > 1 && versions.some((v) => v.active);
   const shadowing = versions.some((v) => v.shadow);
+  const running = live.data?.[kind === 'answer-quality' ? 'answer' : 'complexity'];
   return (
     <div className="stack">
       {error && <div className="alert" role="alert">{errorText(error)}</div>}
@@ -37,6 +39,12 @@ export function ModelsAdmin() {
         {canRollBack && <button type="button" className="secondary" disabled={busy} onClick={() => rollback.mutate({ kind })}>Roll back to the previous version</button>}
         {shadowing && <button type="button" className="secondary" disabled={busy} onClick={() => shadow.mutate({ kind, version: null })}>Stop the shadow</button>}
       </div>
+      {running && (
+        <p className="small" data-testid="models-live">
+          This server runs <code>{running.active ?? 'the shipped artifact'}</code>
+          {running.shadow && <> with <code>{running.shadow}</code> in shadow</>}; other servers follow a change within a second (with Redis) or at their next 10 s refresh.
+        </p>
+      )}
       {list.isPending && <div className="panel empty">Loading…</div>}
       {list.data?.length === 0 && <div className="panel empty">No versions registered. Train a candidate from recorded decisions with <code>npm run cascade -- retrain --model {kind}</code>{kind === 'answer-quality' && <> or register the shipped artifact with <code>npm run cascade -- models register</code></>}; until then the server uses {EMPTY[kind]}.</div>}
       {list.data && list.data.length > 0 && (

@@ -7,6 +7,7 @@ import { paramsFromMeta, type Meta } from './artifact';
 import { ComplexityAnalyzer, type AnalyzerOptions } from './analyzer';
 import type { FeatureParams } from './featurize';
 import type { Analyzer, Assessment } from './types';
+import { serialized } from '../lib/serial';
 
 export class LiveAnalyzer implements Analyzer {
   private shadowAnalyzer: ComplexityAnalyzer | null = null;
@@ -97,10 +98,9 @@ export interface ClassifierHeadsSource {
 export function watchComplexityModel(src: ClassifierHeadsSource, live: LiveAnalyzer, opts: { kind?: string; refreshMs?: number; warn?: (msg: string) => void } = {}) {
   const kind = opts.kind ?? 'complexity';
   const warn = opts.warn ?? ((m: string) => process.stderr.write(`${m}\n`));
-  let busy = false;
-  const refresh = async () => {
-    if (busy) return;
-    busy = true;
+  // A notice that arrives during a refresh gets a refresh of its own after it (it may name a change
+  // the running one read too early to see).
+  const refresh = serialized(async () => {
     try {
       const h = await src.heads(kind);
       if (h.active && h.active.version !== live.modelVersion) {
@@ -113,10 +113,8 @@ export function watchComplexityModel(src: ClassifierHeadsSource, live: LiveAnaly
       }
     } catch (e) {
       warn(`complexity model registry: ${(e as Error).message}; keeping the loaded model`);
-    } finally {
-      busy = false;
     }
-  };
+  });
   const timer = setInterval(() => void refresh(), opts.refreshMs ?? 10_000);
   timer.unref();
   return { refresh, stop: () => clearInterval(timer) };

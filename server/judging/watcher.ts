@@ -6,6 +6,7 @@ import { FEATURE_NAMES } from './features';
 import type { QualityMeta } from './artifact';
 import type { AnswerModelHolder } from './holder';
 import { QualityScorer } from './scorer';
+import { serialized } from '../lib/serial';
 
 export const ANSWER_MODEL_KIND = 'answer-quality';
 
@@ -26,10 +27,9 @@ async function open(src: ModelHeadsSource, id: string, version: string): Promise
 export function watchAnswerModel(src: ModelHeadsSource, holder: AnswerModelHolder, opts: { refreshMs?: number; warn?: (msg: string) => void; kind?: string } = {}) {
   const warn = opts.warn ?? ((m: string) => process.stderr.write(`${m}\n`));
   let shadowVersion: string | null = null;
-  let busy = false;
-  const refresh = async () => {
-    if (busy) return;
-    busy = true;
+  // A notice that arrives during a refresh gets a refresh of its own after it (it may name a change
+  // the running one read too early to see).
+  const refresh = serialized(async () => {
     try {
       const h = await src.heads(opts.kind ?? ANSWER_MODEL_KIND);
       if (h.active && h.active.version !== holder.meta()?.modelVersion) holder.swap(await open(src, h.active.id, h.active.version));
@@ -39,10 +39,8 @@ export function watchAnswerModel(src: ModelHeadsSource, holder: AnswerModelHolde
       }
     } catch (e) {
       warn(`answer model registry: ${(e as Error).message}; keeping the loaded model`);
-    } finally {
-      busy = false;
     }
-  };
+  });
   const timer = setInterval(() => void refresh(), opts.refreshMs ?? 10_000);
   timer.unref();
   return { refresh, stop: () => clearInterval(timer) };

@@ -128,12 +128,12 @@ export async function compose(e: Env): Promise<Runtime> {
     const modelWatch = watchAnswerModel(modelRegistry(prisma), answerModel);
     await modelWatch.refresh();
     closers.push(() => modelWatch.stop());
-    // A promotion (CLI `models promote`, any replica) is announced: reload at once, not at the next 10 s refresh.
-    scale.announced(modelWatch, 'refresh', 'models');
     const classifierWatch = watchComplexityModel(modelRegistry(prisma), analyzer);
     await classifierWatch.refresh();
     closers.push(() => classifierWatch.stop());
-    scale.announced(classifierWatch, 'refresh', 'models');
+    // A registry change (the models page, CLI `models promote`, any replica) is announced: every
+    // replica reloads at once, not at its next 10 s refresh.
+    const models = scale.announced({ refresh: () => Promise.all([modelWatch.refresh(), classifierWatch.refresh()]).then(() => undefined) }, 'refresh', 'models');
     const gateway = { analyzer, cache, policy, tiers: scale.tiers, sink: scale.sink, budgets: scale.budgets, answerModel, background: (t: Promise<unknown>) => background.track(t), sticky: stickyTiers() };
     const chat: ChatService = scale.chat(createChatService(gateway));
     const embeddings = createEmbeddingsService({ tiers: registry, sink: scale.sink });
@@ -178,6 +178,13 @@ export async function compose(e: Env): Promise<Runtime> {
         decisions: decisionReader(prisma),
       },
       policy,
+      models: {
+        refresh: models.refresh,
+        live: () => ({
+          answer: { active: answerModel.meta()?.modelVersion ?? null, shadow: answerModel.shadow()?.modelVersion ?? null },
+          complexity: { active: analyzer.modelVersion, shadow: analyzer.shadowVersion },
+        }),
+      },
       recorder,
       testTier,
       tierRegistry: registry,

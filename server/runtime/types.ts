@@ -44,6 +44,11 @@ export interface Runtime {
   batches: BatchService;
   stores: Stores;
   policy: PolicyProvider;
+  /** The model registry's versions as this replica runs them; refresh() reloads them here and on every other replica. */
+  models: {
+    refresh(): Promise<void>;
+    live(): Record<'answer' | 'complexity', { active: string | null; shadow: string | null }>;
+  };
   /** The auto-tuner: scheduled runs (CASCADE_TUNER_INTERVAL_MS), run now, proposals, approve / reject. */
   tuner: TunerScheduler;
   /** Success rates from the feedback rollups (Wilson intervals). */

@@ -74,6 +74,7 @@ const ACCESS: Record<string, Need> = {
   'tuner.runNow': 'admin',
   'tuner.lastRun': 'admin',
   'models.list': 'admin',
+  'models.live': 'admin',
   'models.promote': 'admin',
   'models.rollback': 'admin',
   'models.shadow': 'admin',

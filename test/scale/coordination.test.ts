@@ -2,14 +2,18 @@
 // database and one Redis prefix, as two replicas do: policy and tier changes reach the other
 // replica through the change notices, per-key rate limits and budgets hold across both, and
 // /metrics reports what they did.
+import '../../server/runtime/preload-native';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../server/contracts/principal';
+import { createPrisma } from '../../server/db/client';
 import { loadEnv } from '../../server/env';
+import { ANSWER_MODEL_KIND } from '../../server/judging/watcher';
+import { modelRegistry } from '../../server/repos/models';
 import { createHttpServer } from '../../server/http/server';
 import { metricsRoute, startMetricsListener } from '../../server/observability/metrics-http';
 import { compose } from '../../server/runtime/compose';
@@ -73,6 +77,22 @@ describe.skipIf(!BASE)('two replicas coordinated through Redis', () => {
     await until(() => b.policy.current().version === version, 5_000);
     console.log(`policy version ${version} active on the other replica after ${Date.now() - started} ms`);
     expect(b.policy.current().policy.thresholds.t1).toBe(0.31);
+  });
+
+  it('a model promoted on one replica runs on the other well before its 10 s refresh', async () => {
+    const prisma = createPrisma(db.url, { poolSize: 2 });
+    const reg = modelRegistry(prisma);
+    const meta = JSON.parse(readFileSync('models/answer-quality.meta.json', 'utf8')) as Record<string, unknown>;
+    const version = `coord-${randomUUID().slice(0, 8)}`;
+    await reg.register({ kind: ANSWER_MODEL_KIND, version, onnx: readFileSync('models/answer-quality.onnx'), meta: { ...meta, modelVersion: version } }, actor);
+    expect(b.models.live().answer.active).not.toBe(version);
+    const started = Date.now();
+    await reg.promote(ANSWER_MODEL_KIND, version, actor);
+    await a.models.refresh(); // what the models router does after a promotion
+    expect(a.models.live().answer.active).toBe(version);
+    await until(() => b.models.live().answer.active === version, 5_000);
+    console.log(`model ${version} running on the other replica after ${Date.now() - started} ms`);
+    await prisma.$disconnect();
   });
 
   it('a tier created on one replica is known to the other', async () => {

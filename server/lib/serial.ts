@@ -1,0 +1,24 @@
+// Runs an async job one at a time, and never drops a request to run it: a call made while a run is
+// in progress gets one more run after it (calls made during the same run share that one), because
+// the state it should see may have changed after the running one started reading.
+export function serialized(job: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  let again: Promise<void> | null = null;
+  const start = (): Promise<void> => {
+    running = job().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+  return () => {
+    if (!running) return start();
+    again ??= running.then(() => {
+      again = null;
+      return start();
+    }, () => {
+      again = null;
+      return start();
+    });
+    return again;
+  };
+}
