@@ -172,7 +172,7 @@ export class SemanticCache implements ResponseCache {
     const now = this.now();
     const clean = cleanUnicode(req.prompt).trim();
     // A miss is stored right after its lookup: reuse the lookup's vector instead of embedding again.
-    const recent = sha256(clean);
+    const recent = vectorKey(clean);
     const embedding = this.recentVectors.get(recent) ?? (await this.embedOne(clean));
     this.recentVectors.delete(recent);
     const entry: CacheEntry = {
@@ -336,8 +336,7 @@ export class SemanticCache implements ResponseCache {
 
   /** Embeds one prompt, remembering the vector of the last lookups for the store that follows a miss. */
   private async embedOne(text: string): Promise<Float32Array> {
-    // Keyed by the text's hash: 256 prompts of up to 32,000 characters each would otherwise hold ~16 MB.
-    const key = sha256(text);
+    const key = vectorKey(text);
     const hit = this.recentVectors.get(key);
     if (hit) return hit;
     const [vec] = await this.opts.embedder.embed([text]);
@@ -353,4 +352,13 @@ export class SemanticCache implements ResponseCache {
       this.s.syncErrors++;
     }
   }
+}
+
+/**
+ * The recent-vector map's key: a prompt of up to 1,000 characters (nearly all) is its own key, a
+ * longer one its hash, so 256 prompts of up to 32,000 characters never hold ~16 MB while the usual
+ * miss does not pay for two hashes (lookup and store).
+ */
+function vectorKey(text: string): string {
+  return text.length <= 1000 ? `t${text}` : `h${sha256(text)}`;
 }

@@ -205,10 +205,26 @@ export function gate(text: string): Gate {
   return g;
 }
 
-export function contentOf(text: string): Array<{ raw: string; canon: string }> {
-  const memoised = memo.get(text);
-  if (memoised) return memoised.content;
-  const out: Array<{ raw: string; canon: string }> = [];
+export type ContentWord = { raw: string; canon: string };
+
+// Content words of prompts whose full facts were not needed: a miss compares the new prompt with
+// each of up to k candidates, which tokenised the new prompt k times.
+const contentMemo = new Map<string, { words: ContentWord[]; canons: Set<string> }>();
+
+/** The content words of `text` and the set of their canonical forms, memoised. */
+export function contentWords(text: string): { words: ContentWord[]; canons: Set<string> } {
+  let c = contentMemo.get(text);
+  if (!c) {
+    if (contentMemo.size >= MEMO_MAX) contentMemo.clear();
+    const list = memo.get(text)?.content ?? tokensToContent(text);
+    c = { words: list, canons: new Set(list.map((w) => w.canon)) };
+    contentMemo.set(text, c);
+  }
+  return c;
+}
+
+function tokensToContent(text: string): ContentWord[] {
+  const out: ContentWord[] = [];
   for (const raw of words(cleanUnicode(text))) if (isContent(raw)) out.push({ raw, canon: canonical(raw) });
   return out;
 }

@@ -5,7 +5,7 @@
 // Facts come from facts.ts, typo tests from typo.ts; this file holds the checks and their order.
 import { canonical, GENERIC, STOPWORDS, stem, words } from '../embedding/text';
 import { antonymPoles, kin, nearSynonyms, opposite } from '../embedding/wordnet';
-import { contentOf, facts, gate, sortJoin, type Facts, type Gate } from './facts';
+import { contentWords, facts, gate, sortJoin, type Facts, type Gate } from './facts';
 import { DIRECTIONAL, HUMAN_LANGUAGES, LANGUAGES, POLARITY, UNITS } from '../embedding/lexicon';
 import { editDistance, isStopTypo, isTypo } from './typo';
 
@@ -200,15 +200,12 @@ function vouchedSwap(a: Facts, b: Facts, onlyA: string[], onlyB: string[]): bool
  * only be accepted that way, so the cache checks this (tokens only, no fact extraction) first.
  */
 export function sameContentWords(storedPrompt: string, newPrompt: string): boolean {
-  const a = contentOf(storedPrompt);
-  const b = contentOf(newPrompt);
-  if (a.length === 0 || b.length === 0) return false;
-  const covered = (x: typeof a, y: typeof a) => {
-    const canonY = new Set(y.map((c) => c.canon));
-    const canonX = new Set(x.map((c) => c.canon));
+  const a = contentWords(storedPrompt);
+  const b = contentWords(newPrompt);
+  if (a.words.length === 0 || b.words.length === 0) return false;
+  const covered = (x: typeof a, y: typeof a) =>
     // A misspelt stop word ("teh") does not break a lexical match either (see verifyPair).
-    return x.every((t) => canonY.has(t.canon) || y.some((u) => isTypo(t.raw, u.raw) || isTypo(t.canon, u.canon) || related(t, u, canonX)) || isStopTypo(t.canon));
-  };
+    x.words.every((t) => y.canons.has(t.canon) || y.words.some((u) => isTypo(t.raw, u.raw) || isTypo(t.canon, u.canon) || related(t, u, x.canons)) || isStopTypo(t.canon));
   return covered(a, b) && covered(b, a);
 }
 
