@@ -8,13 +8,13 @@ import type { Example } from './train';
 import { BANDS, type Band } from './types';
 
 export const DATA_DIR = 'data/complexity';
-export const TRAIN_FILES = ['benchmarks.jsonl', 'demo-labeled.jsonl', 'handwritten.jsonl'];
+export const TRAIN_FILES = ['benchmarks.jsonl', 'demo-labeled.jsonl', 'handwritten.jsonl', 'handwritten-2.jsonl'];
 export const HOLDOUT_FILE = 'realistic-holdout.jsonl';
 
 /** Per-source caps, so 3,610 trivia questions do not teach "simple = NQ style". */
 const SOURCE_CAP: Record<string, number> = { nq_open_dev: 600, svamp: 250, gsm8k_test: 400 };
 /** Hand-labelled rows look like real traffic; the benchmark rows only look like benchmarks. */
-const FILE_WEIGHT: Record<string, number> = { 'benchmarks.jsonl': 1, 'demo-labeled.jsonl': 3, 'handwritten.jsonl': 4 };
+const FILE_WEIGHT: Record<string, number> = { 'benchmarks.jsonl': 1, 'demo-labeled.jsonl': 3, 'handwritten.jsonl': 4, 'handwritten-2.jsonl': 4 };
 
 export interface LabeledRow {
   text: string;
