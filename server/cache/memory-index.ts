@@ -60,9 +60,10 @@ export interface MemoryIndexOptions {
   connectivity?: number;
   expansionAdd?: number;
   expansionSearch?: number;
-  /** Vector storage in the HNSW index. f16 by default: measured at 100k local-embedder vectors, the
-   *  same top-1 recall as f32 (0.747 vs 0.728, within noise), ~25 % less search CPU, half the
-   *  vector memory, similarities within 2e-4 of the exact cosine on the pair set (i8: same recall, coarser similarities). */
+  /** Vector storage in the HNSW index (candidate selection only: similarities come from the slab).
+   *  Measured at 100k local-embedder vectors: f16 the same top-1 recall as f32 (0.747 vs 0.728,
+   *  within noise) with ~25 % less search CPU; i8 the same recall again, with coarser distances that
+   *  no longer matter. Default: i8 with a term index (HNSW is then only the fallback), else f16. */
   quantization?: ScalarKind;
   /** The terms a vector is made of (LocalEmbedder.terms): enables the exact term index. */
   terms?: (text: string) => string[];
@@ -173,13 +174,16 @@ export class MemoryIndex {
     const n = Math.min(k, p.keyToId.size);
     const m = p.index.search(vector, n, 1);
     const out: Candidate[] = [];
+    // HNSW only selects the candidates; their similarity is the cosine of the slab's vectors, so it
+    // does not depend on how coarsely the index stores its copy.
+    const qNorm = Math.sqrt(dot(vector, vector));
     for (let i = 0; i < m.keys.length; i++) {
       const id = p.keyToId.get(Number(m.keys[i]));
       const slot = id ? this.entries.get(id) : undefined;
-      const d = m.distances[i];
-      if (!slot || !Number.isFinite(d)) continue;
-      out.push({ entry: slot.entry, similarity: Math.max(-1, Math.min(1, 1 - d)) });
+      if (!slot || !Number.isFinite(m.distances[i])) continue;
+      out.push({ entry: slot.entry, similarity: cosineF16(vector, qNorm, p.vectors, slot.row * this.opts.dim) });
     }
+    out.sort((a, b) => b.similarity - a.similarity);
     return out;
   }
 
@@ -259,7 +263,10 @@ export class MemoryIndex {
       const index = new Index({
         dimensions: this.opts.dim,
         metric: MetricKind.Cos,
-        quantization: this.opts.quantization ?? ScalarKind.F16,
+        // With a term index HNSW is only the fallback's candidate selection (scores come from the
+        // slab): int8 there halves the index's vector memory and makes each insert's distance
+        // computations cheaper. Without one it is the search itself: f16.
+        quantization: this.opts.quantization ?? (this.opts.terms ? ScalarKind.I8 : ScalarKind.F16),
         connectivity: this.opts.connectivity ?? 16,
         expansion_add: this.opts.expansionAdd ?? 32,
         expansion_search: this.opts.expansionSearch ?? 32,
@@ -382,6 +389,25 @@ function dotF16(a: Float32Array, slab: Uint16Array, at: number): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * F16_TABLE[slab[at + i]];
   return Math.max(-1, Math.min(1, s));
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/** Cosine of a query (with its norm) and a slab row, for embedders whose vectors need not be unit length. */
+function cosineF16(a: Float32Array, aNorm: number, slab: Uint16Array, at: number): number {
+  let s = 0;
+  let n = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = F16_TABLE[slab[at + i]];
+    s += a[i] * v;
+    n += v * v;
+  }
+  const d = aNorm * Math.sqrt(n);
+  return d > 0 ? Math.max(-1, Math.min(1, s / d)) : 0;
 }
 
 
