@@ -11,6 +11,13 @@ import { freePort } from '../../test/fixtures/resources';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+// Children still running when this process exits (a bench that threw) are killed with it: an orphaned
+// fake upstream kept the caller's stdout pipe open, and a shell pipeline waiting on it hung.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of running) c.kill('SIGKILL');
+});
+
 export interface Child {
   child: ChildProcess;
   /** First JSON line the child printed (its address). */
@@ -30,6 +37,8 @@ export async function startTsChild(script: string, args: string[], nodeArgs: str
     stdio: opts.ipc ? ['ignore', 'pipe', 'inherit', 'ipc'] : ['ignore', 'pipe', 'inherit'],
     ...(opts.env ? { env: opts.env } : {}),
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const lines: Record<string, unknown>[] = [];
   const rl = createInterface({ input: child.stdout! });
   let ready: ((v: Record<string, unknown>) => void) | null = null;
@@ -84,6 +93,8 @@ export async function startPortkey(opts: { ipc?: boolean } = {}): Promise<{ url:
   const port = await freePort();
   const ipcArgs = opts.ipc ? ['--import', join(here, 'cpu-ipc.mjs')] : [];
   const child = spawn(process.execPath, ['--import', join(here, 'loopback-only.mjs'), ...ipcArgs, script, `--port=${port}`, '--headless'], { stdio: opts.ipc ? ['ignore', 'ignore', 'ignore', 'ipc'] : ['ignore', 'ignore', process.env.PORTKEY_STDERR ? 'inherit' : 'ignore'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) return null;
