@@ -59,6 +59,32 @@ it('lists a response’s input items, newest first by default, paged with after'
   await expect(client.responses.inputItems.list('resp_0123456789abcdef0123456789abcdef')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
 });
 
+it('lists the whole conversation a response continued: earlier inputs and outputs first, as OpenAI does', async () => {
+  const tag = uid();
+  const first = await client.responses.create({ model: 'auto', input: `My name is Ada. (${tag})` });
+  const second = await client.responses.create({ model: 'auto', previous_response_id: first.id, input: 'And my surname is Lovelace.' });
+  const third = await client.responses.create({ model: 'auto', previous_response_id: second.id, input: [{ role: 'user', content: 'What is my full name?' }] });
+  const all: OpenAI.Responses.ResponseItem[] = [];
+  for await (const item of client.responses.inputItems.list(third.id, { order: 'asc', limit: 2 })) all.push(item);
+  const text = (i: OpenAI.Responses.ResponseItem) => (i.type === 'message' ? (i.content as { text?: string }[]).map((c) => c.text ?? '').join('') : i.type);
+  expect(all.map((i) => (i.type === 'message' ? i.role : i.type))).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
+  expect(text(all[0])).toBe(`My name is Ada. (${tag})`);
+  expect(all[1].id).toBe(first.output[0].id);
+  expect(text(all[1])).toBe(first.output_text);
+  expect(text(all[2])).toBe('And my surname is Lovelace.');
+  expect(all[3].id).toBe(second.output[0].id);
+  expect(text(all[4])).toBe('What is my full name?');
+  expect(new Set(all.map((i) => i.id)).size).toBe(5);
+  // Newest first by default; the first response's own list is unchanged.
+  expect((await client.responses.inputItems.list(third.id, { limit: 1 })).data[0].id).toBe(all[4].id);
+  expect((await client.responses.inputItems.list(first.id)).data).toHaveLength(1);
+  // A deleted earlier turn ends the walk there.
+  await client.responses.delete(first.id);
+  const rest: OpenAI.Responses.ResponseItem[] = [];
+  for await (const item of client.responses.inputItems.list(third.id, { order: 'asc' })) rest.push(item);
+  expect(rest.map((i) => i.id)).toEqual(all.slice(2).map((i) => i.id));
+});
+
 it('expires responses past the retention period: unknown at once, deleted by the purge', async () => {
   const old = await client.responses.create({ model: 'auto', input: `Remember 42. (${uid()})` });
   const kept = await client.responses.create({ model: 'auto', input: `Remember 43. (${uid()})` });

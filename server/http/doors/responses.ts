@@ -6,7 +6,7 @@
 import type { ChatService } from '../../contracts/chat';
 import type { Principal } from '../../contracts/principal';
 import type { ApiKeyVerifier, TierDirectory } from '../../contracts/ports';
-import type { ResponseStore } from '../../contracts/responses';
+import type { ResponseStore, StoredResponse } from '../../contracts/responses';
 import type { ChatMessage } from '../../tiers/types';
 import { resolveKnownModel } from '../../gateway/resolve-model';
 import { readJsonBody } from '../body';
@@ -90,7 +90,7 @@ export async function getResponse(deps: Pick<ResponsesDeps, 'apiKeys' | 'respons
   }
 }
 
-/** GET /v1/responses/{id}/input_items: OpenAI's cursor page (limit 1-100, default 20; order desc by default; after an item id). */
+/** GET /v1/responses/{id}/input_items: OpenAI's cursor page (limit 1-100, default 20; order desc by default; after an item id) over the whole conversation the response continued. */
 export async function listInputItems(deps: Pick<ResponsesDeps, 'apiKeys' | 'responses'>, call: V1Request & { query: URLSearchParams }, id: string): Promise<HttpResult> {
   try {
     const principal = await authenticateAnyHeader(deps.apiKeys, call.header);
@@ -101,7 +101,8 @@ export async function listInputItems(deps: Pick<ResponsesDeps, 'apiKeys' | 'resp
     if (order !== 'asc' && order !== 'desc') throw new HttpError(400, "order must be 'asc' or 'desc'.", 'invalid_request_error', 'order', 'invalid_request');
     const stored = await deps.responses.load(principal.tenant, id);
     if (!stored) throw new HttpError(404, `Response with id '${id}' not found.`, 'invalid_request_error', null, 'not_found');
-    const items = order === 'asc' ? stored.input : [...stored.input].reverse();
+    const chain = await conversationItems(deps.responses, principal.tenant, stored);
+    const items = order === 'asc' ? chain : chain.reverse();
     const after = call.query.get('after');
     let start = 0;
     if (after) {
@@ -114,4 +115,28 @@ export async function listInputItems(deps: Pick<ResponsesDeps, 'apiKeys' | 'resp
   } catch (err) {
     return errorResult(toHttpError(err));
   }
+}
+
+/** How many earlier responses of a previous_response_id chain the input_items list walks back through. */
+export const INPUT_ITEMS_CHAIN_LIMIT = 500;
+
+/**
+ * The input items a response was generated from, oldest first: for a response that continued
+ * another (previous_response_id), the earlier turns' inputs and outputs come first, as OpenAI lists
+ * them. Read by walking the chain, so each stored response keeps only its own input; the walk
+ * stops at a response that expired or was deleted, and after INPUT_ITEMS_CHAIN_LIMIT responses.
+ */
+async function conversationItems(store: ResponseStore, tenant: string, last: StoredResponse): Promise<Record<string, unknown>[]> {
+  const turns: Record<string, unknown>[][] = [last.input];
+  const seen = new Set([last.id]);
+  let prevId = last.response.previous_response_id;
+  while (typeof prevId === 'string' && !seen.has(prevId) && seen.size <= INPUT_ITEMS_CHAIN_LIMIT) {
+    seen.add(prevId);
+    const prev = await store.load(tenant, prevId);
+    if (!prev) break;
+    const output = Array.isArray(prev.response.output) ? (prev.response.output as Record<string, unknown>[]) : [];
+    turns.push(output, prev.input);
+    prevId = prev.response.previous_response_id;
+  }
+  return turns.reverse().flat();
 }
