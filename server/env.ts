@@ -65,6 +65,8 @@ export const envSchema = z.object({
   CASCADE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
   /** Days a stored Responses API answer is kept (previous_response_id, GET); 0 = forever. OpenAI keeps 30. */
   CASCADE_RESPONSES_RETENTION_DAYS: z.coerce.number().min(0).max(36_500).default(30),
+  /** How often stored Responses API answers past retention are deleted (ms, one replica); 0 = never. Reads ignore them at once either way. */
+  CASCADE_RESPONSES_PURGE_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
   /** How often the auto-tuner runs (ms); 0 = never. Unset: every 15 minutes, never under NODE_ENV=test. */
   CASCADE_TUNER_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
   /** How often kept training samples past the policy's retention are purged (ms); 0 = never. Unset: hourly, never under NODE_ENV=test. */

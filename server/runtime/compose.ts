@@ -145,8 +145,8 @@ export async function compose(e: Env): Promise<Runtime> {
     // Batch jobs go through the same ChatService; stopped before the recorder so their decisions flush.
     // Batch items are not held to per-minute rate limits: a job is paced by tier capacity instead.
     const responses = responseStore(prisma, { retentionMs: e.CASCADE_RESPONSES_RETENTION_DAYS * 86_400_000 });
-    if (e.CASCADE_RESPONSES_RETENTION_DAYS > 0) {
-      const purge = startResponsesPurge(responses, { everyMs: 3_600_000, leads: () => coord.leader('responses-purge').isLeader() });
+    if (e.CASCADE_RESPONSES_RETENTION_DAYS > 0 && e.CASCADE_RESPONSES_PURGE_INTERVAL_MS > 0) {
+      const purge = startResponsesPurge(responses, { everyMs: e.CASCADE_RESPONSES_PURGE_INTERVAL_MS, leads: () => coord.leader('responses-purge').isLeader() });
       closers.push(() => purge.stop());
     }
     const batches = createBatchService({ prisma, chat: createChatService(gateway), gateway: { analyzer, policy, tiers: registry } });
