@@ -3,22 +3,21 @@
 // the state it should see may have changed after the running one started reading.
 export function serialized(job: () => Promise<void>): () => Promise<void> {
   let running: Promise<void> | null = null;
-  let again: Promise<void> | null = null;
-  const start = (): Promise<void> => {
+  let pending: Promise<void> | null = null;
+  const run = (): Promise<void> => {
+    if (running) {
+      pending ??= running
+        .catch(() => undefined)
+        .then(() => {
+          pending = null;
+          return run();
+        });
+      return pending;
+    }
     running = job().finally(() => {
       running = null;
     });
     return running;
   };
-  return () => {
-    if (!running) return start();
-    again ??= running.then(() => {
-      again = null;
-      return start();
-    }, () => {
-      again = null;
-      return start();
-    });
-    return again;
-  };
+  return run;
 }
