@@ -124,6 +124,8 @@ export interface ProcessCpu {
   /** user + system CPU ms so far */
   ms: number;
   rss: number;
+  /** process.memoryUsage()'s split, bytes (servers preloaded with cpu-ipc.mjs) */
+  memory?: { heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
 }
 
 let cpuAsk = 0;
@@ -136,11 +138,11 @@ export function processCpu(child: ChildProcess, timeoutMs = 10_000): Promise<Pro
       reject(new Error(`pid ${child.pid} did not report its CPU within ${timeoutMs} ms`));
     }, timeoutMs);
     const on = (msg: unknown) => {
-      const c = (msg as { cpu?: { userUs: number; systemUs: number; rss: number; id: number } }).cpu;
+      const c = (msg as { cpu?: { userUs: number; systemUs: number; rss: number; memory?: ProcessCpu['memory']; id: number } }).cpu;
       if (!c || c.id !== id) return;
       clearTimeout(timer);
       child.off('message', on);
-      resolve({ ms: (c.userUs + c.systemUs) / 1000, rss: c.rss });
+      resolve({ ms: (c.userUs + c.systemUs) / 1000, rss: c.rss, memory: c.memory });
     };
     child.on('message', on);
     child.send({ cpu: true, id });

@@ -46,7 +46,11 @@ try {
   await warmUp(target, 200);
   await runLoad(target, { rate: 200, seconds: 5, connections: 8 });
   const after = await processCpu(cascade.child);
-  console.log(JSON.stringify({ entries, rssMbAfterStart: Number((started.rss / 2 ** 20).toFixed(1)), rssMbAfterLoad: Number((after.rss / 2 ** 20).toFixed(1)) }));
+  const mb = (b: number) => Number((b / 2 ** 20).toFixed(1));
+  // Where the resident memory is: V8's heap (committed / used), and memory outside it (ArrayBuffers,
+  // native addons such as usearch and ONNX Runtime, Prisma's engine) as RSS minus the heap.
+  const split = (m: typeof after.memory) => (m ? { heapTotalMb: mb(m.heapTotal), heapUsedMb: mb(m.heapUsed), arrayBuffersMb: mb(m.arrayBuffers), externalMb: mb(m.external) } : null);
+  console.log(JSON.stringify({ entries, rssMbAfterStart: mb(started.rss), rssMbAfterLoad: mb(after.rss), afterStart: split(started.memory), afterLoad: split(after.memory) }));
 } finally {
   await cascade.stop();
   await up.stop();
