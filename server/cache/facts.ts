@@ -209,22 +209,25 @@ export type ContentWord = { raw: string; canon: string };
 
 // Content words of prompts whose full facts were not needed: a miss compares the new prompt with
 // each of up to k candidates, which tokenised the new prompt k times.
-const contentMemo = new Map<string, { words: ContentWord[]; canons: Set<string> }>();
+const contentMemo = new Map<string, ContentWords>();
 
-/** The content words of `text` and the set of their canonical forms, memoised. */
-export function contentWords(text: string): { words: ContentWord[]; canons: Set<string> } {
+export interface ContentWords {
+  words: ContentWord[];
+  canons: Set<string>;
+  /** Every word token, stop words included (a misspelling may be of one). */
+  tokens: string[];
+}
+
+/** The content words of `text`, the set of their canonical forms and all its tokens, memoised. */
+export function contentWords(text: string): ContentWords {
   let c = contentMemo.get(text);
   if (!c) {
     if (contentMemo.size >= MEMO_MAX) contentMemo.clear();
-    const list = memo.get(text)?.content ?? tokensToContent(text);
-    c = { words: list, canons: new Set(list.map((w) => w.canon)) };
+    const f = memo.get(text);
+    const tokens = f?.tokens ?? words(cleanUnicode(text));
+    const list = f?.content ?? tokens.filter(isContent).map((raw) => ({ raw, canon: canonical(raw) }));
+    c = { words: list, canons: new Set(list.map((w) => w.canon)), tokens };
     contentMemo.set(text, c);
   }
   return c;
-}
-
-function tokensToContent(text: string): ContentWord[] {
-  const out: ContentWord[] = [];
-  for (const raw of words(cleanUnicode(text))) if (isContent(raw)) out.push({ raw, canon: canonical(raw) });
-  return out;
 }

@@ -8,6 +8,7 @@ import { antonymPoles, kin, nearSynonyms, opposite } from '../embedding/wordnet'
 import { contentWords, facts, gate, sortJoin, type Facts, type Gate } from './facts';
 import { DIRECTIONAL, HUMAN_LANGUAGES, LANGUAGES, POLARITY, UNITS } from '../embedding/lexicon';
 import { editDistance, isStopTypo, isTypo } from './typo';
+import { respelled, typoPartner } from './respell';
 
 export type VerifierCheck =
   | 'number' | 'unit' | 'negation' | 'entity' | 'quoted' | 'code_language' | 'human_language'
@@ -125,6 +126,7 @@ function novel(a: Facts, b: Facts): string[] {
   for (const t of a.content) {
     if (canonB.has(t.canon)) continue;
     if (b.content.some((u) => isTypo(t.raw, u.raw) || isTypo(t.canon, u.canon) || related(t, u, canonA))) continue;
+    if (typoPartner(t.raw, b.tokens)) continue;
     out.add(t.canon);
   }
   return [...out];
@@ -205,7 +207,7 @@ export function sameContentWords(storedPrompt: string, newPrompt: string): boole
   if (a.words.length === 0 || b.words.length === 0) return false;
   const covered = (x: typeof a, y: typeof a) =>
     // A misspelt stop word ("teh") does not break a lexical match either (see verifyPair).
-    x.words.every((t) => y.canons.has(t.canon) || y.words.some((u) => isTypo(t.raw, u.raw) || isTypo(t.canon, u.canon) || related(t, u, x.canons)) || isStopTypo(t.canon));
+    x.words.every((t) => y.canons.has(t.canon) || y.words.some((u) => isTypo(t.raw, u.raw) || isTypo(t.canon, u.canon) || related(t, u, x.canons)) || isStopTypo(t.canon) || typoPartner(t.raw, y.tokens) !== null);
   return covered(a, b) && covered(b, a);
 }
 
@@ -228,8 +230,11 @@ export function earlyRejection(storedPrompt: string, newPrompt: string): Verifie
 }
 
 export function verifyPair(storedPrompt: string, newPrompt: string, opts: VerifyOptions = {}): Verdict {
-  const a = facts(storedPrompt);
-  const b = facts(newPrompt);
+  // Misspellings of the other side's words are compared as those words (respell.ts).
+  const stored = respelled(storedPrompt, newPrompt);
+  const asked = respelled(newPrompt, storedPrompt);
+  const a = facts(stored);
+  const b = facts(asked);
   const failures: Array<{ check: VerifierCheck; reason: string }> = [];
   // Records a failed check; true when the verdict is final (always, unless every check is wanted).
   const fail = (check: VerifierCheck, reason: string): boolean => {

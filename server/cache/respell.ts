@@ -1,0 +1,54 @@
+// Misspellings of the other prompt's words. A typo on one side of a pair made the verifier read a
+// different word there: a unit ("innch"), a name ("Hlal"), a quoted phrase, a word added to the
+// question ("fpr", "thr"). Before the facts are compared, each word that is not in the dictionary
+// and is one edit from a word of the other prompt is written as that word; the checks then compare
+// what the two prompts mean, and a real difference (another real word, another name) still fails.
+import { isWord } from '../embedding/dictionary';
+import { AMBIGUOUS_LANGUAGES, DATE_WORDS, DIRECTIONAL, HUMAN_LANGUAGES, LANGUAGES, NUMBER_WORDS, POLARITY, UNITS } from '../embedding/lexicon';
+import { STOPWORDS, words } from '../embedding/text';
+import { editDistance, isTypo } from './typo';
+
+/** A word the verifier reads a fact from (a unit, a language, a degree, a direction, a date, a number): it is meant as written. */
+function carriesFact(w: string): boolean {
+  return w in UNITS || w in LANGUAGES || w in AMBIGUOUS_LANGUAGES || HUMAN_LANGUAGES.has(w) || w in POLARITY || DIRECTIONAL.has(w) || w in DATE_WORDS || w in NUMBER_WORDS;
+}
+
+/**
+ * The word of `others` that `w` misspells, or null: a dictionary word, a word the other prompt also
+ * has ("int" next to "in") and a word that carries a fact ("scala" is a language, not "scale")
+ * misspell nothing.
+ */
+export function typoPartner(w: string, others: readonly string[]): string | null {
+  if (w.length < 2 || /[^\p{L}\p{M}]/u.test(w) || isWord(w) || others.includes(w) || carriesFact(w)) return null;
+  for (const u of others) {
+    if (u === w) continue;
+    if (isTypo(w, u)) return u;
+    // Short function words ("hw" / "how", "fpr" / "for", "te" / "the") are under isTypo's length
+    // floor. Not a one-letter word ("ii" is not "i"), not a Roman numeral, and not the word with a
+    // letter appended: "int" next to "in" is an abbreviation far more often than a typo.
+    if (u.length >= 2 && u.length <= 4 && STOPWORDS.has(u) && !ROMAN.test(w) && !(w.length === u.length + 1 && w.startsWith(u)) && editDistance(w, u, 1) === 1) return u;
+  }
+  return null;
+}
+
+const ROMAN = /^[ivxlcdm]+$/;
+
+function matchCase(like: string, word: string): string {
+  if (like.length > 1 && like === like.toUpperCase()) return word.toUpperCase();
+  return like[0] === like[0].toUpperCase() ? word[0].toUpperCase() + word.slice(1) : word;
+}
+
+/** `text` with each misspelling of a word of `other` written as that word (its case kept); `text` itself when there is none. */
+export function respelled(text: string, other: string): string {
+  const others = words(other);
+  const fixes = new Map<string, string>();
+  for (const w of new Set(words(text))) {
+    const p = typoPartner(w, others);
+    if (p) fixes.set(w, p);
+  }
+  if (fixes.size === 0) return text;
+  return text.replace(/[\p{L}\p{M}]+/gu, (m) => {
+    const f = fixes.get(m.toLowerCase());
+    return f ? matchCase(m, f) : m;
+  });
+}
