@@ -23,6 +23,8 @@ export interface Facts {
   scripts: string;
   prefixed: Map<string, string>;
   content: Array<{ raw: string; canon: string }>; // content tokens, raw and canonical
+  /** The other tokens (stop and generic words): what a misspelt word may also stand for. */
+  functionWords: string[];
   /** The facts of the verifier's first three checks, compared as strings (see `Gate`). */
   gate: Gate;
 }
@@ -154,6 +156,7 @@ function extract(raw: string): Facts {
     dates: [...new Set(dates)],
     scripts: gate.scripts,
     content: tokens.filter(isContent).map((raw) => ({ raw, canon: canonical(raw) })),
+    functionWords: tokens.filter((t) => !isContent(t)),
     gate,
   };
 }
@@ -214,8 +217,8 @@ const contentMemo = new Map<string, ContentWords>();
 export interface ContentWords {
   words: ContentWord[];
   canons: Set<string>;
-  /** Every word token, stop words included (a misspelling may be of one). */
-  tokens: string[];
+  /** The other tokens (stop and generic words): a misspelling may be of one. */
+  functionWords: string[];
 }
 
 /** The content words of `text`, the set of their canonical forms and all its tokens, memoised. */
@@ -226,7 +229,7 @@ export function contentWords(text: string): ContentWords {
     const f = memo.get(text);
     const tokens = f?.tokens ?? words(cleanUnicode(text));
     const list = f?.content ?? tokens.filter(isContent).map((raw) => ({ raw, canon: canonical(raw) }));
-    c = { words: list, canons: new Set(list.map((w) => w.canon)), tokens };
+    c = { words: list, canons: new Set(list.map((w) => w.canon)), functionWords: f?.functionWords ?? tokens.filter((t) => !isContent(t)) };
     contentMemo.set(text, c);
   }
   return c;

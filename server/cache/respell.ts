@@ -38,11 +38,37 @@ function matchCase(like: string, word: string): string {
   return like[0] === like[0].toUpperCase() ? word[0].toUpperCase() + word.slice(1) : word;
 }
 
+// Per prompt, its words that could be misspellings (not in the dictionary, letters only, no fact
+// word) and all its words as a set: the verifier respells every candidate pair of a lookup, and
+// almost every word of almost every prompt is a dictionary word, so most pairs end at an empty list.
+interface Spelling {
+  suspects: string[];
+  all: Set<string>;
+}
+const spellings = new Map<string, Spelling>();
+const SPELLINGS_MAX = 20_000;
+
+function spellingOf(text: string): Spelling {
+  let s = spellings.get(text);
+  if (!s) {
+    if (spellings.size >= SPELLINGS_MAX) spellings.clear();
+    const all = new Set(words(text));
+    const suspects = [...all].filter((w) => w.length >= 2 && !/[^\p{L}\p{M}]/u.test(w) && !isWord(w) && !carriesFact(w));
+    s = { suspects, all };
+    spellings.set(text, s);
+  }
+  return s;
+}
+
 /** `text` with each misspelling of a word of `other` written as that word (its case kept); `text` itself when there is none. */
 export function respelled(text: string, other: string): string {
-  const others = words(other);
+  const mine = spellingOf(text);
+  if (mine.suspects.length === 0) return text;
+  const theirs = spellingOf(other);
+  const others = [...theirs.all];
   const fixes = new Map<string, string>();
-  for (const w of new Set(words(text))) {
+  for (const w of mine.suspects) {
+    if (theirs.all.has(w)) continue;
     const p = typoPartner(w, others);
     if (p) fixes.set(w, p);
   }

@@ -126,7 +126,8 @@ function novel(a: Facts, b: Facts): string[] {
   for (const t of a.content) {
     if (canonB.has(t.canon)) continue;
     if (b.content.some((u) => isTypo(t.raw, u.raw) || isTypo(t.canon, u.canon) || related(t, u, canonA))) continue;
-    if (typoPartner(t.raw, b.tokens)) continue;
+    // (its content words were tried just above)
+    if (typoPartner(t.raw, b.functionWords)) continue;
     out.add(t.canon);
   }
   return [...out];
@@ -207,7 +208,7 @@ export function sameContentWords(storedPrompt: string, newPrompt: string): boole
   if (a.words.length === 0 || b.words.length === 0) return false;
   const covered = (x: typeof a, y: typeof a) =>
     // A misspelt stop word ("teh") does not break a lexical match either (see verifyPair).
-    x.words.every((t) => y.canons.has(t.canon) || y.words.some((u) => isTypo(t.raw, u.raw) || isTypo(t.canon, u.canon) || related(t, u, x.canons)) || isStopTypo(t.canon) || typoPartner(t.raw, y.tokens) !== null);
+    x.words.every((t) => y.canons.has(t.canon) || y.words.some((u) => isTypo(t.raw, u.raw) || isTypo(t.canon, u.canon) || related(t, u, x.canons)) || isStopTypo(t.canon) || typoPartner(t.raw, y.functionWords) !== null);
   return covered(a, b) && covered(b, a);
 }
 
