@@ -214,7 +214,11 @@ describe('decision recorder', () => {
       r.releaseReplies();
       await rec.flush();
       expect(uncaught).toEqual([]);
-      expect(rec.stats()).toMatchObject({ written: 100, spooled: 100 });
+      // The late batch was spooled; the flush may already have replayed it once Postgres answered
+      // again (a replay counts as written too), or close() replays it below.
+      const st = rec.stats();
+      expect(st.spooled).toBe(100);
+      expect(st.written - st.replayed).toBe(100);
       await rec.close();
       expect((await counts(key)).decisions).toBe(200);
       expect(rec.stats()).toMatchObject({ replayed: 100, rejected: 0, spoolPendingBatches: 0 });
