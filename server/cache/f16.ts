@@ -1,6 +1,7 @@
 // IEEE half-precision storage for vectors the cache keeps in memory: half the bytes of float32, and
 // the same rounding the HNSW index already stores its vectors with (usearch f16): cosine
-// similarities move by ~1e-4. Encoding rounds to nearest-even; decoding is one table lookup.
+// similarities move by ~1e-4. Encoding rounds to nearest-even; decoding is one table lookup. The
+// similarity of a float32 query to a stored row is computed here too.
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
@@ -47,3 +48,30 @@ export const F16_TABLE: Float32Array = (() => {
   for (let h = 0; h < 65536; h++) t[h] = fromF16(h);
   return t;
 })();
+
+/** Cosine of a float32 query and a half-precision row (both unit length), clamped to [-1, 1]. */
+export function dotF16(a: Float32Array, slab: Uint16Array, at: number): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * F16_TABLE[slab[at + i]];
+  return Math.max(-1, Math.min(1, s));
+}
+
+/** Plain dot product of two float32 vectors. */
+export function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/** Cosine of a query (with its norm) and a slab row, for embedders whose vectors need not be unit length. */
+export function cosineF16(a: Float32Array, aNorm: number, slab: Uint16Array, at: number): number {
+  let s = 0;
+  let n = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = F16_TABLE[slab[at + i]];
+    s += a[i] * v;
+    n += v * v;
+  }
+  const d = aNorm * Math.sqrt(n);
+  return d > 0 ? Math.max(-1, Math.min(1, s / d)) : 0;
+}

@@ -8,6 +8,13 @@ import { AMBIGUOUS_LANGUAGES, DATE_WORDS, HUMAN_LANGUAGES, LANGUAGES, NOT_NAMES,
 import { isTypo } from './typo';
 import { trimEndChars } from '../lib/linear-text';
 
+export type ContentWord = { raw: string; canon: string };
+
+/** A prompt's tokens as content words (with their canonical forms) and the rest. */
+function splitTokens(tokens: string[]): Pick<Facts, 'content' | 'functionWords'> {
+  return { content: tokens.filter(isContent).map((raw) => ({ raw, canon: canonical(raw) })), functionWords: tokens.filter((t) => !isContent(t)) };
+}
+
 export interface Facts {
   tokens: string[]; // lower-case word tokens in order
   numbers: string[];
@@ -22,7 +29,7 @@ export interface Facts {
   dates: string[];
   scripts: string;
   prefixed: Map<string, string>;
-  content: Array<{ raw: string; canon: string }>; // content tokens, raw and canonical
+  content: ContentWord[]; // content tokens, raw and canonical
   /** The other tokens (stop and generic words): what a misspelt word may also stand for. */
   functionWords: string[];
   /** The facts of the verifier's first three checks, compared as strings (see `Gate`). */
@@ -155,8 +162,7 @@ function extract(raw: string): Facts {
     polarityWords,
     dates: [...new Set(dates)],
     scripts: gate.scripts,
-    content: tokens.filter(isContent).map((raw) => ({ raw, canon: canonical(raw) })),
-    functionWords: tokens.filter((t) => !isContent(t)),
+    ...splitTokens(tokens),
     gate,
   };
 }
@@ -208,7 +214,6 @@ export function gate(text: string): Gate {
   return g;
 }
 
-export type ContentWord = { raw: string; canon: string };
 
 // Content words of prompts whose full facts were not needed: a miss compares the new prompt with
 // each of up to k candidates, which tokenised the new prompt k times.
@@ -221,15 +226,13 @@ export interface ContentWords {
   functionWords: string[];
 }
 
-/** The content words of `text`, the set of their canonical forms and all its tokens, memoised. */
+/** The content words of `text`, the set of their canonical forms and its other words, memoised. */
 export function contentWords(text: string): ContentWords {
   let c = contentMemo.get(text);
   if (!c) {
     if (contentMemo.size >= MEMO_MAX) contentMemo.clear();
-    const f = memo.get(text);
-    const tokens = f?.tokens ?? words(cleanUnicode(text));
-    const list = f?.content ?? tokens.filter(isContent).map((raw) => ({ raw, canon: canonical(raw) }));
-    c = { words: list, canons: new Set(list.map((w) => w.canon)), functionWords: f?.functionWords ?? tokens.filter((t) => !isContent(t)) };
+    const split = memo.get(text) ?? splitTokens(words(cleanUnicode(text)));
+    c = { words: split.content, canons: new Set(split.content.map((w) => w.canon)), functionWords: split.functionWords };
     contentMemo.set(text, c);
   }
   return c;

@@ -8,7 +8,8 @@
 // is indexed (a one-word prompt with a typo). Measured on those sparse hashed vectors HNSW finds
 // the true nearest entry for only ~75 % of queries at 100k entries and costs more than this.
 import { Index, MetricKind, ScalarKind } from 'usearch';
-import { F16_TABLE, toF16 } from './f16';
+import { cosineF16, dot, dotF16, toF16 } from './f16';
+import { POSTINGS_BUDGET, RARE_POSTINGS, sharedTermsFast, sharedTermsWalk, type TermWalkStats } from './term-walk';
 import type { CacheEntry } from './store';
 
 export interface Candidate {
@@ -45,14 +46,6 @@ interface Slot {
   row: number;
 }
 
-/** Entries scored exactly per term-index search (by shared-term count first). Postings longer than
- *  RARE_POSTINGS (very common terms) are only walked when the prompt has no rarer indexed term, and
- *  then at most POSTINGS_BUDGET of them: a paraphrase shares the rare terms, and a common term's
- *  list is what makes a lookup slow. That walk is the definition (sharedTermsWalk); sharedTermsFast
- *  finds the same entries in the same order and usually stops after a few dozen postings. */
-const TERM_CANDIDATES = 16;
-const RARE_POSTINGS = 2_000;
-const POSTINGS_BUDGET = 20_000;
 
 export interface MemoryIndexOptions {
   dim: number;
@@ -279,135 +272,4 @@ export class MemoryIndex {
   }
 }
 
-interface Limits {
-  rare: number;
-  budget: number;
-}
-
-/** Postings visited by term searches (tests and benches read it: the fast path must stay cheap). */
-export interface TermWalkStats {
-  /** Searches answered by the early-stopping selection / by the full walk. */
-  fast: number;
-  walks: number;
-  /** Postings (entry keys) visited, both ways together. */
-  visited: number;
-}
-
-/**
- * The reference selection (the definition): walk the postings rarest first — a list longer than
- * RARE_POSTINGS only when nothing was walked yet, at most POSTINGS_BUDGET postings — count the
- * shared terms per entry, and return up to TERM_CANDIDATES usable entries, most shared terms
- * first, ties in the order the walk first met them. Its cost grows with the lists: on templated
- * traffic ("… (request 1234)") the rarest term of a prompt is in every entry of its template.
- */
-function sharedTermsWalk(lists: Array<Set<number>>, usable: (key: number) => boolean, limits: Limits, stats: TermWalkStats): number[] {
-  stats.walks++;
-  const counts = new Map<number, number>();
-  let walked = 0;
-  for (const set of lists) {
-    if (walked > 0 && set.size > limits.rare) break;
-    for (const key of set) {
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-      if (++walked >= limits.budget) break;
-    }
-  }
-  stats.visited += walked;
-  // Bucketed by count: no big sort.
-  const buckets: number[][] = Array.from({ length: lists.length + 1 }, () => []);
-  for (const [key, c] of counts) buckets[c].push(key);
-  const out: number[] = [];
-  for (let c = lists.length; c >= 1 && out.length < TERM_CANDIDATES; c--) {
-    for (const key of buckets[c]) {
-      if (out.length >= TERM_CANDIDATES) break;
-      if (usable(key)) out.push(key);
-    }
-  }
-  return out;
-}
-
-/**
- * The same selection as sharedTermsWalk, in the same order, without counting every posting: the
- * entries sharing c of the n walked lists, in the order the walk would first meet them, for
- * c = n, n-1, …, until TERM_CANDIDATES are found. An entry in c of the n lists is in one of the
- * first n-c+1 (so the pass for c only scans those), and the walk meets it first in the first list
- * holding it (so a key also in an earlier list is skipped: it was offered there). On templated
- * traffic the first pass finds them all after TERM_CANDIDATES postings. Returns null — the caller
- * then walks — when the walk would have been cut by POSTINGS_BUDGET (its counts would then depend on
- * where it stopped) or when this costs more than an eighth of the walk's postings (prompts whose
- * rare terms share few entries, where the walk is short anyway).
- */
-function sharedTermsFast(lists: Array<Set<number>>, usable: (key: number) => boolean, limits: Limits, stats: TermWalkStats): number[] | null {
-  // The lists the walk visits: the first, then the following ones up to RARE_POSTINGS long.
-  let n = 0;
-  let total = 0;
-  for (const set of lists) {
-    if (total > 0 && set.size > limits.rare) break;
-    n++;
-    total += set.size;
-  }
-  if (n > 1 && total >= limits.budget) return null;
-  // Work = postings looked at + membership tests; past an eighth of the walk's postings, walk.
-  const maxWork = 32 + total / 8;
-  let work = 0;
-  const out: number[] = [];
-  for (let c = n; c >= 1; c--) {
-    for (let i = 0; i <= n - c; i++) {
-      // With one list the walk counts only its first POSTINGS_BUDGET postings.
-      let left = limits.budget;
-      for (const key of lists[i]) {
-        if (--left < 0) break;
-        if (++work > maxWork) {
-          stats.visited += work;
-          return null;
-        }
-        let earlier = false;
-        for (let j = 0; j < i && !earlier; j++, work++) earlier = lists[j].has(key);
-        if (earlier) continue;
-        // Its count, as far as it decides "exactly c": stop once above c or unable to reach it.
-        let count = 1;
-        for (let j = i + 1; j < n && count <= c && count + (n - j) >= c; j++, work++) if (lists[j].has(key)) count++;
-        if (count !== c || !usable(key)) continue;
-        out.push(key);
-        if (out.length >= TERM_CANDIDATES) {
-          stats.fast++;
-          stats.visited += work;
-          return out;
-        }
-      }
-    }
-  }
-  stats.fast++;
-  stats.visited += work;
-  return out;
-}
-
-/** Cosine of two unit vectors, clamped like the HNSW path. */
 const EMPTY = new Float32Array(0);
-
-/** Cosine of a float32 query and a half-precision row (both unit length), clamped to [-1, 1]. */
-function dotF16(a: Float32Array, slab: Uint16Array, at: number): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * F16_TABLE[slab[at + i]];
-  return Math.max(-1, Math.min(1, s));
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
-/** Cosine of a query (with its norm) and a slab row, for embedders whose vectors need not be unit length. */
-function cosineF16(a: Float32Array, aNorm: number, slab: Uint16Array, at: number): number {
-  let s = 0;
-  let n = 0;
-  for (let i = 0; i < a.length; i++) {
-    const v = F16_TABLE[slab[at + i]];
-    s += a[i] * v;
-    n += v * v;
-  }
-  const d = aNorm * Math.sqrt(n);
-  return d > 0 ? Math.max(-1, Math.min(1, s / d)) : 0;
-}
-
-

@@ -13,15 +13,22 @@ function carriesFact(w: string): boolean {
   return w in UNITS || w in LANGUAGES || w in AMBIGUOUS_LANGUAGES || HUMAN_LANGUAGES.has(w) || w in POLARITY || DIRECTIONAL.has(w) || w in DATE_WORDS || w in NUMBER_WORDS;
 }
 
+/** Could `w` be a misspelling at all: letters only, two or more, not a dictionary word, not a fact word. */
+function suspect(w: string): boolean {
+  return w.length >= 2 && !/[^\p{L}\p{M}]/u.test(w) && !isWord(w) && !carriesFact(w);
+}
+
 /**
  * The word of `others` that `w` misspells, or null: a dictionary word, a word the other prompt also
  * has ("int" next to "in") and a word that carries a fact ("scala" is a language, not "scale")
  * misspell nothing.
  */
 export function typoPartner(w: string, others: readonly string[]): string | null {
-  if (w.length < 2 || /[^\p{L}\p{M}]/u.test(w) || isWord(w) || others.includes(w) || carriesFact(w)) return null;
+  return suspect(w) && !others.includes(w) ? partnerOf(w, others) : null;
+}
+
+function partnerOf(w: string, others: readonly string[]): string | null {
   for (const u of others) {
-    if (u === w) continue;
     if (isTypo(w, u)) return u;
     // Short function words ("hw" / "how", "fpr" / "for", "te" / "the") are under isTypo's length
     // floor. Not a one-letter word ("ii" is not "i"), not a Roman numeral, and not the word with a
@@ -53,7 +60,7 @@ function spellingOf(text: string): Spelling {
   if (!s) {
     if (spellings.size >= SPELLINGS_MAX) spellings.clear();
     const all = new Set(words(text));
-    const suspects = [...all].filter((w) => w.length >= 2 && !/[^\p{L}\p{M}]/u.test(w) && !isWord(w) && !carriesFact(w));
+    const suspects = [...all].filter(suspect);
     s = { suspects, all };
     spellings.set(text, s);
   }
@@ -69,7 +76,7 @@ export function respelled(text: string, other: string): string {
   const fixes = new Map<string, string>();
   for (const w of mine.suspects) {
     if (theirs.all.has(w)) continue;
-    const p = typoPartner(w, others);
+    const p = partnerOf(w, others);
     if (p) fixes.set(w, p);
   }
   if (fixes.size === 0) return text;

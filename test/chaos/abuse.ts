@@ -21,20 +21,9 @@ export async function abuse(ctx: ChaosContext): Promise<ScenarioResult> {
     // go to a tier in another process (the in-process simulated tiers of the default install would
     // add their own work on the 200 KB prompt to Cascade's).
     const probeWhile = async (work: () => Promise<unknown>) => {
-      const lat: number[] = [];
-      let on = true;
-      const p = (async () => {
-        while (on) {
-          const t0 = performance.now();
-          await fetch(`${a.url}/healthz`).then((r) => r.text(), () => '');
-          lat.push(performance.now() - t0);
-          await sleep(10);
-        }
-      })();
+      const probe = startProbe(a.url, 10);
       await work();
-      on = false;
-      await p;
-      return Math.max(...lat);
+      return Math.max(...(await probe.stop()));
     };
     const idleMax = await probeWhile(() => sleep(1_000));
     let soloMax = 0;
@@ -45,16 +34,7 @@ export async function abuse(ctx: ChaosContext): Promise<ScenarioResult> {
     }
     const specs = abuseRequests(ctx, ctx.short ? 300 : 1_200);
     // The probe: a cheap request every 25 ms; its worst latency is how long other clients stall.
-    const probe: number[] = [];
-    let probing = true;
-    const prober = (async () => {
-      while (probing) {
-        const t0 = performance.now();
-        await fetch(`${a.url}/healthz`).then((r) => r.text(), () => '');
-        probe.push(performance.now() - t0);
-        await sleep(25);
-      }
-    })();
+    const prober = startProbe(a.url, 25);
     const outcomes: Outcome[] = [];
     let peak = rssBefore;
     const round = async () => {
@@ -70,8 +50,7 @@ export async function abuse(ctx: ChaosContext): Promise<ScenarioResult> {
       );
     };
     await round();
-    probing = false;
-    await prober;
+    const probe = await prober.stop();
     await sleep(ctx.short ? 2_000 : 10_000);
     const rssAfter = await rssMb(a.pid);
     // The same requests once more: memory held by a leak grows with each round; what the allocator
@@ -104,6 +83,27 @@ export async function abuse(ctx: ChaosContext): Promise<ScenarioResult> {
   } finally {
     await a.stop('SIGTERM');
   }
+}
+
+/** A cheap request to `url`/healthz every `everyMs` until stopped; stop() gives each one's latency (ms). */
+function startProbe(url: string, everyMs: number): { stop(): Promise<number[]> } {
+  const lat: number[] = [];
+  let on = true;
+  const loop = (async () => {
+    while (on) {
+      const t0 = performance.now();
+      await fetch(`${url}/healthz`).then((r) => r.text(), () => '');
+      lat.push(performance.now() - t0);
+      await sleep(everyMs);
+    }
+  })();
+  return {
+    async stop() {
+      on = false;
+      await loop;
+      return lat;
+    },
+  };
 }
 
 function abuseRequests(ctx: ChaosContext, n: number): RequestSpec[] {
