@@ -118,7 +118,7 @@ export async function listInputItems(deps: Pick<ResponsesDeps, 'apiKeys' | 'resp
 }
 
 /** How many earlier responses of a previous_response_id chain the input_items list walks back through. */
-export const INPUT_ITEMS_CHAIN_LIMIT = 500;
+const INPUT_ITEMS_CHAIN_LIMIT = 500;
 
 /**
  * The input items a response was generated from, oldest first: for a response that continued
