@@ -67,6 +67,8 @@ export const envSchema = z.object({
   CASCADE_RESPONSES_RETENTION_DAYS: z.coerce.number().min(0).max(36_500).default(30),
   /** How often stored Responses API answers past retention are deleted (ms, one replica); 0 = never. Reads ignore them at once either way. */
   CASCADE_RESPONSES_PURGE_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
+  /** Megabytes of cached answers each process holds in memory (most recently used); a hit on another reads Postgres. */
+  CASCADE_CACHE_ANSWER_MEMORY_MB: z.coerce.number().min(0).max(65_536).default(32),
   /** How often the auto-tuner runs (ms); 0 = never. Unset: every 15 minutes, never under NODE_ENV=test. */
   CASCADE_TUNER_INTERVAL_MS: z.coerce.number().int().min(0).optional(),
   /** How often kept training samples past the policy's retention are purged (ms); 0 = never. Unset: hourly, never under NODE_ENV=test. */

@@ -3,7 +3,8 @@
 // answer-quality models, the local embedder, Prisma, the recorder, metrics, the node:http API)
 // started on a Postgres whose CacheEntry table already holds the entries, which the server loads
 // at start as a restarted replica does; then a few requests through every stage, then its RSS.
-// `node --import tsx bench/lib/rss-server.ts [entries=100000]` with TEST_DATABASE_URL set.
+// `node --import tsx bench/lib/rss-server.ts [entries=100000] [answerChars=210]` with TEST_DATABASE_URL set
+// (chat answers typically run to 1,000–3,000 characters; the default is the figure older runs used).
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { PgCacheStore } from '../../server/cache/pg-store';
@@ -20,7 +21,8 @@ if (!db.url) throw new Error('rss-server needs TEST_DATABASE_URL (a Postgres to 
 const pool = new pg.Pool({ connectionString: db.url, max: 8 });
 const store = new PgCacheStore({ pool });
 const embedder = new LocalEmbedder();
-const answer = 'A cached answer of typical length. '.repeat(6);
+const answerChars = Number(process.argv[3] ?? 210);
+const answer = 'A cached answer of typical length. '.repeat(Math.ceil(answerChars / 35)).slice(0, answerChars);
 const scope = scopeHash({ tenant: 'rss', systemPrompt: '', params: '{}' });
 const now = new Date();
 let done = 0;
@@ -50,7 +52,7 @@ try {
   // Where the resident memory is: V8's heap (committed / used), and memory outside it (ArrayBuffers,
   // native addons such as usearch and ONNX Runtime, Prisma's engine) as RSS minus the heap.
   const split = (m: typeof after.memory) => (m ? { heapTotalMb: mb(m.heapTotal), heapUsedMb: mb(m.heapUsed), arrayBuffersMb: mb(m.arrayBuffers), externalMb: mb(m.external) } : null);
-  console.log(JSON.stringify({ entries, rssMbAfterStart: mb(started.rss), rssMbAfterLoad: mb(after.rss), afterStart: split(started.memory), afterLoad: split(after.memory) }));
+  console.log(JSON.stringify({ entries, answerChars, rssMbAfterStart: mb(started.rss), rssMbAfterLoad: mb(after.rss), afterStart: split(started.memory), afterLoad: split(after.memory) }));
 } finally {
   await cascade.stop();
   await up.stop();

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { preloadDictionary } from '../embedding/dictionary';
 import { preloadWordNet } from '../embedding/wordnet';
 import type { Embedder } from '../embedding/types';
+import { AnswerMemory } from './answers';
 import { MemoryIndex } from './memory-index';
 import { MAX_PROMPT_CHARS, cleanUnicode, normalizePrompt, promptHash, scopeHash, sha256 } from './normalize';
 import type { CacheChange, CacheEntry, CacheStore } from './store';
@@ -17,6 +18,8 @@ export interface CacheOptions {
   embedder: Embedder;
   /** LRU bound on live entries (memory and store). */
   maxEntries?: number;
+  /** Bytes of answer text held in memory (most recently used); a hit on another reads the store. */
+  answerMemoryBytes?: number;
   /** Nearest neighbours checked per lookup: the verifier/tier filter may reject the closest. */
   candidates?: number;
   /** Expired rows are deleted this often (0 = never; lookups ignore them either way). */
@@ -43,6 +46,10 @@ export interface CacheStats {
   syncErrors: number;
   /** Times the table was re-read after the change feed was interrupted. */
   resyncs: number;
+  /** Answers held in memory and their estimated bytes; hits whose answer was read from the store. */
+  answersHeld: number;
+  answerBytes: number;
+  answerReads: number;
 }
 
 /** Lowest cosine at which a lexically equivalent candidate (same content words up to typos and
@@ -70,6 +77,7 @@ export class CacheInputError extends DomainError {
 export class SemanticCache implements ResponseCache {
   readonly instanceId = randomUUID();
   private readonly mem: MemoryIndex;
+  private readonly answers: AnswerMemory;
   private readonly maxEntries: number;
   private readonly k: number;
   private readonly recentVectors = new Map<string, Float32Array>();
@@ -81,10 +89,11 @@ export class SemanticCache implements ResponseCache {
   constructor(private readonly opts: CacheOptions) {
     const terms = opts.embedder.terms?.bind(opts.embedder);
     this.mem = new MemoryIndex({ dim: opts.embedder.dim, terms });
+    this.answers = new AnswerMemory(opts.answerMemoryBytes);
     this.maxEntries = Math.max(1, Math.floor(opts.maxEntries ?? 100_000));
     this.k = Math.max(1, opts.candidates ?? 8);
     this.now = opts.now ?? (() => new Date());
-    this.s = { sync: 'local', entries: 0, partitions: 0, lookups: 0, exactHits: 0, semanticHits: 0, misses: 0, bypassed: 0, verifierRejections: {}, evictedLru: 0, expired: 0, syncErrors: 0, resyncs: 0 };
+    this.s = { sync: 'local', entries: 0, partitions: 0, lookups: 0, exactHits: 0, semanticHits: 0, misses: 0, bypassed: 0, verifierRejections: {}, evictedLru: 0, expired: 0, syncErrors: 0, resyncs: 0, answersHeld: 0, answerBytes: 0, answerReads: 0 };
   }
 
   /** Loads the store into memory (re-embedding rows of another dimension) and starts listening. */
@@ -95,7 +104,7 @@ export class SemanticCache implements ResponseCache {
       (c) => void this.apply(c).catch(() => this.s.syncErrors++),
       () => void this.resync().catch(() => this.s.syncErrors++),
     );
-    await this.loadStore((r) => this.mem.add(r));
+    await this.loadStore((r) => this.index(r));
     const every = this.opts.purgeEveryMs ?? 10 * 60_000;
     if (every > 0) {
       this.purgeTimer = setInterval(() => void this.purgeExpired().catch(() => this.s.syncErrors++), every);
@@ -114,8 +123,11 @@ export class SemanticCache implements ResponseCache {
     const now = this.now();
     const exact = this.mem.findExact(scope, promptHash(norm));
     if (exact && this.live(exact, now) && exact.tierRank >= req.minTierRank) {
-      this.s.exactHits++;
-      return this.hit(exact, 'exact', 1, null, now);
+      const hit = await this.hit(exact, 'exact', 1, null, now);
+      if (hit) {
+        this.s.exactHits++;
+        return hit;
+      }
     }
     // A missing or non-numeric threshold means "exact layer only".
     if (typeof req.threshold !== 'number' || !Number.isFinite(req.threshold)) {
@@ -155,8 +167,10 @@ export class SemanticCache implements ResponseCache {
         this.s.verifierRejections[check] = (this.s.verifierRejections[check] ?? 0) + 1;
         continue;
       }
+      const hit = await this.hit(c.entry, 'semantic', c.similarity, verdict.reason, now);
+      if (!hit) continue;
       this.s.semanticHits++;
-      return this.hit(c.entry, 'semantic', c.similarity, verdict.reason, now);
+      return hit;
     }
     this.s.misses++;
     return null;
@@ -192,7 +206,7 @@ export class SemanticCache implements ResponseCache {
       decisionId: req.decisionId || null,
     };
     const stored = await this.opts.store.upsert(entry, { op: 'upsert', id: entry.id, origin: this.instanceId });
-    this.mem.add({ ...stored, embedding });
+    this.index({ ...stored, embedding });
     await this.evictOverflow();
   }
 
@@ -204,7 +218,7 @@ export class SemanticCache implements ResponseCache {
   async invalidateTier(tierName: string): Promise<number> {
     const ids = await this.opts.store.deleteTier(tierName);
     const local = this.mem.idsWhere((e) => e.tierName === tierName);
-    for (const id of new Set([...ids, ...local])) this.mem.remove(id);
+    for (const id of new Set([...ids, ...local])) this.forget(id);
     await this.publish({ op: 'delete_tier', tierName, origin: this.instanceId });
     return new Set([...ids, ...local]).size;
   }
@@ -212,6 +226,7 @@ export class SemanticCache implements ResponseCache {
   async invalidateAll(): Promise<void> {
     await this.opts.store.deleteAll();
     this.mem.clear();
+    this.answers.clear();
     await this.publish({ op: 'clear', origin: this.instanceId });
   }
 
@@ -219,17 +234,17 @@ export class SemanticCache implements ResponseCache {
   async purgeExpired(): Promise<number> {
     const now = this.now();
     const ids = new Set([...(await this.opts.store.deleteExpired(now)), ...this.mem.idsWhere((e) => !this.live(e, now))]);
-    for (const id of ids) this.mem.remove(id);
+    for (const id of ids) this.forget(id);
     this.s.expired += ids.size;
     if (ids.size > 0) await this.publish({ op: 'delete', ids: [...ids], origin: this.instanceId });
     return ids.size;
   }
 
   stats(): CacheStats {
-    return { ...this.s, sync: this.opts.store.syncStatus(), verifierRejections: { ...this.s.verifierRejections }, entries: this.mem.size, partitions: this.mem.partitionCount };
+    return { ...this.s, sync: this.opts.store.syncStatus(), verifierRejections: { ...this.s.verifierRejections }, entries: this.mem.size, partitions: this.mem.partitionCount, answersHeld: this.answers.size, answerBytes: this.answers.heldBytes };
   }
 
-  /** The entry as held in memory (admin views, tests). */
+  /** The entry as held in memory (admin views, tests): its answer is '', see `answer`. */
   entry(id: string): CacheEntry | undefined {
     return this.mem.get(id);
   }
@@ -255,7 +270,8 @@ export class SemanticCache implements ResponseCache {
     const embedder = this.opts.embedder;
     const recomputeAll = typeof embedder.terms === 'function';
     const scratch = new Float32Array(embedder.dim);
-    for await (const rows of this.opts.store.loadPages(this.now(), { pageSize: LOAD_PAGE, embeddings: !recomputeAll })) {
+    // Answers are not read: a restarted replica reads each from the store on its first hit.
+    for await (const rows of this.opts.store.loadPages(this.now(), { pageSize: LOAD_PAGE, embeddings: !recomputeAll, answers: false })) {
       if (recomputeAll && embedder.embedInto) {
         for (const r of rows) {
           embedder.embedInto(r.promptNorm, scratch);
@@ -282,10 +298,10 @@ export class SemanticCache implements ResponseCache {
     const live = new Set<string>();
     await this.loadStore((r) => {
       live.add(r.id);
-      if (!this.mem.has(r.id)) this.mem.add(r);
+      if (!this.mem.has(r.id)) this.index(r);
     });
-    for (const id of this.mem.idsWhere((e) => !live.has(e.id))) this.mem.remove(id);
-    for (const id of this.mem.overflow(this.maxEntries)) this.mem.remove(id);
+    for (const id of this.mem.idsWhere((e) => !live.has(e.id))) this.forget(id);
+    for (const id of this.mem.overflow(this.maxEntries)) this.forget(id);
     this.s.resyncs++;
   }
 
@@ -295,15 +311,16 @@ export class SemanticCache implements ResponseCache {
     if (c.origin === this.instanceId) return;
     if (c.op === 'upsert') {
       const row = await this.opts.store.get(c.id);
-      if (row && row.embedding.length === this.opts.embedder.dim) this.mem.add(row);
+      if (row && row.embedding.length === this.opts.embedder.dim) this.index(row);
       // Trim memory only: the inserting instance already applied the shared LRU bound to the table.
-      for (const id of this.mem.overflow(this.maxEntries)) this.mem.remove(id);
+      for (const id of this.mem.overflow(this.maxEntries)) this.forget(id);
     } else if (c.op === 'delete') {
-      for (const id of c.ids) this.mem.remove(id);
+      for (const id of c.ids) this.forget(id);
     } else if (c.op === 'delete_tier') {
-      for (const id of this.mem.idsWhere((e) => e.tierName === c.tierName)) this.mem.remove(id);
+      for (const id of this.mem.idsWhere((e) => e.tierName === c.tierName)) this.forget(id);
     } else if (c.op === 'clear') {
       this.mem.clear();
+      this.answers.clear();
     }
   }
 
@@ -311,19 +328,52 @@ export class SemanticCache implements ResponseCache {
     return !e.expiresAt || e.expiresAt > now;
   }
 
-  private hit(e: CacheEntry, kind: 'exact' | 'semantic', similarity: number, verifier: string | null, now: Date): CacheHit {
+  /** Adds an entry to the index; its answer, when the row carries one, to the answer memory. */
+  private index(e: CacheEntry): void {
+    this.mem.add(e);
+    if (e.answer !== '') this.answers.set(e.id, e.answer);
+  }
+
+  private forget(id: string): void {
+    this.mem.remove(id);
+    this.answers.delete(id);
+  }
+
+  /**
+   * The hit, with the answer from memory or else from the store. Null when the store no longer has
+   * the entry (deleted by another instance, whose notice has not arrived) or cannot be read now:
+   * the lookup goes on as if this candidate had not matched.
+   */
+  private async hit(e: CacheEntry, kind: 'exact' | 'semantic', similarity: number, verifier: string | null, now: Date): Promise<CacheHit | null> {
+    let answer = this.answers.get(e.id);
+    if (answer === undefined) {
+      this.s.answerReads++;
+      let stored: string | null;
+      try {
+        stored = await this.opts.store.answer(e.id);
+      } catch {
+        this.s.syncErrors++;
+        return null;
+      }
+      if (stored === null) {
+        this.forget(e.id);
+        return null;
+      }
+      answer = stored;
+      this.answers.set(e.id, answer);
+    }
     this.mem.touch(e.id);
     e.hits += 1;
     e.lastHitAt = now;
     // Hit counters are statistics: a failed write must not turn a hit into an error.
     this.opts.store.recordHit(e.id, now).catch(() => this.s.syncErrors++);
-    return { entryId: e.id, kind, similarity, answer: e.answer, tierName: e.tierName, tierRank: e.tierRank, costSavedUsd: e.costUsd, verifier };
+    return { entryId: e.id, kind, similarity, answer, tierName: e.tierName, tierRank: e.tierRank, costSavedUsd: e.costUsd, verifier };
   }
 
   private async deleteIds(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.opts.store.deleteIds(ids);
-    for (const id of ids) this.mem.remove(id);
+    for (const id of ids) this.forget(id);
     await this.publish({ op: 'delete', ids, origin: this.instanceId });
   }
 

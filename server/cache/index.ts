@@ -27,6 +27,8 @@ export interface CreateCacheOptions {
   store?: CacheStore;
   embedder?: Embedder;
   maxEntries?: number;
+  /** Bytes of answer text held in memory (default 32 MB, answers.ts). */
+  answerMemoryBytes?: number;
   candidates?: number;
   purgeEveryMs?: number;
   now?: () => Date;
@@ -45,7 +47,7 @@ export async function createCache(opts: CreateCacheOptions = {}): Promise<Semant
     store = new PgCacheStore({ pool, ownsPool: true });
   }
   else store = new MemoryCacheStore();
-  const cache = new SemanticCache({ store, embedder, maxEntries: opts.maxEntries, candidates: opts.candidates, purgeEveryMs: opts.purgeEveryMs, now: opts.now, earlyChecks: opts.earlyChecks });
+  const cache = new SemanticCache({ store, embedder, maxEntries: opts.maxEntries, answerMemoryBytes: opts.answerMemoryBytes, candidates: opts.candidates, purgeEveryMs: opts.purgeEveryMs, now: opts.now, earlyChecks: opts.earlyChecks });
   try {
     await cache.start();
   } catch (err) {

@@ -105,8 +105,8 @@ export class MemoryIndex {
     const row = this.storeVector(p, entry.embedding);
     p.index.add(BigInt(key), entry.embedding, 1);
     // The index and the slab hold the vector: the kept entry has no float32 copy, and shares its
-    // partition's scope string.
-    this.entries.set(entry.id, { entry: { ...entry, scopeHash: p.scopeHash, embedding: EMPTY }, key, row });
+    // partition's scope string. Nor does it keep the answer: only a hit reads that (answers.ts).
+    this.entries.set(entry.id, { entry: { ...entry, scopeHash: p.scopeHash, embedding: EMPTY, answer: '' }, key, row });
     p.exact.set(entry.promptHash, entry.id);
     p.keyToId.set(key, entry.id);
     for (const t of this.termsOf(entry)) {

@@ -66,20 +66,27 @@ describe('PgCacheStore with two instances', () => {
     const read = async (embeddings: boolean) => {
       const pages: string[][] = [];
       const vectors: number[] = [];
-      for await (const page of store.loadPages(new Date(), { pageSize: 3, embeddings })) {
+      const answers: string[] = [];
+      // Vectors and answers are read or left out together here: two cases cover both switches.
+      for await (const page of store.loadPages(new Date(), { pageSize: 3, embeddings, answers: embeddings })) {
         const mine = page.filter((e) => e.scopeHash === scopeKey);
         if (mine.length > 0) pages.push(mine.map((e) => e.id));
         for (const e of mine) vectors.push(e.embedding.length);
+        for (const e of mine) answers.push(e.answer);
       }
-      return { order: pages.flat(), vectors };
+      return { order: pages.flat(), vectors, answers };
     };
     const expected = [...ids.keys()].sort((a, b) => Math.floor(a / 2) - Math.floor(b / 2) || ids[a].localeCompare(ids[b])).map((i) => ids[i]);
     const withVectors = await read(true);
     expect(withVectors.order).toEqual(expected);
     expect(withVectors.vectors.every((n) => n === 2)).toBe(true);
+    expect(withVectors.answers.sort()).toEqual(['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6']);
     const without = await read(false);
     expect(without.order).toEqual(expected);
     expect(without.vectors.every((n) => n === 0)).toBe(true);
+    expect(without.answers.every((a) => a === '')).toBe(true);
+    expect(await store.answer(ids[3])).toBe('a3');
+    expect(await store.answer(randomUUID())).toBeNull();
     await pool.query(`DELETE FROM "CacheEntry" WHERE "scopeHash" = $1`, [scopeKey]);
   });
 
@@ -114,6 +121,34 @@ describe('PgCacheStore with two instances', () => {
     expect(hit?.kind).toBe('semantic');
     expect(hit?.answer).toBe('A: What is the capital of France?');
     await until(async () => (await pool.query('SELECT "hits" FROM "CacheEntry" WHERE "id" = $1', [hit!.entryId])).rows[0].hits === 1, 'hit recorded');
+    await b.close();
+  });
+
+  it('holds answers up to its budget and reads the others from the table on a hit; a row gone from the table is a miss', async () => {
+    const t = fresh();
+    // A budget of one short answer: the second store pushes the first answer out of memory.
+    const a = await createCache({ pool, embedder, answerMemoryBytes: 200 });
+    await a.store(t.store('How many legs does a spider have?'));
+    await a.store(t.store('What is the boiling point of water at sea level?'));
+    expect(a.stats()).toMatchObject({ answersHeld: 1 });
+    expect(a.entry((await a.lookup(t.ask('How many legs does a spider have?')))!.entryId)?.answer).toBe('');
+    const first = await a.lookup(t.ask('how many legs does a spider have'));
+    expect(first?.answer).toBe('A: How many legs does a spider have?');
+    expect(a.stats().answerReads).toBe(1); // read by the lookup above, held since
+    const water = await a.lookup(t.ask('What is the boiling point of water at sea level?'));
+    expect(water?.answer).toBe('A: What is the boiling point of water at sea level?');
+    expect(a.stats().answerReads).toBe(2);
+    // Deleted behind the cache's back (another instance, its notice not yet here): a miss, not an error.
+    await pool.query('DELETE FROM "CacheEntry" WHERE "id" = $1', [water!.entryId]);
+    await a.lookup(t.ask('How many legs does a spider have?')); // water's answer leaves memory
+    expect(await a.lookup(t.ask('What is the boiling point of water at sea level?'))).toBeNull();
+    expect(a.entry(water!.entryId)).toBeUndefined();
+    await a.close();
+    // A restarted instance loads no answers; a hit reads its own.
+    const b = await createCache({ pool, embedder });
+    expect(b.stats()).toMatchObject({ answersHeld: 0 });
+    expect((await b.lookup(t.ask('How many legs does a spider have?')))?.answer).toBe('A: How many legs does a spider have?');
+    expect(b.stats()).toMatchObject({ answersHeld: 1, answerReads: 1 });
     await b.close();
   });
 

@@ -81,9 +81,10 @@ export class PgCacheStore implements CacheStore {
     this.hits = new HitBatcher((b) => this.writeHits(b));
   }
 
-  async *loadPages(now: Date, opts: { pageSize: number; embeddings: boolean }): AsyncIterable<CacheEntry[]> {
+  async *loadPages(now: Date, opts: { pageSize: number; embeddings: boolean; answers: boolean }): AsyncIterable<CacheEntry[]> {
     // Keyset pages in LRU order: (lastHitAt, id) after the last row of the previous page.
-    const columns = opts.embeddings ? COLUMNS : COLUMNS.replace('"embedding"', `''::bytea AS "embedding"`);
+    let columns = opts.embeddings ? COLUMNS : COLUMNS.replace('"embedding"', `''::bytea AS "embedding"`);
+    if (!opts.answers) columns = columns.replace('"answer"', `'' AS "answer"`);
     let after: { at: Date; id: string } | null = null;
     for (;;) {
       const res: pg.QueryResult<Row> = after
@@ -101,6 +102,11 @@ export class PgCacheStore implements CacheStore {
   async get(id: string): Promise<CacheEntry | null> {
     const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM "CacheEntry" WHERE "id" = $1`, [id]);
     return rows[0] ? fromRow(rows[0]) : null;
+  }
+
+  async answer(id: string): Promise<string | null> {
+    const { rows } = await this.pool.query<{ answer: string }>(`SELECT "answer" FROM "CacheEntry" WHERE "id" = $1`, [id]);
+    return rows[0]?.answer ?? null;
   }
 
   /**

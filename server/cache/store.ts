@@ -10,6 +10,7 @@ export interface CacheEntry {
   /** The prompt after Unicode cleaning (NFKC, invisibles removed), case kept: the verifier reads it. */
   promptNorm: string;
   embedding: Float32Array;
+  /** In the memory index this is '' (the cache holds answers apart, up to a byte budget: answers.ts). */
   answer: string;
   tierName: string;
   tierRank: number;
@@ -33,9 +34,12 @@ export interface CacheStore {
    * Every live entry, oldest lastHit first (so LRU order survives a restart), a page at a time: the
    * caller indexes each page before the next is read, so a start never holds the whole table twice.
    * Without `embeddings` the vectors are not read (the caller recomputes them): empty arrays.
+   * Without `answers` the answers are not read (a hit reads its own with `answer`): empty strings.
    */
-  loadPages(now: Date, opts: { pageSize: number; embeddings: boolean }): AsyncIterable<CacheEntry[]>;
+  loadPages(now: Date, opts: { pageSize: number; embeddings: boolean; answers: boolean }): AsyncIterable<CacheEntry[]>;
   get(id: string): Promise<CacheEntry | null>;
+  /** The stored answer of one entry, or null when the entry is gone. */
+  answer(id: string): Promise<string | null>;
   /**
    * Insert, or replace the entry with the same (scopeHash, promptHash); returns the stored row.
    * `announce`, when given, is broadcast as part of the same write (one round trip on the hot path).
@@ -62,17 +66,20 @@ export class MemoryCacheStore implements CacheStore {
   private readonly rows = new Map<string, CacheEntry>();
   private readonly byKey = new Map<string, string>();
 
-  async *loadPages(now: Date, opts: { pageSize: number; embeddings: boolean }): AsyncIterable<CacheEntry[]> {
+  async *loadPages(now: Date, opts: { pageSize: number; embeddings: boolean; answers: boolean }): AsyncIterable<CacheEntry[]> {
     const live = [...this.rows.values()]
       .filter((e) => !e.expiresAt || e.expiresAt > now)
       .sort((a, b) => (a.lastHitAt ?? a.createdAt).getTime() - (b.lastHitAt ?? b.createdAt).getTime());
     for (let i = 0; i < live.length; i += opts.pageSize) {
-      yield live.slice(i, i + opts.pageSize).map((e) => ({ ...e, embedding: opts.embeddings ? e.embedding : new Float32Array(0) }));
+      yield live.slice(i, i + opts.pageSize).map((e) => ({ ...e, embedding: opts.embeddings ? e.embedding : new Float32Array(0), answer: opts.answers ? e.answer : '' }));
     }
   }
   async get(id: string): Promise<CacheEntry | null> {
     const e = this.rows.get(id);
     return e ? { ...e } : null;
+  }
+  async answer(id: string): Promise<string | null> {
+    return this.rows.get(id)?.answer ?? null;
   }
   // A single process has no one to announce a change to: the `announce` argument is not taken.
   async upsert(entry: CacheEntry): Promise<CacheEntry> {

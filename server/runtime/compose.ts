@@ -109,7 +109,7 @@ export async function compose(e: Env): Promise<Runtime> {
       const { policy: active } = localPolicy.current();
       for (const r of await loadRatedDecisions(prisma, RATING_HISTORY_LIMIT)) history.add(active, r);
     }
-    const cache = await loadCache(db.url, localTiers.list());
+    const cache = await loadCache(db.url, localTiers.list(), e.CASCADE_CACHE_ANSWER_MEMORY_MB * 2 ** 20);
     if (cache) closers.push(() => cache.close());
     closers.push(() => analyzer.close());
     const registry = createTierRegistry({ directory: localTiers, admission: coord.admission(), scraper: sharedScraper(coord) });
@@ -243,14 +243,14 @@ async function testTier(tier: TierConfig): Promise<TierTestResult> {
  * The response cache is an optimization: when it cannot start (e.g. its native ANN index is not
  * built on this machine) Cascade serves without it and says so, instead of refusing to start.
  */
-async function loadCache(url: string, tiers: TierConfig[]): Promise<(ResponseCache & { close(): Promise<void> }) | null> {
+async function loadCache(url: string, tiers: TierConfig[], answerMemoryBytes: number): Promise<(ResponseCache & { close(): Promise<void> }) | null> {
   try {
     const [{ createCache }, { cacheEmbedder }] = await Promise.all([import('../cache'), import('../embedding')]);
     // An enabled tier with role 'embedding' (vLLM, TEI, Ollama /v1/embeddings), else the built-in one
     // CASCADE_EMBEDDER names. Chosen at start: a later embedding tier takes effect at the next start.
     const embedder = await cacheEmbedder(tiers, (msg) => console.warn(`cascade: ${msg}`));
     console.log(`cascade: cache embedder ${embedder.id}`);
-    return await createCache({ url, embedder });
+    return await createCache({ url, embedder, answerMemoryBytes });
   } catch (err) {
     console.warn(`cascade: response cache disabled: ${err instanceof Error ? err.message : String(err)}`);
     return null;
