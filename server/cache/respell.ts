@@ -59,12 +59,20 @@ function spellingOf(text: string): Spelling {
   let s = spellings.get(text);
   if (!s) {
     if (spellings.size >= SPELLINGS_MAX) spellings.clear();
-    const all = new Set(words(text));
+    // The words as typed as well as the tokeniser's: a template rewrites "what year" to "when", and
+    // "what yaer" must still find "year" on the other side.
+    const raw = text.toLowerCase().match(/[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*/gu) ?? [];
+    const all = new Set([...words(text), ...raw]);
     const suspects = [...all].filter(suspect);
     s = { suspects, all };
     spellings.set(text, s);
   }
   return s;
+}
+
+/** Could `respelled` change `text` against some other prompt (it has a word that may be misspelt)? */
+export function mayRespell(text: string): boolean {
+  return spellingOf(text).suspects.length > 0;
 }
 
 /** `text` with each misspelling of a word of `other` written as that word (its case kept); `text` itself when there is none. */

@@ -42,6 +42,17 @@ export function isStopTypo(w: string): boolean {
   return SHORT_STOPWORDS.some((s) => s.length === w.length && editDistance(s, w, 1) <= 1 && sortedLetters(s) === sortedLetters(w));
 }
 
+const undoubled = (w: string) => w.replace(/(\p{L})\1+/gu, '$1');
+
+/** "reccomend" / "recommend", "tommorow" / "tomorrow": the letters right and only their doubling
+ *  wrong, the commonest spelling slip, often two edits apart. Exactly one side a dictionary word,
+ *  5+ letters (two real words, "later" / "latter", stay different). */
+function doublingSlip(a: string, b: string): boolean {
+  if (Math.min(a.length, b.length) < 5 || Math.abs(a.length - b.length) > 2 || /\p{N}/u.test(a + b)) return false;
+  if (undoubled(a) !== undoubled(b)) return false;
+  return isWord(a) !== isWord(b);
+}
+
 /** Is `a` plausibly a typo of `b` (or vice versa)? One edit (an adjacent transposition counts as
  *  one), and never between two common English words: "form"/"from", "cat"/"car", "sped"/"speed"
  *  are different words. A common word and a non-word are a misspelling ("slep"/"sleep",
@@ -50,6 +61,7 @@ export function isStopTypo(w: string): boolean {
  *  letters and single edits from 6. British/American spellings ("colour"/"color") are equal. */
 export function isTypo(a: string, b: string): boolean {
   if (a === b) return true;
+  if (doublingSlip(a, b)) return true;
   const len = Math.max(a.length, b.length);
   if (len < 4 || len > 40 || Math.abs(a.length - b.length) > 1 || /\p{N}/u.test(a) || /\p{N}/u.test(b)) return false;
   // Cheapest test first: almost every pair compared is more than one edit apart.

@@ -33,6 +33,11 @@ describe('verifyPair', () => {
     ['substitution', 'Fill in the form', 'Fill in the from'],
     ['substitution', 'How do I clean my boots?', 'How do I clean my bots?'],
     ['substitution', 'How do I fix my gpu?', 'How do I fix my cpu?'],
+    // Courtesy is removed, the question is not: a degree word, a phrase that is asked about, a quote.
+    ['polarity', 'Which is best, Python or Java?', 'Hi! Which is worst, Python or Java? Thanks'],
+    ['addition', 'How do I say thank you in Japanese?', 'Thanks! How do I say sorry in Japanese?'],
+    ['quoted', "What does 'per se' mean?", "What does 'ad hoc' mean?"],
+    ['quoted', "Translate 'good night' into French", 'Translate good morning into French'],
   ];
   it.each(rejects)('rejects a %s difference: %s / %s', (check, a, b) => {
     const v = verifyPair(a, b);
@@ -55,6 +60,19 @@ describe('verifyPair', () => {
     ['How long should I boil an egg for a soft yolk?', 'For a soft yolk, how long do I boil an egg?'],
     ['How do I delete a branch in git?', 'How do I delet a branch in git?'],
     ['Why do cats purr?', 'Why do cats pur?'],
+    // Greetings, thanks, apologies and sign-offs around the question; request frames inside it.
+    ['How long does it take to learn to drive?', "Hey, hope you're well! How long does it take to learn to drive?"],
+    ['How do I replace a light switch?', 'Sorry to trouble you, but how do I replace a light switch? Thank u!!'],
+    ['Is coffee bad for your heart?', "hey friend, hope this isn't a silly question, but is coffee bad for your heart?"],
+    ['What vaccines does a puppy need?', 'Hello, I was hoping you could help me figure out what vaccines a puppy needs. Best regards'],
+    ['How do I say thank you in Japanese?', 'Thanks! How do I say thank you in Japanese?'],
+    ["What's the fastest way to learn French vocabulary?", 'Good evening, may I ask what the fastest way to learn French vocabulary is?'],
+    // Doubled letters, informal spellings, a misspelt number word, a quote typed without its quotes.
+    ['Can you recommend exercises for lower back pain?', 'can you reccomend exercises for lower back pain'],
+    ['How do I get my toddler to sleep through the night?', 'how do I get my toddler to sleep thru the night'],
+    ['tips for a first job interview', 'tips for a frist job interview'],
+    ['what year did the titanic sink', 'what yaer did the titanic sink'],
+    ["what does 'per se' mean", 'waht does per se mean'],
   ];
   it.each(accepts)('accepts a paraphrase: %s / %s', (a, b) => {
     expect(verifyPair(a, b)).toMatchObject({ ok: true });
@@ -87,6 +105,11 @@ describe('typo tolerance', () => {
     expect(isTypo('photosynthesis', 'photosynthsis')).toBe(true);
     expect(isTypo('horse', 'house')).toBe(false);
     expect(isTypo('cat', 'car')).toBe(false);
+    // The doubling of letters wrong, the letters right: a misspelling even two edits away, unless both are words.
+    expect(isTypo('reccomend', 'recommend')).toBe(true);
+    expect(isTypo('tommorow', 'tomorrow')).toBe(true);
+    expect(isTypo('later', 'latter')).toBe(false);
+    expect(isTypo('dinner', 'diner')).toBe(false);
     expect(isTypo('2018', '2019')).toBe(false);
   });
   it('never takes one common word for a typo of another, and knows British spellings', () => {

@@ -8,7 +8,7 @@ import { antonymPoles, kin, nearSynonyms, opposite } from '../embedding/wordnet'
 import { contentWords, facts, gate, sortJoin, type Facts, type Gate } from './facts';
 import { DIRECTIONAL, HUMAN_LANGUAGES, LANGUAGES, POLARITY, UNITS } from '../embedding/lexicon';
 import { editDistance, isStopTypo, isTypo } from './typo';
-import { respelled, typoPartner } from './respell';
+import { mayRespell, respelled, typoPartner } from './respell';
 
 export type VerifierCheck =
   | 'number' | 'unit' | 'negation' | 'entity' | 'quoted' | 'code_language' | 'human_language'
@@ -43,6 +43,24 @@ export interface VerifyOptions {
 }
 
 const sameMultiset = (a: string[], b: string[]) => sortJoin(a) === sortJoin(b);
+
+const phrase = (t: string) => ` ${(t.toLowerCase().match(/[\p{L}\p{M}\p{N}]+/gu) ?? []).join(' ')} `;
+/** Quoted strings agree when each one without a quoted twin on the other side is there unquoted:
+ *  "what does 'per se' mean" / "what does per se mean". A different quoted phrase is not. */
+function quotesAgree(qa: string[], qb: string[], textA: string, textB: string): boolean {
+  if (sameMultiset(qa, qb)) return true;
+  const rest = (xs: string[], ys: string[]) => {
+    const left = [...ys];
+    return xs.filter((x) => {
+      const i = left.indexOf(x);
+      if (i < 0) return true;
+      left.splice(i, 1);
+      return false;
+    });
+  };
+  const inText = (q: string, text: string) => phrase(q).trim() !== '' && phrase(text).includes(phrase(q));
+  return rest(qa, qb).every((q) => inText(q, textB)) && rest(qb, qa).every((q) => inText(q, textA));
+}
 
 /** Is there a swapped pair of shared terms with an ordering word between them in `a`? */
 function reversed(a: Facts, b: Facts): string | null {
@@ -226,8 +244,10 @@ export function earlyRejection(storedPrompt: string, newPrompt: string): Verifie
   const b = gate(newPrompt);
   if (tooLong(a, b)) return 'length';
   if (a.scripts !== b.scripts) return 'script';
-  if (a.numbersKey !== b.numbersKey) return 'number';
-  return null;
+  if (a.numbersKey === b.numbersKey) return null;
+  // verifyPair reads numbers after respelling: a misspelt number word ("frist", "secnod") may agree then.
+  if (!mayRespell(storedPrompt) && !mayRespell(newPrompt)) return 'number';
+  return gate(respelled(storedPrompt, newPrompt)).numbersKey !== gate(respelled(newPrompt, storedPrompt)).numbersKey ? 'number' : null;
 }
 
 export function verifyPair(storedPrompt: string, newPrompt: string, opts: VerifyOptions = {}): Verdict {
@@ -252,7 +272,7 @@ export function verifyPair(storedPrompt: string, newPrompt: string, opts: Verify
   if (a.gate.numbersKey !== b.gate.numbersKey && fail('number', `[${a.numbers}] vs [${b.numbers}]`)) return rejected();
   if (sortJoin(new Set(a.units)) !== sortJoin(new Set(b.units)) && fail('unit', `[${a.units}] vs [${b.units}]`)) return rejected();
   if (a.negations !== b.negations && fail('negation', `${a.negations} vs ${b.negations} negations`)) return rejected();
-  if (!sameMultiset(a.quoted, b.quoted) && fail('quoted', 'quoted strings differ')) return rejected();
+  if (!quotesAgree(a.quoted, b.quoted, stored, asked) && fail('quoted', 'quoted strings differ')) return rejected();
   if (sortJoin(a.codeLangs) !== sortJoin(b.codeLangs) && fail('code_language', `[${a.codeLangs}] vs [${b.codeLangs}]`)) return rejected();
   if (sortJoin(a.humanLangs) !== sortJoin(b.humanLangs) && fail('human_language', `[${a.humanLangs}] vs [${b.humanLangs}]`)) return rejected();
   if (sortJoin(a.dates) !== sortJoin(b.dates) && fail('date', `[${a.dates}] vs [${b.dates}]`)) return rejected();

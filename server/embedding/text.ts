@@ -3,6 +3,7 @@
 // embedder treats as "the same word" is exactly what the verifier compares.
 import { cleanUnicode } from '../lib/unicode';
 import { isWord } from './dictionary';
+import { stripCourtesy } from './courtesy';
 import { wordnetFold } from './wordnet';
 
 const CONTRACTIONS: Array<[RegExp, string]> = [
@@ -18,28 +19,6 @@ const CONTRACTIONS: Array<[RegExp, string]> = [
   [/\b(it|that|what|there|here|who|where|how|when|why|he|she)'s\b/g, '$1 is'],
   [/\b(\w+)'s\b/g, '$1'],
 ];
-
-// Whole politeness and framing phrases, removed before tokenising: their words ("much", "love",
-// "mind", "silly", "morning") would otherwise count as content. A general list of English
-// courtesy formulas (greetings, thanks, hedged requests, apologies, asides); a greeting word like
-// "morning" only counts when it stands alone ("Good morning!"), not in "eat in the morning".
-const POLITE = new RegExp(
-  [
-    String.raw`thanks?(?: you)?(?: (?:so|very) much| a lot| a bunch| in advance| for (?:your|the|any) help)?`,
-    String.raw`(?:many|much) thanks|thx|cheers|much appreciated|(?:i |i would |i'd )?(?:really )?appreciate (?:it|your help|any help|the help)(?: if you (?:can|could|would))?`,
-    String.raw`sorry (?:to bother you|for bothering you|if this is a (?:silly|stupid|dumb|basic|naive) question)`,
-    String.raw`(?:(?:this (?:might|may) be|this is probably|just|maybe) a (?:silly|stupid|dumb|basic|naive|noob|newbie) question|(?:silly|stupid|dumb|basic|naive|noob|newbie) question(?=[:!,]| but))`,
-    String.raw`(?:i'?d|i would) (?:love|like) to know|(?:i am|i'm|just|i was) curious|out of curiosity`,
-    String.raw`i (?:was|am|'m) wondering(?: if| whether)?|i wonder(?: if| whether)?`,
-    String.raw`would you (?:mind|be so kind as to|be able to)(?: telling me)?|do you mind(?: telling me)?`,
-    String.raw`quick (?:question|one)|real quick|excuse me|pardon me|dear (?:assistant|sir|madam|ai|bot)`,
-    String.raw`if you (?:can|could|would|don'?t mind|do not mind)|if possible`,
-    String.raw`do you (?:happen to )?know|happen to know|any idea(?:s)?(?: on| about)?|any clue`,
-    String.raw`(?:i )?need (?:some |your |a little )?help(?: with)?|(?:please )?help(?: me)?(?: please| out)?(?=[:!,.]|$)`,
-    String.raw`(?:good (?:morning|afternoon|evening|day)|greetings|hiya|howdy)(?=[:!,.]|$)`,
-  ].map((p) => `(?:${p})`).join('|').replace(/^/, String.raw`\b(?:`).replace(/$/, String.raw`)\b`),
-  'g',
-);
 
 // Question templates that ask the same thing in other words, rewritten to one form before
 // tokenising, so that the embedder and the verifier both see the same content words. Only
@@ -82,7 +61,7 @@ function tokenize(text: string): string[] {
   let t = cleanUnicode(text).toLowerCase();
   for (const [re, rep] of CONTRACTIONS) t = t.replace(re, rep);
   for (const [re, rep] of TEMPLATES) t = t.replace(re, rep);
-  t = t.replace(POLITE, ' ');
+  t = stripCourtesy(t, STOPWORDS);
   return t.match(/\p{N}+(?:[.,]\p{N}+)*|[\p{L}\p{M}]+(?:[+#]+|\p{N}+)?/gu) ?? [];
 }
 
@@ -97,7 +76,8 @@ export const STOPWORDS = new Set(
     'can could would should will shall may might must please kindly thanks thank hi hello hey dear tell explain ' +
     'show give let know want like wonder wondering help need curious question quick briefly simply actually ' +
     'anyone somebody someone way ways possible mind ok okay sir madam assistant chatgpt is it ' +
-    'describe say said get got go going to one thing things something between'
+    'describe say said get got go going to one thing things something between ' +
+    'u ur ya pls plz thx ty abt explaining telling describing'
   ).split(/\s+/),
 );
 
@@ -108,6 +88,8 @@ export const NEGATIONS = new Set(['not', 'no', 'never', 'none', 'nobody', 'nothi
 // antonyms and degree words are handled by the verifier instead.
 // Null prototype: a prompt containing "constructor" or "toString" must not find Object's methods.
 const SYNONYMS: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
+  thru: 'through', tho: 'though', altho: 'although', nite: 'night', tonite: 'tonight', cuz: 'because', coz: 'because',
+  ppl: 'people', govt: 'government', convo: 'conversation', msg: 'message',
   biggest: 'largest', big: 'large', huge: 'large', bigger: 'larger',
   smallest: 'smallest', tiny: 'small', little: 'small',
   quick: 'fast', quickly: 'fast', rapid: 'fast', speedy: 'fast', quickest: 'fastest',

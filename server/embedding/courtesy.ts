@@ -1,0 +1,79 @@
+// Courtesy and request framing, removed before tokenising: "Hey, hope you're well! Could you
+// kindly tell me X? Best regards" asks X. Two layers, both general English conventions rather than
+// phrasings seen in any evaluation set:
+//  1. whole formulas (greetings, thanks, hedged requests, apologies, sign-offs), whose words ("much",
+//     "love", "mind", "sorry", "hope", "well", "morning") would otherwise count as content; a greeting
+//     word like "morning" only counts when it stands alone ("Good morning!"), not in "eat in the morning";
+//  2. a leading or trailing clause made only of courtesy and function words ("hey friend,", "thank u!!",
+//     "I'd be grateful.") — never the only clause, and never one with any other word in it.
+// The text arrives lower-cased with contractions expanded ("you're" -> "you are", "i'd" -> "i would").
+
+const YOU = String.raw`(?:you|u|ya)`;
+const POLITE = new RegExp(
+  [
+    String.raw`thanks?(?: ${YOU})?(?: (?:so|very) much| a lot| a bunch| a million| in advance| for (?:your|the|any) help)?`,
+    String.raw`(?:many|much) thanks|thx|cheers|much appreciated|(?:i |i would |i will )?(?:really )?appreciate (?:it|your help|any help|the help|any advice|your advice)(?: if ${YOU} (?:can|could|would))?`,
+    String.raw`(?:i would|i will) be (?:really |very |so |most |truly |super |extremely )?(?:grateful|thankful)(?: (?:if|for) ${YOU}(?: (?:can|could|would))?)?`,
+    String.raw`sorry (?:to (?:bother|bug|trouble|disturb|pester|interrupt) ${YOU}|for (?:bothering|bugging|troubling|disturbing|pestering) ${YOU}|if this is a (?:silly|stupid|dumb|basic|naive) question)(?: again)?`,
+    String.raw`(?:(?:this (?:might|may) be|this is probably|just|maybe) a (?:silly|stupid|dumb|basic|naive|noob|newbie) question|(?:silly|stupid|dumb|basic|naive|noob|newbie) question(?=[:!,]| but))`,
+    String.raw`(?:i )?hope (?:this|it|that) is not (?:a |too )?(?:silly|stupid|dumb|basic|naive|obvious|weird)(?: question)?`,
+    String.raw`(?:i )?hope (?:${YOU} are|all is|everything is|this (?:message )?finds ${YOU}|${YOU} have been) (?:well|good|great|fine|ok|okay|doing (?:well|good|great|fine)|having a (?:good|great|nice|lovely) (?:day|week|weekend|morning|afternoon|evening))`,
+    String.raw`have a (?:good|great|nice|lovely) (?:day|one|week|weekend)`,
+    String.raw`(?:i would|i) (?:love|like) to know|(?:i am|i'm|just|i was) curious|out of curiosity`,
+    String.raw`(?:i would|i) (?:love|like|appreciate) (?:your|some|a little|a bit of) (?:help|advice|input|guidance)(?: (?:on|with))?`,
+    String.raw`i (?:was|am) wondering(?: if| whether)?|i wonder(?: if| whether)?`,
+    String.raw`i (?:was|am) hoping (?:that )?(?:${YOU}|someone|somebody) (?:could|can|would|might)(?: help(?: me)?)?`,
+    String.raw`(?:may|can|could) i ask(?: ${YOU})?(?: (?:a question|something))?|let me ask(?: ${YOU})?|i (?:want|wanted|would like) to ask(?: ${YOU})?(?: (?:a question|something))?`,
+    String.raw`would ${YOU} (?:mind|be so kind as to|be able to)(?: (?:telling|explaining|showing) me)?|do ${YOU} mind(?: telling me)?`,
+    String.raw`(?:help|helping) (?:me |us )?(?:figure|work|find) out|help (?:me |us )?understand|(?:figure|work|find) out(?= (?:what|how|why|when|where|which|who|whether|if)\b)`,
+    String.raw`quick (?:question|one)|real quick|excuse me|pardon me|dear (?:assistant|sir|madam|ai|bot)`,
+    String.raw`if ${YOU} (?:can|could|would|do not mind)|if possible`,
+    String.raw`do ${YOU} (?:happen to )?know|happen to know|any idea(?:s)?(?: on| about)?|any clue`,
+    String.raw`(?:i )?need (?:some |your |a little )?help(?: with)?|(?:please )?help(?: me)?(?: please| out)?(?=[:!,.]|$)`,
+    String.raw`(?:best|kind|warm|warmest|many) regards|regards(?=[:!,.]|$)`,
+    String.raw`(?:good (?:morning|afternoon|evening|day)|greetings|hiya|howdy)(?=[:!,.]|$)`,
+  ].map((p) => `(?:${p})`).join('|').replace(/^/, String.raw`\b(?:`).replace(/$/, String.raw`)\b`),
+  'g',
+);
+
+// Words that only ever greet, thank, apologise, sign off or soften a request. Degree and quality
+// words ("good", "best", "well", "great") are not here: "Which is best, X or Y?" keeps its "best".
+const COURTESY = new Set(
+  (
+    'hi hello hey heya hiya yo howdy greetings dear morning afternoon evening everyone folks friend friends buddy ' +
+    'mate pal guys team bot chatbot ai thanks thank thx ty tysm cheers appreciated appreciate grateful thankful ' +
+    'advance regards sincerely sorry apologies bother bothering bug bugging trouble troubling disturb again ' +
+    'silly stupid dumb noob newbie hope hoping please pls plz u ur ya kindly lot bunch million'
+  ).split(' '),
+);
+
+/** A clause ends at . ! ? ; : or a comma followed by a space or the end (not inside "1,000" or "3.5"). */
+const CLAUSE = /[.!?;:,]+(?=\s|$)/;
+
+function onlyCourtesy(clause: string, stop: ReadonlySet<string>): boolean {
+  const ws = clause.match(/[\p{L}\p{M}\p{N}]+/gu);
+  if (!ws) return true;
+  let courtesy = false;
+  for (const w of ws) {
+    if (COURTESY.has(w)) courtesy = true;
+    else if (!stop.has(w)) return false;
+  }
+  return courtesy;
+}
+
+/** `text` without courtesy formulas and without leading/trailing courtesy-only clauses. */
+export function stripCourtesy(text: string, stop: ReadonlySet<string>): string {
+  const t = text.replace(POLITE, ' ');
+  if (!CLAUSE.test(t)) return t;
+  const parts = t.split(new RegExp(`(${CLAUSE.source})`));
+  // parts alternate clause, separator, clause, ...; clauses are at even indices.
+  const clauses: string[] = [];
+  for (let i = 0; i < parts.length; i += 2) clauses.push(parts[i] + (parts[i + 1] ?? ''));
+  let from = 0;
+  let to = clauses.length;
+  const substantive = (c: string) => /[\p{L}\p{N}]/u.test(c) && !onlyCourtesy(c, stop);
+  if (!clauses.some(substantive)) return t;
+  while (from < to && !substantive(clauses[from])) from++;
+  while (to > from && !substantive(clauses[to - 1])) to--;
+  return clauses.slice(from, to).join('');
+}
