@@ -39,6 +39,8 @@ const TEMPLATES: Array<[RegExp, string]> = [
   [/\bhow many people live in\b/g, 'population of'],
   [/\b(?:stands?|short|abbreviation|acronym) for\b/g, 'acronym'],
   [/\bget rid of\b/g, 'remove'],
+  [/\bhow (?:do|would|can|could|should|does) (?:you|i|one|we|someone) say\b/g, 'translate'],
+  [/\bwhat (?:is|are) (?:the |a )?(?:command|commands|syntax|code|shortcut|keyboard shortcut) (?:to|for)\b/g, 'how to'],
   [/\bwhy (?:do|does|did|would|will) (.{1,80}?) (?:happen|occur)\b/g, 'why $1'],
 ];
 
@@ -90,6 +92,9 @@ export const NEGATIONS = new Set(['not', 'no', 'never', 'none', 'nobody', 'nothi
 const SYNONYMS: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
   thru: 'through', tho: 'though', altho: 'although', nite: 'night', tonite: 'tonight', cuz: 'because', coz: 'because',
   ppl: 'people', govt: 'government', convo: 'conversation', msg: 'message',
+  veggies: 'vegetable', veggie: 'vegetable', fridge: 'refrigerator', bike: 'bicycle', bikes: 'bicycle', photo: 'photograph',
+  photos: 'photograph', pic: 'photograph', pics: 'photograph', maths: 'mathematics', math: 'mathematics', flu: 'influenza',
+  tv: 'television', telly: 'television', uni: 'university', info: 'information', exam: 'examination', exams: 'examination',
   biggest: 'largest', big: 'large', huge: 'large', bigger: 'larger',
   smallest: 'smallest', tiny: 'small', little: 'small',
   quick: 'fast', quickly: 'fast', rapid: 'fast', speedy: 'fast', quickest: 'fastest',
