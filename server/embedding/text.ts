@@ -60,7 +60,8 @@ export function words(text: string): string[] {
 }
 
 function tokenize(text: string): string[] {
-  let t = cleanUnicode(text).toLowerCase();
+  // A doubled apostrophe ("What''s", an escaping slip) is one.
+  let t = cleanUnicode(text).toLowerCase().replace(/''+/g, "'");
   for (const [re, rep] of CONTRACTIONS) t = t.replace(re, rep);
   for (const [re, rep] of TEMPLATES) t = t.replace(re, rep);
   t = stripCourtesy(t, STOPWORDS);

@@ -32,6 +32,14 @@ describe('typos', () => {
     expect(respelled('Hw many centimetres in an innch?', 'How many centimetres in an inch?')).toBe('How many centimetres in an inch?');
     expect(respelled('Explain the Monty Hlal problem', 'Explain the Monty Hall problem.')).toBe('Explain the Monty Hall problem');
     expect(typoPartner('fpr', ['ideas', 'for', 'a', 'party'])).toBe('for');
+    // A neighbouring key in a short word; two unknown spellings written the same way on both sides;
+    // a function word typed as a rare real word.
+    expect(respelled('Nzme three primary colors.', 'Name three primary colors.')).toBe('Name three primary colors.');
+    const [a, b] = ['What time zone is Chicago in?', 'What time zone is Chiago in?'];
+    expect(respelled(a, b).match(/Chi\w+/)![0]).toBe(respelled(b, a).match(/Chi\w+/)![0]);
+    expect(verifyPair(a, b).ok).toBe(true);
+    expect(respelled('Wahts thee capital of Canada?', 'Whats the capital of Canada?')).toBe('Whats the capital of Canada?');
+    expect(verifyPair("What''s the square root of 144?", "What's the square root of 144?").ok).toBe(true);
   });
 
   it('leaves alone what is meant as written', () => {
@@ -44,5 +52,8 @@ describe('typos', () => {
     expect(verifyPair('How do I scale a server?', 'How do I scala a server?').ok).toBe(false);
     expect(verifyPair('How do I cast an int to a float in C++?', 'How do I cast a float to an int in C++?').ok).toBe(false);
     expect(verifyPair('Convert 5 km to miles', 'Convert 5 km to milles').ok).toBe(true);
+    expect(typoPartner('gpu', ['fix', 'my', 'cpu'])).toBeNull(); // g and c are not neighbours
+    expect(verifyPair('Why do cats purr?', 'Why do cast purr?').ok).toBe(false); // a content word for a content word
+    expect(verifyPair('Books for beginners', 'Books fir beginners').ok).toBe(true);
   });
 });
