@@ -54,7 +54,7 @@ export interface CacheStats {
 
 /** Lowest cosine at which a lexically equivalent candidate (same content words up to typos and
  *  synonyms) may still hit; see README "Thresholds". */
-export const LEXICAL_FLOOR = 0.4;
+export const LEXICAL_FLOOR = 0.25;
 /** Vectors of the latest lookups kept for the store that follows a miss (the pipeline stores after answering). */
 const RECENT_VECTORS = 256;
 /** Rows read per page when the cache loads the store at start. */

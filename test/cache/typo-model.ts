@@ -31,15 +31,18 @@ function misspell(w: string, rand: () => number): string {
   return w.slice(0, i) + w[i] + w.slice(i);
 }
 
-/** Pairs (prompt, typo'd prompt) of the same question, one per prompt that has a word to misspell. */
-export function typoPairs(prompts: string[], seed: number): Array<{ a: string; b: string; same: true; kind: 'typo' }> {
+/** Pairs (prompt, typo'd prompt) of the same question, one per prompt that has a word to misspell.
+ *  `everyWord`: every word of 4+ letters gets an edit (a hurried typist: no word left intact, so the
+ *  two prompts share no content word at all). */
+export function typoPairs(prompts: string[], seed: number, opts: { everyWord?: boolean } = {}): Array<{ a: string; b: string; same: true; kind: 'typo' }> {
   const rand = mulberry32(seed);
   const out: Array<{ a: string; b: string; same: true; kind: 'typo' }> = [];
   for (const a of prompts) {
     const parts = a.split(' ');
-    const eligible = parts.map((p, i) => ((p.match(/\p{L}/gu)?.length ?? 0) >= 3 ? i : -1)).filter((i) => i >= 0);
+    const min = opts.everyWord ? 4 : 3;
+    const eligible = parts.map((p, i) => ((p.match(/\p{L}/gu)?.length ?? 0) >= min ? i : -1)).filter((i) => i >= 0);
     if (eligible.length === 0) continue;
-    const n = Math.min(eligible.length, [1, 1, 2, 2, 3][Math.floor(rand() * 5)]);
+    const n = opts.everyWord ? eligible.length : Math.min(eligible.length, [1, 1, 2, 2, 3][Math.floor(rand() * 5)]);
     for (let k = 0; k < n; k++) {
       const i = eligible.splice(Math.floor(rand() * eligible.length), 1)[0];
       const core = parts[i].replace(/[?.,!:;]+$/, '');
