@@ -37,10 +37,11 @@ for (let r = 0; r < ROWS.length; r++) {
   }
 }
 
-/** "nzme" / "name", "tdxt" / "text": one letter replaced by a key next to it, in a non-word of 3+
- *  letters, the other a dictionary word. ("gpu" / "cpu" are not neighbours, and need a dictionary word.) */
+/** "nzme" / "name", "tdxt" / "text": one letter replaced by a key next to it, in a non-word of 4+
+ *  letters, the other a dictionary word ("gpu" / "cpu" are not neighbours, and 3-letter words are
+ *  mostly abbreviations). */
 function neighbourSlip(w: string, u: string): boolean {
-  if (w.length !== u.length || w.length < 3 || !isWord(u)) return false;
+  if (w.length !== u.length || w.length < 4 || !isWord(u)) return false;
   let at = -1;
   for (let i = 0; i < w.length; i++) {
     if (w[i] === u[i]) continue;
@@ -50,9 +51,12 @@ function neighbourSlip(w: string, u: string): boolean {
   return at >= 0 && (NEAR.get(u[at])?.includes(w[at]) ?? false);
 }
 
-function partnerOf(w: string, others: readonly string[]): string | null {
+const sameLetters = (a: string, b: string) => [...a].sort().join('') === [...b].sort().join('');
+
+/** `named`: `w` is written as a name or an acronym ("Tim", "CPI"): a neighbouring key is not enough. */
+function partnerOf(w: string, others: readonly string[], named = false): string | null {
   for (const u of others) {
-    if (isTypo(w, u) || neighbourSlip(w, u)) return u;
+    if (isTypo(w, u) || (!named && neighbourSlip(w, u))) return u;
     // Short function words ("hw" / "how", "fpr" / "for", "te" / "the") are under isTypo's length
     // floor. Not a one-letter word ("ii" is not "i"), not a Roman numeral, and not the word with a
     // letter appended: "int" next to "in" is an abbreviation far more often than a typo.
@@ -74,10 +78,8 @@ function matchCase(like: string, word: string): string {
 interface Spelling {
   suspects: string[];
   all: Set<string>;
-  /** Function words of 3+ letters: what a real-word slip on the other side may stand for. */
-  functionWords: string[];
-  /** Real words that could be such a slip: 3+ letters, no function word, no fact word. */
-  slipCandidates: string[];
+  /** Suspects written as names are: capitalised inside a sentence, or with two capitals ("CPI"). */
+  named: Set<string>;
 }
 const spellings = new Map<string, Spelling>();
 const SPELLINGS_MAX = 20_000;
@@ -91,29 +93,16 @@ function spellingOf(text: string): Spelling {
     const raw = text.toLowerCase().match(/[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*/gu) ?? [];
     const all = new Set([...words(text), ...raw]);
     const suspects = [...all].filter(suspect);
-    const functionWords = [...all].filter((w) => w.length >= 3 && STOPWORDS.has(w));
-    const slipCandidates = [...all].filter((w) => w.length >= 3 && !STOPWORDS.has(w) && !carriesFact(w) && !/[^\p{L}]/u.test(w) && isWord(w));
-    s = { suspects, all, functionWords, slipCandidates };
+    const named = new Set<string>();
+    for (const m of text.matchAll(/(^|[.!?]\s+|\s|\S)(\p{Lu}[\p{L}\p{M}]*)/gu)) {
+      const [, before, w] = m;
+      const initial = before === '' || /[.!?]\s+$/.test(before);
+      if ((!initial && /\s/.test(before)) || /\p{Lu}.*\p{Lu}/u.test(w)) named.add(w.toLowerCase());
+    }
+    s = { suspects, all, named };
     spellings.set(text, s);
   }
   return s;
-}
-
-/**
- * A function word typed as a rare real word: "thee" / "the", "abut" / "about", "foe" / "for",
- * "hoe" / "how". Only a function word of 3+ letters that the other side has and this side lacks,
- * one edit from a word that is neither a function word nor a fact word, and absent from the other
- * side. Content words typed as other content words ("cast" / "cats") stay different.
- */
-function realWordSlips(mine: Spelling, theirs: Spelling): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  for (const u of theirs.functionWords) {
-    if (mine.all.has(u)) continue;
-    for (const w of mine.slipCandidates) {
-      if (!theirs.all.has(w) && Math.abs(w.length - u.length) <= 1 && editDistance(w, u, 1) === 1) out.push([w, u]);
-    }
-  }
-  return out;
 }
 
 /** Could `respelled` change `text` against some other prompt (it has a word that may be misspelt)? */
@@ -124,18 +113,23 @@ export function mayRespell(text: string): boolean {
 /** `text` with each misspelling of a word of `other` written as that word (its case kept); `text` itself when there is none. */
 export function respelled(text: string, other: string): string {
   const mine = spellingOf(text);
-  if (mine.suspects.length === 0 && mine.slipCandidates.length === 0) return text;
+  if (mine.suspects.length === 0) return text;
   const theirs = spellingOf(other);
   const others = [...theirs.all];
   const fixes = new Map<string, string>();
   for (const w of mine.suspects) {
     if (theirs.all.has(w)) continue;
-    const p = partnerOf(w, others);
-    // Two unknown words that are typos of each other ("Chicago" / "Chiago": neither is in the word
-    // list) are written one way on both sides, not swapped: the greater is rewritten to the lesser.
-    if (p && (!suspect(p) || w > p)) fixes.set(w, p);
+    const p = partnerOf(w, others, mine.named.has(w));
+    if (!p) continue;
+    if (suspect(p)) {
+      // Two unknown words ("Chicago" / "Chiago": neither is in the word list): a letter dropped,
+      // added or swapped is a typo, written one way on both sides (the greater is rewritten to the
+      // lesser, not swapped); a letter replaced is another name ("Carlsen" / "Carlson").
+      if (w.length === p.length && !sameLetters(w, p)) continue;
+      if (w < p) continue;
+    }
+    fixes.set(w, p);
   }
-  for (const [w, p] of realWordSlips(mine, theirs)) fixes.set(w, p);
   if (fixes.size === 0) return text;
   return text.replace(/[\p{L}\p{M}]+/gu, (m) => {
     const f = fixes.get(m.toLowerCase());

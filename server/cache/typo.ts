@@ -58,7 +58,7 @@ function doublingSlip(a: string, b: string): boolean {
  *  are different words. A common word and a non-word are a misspelling ("slep"/"sleep",
  *  "fod"/"food"; in words under 5 letters only a dropped/added letter or a transposition, so
  *  "gpu"/"cpu" is not). Between two unknown words (names, jargon) only transpositions from 4
- *  letters and single edits from 6. British/American spellings ("colour"/"color") are equal. */
+ *  letters and a dropped or added letter from 6. British/American spellings ("colour"/"color") are equal. */
 export function isTypo(a: string, b: string): boolean {
   if (a === b) return true;
   if (doublingSlip(a, b)) return true;
@@ -71,5 +71,7 @@ export function isTypo(a: string, b: string): boolean {
   if (wa && wb) return americanSpelling(a) === americanSpelling(b);
   const transposition = a.length === b.length && sortedLetters(a) === sortedLetters(b);
   if (wa || wb) return len >= 5 || transposition || a.length !== b.length;
-  return transposition || len >= 6;
+  // Two unknown words one letter apart are usually two names ("Carlsen" / "Carlson", "Hansen" /
+  // "Hanson"): only a swapped, dropped or added letter counts.
+  return transposition || (len >= 6 && a.length !== b.length);
 }
