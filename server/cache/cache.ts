@@ -104,6 +104,7 @@ export class SemanticCache implements ResponseCache {
       (c) => void this.apply(c).catch(() => this.s.syncErrors++),
       () => void this.resync().catch(() => this.s.syncErrors++),
     );
+    for (const [scope, n] of await this.opts.store.countLive(this.now())) this.mem.reserve(scope, Math.min(n, this.maxEntries));
     await this.loadStore((r) => this.index(r));
     const every = this.opts.purgeEveryMs ?? 10 * 60_000;
     if (every > 0) {

@@ -164,3 +164,20 @@ describe('MemoryIndex term search: early stop equals the full walk', () => {
     expect(walk.stats.visited).toBeGreaterThanOrEqual(3 * 2_100);
   });
 });
+
+describe('MemoryIndex.reserve', () => {
+  it('sizes the slab up front and keeps every vector when it grows or is asked for less', () => {
+    const prompts = ['How do I reverse a list in Python?', 'What is the capital of France?', 'Who painted the Mona Lisa?'];
+    const idx = new MemoryIndex({ dim: embedder.dim, terms: (t) => embedder.terms(t) });
+    idx.add(entry('first', 'What is inflation?'));
+    idx.reserve('s1', 40); // grows the slab of a partition that already holds a row
+    prompts.forEach((p, i) => idx.add(entry(`e${i}`, p)));
+    idx.reserve('s1', 2); // fewer rows than held: nothing is cut
+    idx.reserve('other', 10); // a partition not seen yet
+    for (const [id, p] of [['first', 'What is inflation?'], ...prompts.map((p, i) => [`e${i}`, p])]) {
+      const [top] = idx.search('s1', embedder.embedOne(p), 1, embedder.terms(p));
+      expect(top.entry.id).toBe(id);
+      expect(top.similarity).toBeCloseTo(1, 3);
+    }
+  });
+});

@@ -245,6 +245,20 @@ export class MemoryIndex {
     return row;
   }
 
+  /**
+   * Sizes a partition's vector slab for `rows` entries at once. The slab otherwise grows by half
+   * each time it fills: loading 100k rows that way leaves ~20 outgrown slabs (about twice the final
+   * one) waiting for a major GC, which showed as 50 MB more RSS in some runs than in others.
+   */
+  reserve(scopeHash: string, rows: number): void {
+    const p = this.partition(scopeHash);
+    const want = Math.max(0, Math.floor(rows)) * this.opts.dim;
+    if (want <= p.vectors.length) return;
+    const sized = new Uint16Array(want);
+    sized.set(p.vectors);
+    p.vectors = sized;
+  }
+
   /** The distinct terms an entry is indexed under (the same on add and remove: a pure function of its prompt). */
   private termsOf(entry: CacheEntry): Set<string> {
     return new Set(this.opts.terms ? this.opts.terms(entry.promptNorm) : []);

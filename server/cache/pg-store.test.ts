@@ -86,6 +86,7 @@ describe('PgCacheStore with two instances', () => {
     expect(without.vectors.every((n) => n === 0)).toBe(true);
     expect(without.answers.every((a) => a === '')).toBe(true);
     expect(await store.answer(ids[3])).toBe('a3');
+    expect((await store.countLive(new Date())).get(scopeKey)).toBe(7);
     expect(await store.answer(randomUUID())).toBeNull();
     await pool.query(`DELETE FROM "CacheEntry" WHERE "scopeHash" = $1`, [scopeKey]);
   });

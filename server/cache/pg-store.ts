@@ -99,6 +99,11 @@ export class PgCacheStore implements CacheStore {
     }
   }
 
+  async countLive(now: Date): Promise<Map<string, number>> {
+    const { rows } = await this.pool.query<{ scope: string; n: string }>(`SELECT "scopeHash" AS scope, count(*) AS n FROM "CacheEntry" WHERE "expiresAt" > $1 GROUP BY 1`, [now]);
+    return new Map(rows.map((r) => [r.scope, Number(r.n)]));
+  }
+
   async get(id: string): Promise<CacheEntry | null> {
     const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM "CacheEntry" WHERE "id" = $1`, [id]);
     return rows[0] ? fromRow(rows[0]) : null;

@@ -37,6 +37,8 @@ export interface CacheStore {
    * Without `answers` the answers are not read (a hit reads its own with `answer`): empty strings.
    */
   loadPages(now: Date, opts: { pageSize: number; embeddings: boolean; answers: boolean }): AsyncIterable<CacheEntry[]>;
+  /** Live entries per scope hash: the index sizes its memory before a load. */
+  countLive(now: Date): Promise<Map<string, number>>;
   get(id: string): Promise<CacheEntry | null>;
   /** The stored answer of one entry, or null when the entry is gone. */
   answer(id: string): Promise<string | null>;
@@ -73,6 +75,11 @@ export class MemoryCacheStore implements CacheStore {
     for (let i = 0; i < live.length; i += opts.pageSize) {
       yield live.slice(i, i + opts.pageSize).map((e) => ({ ...e, embedding: opts.embeddings ? e.embedding : new Float32Array(0), answer: opts.answers ? e.answer : '' }));
     }
+  }
+  async countLive(now: Date): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const e of this.rows.values()) if (!e.expiresAt || e.expiresAt > now) out.set(e.scopeHash, (out.get(e.scopeHash) ?? 0) + 1);
+    return out;
   }
   async get(id: string): Promise<CacheEntry | null> {
     const e = this.rows.get(id);
