@@ -148,12 +148,14 @@ function extract(raw: string): Facts {
   for (const m of lower.matchAll(/\b(go|c|r|swift)\s+(?:language|lang|code|program|programming)\b/g)) codeLangs.push(AMBIGUOUS_LANGUAGES[m[1]]);
   // A single quote opens and closes only at a word's edge: the apostrophes of "I'd … don't" are not a quotation.
   const quoted = [...text.matchAll(/"([^"]{1,500})"|(?<![\p{L}\p{N}])'([^'\s][^']{0,498}[^'\s])'(?![\p{L}\p{N}])|`([^`]{1,500})`/gu)].map((m) => (m[1] ?? m[2] ?? m[3]).trim());
+  // Emoji are courtesy ("thanks 🙏") unless the prompt asks about them: then each is compared like a quote.
+  if (/\b(?:emojis?|emoticons?|smileys?|symbols?|icons?|reactions?)\b/.test(lower)) quoted.push(...(text.match(/\p{Extended_Pictographic}/gu) ?? []));
   return {
     tokens,
     numbers: gate.numbers,
     units,
     negations,
-    entities: entitiesOf(text),
+    entities: spokenEntities(entitiesOf(text), tokens),
     quoted,
     prefixed,
     codeLangs: [...new Set(codeLangs)],
@@ -182,6 +184,14 @@ function entitiesOf(text: string): Set<string> {
     out.add(lower);
   }
   return out;
+}
+
+/** Names that are part of what is asked: a signature ("Thanks, Maria"), a salutation ("Dear Sir")
+ *  or a shouted courtesy ("THANK YOU IN ADVANCE") is gone from the tokens, and so from the names. */
+function spokenEntities(entities: Set<string>, tokens: string[]): Set<string> {
+  const have = new Set(tokens);
+  for (const e of entities) if (!words(e).every((w) => have.has(w))) entities.delete(e);
+  return entities;
 }
 
 // Facts of recently seen prompts: a lookup verifies one new prompt against up to k stored ones,

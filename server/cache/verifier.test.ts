@@ -38,6 +38,9 @@ describe('verifyPair', () => {
     ['addition', 'How do I say thank you in Japanese?', 'Thanks! How do I say sorry in Japanese?'],
     ['quoted', "What does 'per se' mean?", "What does 'ad hoc' mean?"],
     ['quoted', "Translate 'good night' into French", 'Translate good morning into French'],
+    ['quoted', 'What does the 🙏 emoji mean?', 'What does the 😊 emoji mean?'],
+    ['number', 'I have 2 cats, how much food do they need?', 'I have 3 cats, how much food do they need?'],
+    ['entity', 'Who is Maria Callas?', 'Who is Tom Callas?'],
   ];
   it.each(rejects)('rejects a %s difference: %s / %s', (check, a, b) => {
     const v = verifyPair(a, b);
@@ -67,6 +70,18 @@ describe('verifyPair', () => {
     ['What vaccines does a puppy need?', 'Hello, I was hoping you could help me figure out what vaccines a puppy needs. Best regards'],
     ['How do I say thank you in Japanese?', 'Thanks! How do I say thank you in Japanese?'],
     ["What's the fastest way to learn French vocabulary?", 'Good evening, may I ask what the fastest way to learn French vocabulary is?'],
+    // Signatures, shouted thanks, held-down letters, fillers, emoji, phone sign-offs.
+    ['What is the difference between a virus and a bacterium?', 'What is the difference between a virus and a bacterium? Thanks, Maria'],
+    ['How many ounces are in a cup?', 'HELLO AND THANK YOU IN ADVANCE!!! How many ounces are in a cup?'],
+    ['How do I tie a bowline knot?', 'Hiii 😊 How do I tie a bowline knot? Thankssss'],
+    ['How do I change a flat tire?', 'So, um, how do I change a flat tire? thanks in advance'],
+    ['How long should I boil an egg?', 'How long should I boil an egg?\n\nSent from my phone, sorry for any typos'],
+    // Chat spellings: "wat r", "how 2", "4 a", "y do", "howdo".
+    ['What are the side effects of ibuprofen?', 'wat r the side effects of ibuprofen'],
+    ['How do I fix a leaking faucet?', 'how 2 fix a leaking faucet'],
+    ['How do I apply for a UK visa?', 'how do i apply 4 a uk visa'],
+    ['Why do onions make you cry?', 'y do onions make u cry'],
+    ['How do I exit Vim?', 'howdo i exit vim'],
     // Doubled letters, informal spellings, a misspelt number word, a quote typed without its quotes.
     ['Can you recommend exercises for lower back pain?', 'can you reccomend exercises for lower back pain'],
     ['How do I get my toddler to sleep through the night?', 'how do I get my toddler to sleep thru the night'],

@@ -240,14 +240,18 @@ const tooLong = (a: Gate, b: Gate) => a.contentWords > MAX_VERIFIED_WORDS || b.c
  * candidate differs in a number, and the new prompt's full facts are then never extracted.
  */
 export function earlyRejection(storedPrompt: string, newPrompt: string): VerifierCheck | null {
-  const a = gate(storedPrompt);
-  const b = gate(newPrompt);
+  let a = gate(storedPrompt);
+  let b = gate(newPrompt);
   if (tooLong(a, b)) return 'length';
+  if (a.scripts === b.scripts && a.numbersKey === b.numbersKey) return null;
+  // verifyPair reads the gates after respelling: misspelt words may have made a prompt look foreign,
+  // or hidden a number word ("frist", "secnod").
+  if (mayRespell(storedPrompt) || mayRespell(newPrompt)) {
+    a = gate(respelled(storedPrompt, newPrompt));
+    b = gate(respelled(newPrompt, storedPrompt));
+  }
   if (a.scripts !== b.scripts) return 'script';
-  if (a.numbersKey === b.numbersKey) return null;
-  // verifyPair reads numbers after respelling: a misspelt number word ("frist", "secnod") may agree then.
-  if (!mayRespell(storedPrompt) && !mayRespell(newPrompt)) return 'number';
-  return gate(respelled(storedPrompt, newPrompt)).numbersKey !== gate(respelled(newPrompt, storedPrompt)).numbersKey ? 'number' : null;
+  return a.numbersKey !== b.numbersKey ? 'number' : null;
 }
 
 export function verifyPair(storedPrompt: string, newPrompt: string, opts: VerifyOptions = {}): Verdict {

@@ -4,8 +4,9 @@
 //  1. whole formulas (greetings, thanks, hedged requests, apologies, sign-offs), whose words ("much",
 //     "love", "mind", "sorry", "hope", "well", "morning") would otherwise count as content; a greeting
 //     word like "morning" only counts when it stands alone ("Good morning!"), not in "eat in the morning";
-//  2. a leading or trailing clause made only of courtesy and function words ("hey friend,", "thank u!!",
-//     "I'd be grateful.") — never the only clause, and never one with any other word in it.
+//  2. a clause made only of courtesy, filler and function words ("hey friend,", "thank u!!", ", um,",
+//     "I'd be grateful.") — never the only clause, and never one with any other word in it; and a
+//     one-word signature after a closing thanks ("Thanks, Maria").
 // The text arrives lower-cased with contractions expanded ("you're" -> "you are", "i'd" -> "i would").
 
 const YOU = String.raw`(?:you|u|ya)`;
@@ -23,14 +24,23 @@ const POLITE = new RegExp(
     String.raw`(?:i would|i) (?:love|like|appreciate) (?:your|some|a little|a bit of) (?:help|advice|input|guidance)(?: (?:on|with))?`,
     String.raw`i (?:was|am) wondering(?: if| whether)?|i wonder(?: if| whether)?`,
     String.raw`i (?:was|am) hoping (?:that )?(?:${YOU}|someone|somebody) (?:could|can|would|might)(?: help(?: me)?)?`,
-    String.raw`(?:may|can|could) i ask(?: ${YOU})?(?: (?:a question|something))?|let me ask(?: ${YOU})?|i (?:want|wanted|would like) to ask(?: ${YOU})?(?: (?:a question|something))?`,
+    String.raw`(?:may|can|could) i ask(?: ${YOU})?(?: (?:a question|something))?|let me ask(?: ${YOU})?|i (?:want|wanted|would like) to (?:kindly |politely )?ask(?: ${YOU})?(?: (?:a question|something))?`,
     String.raw`would ${YOU} (?:mind|be so kind as to|be able to)(?: (?:telling|explaining|showing) me)?|do ${YOU} mind(?: telling me)?`,
     String.raw`(?:help|helping) (?:me |us )?(?:figure|work|find) out|help (?:me |us )?understand|(?:figure|work|find) out(?= (?:what|how|why|when|where|which|who|whether|if)\b)`,
-    String.raw`quick (?:question|one)|real quick|excuse me|pardon me|dear (?:assistant|sir|madam|ai|bot)`,
+    String.raw`quick (?:question|one)|real quick|excuse me|pardon me|dear (?:assistant|sir|madam|ai|bot)(?: or madam)?`,
     String.raw`if ${YOU} (?:can|could|would|do not mind)|if possible`,
     String.raw`do ${YOU} (?:happen to )?know|happen to know|any idea(?:s)?(?: on| about)?|any clue`,
     String.raw`(?:i )?need (?:some |your |a little )?help(?: with)?|(?:please )?help(?: me)?(?: please| out)?(?=[:!,.]|$)`,
-    String.raw`(?:best|kind|warm|warmest|many) regards|regards(?=[:!,.]|$)`,
+    String.raw`(?:best|kind|warm|warmest|many) regards|regards(?=[:!,.]|$)|yours (?:sincerely|truly|faithfully)|sincerely(?=[:!,.]|$)`,
+    String.raw`sent from my (?:iphone|phone|ipad|android|mobile|samsung|galaxy|pixel|tablet)|(?:sorry|apologies|excuse me) (?:for|about) (?:any|the|my) (?:typos?|spelling|grammar|mistakes?|english)`,
+    String.raw`(?:sorry,? )?my english is (?:not (?:so |very |that |too )?(?:good|great)|bad|poor|terrible|not my first language)|english is not my (?:first|native) language|(?:please )?forgive (?:me|my english)`,
+    String.raw`no rush(?: at all)?|(?:when|whenever) (?:you (?:get|have) a (?:chance|moment|minute|sec|second)|you can|you have (?:a moment|time))|take your time`,
+    String.raw`(?:i )?hope (?:your|ur) (?:day|week|weekend|morning) is going (?:well|great|good)|sorry to (?:interrupt|disturb|bother) (?:your|ur) (?:day|evening|morning)|thanks? (?:you )?for (?:all )?your help(?: lately)?|greetings from [a-z -]{1,40}?(?=[:!,.])`,
+    String.raw`asking for a friend|(?:long|long-time) (?:time )?(?:listener|lurker|user|reader|fan)(?: here)?|first time caller|i am new here|hello again|long time no see|thanks? (?:you )?for last time`,
+    String.raw`you are (?:the best|awesome|amazing|a (?:lifesaver|life saver|legend|star|gem|genius|hero))|you (?:always )?save me|thank you for existing|have a (?:blessed|wonderful|fantastic) day`,
+    String.raw`(?:i )?hope (?:it is|this is) (?:ok|okay|fine|alright) to ask(?: this)?(?: here)?|if you do not mind (?:me )?asking|i have a (?:quick |small |simple )?question(?: for you)?|random question`,
+    String.raw`sorry (?:to ask|for asking|if this is|if this sounds|if it is)(?: such)?(?: something)?(?: a| so| too)? (?:basic|simple|dumb|stupid|easy|silly|obvious)(?: question| one)?|this (?:might|may|will|could) sound (?:dumb|stupid|silly|weird)|i have always wondered`,
+    String.raw`thanks? (?:you )?(?:so much )?for (?:your|the) (?:time|patience|help|support)|thanks? (?:you )?(?:a ton|heaps|loads)|cheers mate|real talk|(?:be|to be) honest(?: with me)?|so basically|okay so|ok so`,
     String.raw`(?:good (?:morning|afternoon|evening|day)|greetings|hiya|howdy)(?=[:!,.]|$)`,
   ].map((p) => `(?:${p})`).join('|').replace(/^/, String.raw`\b(?:`).replace(/$/, String.raw`)\b`),
   'g',
@@ -43,7 +53,8 @@ const COURTESY = new Set(
     'hi hello hey heya hiya yo howdy greetings dear morning afternoon evening everyone folks friend friends buddy ' +
     'mate pal guys team bot chatbot ai thanks thank thx ty tysm cheers appreciated appreciate grateful thankful ' +
     'advance regards sincerely sorry apologies bother bothering bug bugging trouble troubling disturb again ' +
-    'silly stupid dumb noob newbie hope hoping please pls plz u ur ya kindly lot bunch million'
+    'silly stupid dumb noob newbie hope hoping please pls plz u ur ya kindly lot bunch million ' +
+    'um uh uhm hmm hm erm lol lmao haha hehe btw xoxo oh ah aw wow yay seriously anyway anyways'
   ).split(' '),
 );
 
@@ -69,11 +80,10 @@ export function stripCourtesy(text: string, stop: ReadonlySet<string>): string {
   // parts alternate clause, separator, clause, ...; clauses are at even indices.
   const clauses: string[] = [];
   for (let i = 0; i < parts.length; i += 2) clauses.push(parts[i] + (parts[i + 1] ?? ''));
-  let from = 0;
-  let to = clauses.length;
   const substantive = (c: string) => /[\p{L}\p{N}]/u.test(c) && !onlyCourtesy(c, stop);
   if (!clauses.some(substantive)) return t;
-  while (from < to && !substantive(clauses[from])) from++;
-  while (to > from && !substantive(clauses[to - 1])) to--;
-  return clauses.slice(from, to).join('');
+  // A one-word last clause after a courtesy clause ending in a comma is a signature: "Thanks, Maria".
+  const last = clauses.length - 1;
+  const signed = last > 0 && !substantive(clauses[last - 1]) && /,\s*$/.test(clauses[last - 1]) && /^\s*[\p{L}]+[.!]*\s*$/u.test(clauses[last]);
+  return clauses.filter((c, i) => substantive(c) && !(signed && i === last)).join(' ');
 }

@@ -4,6 +4,7 @@
 import { cleanUnicode } from '../lib/unicode';
 import { isWord } from './dictionary';
 import { stripCourtesy } from './courtesy';
+import { expandTxtSpeak } from './txt-speak';
 import { wordnetFold } from './wordnet';
 
 const CONTRACTIONS: Array<[RegExp, string]> = [
@@ -59,9 +60,17 @@ export function words(text: string): string[] {
   return out;
 }
 
+function unstretch(w: string): string {
+  const one = w.replace(/(\p{L})\1{2,}/gu, '$1');
+  if (isWord(one) || STOPWORDS.has(one)) return one;
+  const two = w.replace(/(\p{L})\1{2,}/gu, '$1$1');
+  return isWord(two) ? two : one;
+}
+
 function tokenize(text: string): string[] {
-  // A doubled apostrophe ("What''s", an escaping slip) is one.
-  let t = cleanUnicode(text).toLowerCase().replace(/''+/g, "'");
+  // A doubled apostrophe ("What''s", an escaping slip) is one; a letter held down ("thanksss",
+  // "hiii", "pleaseeee") is one letter, or two where that makes the word ("sooo good" / "cooool").
+  let t = expandTxtSpeak(cleanUnicode(text).toLowerCase().replace(/''+/g, "'").replace(/[\p{L}]*(\p{L})\1{2,}[\p{L}]*/gu, unstretch));
   for (const [re, rep] of CONTRACTIONS) t = t.replace(re, rep);
   for (const [re, rep] of TEMPLATES) t = t.replace(re, rep);
   t = stripCourtesy(t, STOPWORDS);
@@ -92,7 +101,8 @@ export const NEGATIONS = new Set(['not', 'no', 'never', 'none', 'nobody', 'nothi
 // Null prototype: a prompt containing "constructor" or "toString" must not find Object's methods.
 const SYNONYMS: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
   thru: 'through', tho: 'though', altho: 'although', nite: 'night', tonite: 'tonight', cuz: 'because', coz: 'because',
-  ppl: 'people', govt: 'government', convo: 'conversation', msg: 'message',
+  govt: 'government', convo: 'conversation', msg: 'message', avg: 'average', diff: 'differ', approx: 'about',
+  hrs: 'hour', hr: 'hour', yrs: 'year', yr: 'year', mins: 'minute', secs: 'second', wk: 'week', wks: 'week',
   veggies: 'vegetable', veggie: 'vegetable', fridge: 'refrigerator', bike: 'bicycle', bikes: 'bicycle', photo: 'photograph',
   photos: 'photograph', pic: 'photograph', pics: 'photograph', maths: 'mathematics', math: 'mathematics', flu: 'influenza',
   tv: 'television', telly: 'television', uni: 'university', info: 'information', exam: 'examination', exams: 'examination',
