@@ -55,8 +55,9 @@ const sameLetters = (a: string, b: string) => [...a].sort().join('') === [...b].
 
 /** `named`: `w` is written as a name or an acronym ("Tim", "CPI"): a neighbouring key is not enough. */
 function partnerOf(w: string, others: readonly string[], named = false): string | null {
+  // Content words first: "bnd" is "bond" before it is "and".
+  for (const u of others) if (isTypo(w, u) || (!named && neighbourSlip(w, u))) return u;
   for (const u of others) {
-    if (isTypo(w, u) || (!named && neighbourSlip(w, u))) return u;
     // Short function words ("hw" / "how", "fpr" / "for", "te" / "the") are under isTypo's length
     // floor. Not a one-letter word ("ii" is not "i"), not a Roman numeral, and not the word with a
     // letter appended: "int" next to "in" is an abbreviation far more often than a typo.

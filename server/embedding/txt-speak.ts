@@ -8,6 +8,9 @@ const WORDS: Record<string, string> = Object.assign(Object.create(null) as Recor
   wat: 'what', wut: 'what', wht: 'what', wot: 'what', wats: 'what is', whts: 'what is', whats: 'what is',
   wen: 'when', wher: 'where', hw: 'how', bc: 'because', b4: 'before', btwn: 'between', bw: 'between',
   idk: 'i do not know', rn: 'right now', smth: 'something', sth: 'something', abt: 'about', ppl: 'people',
+  shud: 'should', shld: 'should', cud: 'could', wud: 'would', hav: 'have', gud: 'good', luv: 'love',
+  wanna: 'want to', gonna: 'going to', gotta: 'got to', kinda: 'kind of', sorta: 'sort of', dunno: 'do not know',
+  lemme: 'let me', gimme: 'give me', tmrw: 'tomorrow', '2moro': 'tomorrow', '2day': 'today', '2nite': 'tonight',
 });
 
 const DETERMINER = String.raw`(?:the|a|an|my|your|ur|his|her|our|their|this|that|these|those)`;
