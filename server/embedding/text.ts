@@ -60,6 +60,8 @@ export function words(text: string): string[] {
   return out;
 }
 
+const STRETCHED = /(\p{L})\1\1/u;
+
 function unstretch(w: string): string {
   const one = w.replace(/(\p{L})\1{2,}/gu, '$1');
   if (isWord(one) || STOPWORDS.has(one)) return one;
@@ -70,7 +72,9 @@ function unstretch(w: string): string {
 function tokenize(text: string): string[] {
   // A doubled apostrophe ("What''s", an escaping slip) is one; a letter held down ("thanksss",
   // "hiii", "pleaseeee") is one letter, or two where that makes the word ("sooo good" / "cooool").
-  let t = expandTxtSpeak(cleanUnicode(text).toLowerCase().replace(/''+/g, "'").replace(/[\p{L}]*(\p{L})\1{2,}[\p{L}]*/gu, unstretch));
+  let t = cleanUnicode(text).toLowerCase().replace(/''+/g, "'");
+  if (STRETCHED.test(t)) t = t.replace(/[\p{L}]*(\p{L})\1{2,}[\p{L}]*/gu, unstretch);
+  t = expandTxtSpeak(t);
   for (const [re, rep] of CONTRACTIONS) t = t.replace(re, rep);
   for (const [re, rep] of TEMPLATES) t = t.replace(re, rep);
   t = stripCourtesy(t, STOPWORDS);

@@ -13,6 +13,8 @@ const WORDS: Record<string, string> = Object.assign(Object.create(null) as Recor
   lemme: 'let me', gimme: 'give me', tmrw: 'tomorrow', '2moro': 'tomorrow', '2day': 'today', '2nite': 'tonight',
 });
 
+const WORD_RE = new RegExp(String.raw`(?<![a-z0-9])(?:${Object.keys(WORDS).join('|')})(?![a-z0-9])`, 'g');
+
 const DETERMINER = String.raw`(?:the|a|an|my|your|ur|his|her|our|their|this|that|these|those)`;
 const RULES: Array<[RegExp, string]> = [
   [/\b(how|way|ways|want|need|going|able|try|trying|learn|wanna|hard|easy|time|what|where|when|from|back|go|how long)\s2\s(?=[a-z])/g, '$1 to '],
@@ -29,10 +31,13 @@ const RULES: Array<[RegExp, string]> = [
 // Two function words typed without the space between them ("howdo", "whatis", "canyou", "inthe").
 const GLUED = new RegExp(String.raw`\b(how|what|why|when|where|who|can|could|do|does|is|are|in|of|on|to)(do|does|did|is|are|can|i|you|u|the|a|it)\b`, 'g');
 
+/** A standalone 2, 4, y, r or w: the only prompts the context rules can change (most have none). */
+const RULE_HINT = /(?:^|\s)[24yrw](?:\/o?)?(?=\s|$)/;
+
 /** `text` (lower case) with chat spellings written out. */
 export function expandTxtSpeak(text: string): string {
   let t = text;
-  for (const [re, rep] of RULES) t = t.replace(re, rep);
+  if (RULE_HINT.test(t)) for (const [re, rep] of RULES) t = t.replace(re, rep);
   t = t.replace(GLUED, (m, a: string, b: string) => (m === 'isa' || m === 'ona' || m === 'toi' ? m : `${a} ${b}`));
-  return t.replace(/[a-z0-9]+/g, (w) => WORDS[w] ?? w);
+  return t.replace(WORD_RE, (w) => WORDS[w]);
 }
