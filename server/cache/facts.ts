@@ -48,6 +48,10 @@ export interface Gate {
   numbers: string[];
   /** sortJoin(numbers): the number check compares multisets. */
   numbersKey: string;
+  /** Numbers that respelling the other side could change: a number word, or a lone 2 or 4 ("how 2"). */
+  softNumbers: boolean;
+  /** Has a word that respelling may rewrite (respell.ts `suspect`): else the gates are final. */
+  misspellable: boolean;
 }
 
 /** Inflected forms of the framing verbs in STOPWORDS ("go", "get", "say", "give", "show", "know",
@@ -98,15 +102,22 @@ function foreignWeight(lower: string): number {
 function gateOf(text: string, lower: string, tokens: string[]): Gate {
   const numbers: string[] = [];
   let contentWords = 0;
+  let softNumbers = /(?:^|\s)[24](?=\s|$)/.test(lower);
   for (const t of tokens) {
     const num = parseNumber(t);
     if (num !== null) numbers.push(num);
-    else if (NUMBER_WORDS[t]) numbers.push(NUMBER_WORDS[t]);
+    else if (NUMBER_WORDS[t]) {
+      numbers.push(NUMBER_WORDS[t]);
+      softNumbers = true;
+    }
     if (isContent(t)) contentWords++;
   }
   const foreign = foreignWeight(lower);
   const langGuess = foreign >= 2 && foreign * 4 >= tokens.length ? 'foreign' : 'en';
-  return { contentWords, scripts: `${scriptsOf(text)}:${langGuess}`, numbers, numbersKey: sortJoin(numbers) };
+  // The words as typed and as tokenised, like respell.ts (a superset of its suspects: safe).
+  const unknown = (t: string) => t.length >= 2 && !/[^\p{L}\p{M}]/u.test(t) && !isWord(t);
+  const misspellable = tokens.some(unknown) || (lower.match(/[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*/gu) ?? []).some(unknown);
+  return { contentWords, scripts: `${scriptsOf(text)}:${langGuess}`, numbers, numbersKey: sortJoin(numbers), softNumbers, misspellable };
 }
 
 function extract(raw: string): Facts {

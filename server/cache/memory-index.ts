@@ -158,11 +158,17 @@ export class MemoryIndex {
   /** Up to k nearest entries of one scope, most similar first (similarity = cosine). With a term
    *  index and `queryTerms`, the candidates are the entries sharing most terms, scored exactly. */
   search(scopeHash: string, vector: Float32Array, k: number, queryTerms?: string[]): Candidate[] {
+    return this.searchBy(scopeHash, vector, k, queryTerms).candidates;
+  }
+
+  /** `search`, saying how the candidates were found: by shared terms, or by HNSW alone (no term of
+   *  the query is indexed, e.g. every word misspelt). */
+  searchBy(scopeHash: string, vector: Float32Array, k: number, queryTerms?: string[]): { candidates: Candidate[]; by: 'terms' | 'vectors' } {
     const p = this.partitions.get(scopeHash);
-    if (!p || p.keyToId.size === 0) return [];
+    if (!p || p.keyToId.size === 0) return { candidates: [], by: 'vectors' };
     if (queryTerms && queryTerms.length > 0 && this.opts.terms) {
       const found = this.termSearch(p, vector, k, queryTerms);
-      if (found) return found;
+      if (found) return { candidates: found, by: 'terms' };
     }
     const n = Math.min(k, p.keyToId.size);
     const m = p.index.search(vector, n, 1);
@@ -177,7 +183,7 @@ export class MemoryIndex {
       out.push({ entry: slot.entry, similarity: cosineF16(vector, qNorm, p.vectors, slot.row * this.opts.dim) });
     }
     out.sort((a, b) => b.similarity - a.similarity);
-    return out;
+    return { candidates: out, by: 'vectors' };
   }
 
   /** null when no query term is indexed (the caller then asks HNSW). */

@@ -106,11 +106,6 @@ function spellingOf(text: string): Spelling {
   return s;
 }
 
-/** Could `respelled` change `text` against some other prompt (it has a word that may be misspelt)? */
-export function mayRespell(text: string): boolean {
-  return spellingOf(text).suspects.length > 0;
-}
-
 /** `text` with each misspelling of a word of `other` written as that word (its case kept); `text` itself when there is none. */
 export function respelled(text: string, other: string): string {
   const mine = spellingOf(text);

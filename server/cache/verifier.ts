@@ -8,7 +8,7 @@ import { antonymPoles, kin, nearSynonyms, opposite } from '../embedding/wordnet'
 import { contentWords, facts, gate, sortJoin, type Facts, type Gate } from './facts';
 import { DIRECTIONAL, HUMAN_LANGUAGES, LANGUAGES, POLARITY, UNITS } from '../embedding/lexicon';
 import { editDistance, isStopTypo, isTypo } from './typo';
-import { mayRespell, respelled, typoPartner } from './respell';
+import { respelled, typoPartner } from './respell';
 
 export type VerifierCheck =
   | 'number' | 'unit' | 'negation' | 'entity' | 'quoted' | 'code_language' | 'human_language'
@@ -246,7 +246,12 @@ export function earlyRejection(storedPrompt: string, newPrompt: string): Verifie
   if (a.scripts === b.scripts && a.numbersKey === b.numbersKey) return null;
   // verifyPair reads the gates after respelling: misspelt words may have made a prompt look foreign,
   // or hidden a number word ("frist", "secnod").
-  if (mayRespell(storedPrompt) || mayRespell(newPrompt)) {
+  const lang = (g: Gate) => g.scripts.slice(g.scripts.indexOf(':'));
+  // A misspelling can only become a number word the other side has, or a neighbour of a lone 2 / 4.
+  const misspellable = a.misspellable || b.misspellable;
+  const numbersMayChange = misspellable && a.numbersKey !== b.numbersKey && (a.softNumbers || b.softNumbers);
+  const guessMayChange = misspellable && a.scripts !== b.scripts && lang(a) !== lang(b);
+  if (numbersMayChange || guessMayChange) {
     a = gate(respelled(storedPrompt, newPrompt));
     b = gate(respelled(newPrompt, storedPrompt));
   }

@@ -58,6 +58,9 @@ const COURTESY = new Set(
   ).split(' '),
 );
 
+/** Any courtesy word at all: without one no clause can be dropped (most prompts end here). */
+const ANY_COURTESY = new RegExp(String.raw`\b(?:${[...COURTESY].join('|')})\b`);
+
 /** A clause ends at . ! ? ; : or a comma followed by a space or the end (not inside "1,000" or "3.5"). */
 const CLAUSE = /[.!?;:,]+(?=\s|$)/;
 
@@ -75,7 +78,8 @@ function onlyCourtesy(clause: string, stop: ReadonlySet<string>): boolean {
 /** `text` without courtesy formulas and without leading/trailing courtesy-only clauses. */
 export function stripCourtesy(text: string, stop: ReadonlySet<string>): string {
   const t = text.replace(POLITE, ' ');
-  if (!CLAUSE.test(t)) return t;
+  // A removed formula may leave a clause with nothing but a signature ("Thanks, Maria" -> " , maria").
+  if (!CLAUSE.test(t) || (t === text && !ANY_COURTESY.test(t))) return t;
   const parts = t.split(new RegExp(`(${CLAUSE.source})`));
   // parts alternate clause, separator, clause, ...; clauses are at even indices.
   const clauses: string[] = [];

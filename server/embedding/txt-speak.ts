@@ -13,7 +13,7 @@ const WORDS: Record<string, string> = Object.assign(Object.create(null) as Recor
   lemme: 'let me', gimme: 'give me', tmrw: 'tomorrow', '2moro': 'tomorrow', '2day': 'today', '2nite': 'tonight',
 });
 
-const WORD_RE = new RegExp(String.raw`(?<![a-z0-9])(?:${Object.keys(WORDS).join('|')})(?![a-z0-9])`, 'g');
+const WORD_RE = new RegExp(String.raw`\b(?:${Object.keys(WORDS).join('|')})\b`, 'g');
 
 const DETERMINER = String.raw`(?:the|a|an|my|your|ur|his|her|our|their|this|that|these|those)`;
 const RULES: Array<[RegExp, string]> = [

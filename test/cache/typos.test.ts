@@ -28,13 +28,14 @@ describe('typos', () => {
     }
   }, 120_000);
 
-  it('recalls at least 35 % when every word of 4+ letters is misspelt (no content word shared)', async () => {
-    // Short prompts (up to 12 words), as people type them: 0.41 here, 0.24 with the lexical floor at 0.4.
+  it('recalls at least 30 % when every word of 4+ letters is misspelt (no content word shared)', async () => {
+    // Short prompts (up to 12 words), as people type them: 0.32 here, 0.24 when the lexical floor is 0.4
+    // on the vector path too (UNINDEXED_LEXICAL_FLOOR), 0.41 with 0.25 on both paths (too costly).
     const pairs = typoPairs(prompts('data/complexity/handwritten-2.jsonl').filter((t) => t.split(' ').length <= 12).slice(0, 200), 5, { everyWord: true });
     expect(pairs.length).toBeGreaterThan(100);
     const r = await evaluatePairs(pairs, 0.75);
     console.log(`every word misspelt: typo recall ${r.hit_recall} on ${pairs.length} pairs`);
-    expect(r.hit_recall).toBeGreaterThanOrEqual(0.35);
+    expect(r.hit_recall).toBeGreaterThanOrEqual(0.3);
   }, 120_000);
 
   it('respells a misspelling as the other side’s word, keeping its case', () => {
