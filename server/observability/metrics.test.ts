@@ -45,6 +45,21 @@ describe('metrics', () => {
     expect(text).toContain('cascade_leader{job="tuner"} 1');
   });
 
+  it('exports the response cache\'s entries, held answers, answer reads and verifier rejections', async () => {
+    const { createCache } = await import('../cache');
+    const cache = await createCache({ answerMemoryBytes: 0 });
+    const scope = { tenant: 'metrics', systemPrompt: '', params: '{}' };
+    await cache.store({ prompt: 'What is the capital of France?', scope, answer: 'Paris.', tierName: 'large', tierRank: 2, costUsd: 0.01, ttlSeconds: 0, decisionId: 'd' });
+    await cache.lookup({ prompt: 'what is the capital of france', scope, minTierRank: 0, threshold: 0.75 });
+    await cache.lookup({ prompt: 'What was the capital of France in 1900?', scope, minTierRank: 0, threshold: 0.75 });
+    const text = await new CascadeMetrics({ cache: () => cache.stats() }, { defaultMetrics: false }).text();
+    expect(text).toContain('cascade_cache_entries 1');
+    expect(text).toContain('cascade_cache_answers_held 0'); // a budget of 0 holds none: every hit reads the store
+    expect(text).toContain('cascade_cache_answer_reads 1');
+    expect(text).toContain('cascade_cache_verifier_rejections{check="number"} 1');
+    await cache.close();
+  });
+
   it('the Grafana dashboard queries only metrics Cascade exports', async () => {
     const m = live();
     m.observeDecision(decision());

@@ -10,6 +10,7 @@ export interface LiveSources {
   breakers?: () => { tier: string; state: 'closed' | 'open' | 'half-open' }[];
   recorder?: () => { queued: number; spoolPendingBatches: number; written: number; spooled: number; dropped: number; rejected: number; databaseUp: boolean };
   leaders?: () => { job: string; leader: boolean }[];
+  cache?: () => { entries: number; answersHeld: number; answerBytes: number; answerReads: number; verifierRejections: Record<string, number> };
   coordination?: { kind: string; replicaId: string };
 }
 
@@ -49,6 +50,14 @@ export class CascadeMetrics {
       new Gauge({ name: 'cascade_recorder_spool_batches', help: 'Batches in the outage spool, not yet in Postgres', registers: reg, collect() { this.set(read().spoolPendingBatches); } });
       new Gauge({ name: 'cascade_recorder_database_up', help: '1 while the recorder reaches Postgres', registers: reg, collect() { this.set(read().databaseUp ? 1 : 0); } });
       new Gauge({ name: 'cascade_recorder_records', help: 'Decision records by fate since start (written, spooled, dropped, rejected)', labelNames: ['fate'], registers: reg, collect() { const s = read(); for (const f of ['written', 'spooled', 'dropped', 'rejected'] as const) this.set({ fate: f }, s[f]); } });
+    }
+    if (live.cache) {
+      const read = live.cache;
+      new Gauge({ name: 'cascade_cache_entries', help: 'Response cache entries held by this replica', registers: reg, collect() { this.set(read().entries); } });
+      new Gauge({ name: 'cascade_cache_answers_held', help: 'Cached answers held in memory (CASCADE_CACHE_ANSWER_MEMORY_MB); the others are read from Postgres on a hit', registers: reg, collect() { this.set(read().answersHeld); } });
+      new Gauge({ name: 'cascade_cache_answer_bytes', help: 'Estimated bytes of the cached answers held in memory', registers: reg, collect() { this.set(read().answerBytes); } });
+      new Gauge({ name: 'cascade_cache_answer_reads', help: 'Hits since start whose answer was read from Postgres (a rising rate: a larger answer budget would save those reads)', registers: reg, collect() { this.set(read().answerReads); } });
+      new Gauge({ name: 'cascade_cache_verifier_rejections', help: 'Semantic candidates the hit verifier rejected since start, by check', labelNames: ['check'], registers: reg, collect() { this.reset(); for (const [check, n] of Object.entries(read().verifierRejections)) this.set({ check }, n); } });
     }
     if (live.leaders) {
       const read = live.leaders;

@@ -4,6 +4,7 @@
 import { BackgroundTasks } from '../lib/background';
 import { join } from 'node:path';
 import type { ResponseCache } from '../cache/types';
+import type { CacheStats } from '../cache/cache';
 import { createAnalyzer } from '../complexity';
 import { loadAnswerModel } from '../judging/holder';
 import { watchAnswerModel } from '../judging/watcher';
@@ -114,7 +115,7 @@ export async function compose(e: Env): Promise<Runtime> {
     closers.push(() => analyzer.close());
     const registry = createTierRegistry({ directory: localTiers, admission: coord.admission(), scraper: sharedScraper(coord) });
     closers.push(() => registry.stop());
-    const scale = scaleOut(coord, { recorder, registry, rollups: rollupBudgetSource(prisma), policy: localPolicy });
+    const scale = scaleOut(coord, { recorder, registry, rollups: rollupBudgetSource(prisma), policy: localPolicy, ...(cache ? { cacheStats: () => cache.stats() } : {}) });
     closers.push(() => scale.close());
     // Policy and tier changes made here are announced; other replicas' announcements reload here.
     const policy = scale.announced(localPolicy, 'invalidate', 'policy');
@@ -243,7 +244,7 @@ async function testTier(tier: TierConfig): Promise<TierTestResult> {
  * The response cache is an optimization: when it cannot start (e.g. its native ANN index is not
  * built on this machine) Cascade serves without it and says so, instead of refusing to start.
  */
-async function loadCache(url: string, tiers: TierConfig[], answerMemoryBytes: number): Promise<(ResponseCache & { close(): Promise<void> }) | null> {
+async function loadCache(url: string, tiers: TierConfig[], answerMemoryBytes: number): Promise<(ResponseCache & { close(): Promise<void>; stats(): CacheStats }) | null> {
   try {
     const [{ createCache }, { cacheEmbedder }] = await Promise.all([import('../cache'), import('../embedding')]);
     // An enabled tier with role 'embedding' (vLLM, TEI, Ollama /v1/embeddings), else the built-in one

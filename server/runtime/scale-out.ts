@@ -18,6 +18,7 @@ import { tracedChat, tracedTiers } from '../observability/traced';
 import type { MetricsScraper } from '../tiers/metrics-scraper';
 import type { TierRegistry } from '../tiers/registry';
 import type { Policy } from '../routing/policy';
+import type { CacheStats } from '../cache/cache';
 
 /** Jobs that run on one replica at a time. */
 export const SINGLETON_JOBS = ['tuner', 'vllm-metrics', 'responses-purge', 'training'] as const;
@@ -26,7 +27,7 @@ export function sharedScraper(coord: Coordinator): MetricsScraper | undefined {
   return coord.kind === 'redis' ? new SharedScraper(coord.leader('vllm-metrics'), coord.shared) : undefined;
 }
 
-export function scaleOut(coord: Coordinator, parts: { recorder: Recorder; registry: TierRegistry; rollups: BudgetSource; policy: { current(): { policy: Policy } } }) {
+export function scaleOut(coord: Coordinator, parts: { recorder: Recorder; registry: TierRegistry; rollups: BudgetSource; policy: { current(): { policy: Policy } }; cacheStats?: () => CacheStats }) {
   const { recorder, registry } = parts;
   // Every replica contends for every singleton job from the start, so a takeover never waits for a first use.
   for (const job of SINGLETON_JOBS) coord.leader(job);
@@ -34,6 +35,7 @@ export function scaleOut(coord: Coordinator, parts: { recorder: Recorder; regist
     admission: () => registry.admission.states(),
     breakers: () => registry.list().map((t) => ({ tier: t.name, state: registry.client(t.name)?.breaker ?? 'closed' })),
     recorder: () => recorder.stats(),
+    ...(parts.cacheStats ? { cache: parts.cacheStats } : {}),
     leaders: () => SINGLETON_JOBS.map((job) => ({ job, leader: coord.leader(job).isLeader() })),
     coordination: { kind: coord.kind, replicaId: coord.replicaId },
   });
