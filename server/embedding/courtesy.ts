@@ -12,7 +12,7 @@
 const YOU = String.raw`(?:you|u|ya)`;
 const POLITE = new RegExp(
   [
-    String.raw`thanks?(?: ${YOU})?(?: (?:so|very) much| a lot| a bunch| a million| in advance| for (?:your|the|any) help)?`,
+    String.raw`thanks?(?: ${YOU})?(?: (?:so|very) much| a lot| a bunch| a million| a ton| heaps| loads| in advance| for (?:your|the|any|all your) (?:help|time|patience|support)| for existing| for last time)?`,
     String.raw`(?:many|much) thanks|thx|cheers|much appreciated|(?:i |i would |i will )?(?:really )?appreciate (?:it|your help|any help|the help|any advice|your advice)(?: if ${YOU} (?:can|could|would))?`,
     String.raw`(?:i would|i will) be (?:really |very |so |most |truly |super |extremely )?(?:grateful|thankful)(?: (?:if|for) ${YOU}(?: (?:can|could|would))?)?`,
     String.raw`sorry (?:to (?:bother|bug|trouble|disturb|pester|interrupt) ${YOU}|for (?:bothering|bugging|troubling|disturbing|pestering) ${YOU}|if this is a (?:silly|stupid|dumb|basic|naive) question)(?: again)?`,
@@ -28,12 +28,12 @@ const POLITE = new RegExp(
     String.raw`would ${YOU} (?:mind|be so kind as to|be able to)(?: (?:telling|explaining|showing) me)?|do ${YOU} mind(?: telling me)?`,
     String.raw`(?:help|helping) (?:me |us )?(?:figure|work|find) out|help (?:me |us )?understand|(?:figure|work|find) out(?= (?:what|how|why|when|where|which|who|whether|if)\b)`,
     String.raw`quick (?:question|one)|real quick|excuse me|pardon me|dear (?:assistant|sir|madam|ai|bot)(?: or madam)?`,
-    String.raw`if ${YOU} (?:can|could|would|do not mind)|if possible`,
+    String.raw`if ${YOU} (?:can|could|would|do not mind(?: me asking)?)|if possible`,
     String.raw`do ${YOU} (?:happen to )?know|happen to know|any idea(?:s)?(?: on| about)?|any clue`,
     String.raw`(?:i )?need (?:some |your |a little )?help(?: with)?|(?:please )?help(?: me)?(?: please| out)?(?=[:!,.]|$)`,
     String.raw`(?:best|kind|warm|warmest|many) regards|regards(?=[:!,.]|$)|yours (?:sincerely|truly|faithfully)|sincerely(?=[:!,.]|$)`,
     String.raw`sent from my (?:iphone|phone|ipad|android|mobile|samsung|galaxy|pixel|tablet)|(?:sorry|apologies|excuse me) (?:for|about) (?:any|the|my) (?:typos?|spelling|grammar|mistakes?|english)`,
-    String.raw`(?:sorry,? )?my english is (?:not (?:so |very |that |too )?(?:good|great)|bad|poor|terrible|not my first language)|english is not my (?:first|native) language|(?:please )?forgive (?:me|my english)`,
+    String.raw`(?:sorry,? )?my english is (?:not (?:so |very |that |too )?(?:good|great)|bad|poor|terrible|not my first language)|english is not my (?:first|native) language|(?:please )?forgive (?:me|my english)|please forgive(?=[:!,.]|$)`,
     String.raw`no rush(?: at all)?|(?:when|whenever) (?:you (?:get|have) a (?:chance|moment|minute|sec|second)|you can|you have (?:a moment|time))|take your time`,
     String.raw`(?:i )?hope (?:your|ur) (?:day|week|weekend|morning) is going (?:well|great|good)|sorry to (?:interrupt|disturb|bother) (?:your|ur) (?:day|evening|morning)|thanks? (?:you )?for (?:all )?your help(?: lately)?|greetings from [a-z -]{1,40}?(?=[:!,.])`,
     String.raw`asking for a friend|(?:long|long-time) (?:time )?(?:listener|lurker|user|reader|fan)(?: here)?|first time caller|i am new here|hello again|long time no see|thanks? (?:you )?for last time`,

@@ -93,7 +93,7 @@ export const STOPWORDS = new Set(
     'show give let know want like wonder wondering help need curious question quick briefly simply actually ' +
     'anyone somebody someone way ways possible mind ok okay sir madam assistant chatgpt is it ' +
     'describe say said get got go going to one thing things something between ' +
-    'u ur ya pls plz thx ty abt explaining telling describing'
+    'u ur ya pls plz thx ty abt explaining telling describing hmm hm um uh uhm erm yo'
   ).split(/\s+/),
 );
 
