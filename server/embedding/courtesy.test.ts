@@ -18,6 +18,7 @@ describe('stripCourtesy', () => {
     expect(strip('thanks, what is a haiku and a tanka')).toBe('what is a haiku and a tanka');
     // One word after a thanks that is not a sign-off position: the question itself.
     expect(strip('thanks, but why?')).toBe('but why?');
+    expect(strip('what is ai? give examples.')).toBe('what is ai? give examples.');
   });
 });
 

@@ -12,10 +12,10 @@
 const YOU = String.raw`(?:you|u|ya)`;
 const POLITE = new RegExp(
   [
-    String.raw`thanks?(?: ${YOU})?(?: (?:so|very) much| a lot| a bunch| a million| a ton| heaps| loads| in advance| for (?:your|the|any|all your) (?:help|time|patience|support)| for existing| for last time)?`,
+    String.raw`thanks?(?: ${YOU})?(?: (?:so|very) much| a lot| a bunch| a million| a ton| heaps| loads| in advance| for (?:your|the|any|all your) (?:help|time|patience|support)| for existing| for last time){0,2}`,
     String.raw`(?:many|much) thanks|thx|cheers|much appreciated|(?:i |i would |i will )?(?:really )?appreciate (?:it|your help|any help|the help|any advice|your advice)(?: if ${YOU} (?:can|could|would))?`,
     String.raw`(?:i would|i will) be (?:really |very |so |most |truly |super |extremely )?(?:grateful|thankful)(?: (?:if|for) ${YOU}(?: (?:can|could|would))?)?`,
-    String.raw`sorry (?:to (?:bother|bug|trouble|disturb|pester|interrupt) ${YOU}|for (?:bothering|bugging|troubling|disturbing|pestering) ${YOU}|if this is a (?:silly|stupid|dumb|basic|naive) question)(?: again)?`,
+    String.raw`sorry (?:to (?:bother|bug|trouble|disturb|pester|interrupt)(?: ${YOU})?|for (?:bothering|bugging|troubling|disturbing|pestering)(?: ${YOU})?|if this is a (?:silly|stupid|dumb|basic|naive) question)(?: again)?`,
     String.raw`(?:(?:this (?:might|may) be|this is probably|just|maybe) a (?:silly|stupid|dumb|basic|naive|noob|newbie) question|(?:silly|stupid|dumb|basic|naive|noob|newbie) question(?=[:!,]| but))`,
     String.raw`(?:i )?hope (?:this|it|that) is not (?:a |too )?(?:silly|stupid|dumb|basic|naive|obvious|weird)(?: question)?`,
     String.raw`(?:i )?hope (?:${YOU} are|all is|everything is|this (?:message )?finds ${YOU}|${YOU} have been) (?:well|good|great|fine|ok|okay|doing (?:well|good|great|fine)|having a (?:good|great|nice|lovely) (?:day|week|weekend|morning|afternoon|evening))`,
@@ -47,13 +47,14 @@ const POLITE = new RegExp(
 );
 
 // Words that only ever greet, thank, apologise, sign off or soften a request. Degree and quality
-// words ("good", "best", "well", "great") are not here: "Which is best, X or Y?" keeps its "best".
+// words ("good", "best", "well", "great") are not here: "Which is best, X or Y?" keeps its "best";
+// nor words that are often what is asked about ("AI", "bot", "team", "bug", "morning", "advance"):
+// "What is AI? Give examples." keeps its first clause. Their courtesy uses are whole formulas above.
 const COURTESY = new Set(
   (
-    'hi hello hey heya hiya yo howdy greetings dear morning afternoon evening everyone folks friend friends buddy ' +
-    'mate pal guys team bot chatbot ai thanks thank thx ty tysm cheers appreciated appreciate grateful thankful ' +
-    'advance regards sincerely sorry apologies bother bothering bug bugging trouble troubling disturb again ' +
-    'silly stupid dumb noob newbie hope hoping please pls plz u ur ya kindly lot bunch million ' +
+    'hi hello hey heya hiya yo howdy greetings everyone folks friend friends buddy mate pal guys ' +
+    'thanks thank thx ty tysm cheers appreciated appreciate grateful thankful regards sincerely sorry apologies ' +
+    'silly stupid dumb noob newbie hope hoping please pls plz u ur ya kindly ' +
     'um uh uhm hmm hm erm lol lmao haha hehe btw xoxo oh ah aw wow yay seriously anyway anyways'
   ).split(' '),
 );
