@@ -57,8 +57,12 @@ test('analyst searches decisions, exports CSV and opens one', async ({ page }) =
   // A follow-up turn is not served from the cache; the decision says why instead of a bare "bypass".
   const r = await page.request.post('/api/chat/stream', { data: { prompt: 'And in Spanish?', history: [{ role: 'user', content: 'Say hello in French' }, { role: 'assistant', content: 'Bonjour' }] } });
   expect(r.status(), await r.text()).toBe(200);
-  await page.goto('/decisions?q=in%20Spanish');
-  await expect(rows).toHaveCount(1);
+  // Decisions are recorded in batches after the answer: the page shows what is recorded when it
+  // loads, so it is loaded again until the new one is there.
+  await expect(async () => {
+    await page.goto('/decisions?q=in%20Spanish');
+    await expect(rows).toHaveCount(1, { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
   await rows.first().getByRole('link').click();
   await expect(page.getByTestId('cache-status')).toHaveText('bypass — 2 earlier turn(s)');
 });
