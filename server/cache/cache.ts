@@ -7,6 +7,7 @@ import { preloadDictionary } from '../embedding/dictionary';
 import { preloadWordNet } from '../embedding/wordnet';
 import type { Embedder } from '../embedding/types';
 import { AnswerMemory } from './answers';
+import { readStore } from './load';
 import { MemoryIndex } from './memory-index';
 import { MAX_PROMPT_CHARS, cleanUnicode, normalizePrompt, promptHash, scopeHash, sha256 } from './normalize';
 import type { CacheChange, CacheEntry, CacheStore } from './store';
@@ -61,8 +62,6 @@ export const LEXICAL_FLOOR = 0.4;
 export const UNINDEXED_LEXICAL_FLOOR = 0.25;
 /** Vectors of the latest lookups kept for the store that follows a miss (the pipeline stores after answering). */
 const RECENT_VECTORS = 256;
-/** Rows read per page when the cache loads the store at start. */
-const LOAD_PAGE = 5_000;
 
 /** Stored rows with no expiry use this date (the schema's expiresAt is NOT NULL). */
 export const NEVER = new Date('9999-12-31T00:00:00Z');
@@ -263,37 +262,9 @@ export class SemanticCache implements ResponseCache {
     await this.opts.store.close();
   }
 
-  /**
-   * Reads the store's live rows a page at a time, with vectors this embedder can search, and hands
-   * each row on (its vector is valid during the call only: the index copies it), trimming memory to
-   * the LRU bound after each page. Rows of another dimension come from another embedder:
-   * re-embedded. The local embedder's vectors are a cheap function of the text (~40 us a row) and
-   * the table does not record which version wrote a row, so with it every row is recomputed (its
-   * stored vector is not even read), into one scratch vector: older versions folded words
-   * differently, and 100k loaded rows would otherwise leave 100k garbage vectors behind.
-   */
-  private async loadStore(onRow: (row: CacheEntry) => void): Promise<void> {
-    const embedder = this.opts.embedder;
-    const recomputeAll = typeof embedder.terms === 'function';
-    const scratch = new Float32Array(embedder.dim);
-    // Answers are not read: a restarted replica reads each from the store on its first hit.
-    for await (const rows of this.opts.store.loadPages(this.now(), { pageSize: LOAD_PAGE, embeddings: !recomputeAll, answers: false })) {
-      if (recomputeAll && embedder.embedInto) {
-        for (const r of rows) {
-          embedder.embedInto(r.promptNorm, scratch);
-          r.embedding = scratch;
-          onRow(r);
-        }
-      } else {
-        const stale = rows.filter((r) => recomputeAll || r.embedding.length !== embedder.dim);
-        if (stale.length > 0) {
-          const vecs = await embedder.embed(stale.map((r) => r.promptNorm));
-          stale.forEach((r, i) => (r.embedding = vecs[i]));
-        }
-        for (const r of rows) onRow(r);
-      }
-      await this.evictOverflow();
-    }
+  /** The store's live rows into memory (load.ts), trimmed to the LRU bound after each page. */
+  private loadStore(onRow: (row: CacheEntry) => void): Promise<void> {
+    return readStore(this.opts.store, this.opts.embedder, this.now(), onRow, () => this.evictOverflow());
   }
 
   /**

@@ -6,7 +6,7 @@
 import { isWord } from '../embedding/dictionary';
 import { AMBIGUOUS_LANGUAGES, DATE_WORDS, DIRECTIONAL, HUMAN_LANGUAGES, LANGUAGES, NUMBER_WORDS, POLARITY, UNITS } from '../embedding/lexicon';
 import { STOPWORDS, words } from '../embedding/text';
-import { editDistance, isTypo } from './typo';
+import { editDistance, isTypo, sortedLetters } from './typo';
 
 /** A word the verifier reads a fact from (a unit, a language, a degree, a direction, a date, a number): it is meant as written. */
 function carriesFact(w: string): boolean {
@@ -50,8 +50,6 @@ function neighbourSlip(w: string, u: string): boolean {
   }
   return at >= 0 && (NEAR.get(u[at])?.includes(w[at]) ?? false);
 }
-
-const sameLetters = (a: string, b: string) => [...a].sort().join('') === [...b].sort().join('');
 
 /** `named`: `w` is written as a name or an acronym ("Tim", "CPI"): a neighbouring key is not enough. */
 function partnerOf(w: string, others: readonly string[], named = false): string | null {
@@ -121,7 +119,7 @@ export function respelled(text: string, other: string): string {
       // Two unknown words ("Chicago" / "Chiago": neither is in the word list): a letter dropped,
       // added or swapped is a typo, written one way on both sides (the greater is rewritten to the
       // lesser, not swapped); a letter replaced is another name ("Carlsen" / "Carlson").
-      if (w.length === p.length && !sameLetters(w, p)) continue;
+      if (w.length === p.length && sortedLetters(w) !== sortedLetters(p)) continue;
       if (w < p) continue;
     }
     fixes.set(w, p);

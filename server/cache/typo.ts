@@ -34,7 +34,7 @@ export function editDistance(a: string, b: string, max = 3): number {
   return prev[n];
 }
 
-const sortedLetters = (w: string) => [...w].sort().join('');
+export const sortedLetters = (w: string) => [...w].sort().join('');
 
 const SHORT_STOPWORDS = [...STOPWORDS].filter((w) => w.length >= 3 && w.length <= 5);
 /** "teh", "dose", "waht": a misspelt function word. */

@@ -44,22 +44,24 @@ export interface VerifyOptions {
 
 const sameMultiset = (a: string[], b: string[]) => sortJoin(a) === sortJoin(b);
 
+/** `xs` without one occurrence of each element of `ys` (multiset difference). */
+function multisetMinus(xs: string[], ys: string[]): string[] {
+  const left = [...ys];
+  return xs.filter((x) => {
+    const i = left.indexOf(x);
+    if (i < 0) return true;
+    left.splice(i, 1);
+    return false;
+  });
+}
+
 const phrase = (t: string) => ` ${(t.toLowerCase().match(/[\p{L}\p{M}\p{N}]+/gu) ?? []).join(' ')} `;
 /** Quoted strings agree when each one without a quoted twin on the other side is there unquoted:
  *  "what does 'per se' mean" / "what does per se mean". A different quoted phrase is not. */
 function quotesAgree(qa: string[], qb: string[], textA: string, textB: string): boolean {
   if (sameMultiset(qa, qb)) return true;
-  const rest = (xs: string[], ys: string[]) => {
-    const left = [...ys];
-    return xs.filter((x) => {
-      const i = left.indexOf(x);
-      if (i < 0) return true;
-      left.splice(i, 1);
-      return false;
-    });
-  };
   const inText = (q: string, text: string) => phrase(q).trim() !== '' && phrase(text).includes(phrase(q));
-  return rest(qa, qb).every((q) => inText(q, textB)) && rest(qb, qa).every((q) => inText(q, textA));
+  return multisetMinus(qa, qb).every((q) => inText(q, textB)) && multisetMinus(qb, qa).every((q) => inText(q, textA));
 }
 
 /** Is there a swapped pair of shared terms with an ordering word between them in `a`? */
@@ -162,17 +164,8 @@ function novel(a: Facts, b: Facts): string[] {
  */
 function vouchedOneSidedPolarity(a: Facts, b: Facts, opts: VerifyOptions): boolean {
   if (opts.swapMinSimilarity === undefined || (opts.similarity ?? 0) < opts.swapMinSimilarity) return false;
-  const minus = (x: string[], y: string[]) => {
-    const rest = [...y];
-    return x.filter((p) => {
-      const i = rest.indexOf(p);
-      if (i < 0) return true;
-      rest.splice(i, 1);
-      return false;
-    });
-  };
-  const onlyA = minus(a.polarity, b.polarity);
-  const onlyB = minus(b.polarity, a.polarity);
+  const onlyA = multisetMinus(a.polarity, b.polarity);
+  const onlyB = multisetMinus(b.polarity, a.polarity);
   if (onlyA.length > 0 && onlyB.length > 0) return false;
   // The side without the extra degree word must bring a content word of its own.
   const [, other, own] = onlyA.length > 0 ? [a, b, a] : [b, a, b];
